@@ -1,0 +1,152 @@
+package org.nke;
+
+import org.nke.arch.Architecture;
+import org.nke.exact.ExactKernel;
+import org.nke.exact.ExactKernel.Kind;
+import org.nke.exact.KernelMatrix;
+import org.nke.exact.KernelPair;
+import org.nke.spi.Backend;
+import org.nke.spi.BackendOptions;
+import org.nke.spi.Backends;
+import org.nke.spi.Precision;
+import org.nke.spi.Progress;
+
+/**
+ * The library's front door for exact kernels:
+ *
+ * <pre>{@code
+ * KernelMatrix theta = Kernels.of("Dense(W_std=1.5), Relu(), Dense()").ntk(x, y);
+ * }</pre>
+ *
+ * Rows of {@code x} and {@code y} are points in {@code ℝ^d}. The backend is chosen automatically
+ * ({@code auto}: CUDA when a device and its libraries load, else the CPU) or by name. Instances are
+ * immutable; the {@code with…} methods return modified copies. Each call opens and closes its
+ * backend; to reuse one, pass it to {@link #compute(Backend, double[][], double[][], Kind)}.
+ */
+public final class Kernels {
+  private final Architecture arch;
+  private final String backend;
+  private final Precision precision;
+  private final BackendOptions options;
+  private final Progress progress;
+
+  private Kernels(Architecture arch, String backend, Precision precision, BackendOptions options,
+      Progress progress) {
+    this.arch = arch;
+    this.backend = backend;
+    this.precision = precision;
+    this.options = options;
+    this.progress = progress;
+  }
+
+  /**
+   * @param architecture an architecture string, e.g. {@code "Dense(W_std=1.5), Erf(), Dense()"}
+   * @return kernels of that network with default settings
+   */
+  public static Kernels of(String architecture) {
+    return of(Architecture.parse(architecture));
+  }
+
+  /**
+   * @param architecture the network
+   * @return kernels of that network with default settings
+   */
+  public static Kernels of(Architecture architecture) {
+    return new Kernels(architecture, null, null, BackendOptions.defaults(), Progress.NONE);
+  }
+
+  /**
+   * @param name {@code auto}, {@code cpu} or {@code cuda}
+   * @return a copy using that backend
+   */
+  public Kernels withBackend(String name) {
+    return new Kernels(arch, name, precision, options, progress);
+  }
+
+  /**
+   * @param p storage and arithmetic precision (default: the backend's)
+   * @return a copy using that precision
+   */
+  public Kernels withPrecision(Precision p) {
+    return new Kernels(arch, backend, p, options, progress);
+  }
+
+  /**
+   * @param threads CPU worker threads
+   * @return a copy using that many threads
+   */
+  public Kernels withThreads(int threads) {
+    return new Kernels(arch, backend, precision, options.withThreads(threads), progress);
+  }
+
+  /**
+   * @param p receives progress (units: kernel rows per layer)
+   * @return a copy reporting progress to {@code p}
+   */
+  public Kernels withProgress(Progress p) {
+    return new Kernels(arch, backend, precision, options, p);
+  }
+
+  /** @return the architecture */
+  public Architecture architecture() {
+    return arch;
+  }
+
+  /**
+   * @param x points, {@code n × d}
+   * @return the NNGP kernel {@code K(X, X)}
+   */
+  public KernelMatrix nngp(double[][] x) {
+    return compute(x, null, Kind.NNGP).nngp();
+  }
+
+  /**
+   * @param x row points
+   * @param y column points
+   * @return the NNGP kernel {@code K(X, Y)}
+   */
+  public KernelMatrix nngp(double[][] x, double[][] y) {
+    return compute(x, y, Kind.NNGP).nngp();
+  }
+
+  /**
+   * @param x points
+   * @return the NTK {@code Θ(X, X)}
+   */
+  public KernelMatrix ntk(double[][] x) {
+    return compute(x, null, Kind.NTK).ntk();
+  }
+
+  /**
+   * @param x row points
+   * @param y column points
+   * @return the NTK {@code Θ(X, Y)}
+   */
+  public KernelMatrix ntk(double[][] x, double[][] y) {
+    return compute(x, y, Kind.NTK).ntk();
+  }
+
+  /**
+   * @param x row points
+   * @param y column points, or {@code null} for {@code Y = X}
+   * @param kind which kernels
+   * @return the kernels
+   */
+  public KernelPair compute(double[][] x, double[][] y, Kind kind) {
+    try (Backends.Selection s = Backends.open(backend, options)) {
+      return compute(s.backend(), x, y, kind);
+    }
+  }
+
+  /**
+   * @param open an open backend (not closed here)
+   * @param x row points
+   * @param y column points, or {@code null} for {@code Y = X}
+   * @param kind which kernels
+   * @return the kernels
+   */
+  public KernelPair compute(Backend open, double[][] x, double[][] y, Kind kind) {
+    Precision p = precision != null ? precision : open.defaultPrecision();
+    return ExactKernel.compute(arch, x, y, kind, open, p, progress);
+  }
+}

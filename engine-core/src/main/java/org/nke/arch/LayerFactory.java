@@ -1,0 +1,101 @@
+package org.nke.arch;
+
+import java.util.Locale;
+import org.nke.error.ArchSyntaxException;
+
+/** Builds the linear layers from their stax signatures. */
+final class LayerFactory {
+  private LayerFactory() {
+  }
+
+  private static Parameterization parameterization(Args a, int index) {
+    String p = a.string(index, "parameterization", "ntk").toLowerCase(Locale.ROOT);
+    return switch (p) {
+      case "ntk" -> Parameterization.NTK;
+      case "standard" -> Parameterization.STANDARD;
+      default -> throw new ArchSyntaxException("parameterization must be 'ntk' or 'standard', got '"
+          + p + "'", a.source(), a.position(index, "parameterization"));
+    };
+  }
+
+  private static Padding padding(Args a, int index, String dflt) {
+    String p = a.string(index, "padding", dflt).toUpperCase(Locale.ROOT);
+    return switch (p) {
+      case "SAME" -> Padding.SAME;
+      case "VALID" -> Padding.VALID;
+      default -> throw new ArchSyntaxException("padding must be 'SAME' or 'VALID', got '" + p + "'",
+          a.source(), a.position(index, "padding"));
+    };
+  }
+
+  private static void scaling(Args a, int index) {
+    int[] s = a.intTuple(index, "s", 2, new int[] {1, 1});
+    if (s[0] != 1 || s[1] != 1) {
+      throw new ArchSyntaxException("only s=(1, 1) is supported", a.source(), a.position(index, "s"));
+    }
+  }
+
+  private static double positive(Args a, int index, String key, double v) {
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw new ArchSyntaxException(key + " must be a finite number >= 0, got " + v, a.source(),
+          a.position(index, key));
+    }
+    return v;
+  }
+
+  /** {@code Dense(out_dim, W_std=1., b_std=None, batch_axis=0, channel_axis=-1, parameterization='ntk', s=(1, 1))}. */
+  static Dense dense(Args a) {
+    int width = a.integer(0, "out_dim", -1);
+    double w = positive(a, 1, "W_std", a.number(1, "W_std", 1.0));
+    Double b = a.optionalNumber(2, "b_std");
+    a.ignore(3, "batch_axis");
+    a.ignore(4, "channel_axis");
+    Parameterization p = parameterization(a, 5);
+    scaling(a, 6);
+    a.finish();
+    return new Dense(width, w, b == null ? 0 : positive(a, 2, "b_std", b), b != null, p);
+  }
+
+  /**
+   * {@code Conv(out_chan, filter_shape, strides=None, padding='VALID', W_std=1., b_std=None,
+   * dimension_numbers=None, parameterization='ntk', s=(1, 1))}.
+   */
+  static Conv conv(Args a) {
+    int channels = a.integer(0, "out_chan", -1);
+    int[] filter = a.intTuple(1, "filter_shape", 2, null);
+    if (filter == null) {
+      throw a.callError("Conv needs filter_shape, e.g. Conv(64, (3, 3))");
+    }
+    int[] strides = a.intTuple(2, "strides", 2, new int[] {1, 1});
+    Padding padding = padding(a, 3, "VALID");
+    double w = positive(a, 4, "W_std", a.number(4, "W_std", 1.0));
+    Double b = a.optionalNumber(5, "b_std");
+    a.ignore(6, "dimension_numbers");
+    Parameterization p = parameterization(a, 7);
+    scaling(a, 8);
+    a.finish();
+    if (filter[0] < 1 || filter[1] < 1 || strides[0] < 1 || strides[1] < 1) {
+      throw a.callError("filter_shape and strides must be positive");
+    }
+    return new Conv(channels, filter[0], filter[1], strides[0], strides[1], padding, w,
+        b == null ? 0 : positive(a, 5, "b_std", b), b != null, p);
+  }
+
+  /** {@code AvgPool(window_shape, strides=None, padding='VALID', normalize_edges=False, …)}. */
+  static AvgPool avgPool(Args a) {
+    int[] window = a.intTuple(0, "window_shape", 2, null);
+    if (window == null) {
+      throw a.callError("AvgPool needs window_shape, e.g. AvgPool((2, 2))");
+    }
+    int[] strides = a.intTuple(1, "strides", 2, window);
+    Padding padding = padding(a, 2, "VALID");
+    a.ignore(3, "normalize_edges");
+    a.ignore(4, "batch_axis");
+    a.ignore(5, "channel_axis");
+    a.finish();
+    if (window[0] < 1 || window[1] < 1 || strides[0] < 1 || strides[1] < 1) {
+      throw a.callError("window_shape and strides must be positive");
+    }
+    return new AvgPool(window[0], window[1], strides[0], strides[1], padding);
+  }
+}

@@ -1,0 +1,221 @@
+package org.nke.cpu;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+import org.nke.dual.BoundDual;
+import org.nke.dual.DualActivation;
+import org.nke.exact.KernelMatrix;
+import org.nke.spi.Backend;
+import org.nke.spi.BackendOptions;
+import org.nke.spi.KernelBlock;
+import org.nke.spi.Precision;
+import org.nke.spi.Progress;
+
+/**
+ * The multithreaded CPU backend, the reference implementation. Work is split into chunks of rows of
+ * the output block and run on a {@link ForkJoinPool} this backend owns (closed with it). Every entry
+ * is computed independently of the partition, so results are bit-identical for any thread count.
+ * Arithmetic is double precision throughout; with {@link Precision#F32} the block is stored in single
+ * precision between layers (half the memory), as a float32 pipeline would.
+ */
+public final class CpuBackend implements Backend {
+  /** Rows per work chunk. */
+  private static final int CHUNK_ROWS = 8;
+
+  private final ForkJoinPool pool;
+  private final BackendOptions options;
+
+  /** @param options thread count and single-thread threshold */
+  public CpuBackend(BackendOptions options) {
+    this.options = options;
+    this.pool = new ForkJoinPool(options.threads());
+  }
+
+  @Override
+  public String name() {
+    return CpuBackendProvider.NAME;
+  }
+
+  @Override
+  public String device() {
+    return options.threads() + " CPU thread" + (options.threads() == 1 ? "" : "s");
+  }
+
+  @Override
+  public Precision defaultPrecision() {
+    return Precision.F64;
+  }
+
+  private static CpuKernelBlock cast(KernelBlock block) {
+    if (!(block instanceof CpuKernelBlock b)) {
+      throw new IllegalArgumentException("block was not allocated by the CPU backend: " + block);
+    }
+    b.ensureOpen();
+    return b;
+  }
+
+  /** Runs {@code body} on every chunk start row, in parallel when the block is large enough. */
+  private void forChunks(CpuKernelBlock b, IntConsumer body, Progress progress) {
+    int chunks = (b.rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
+    IntConsumer task = c -> {
+      body.accept(c * CHUNK_ROWS);
+      progress.advance(Math.min(CHUNK_ROWS, b.rows - c * CHUNK_ROWS));
+    };
+    if ((long) b.rows * b.cols < options.parallelThreshold() || options.threads() == 1) {
+      for (int c = 0; c < chunks; c++) {
+        task.accept(c);
+      }
+    } else {
+      pool.submit(() -> IntStream.range(0, chunks).parallel().forEach(task)).join();
+    }
+  }
+
+  @Override
+  public KernelBlock inputKernel(double[][] x, double[][] y, boolean withNtk, Precision precision,
+      Progress progress) {
+    boolean symmetric = y == null || y == x;
+    double[][] yy = symmetric ? x : y;
+    CpuKernelBlock b = new CpuKernelBlock(x.length, yy.length, symmetric, withNtk, precision);
+    forChunks(b, i0 -> {
+      int i1 = Math.min(i0 + CHUNK_ROWS, b.rows);
+      if (precision == Precision.F64) {
+        CpuGram.rows(x, yy, i0, i1, symmetric, b.nngp64);
+      } else {
+        double[][] scratch = new double[b.rows][];
+        for (int i = i0; i < i1; i++) {
+          scratch[i] = new double[b.cols];
+        }
+        CpuGram.rows(x, yy, i0, i1, symmetric, scratch);
+        for (int i = i0; i < i1; i++) {
+          for (int j = 0; j < b.cols; j++) {
+            b.nngp32[i][j] = (float) scratch[i][j];
+          }
+        }
+      }
+    }, progress);
+    return b;
+  }
+
+  @Override
+  public void affine(KernelBlock block, double w2, double b2, double ntkFromNngp, double ntkFromNtk,
+      double ntkConstant, Progress progress) {
+    CpuKernelBlock b = cast(block);
+    boolean ntk = b.hasNtk();
+    forChunks(b, i0 -> {
+      for (int i = i0; i < Math.min(i0 + CHUNK_ROWS, b.rows); i++) {
+        int j0 = b.firstCol(i);
+        if (b.precision == Precision.F64) {
+          double[] k = b.nngp64[i];
+          double[] t = ntk ? b.ntk64[i] : null;
+          for (int j = j0; j < b.cols; j++) {
+            if (ntk) {
+              t[j] = ntkFromNngp * k[j] + ntkFromNtk * t[j] + ntkConstant;
+            }
+            k[j] = w2 * k[j] + b2;
+          }
+        } else {
+          float[] k = b.nngp32[i];
+          float[] t = ntk ? b.ntk32[i] : null;
+          for (int j = j0; j < b.cols; j++) {
+            if (ntk) {
+              t[j] = (float) (ntkFromNngp * k[j] + ntkFromNtk * t[j] + ntkConstant);
+            }
+            k[j] = (float) (w2 * k[j] + b2);
+          }
+        }
+      }
+    }, progress);
+  }
+
+  @Override
+  public double activation(KernelBlock block, DualActivation dual, double[] varX, double[] varY,
+      Progress progress) {
+    CpuKernelBlock b = cast(block);
+    boolean ntk = b.hasNtk();
+    BoundDual bound = dual.bind(varX, b.symmetric ? varX : varY, ntk);
+    forChunks(b, i0 -> {
+      double[] k = b.precision == Precision.F32 ? new double[b.cols] : null;
+      double[] t = b.precision == Precision.F32 && ntk ? new double[b.cols] : null;
+      for (int i = i0; i < Math.min(i0 + CHUNK_ROWS, b.rows); i++) {
+        int j0 = b.firstCol(i);
+        int len = b.cols - j0;
+        if (b.precision == Precision.F64) {
+          bound.applyRow(i, j0, len, b.nngp64[i], ntk ? b.ntk64[i] : null, j0);
+        } else {
+          float[] kf = b.nngp32[i];
+          float[] tf = ntk ? b.ntk32[i] : null;
+          for (int j = j0; j < b.cols; j++) {
+            k[j] = kf[j];
+            if (ntk) {
+              t[j] = tf[j];
+            }
+          }
+          bound.applyRow(i, j0, len, k, t, j0);
+          for (int j = j0; j < b.cols; j++) {
+            kf[j] = (float) k[j];
+            if (ntk) {
+              tf[j] = (float) t[j];
+            }
+          }
+        }
+      }
+    }, progress);
+    return bound.errorBound();
+  }
+
+  @Override
+  public long firstNonFinite(KernelBlock block, boolean ntk) {
+    CpuKernelBlock b = cast(block);
+    for (int i = 0; i < b.rows; i++) {
+      for (int j = b.firstCol(i); j < b.cols; j++) {
+        double v;
+        if (b.precision == Precision.F64) {
+          v = ntk ? b.ntk64[i][j] : b.nngp64[i][j];
+        } else {
+          v = ntk ? b.ntk32[i][j] : b.nngp32[i][j];
+        }
+        if (!Double.isFinite(v)) {
+          return (long) i * b.cols + j;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The CPU backend hands its storage over without copying: do not use that matrix of the block
+   * afterwards.
+   */
+  @Override
+  public KernelMatrix read(KernelBlock block, boolean ntk) {
+    CpuKernelBlock b = cast(block);
+    if (b.precision == Precision.F64) {
+      double[][] m = ntk ? b.ntk64 : b.nngp64;
+      if (b.symmetric) {
+        for (int i = 0; i < b.rows; i++) {
+          for (int j = 0; j < i; j++) {
+            m[i][j] = m[j][i];
+          }
+        }
+      }
+      return KernelMatrix.ofF64(m);
+    }
+    float[][] m = ntk ? b.ntk32 : b.nngp32;
+    if (b.symmetric) {
+      for (int i = 0; i < b.rows; i++) {
+        for (int j = 0; j < i; j++) {
+          m[i][j] = m[j][i];
+        }
+      }
+    }
+    return KernelMatrix.ofF32(m);
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}

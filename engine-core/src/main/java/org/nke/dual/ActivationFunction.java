@@ -1,0 +1,29 @@
+package org.nke.dual;
+
+/**
+ * A pointwise activation {@code φ: ℝ → ℝ} with its derivative {@code φ'} (used by the NTK; where
+ * {@code φ} has kinks, {@code φ'} is any a.e. derivative, which is all the kernel integrals see).
+ */
+public interface ActivationFunction {
+  /**
+   * @param x the pre-activation
+   * @return {@code φ(x)}
+   */
+  double value(double x);
+
+  /**
+   * @param x the pre-activation
+   * @return {@code φ'(x)}
+   */
+  double derivative(double x);
+
+  /**
+   * Whether {@code φ} is smooth (analytic in a strip around the real line). Quadrature and Hermite
+   * series converge geometrically for smooth activations and only algebraically at kinks.
+   *
+   * @return {@code true} for smooth activations
+   */
+  default boolean smooth() {
+    return true;
+  }
+}

@@ -1,0 +1,134 @@
+package org.nke.exact;
+
+import java.util.List;
+import java.util.Locale;
+import org.nke.arch.Architecture;
+import org.nke.error.NumericalException;
+import org.nke.exact.DenseNetwork.Affine;
+import org.nke.exact.DenseNetwork.Nonlinear;
+import org.nke.exact.DenseNetwork.Step;
+import org.nke.spi.Backend;
+import org.nke.spi.KernelBlock;
+import org.nke.spi.Precision;
+import org.nke.spi.Progress;
+import org.nke.util.Checks;
+
+/**
+ * Exact NNGP and NTK of a fully connected network between two point sets, following stax's
+ * {@code serial} kernel recursion:
+ *
+ * <pre>{@code
+ * K⁰ = X Yᵀ / d,  Θ⁰ = 0
+ * Dense:       K ← σ_w² K + σ_b²,        Θ ← K_new + σ_w² Θ      (NTK parameterization)
+ * Activation:  K ← E[φ(u)φ(v)],          Θ ← Θ · E[φ'(u)φ'(v)]
+ * }</pre>
+ *
+ * The pre-activation variances come from the per-point diagonal recursion
+ * ({@link DenseNetwork#diagonals}); the pairwise work is done by the {@link Backend}. After every layer
+ * the block is scanned for non-finite entries, which are reported with the layer and entry.
+ */
+public final class ExactKernel {
+  /** Which kernels to compute. */
+  public enum Kind {
+    /** The NNGP kernel only. */
+    NNGP,
+    /** The NTK only (the NNGP is computed along the way but not returned). */
+    NTK,
+    /** Both. */
+    BOTH;
+
+    /**
+     * @param s {@code nngp}, {@code ntk} or {@code both}
+     * @return the kind
+     */
+    public static Kind parse(String s) {
+      return switch (s.toLowerCase(Locale.ROOT)) {
+        case "nngp" -> NNGP;
+        case "ntk" -> NTK;
+        case "both" -> BOTH;
+        default -> throw new IllegalArgumentException("kind must be nngp, ntk or both, got " + s);
+      };
+    }
+  }
+
+  private ExactKernel() {
+  }
+
+  /**
+   * Bytes the working block needs.
+   *
+   * @param n rows
+   * @param m columns
+   * @param kind what is computed
+   * @param precision storage precision
+   * @return bytes
+   */
+  public static long blockBytes(long n, long m, Kind kind, Precision precision) {
+    return n * m * precision.bytes() * (kind == Kind.NNGP ? 1 : 2);
+  }
+
+  /**
+   * Computes the kernels.
+   *
+   * @param arch a fully connected architecture
+   * @param x row points {@code n × d}, not modified
+   * @param y column points {@code m × d}, not modified; {@code null} for {@code Y = X}
+   * @param kind which kernels
+   * @param backend the backend to run on
+   * @param precision storage precision
+   * @param progress progress sink; total units = {@code n × (1 + number of steps)}
+   * @return the kernels
+   */
+  public static KernelPair compute(Architecture arch, double[][] x, double[][] y, Kind kind,
+      Backend backend, Precision precision, Progress progress) {
+    int d = Checks.points("X", x);
+    boolean same = y == null || y == x;
+    if (!same) {
+      Checks.sameDimension("X", d, "Y", Checks.points("Y", y));
+    }
+    double[][] yy = same ? x : y;
+    DenseNetwork net = DenseNetwork.compile(arch, d);
+    Checks.fitsInHeap(String.format(Locale.ROOT, "the %s kernel %d x %d (%s)", kind.name().toLowerCase(
+        Locale.ROOT), x.length, yy.length, precision.dtype()),
+        blockBytes(x.length, yy.length, kind, precision),
+        "use --dtype float32, fewer points, a larger heap (NKE_JAVA_OPTS=-Xmx...), "
+            + "or sketch features (nke features) instead of the exact kernel");
+    double[] inX = InputKernel.variances(x);
+    List<double[]> varX = net.diagonals(inX).preActivation();
+    List<double[]> varY = same ? varX : net.diagonals(InputKernel.variances(yy)).preActivation();
+    boolean withNtk = kind != Kind.NNGP;
+    double bound = 0;
+    try (KernelBlock block = backend.inputKernel(x, same ? null : yy, withNtk, precision, progress)) {
+      int activation = 0;
+      for (Step step : net.steps()) {
+        if (step instanceof Affine a) {
+          backend.affine(block, a.w2(), a.b2(), a.ntkFromNngp(), a.ntkFromNtk(), a.ntkConstant(),
+              progress);
+        } else if (step instanceof Nonlinear n) {
+          bound += backend.activation(block, n.dual(), varX.get(activation), varY.get(activation),
+              progress);
+          activation++;
+        }
+        checkFinite(backend, block, false, step);
+        if (withNtk) {
+          checkFinite(backend, block, true, step);
+        }
+      }
+      KernelMatrix nngp = kind == Kind.NTK ? null : backend.read(block, false);
+      KernelMatrix ntk = withNtk ? backend.read(block, true) : null;
+      return new KernelPair(nngp, ntk, bound, backend.name());
+    }
+  }
+
+  private static void checkFinite(Backend backend, KernelBlock block, boolean ntk, Step step) {
+    long at = backend.firstNonFinite(block, ntk);
+    if (at >= 0) {
+      long i = at / block.cols();
+      long j = at % block.cols();
+      throw new NumericalException((ntk ? "NTK" : "NNGP") + " entries must be finite, got a "
+          + "non-finite value after layer " + step.position() + " (" + step.describe() + ") at entry ("
+          + (i + 1) + ", " + (j + 1) + "); the variances may have overflowed or left the "
+          + "activation's domain");
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package org.nke.spi;
+
+import org.nke.dual.DualActivation;
+import org.nke.exact.KernelMatrix;
+
+/**
+ * The heavy primitives of kernel computation. The orchestration (walking the architecture, the
+ * diagonal recursion, validation) lives once in engine-core ({@code org.nke.exact.ExactKernel}); a
+ * backend only transforms {@link KernelBlock}s. Implementations: {@code org.nke.cpu.CpuBackend}
+ * (the reference) and {@code org.nke.cuda.CudaBackend}.
+ */
+public interface Backend extends AutoCloseable {
+  /** @return the backend's name, e.g. {@code cpu} */
+  String name();
+
+  /** @return the device it runs on, e.g. {@code "2 CPU threads"} */
+  String device();
+
+  /** @return the precision used when none is asked for */
+  Precision defaultPrecision();
+
+  /**
+   * Allocates a block and fills it with the input kernel {@code K⁰ = X Yᵀ / d} ({@code Θ⁰ = 0}).
+   *
+   * @param x row points, {@code n × d}, not modified
+   * @param y column points, {@code m × d}, not modified; {@code null} or {@code x} itself for X = Y
+   * @param withNtk whether to carry the NTK
+   * @param precision storage precision
+   * @param progress progress sink (units: rows)
+   * @return the block
+   */
+  KernelBlock inputKernel(double[][] x, double[][] y, boolean withNtk, Precision precision,
+      Progress progress);
+
+  /**
+   * The affine (Dense) update, with the old {@code K} on the right-hand sides:
+   * {@code Θ ← a·K + b·Θ + c} (when the block has an NTK), then {@code K ← w²·K + β²}.
+   *
+   * @param block the block; modified
+   * @param w2 {@code σ_w²}
+   * @param b2 {@code σ_b²}
+   * @param ntkFromNngp {@code a}
+   * @param ntkFromNtk {@code b}
+   * @param ntkConstant {@code c}
+   * @param progress progress sink (units: rows)
+   */
+  void affine(KernelBlock block, double w2, double b2, double ntkFromNngp, double ntkFromNtk,
+      double ntkConstant, Progress progress);
+
+  /**
+   * The activation update {@code K ← E[φ(u)φ(v)]}, {@code Θ ← Θ·E[φ'(u)φ'(v)]}, with the pre-activation
+   * variances of the row and column points.
+   *
+   * @param block the block; modified
+   * @param dual the dual activation
+   * @param varX variances of the row points, not modified
+   * @param varY variances of the column points, not modified (may be {@code varX})
+   * @param progress progress sink (units: rows)
+   * @return a bound on the relative error this step introduced (0 for closed forms)
+   */
+  double activation(KernelBlock block, DualActivation dual, double[] varX, double[] varY,
+      Progress progress);
+
+  /**
+   * @param block the block
+   * @param ntk whether to scan the NTK (else the NNGP)
+   * @return {@code i * cols + j} of the first non-finite entry, or −1
+   */
+  long firstNonFinite(KernelBlock block, boolean ntk);
+
+  /**
+   * Copies a result to the host (full matrix, symmetric blocks mirrored).
+   *
+   * @param block the block
+   * @param ntk the NTK (else the NNGP)
+   * @return the matrix
+   */
+  KernelMatrix read(KernelBlock block, boolean ntk);
+
+  @Override
+  void close();
+}
