@@ -34,6 +34,9 @@ public final class HermiteSeriesDual implements DualActivation {
   private final String name;
   private final ActivationFunction fn;
   private final double tol;
+  /** Expansions by degree, built on first use (they cost {@code O(q²)}); a memo, not shared state. */
+  private final java.util.concurrent.ConcurrentHashMap<Integer, HermiteExpansion> expansions =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param name how the layer was written, e.g. {@code Tanh()}
@@ -95,11 +98,11 @@ public final class HermiteSeriesDual implements DualActivation {
     double[] probe = quantiles(varX, varY);
     int degree = START_DEGREE;
     while (degree < HermiteExpansion.MAX_DEGREE
-        && Table.of(HermiteExpansion.of(fn, degree), probe, withDerivative).worstTail > tol) {
+        && Table.of(expansion(degree), probe, withDerivative).worstTail > tol) {
       degree = Math.min(2 * degree, HermiteExpansion.MAX_DEGREE);
     }
     while (true) {
-      HermiteExpansion expansion = HermiteExpansion.of(fn, degree);
+      HermiteExpansion expansion = expansion(degree);
       Table x = Table.of(expansion, varX, withDerivative);
       Table y = varY == varX ? x : Table.of(expansion, varY, withDerivative);
       double worst = Math.max(x.worstTail, y.worstTail);
@@ -108,6 +111,10 @@ public final class HermiteSeriesDual implements DualActivation {
       }
       degree = Math.min(2 * degree, HermiteExpansion.MAX_DEGREE);
     }
+  }
+
+  private HermiteExpansion expansion(int degree) {
+    return expansions.computeIfAbsent(degree, q -> HermiteExpansion.of(fn, q));
   }
 
   /** Up to 17 order statistics of the union of both variance sets (minimum and maximum included). */

@@ -14,6 +14,7 @@ import org.nke.arch.Layer;
 import org.nke.arch.Parameterization;
 import org.nke.dual.DualActivation;
 import org.nke.error.ArchException;
+import org.nke.spi.Precision;
 
 /**
  * An architecture compiled for vector inputs into kernel steps, checked once: activations follow an
@@ -123,13 +124,19 @@ public final class DenseNetwork {
   /**
    * The diagonal recursion: each point's variance through the network, computed once per point
    * (never per pair): {@code k ← σ_w²k + σ_b²} at affine layers, {@code k ← E[φ(u)²]} at activations.
+   * With {@link Precision#F32} every value is rounded to single precision after each step, exactly as
+   * a float32 block stores its diagonal, so that {@code ρ = 1} holds exactly on the diagonal (the
+   * arc-cosine duals are not Lipschitz there).
    *
    * @param inputVariances {@code K⁰(x, x)} per point, not modified
+   * @param precision the storage precision of the kernel block
    * @return the variances before each activation and at the output
    */
-  public Diagonals diagonals(double[] inputVariances) {
+  public Diagonals diagonals(double[] inputVariances, Precision precision) {
+    boolean f32 = precision == Precision.F32;
     List<double[]> pre = new ArrayList<>();
     double[] v = inputVariances.clone();
+    round(v, f32);
     for (Step s : steps) {
       if (s instanceof Affine a) {
         for (int i = 0; i < v.length; i++) {
@@ -141,7 +148,16 @@ public final class DenseNetwork {
           v[i] = n.dual().diagonal(v[i]);
         }
       }
+      round(v, f32);
     }
     return new Diagonals(pre, v);
+  }
+
+  private static void round(double[] v, boolean f32) {
+    if (f32) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) v[i];
+      }
+    }
   }
 }

@@ -94,8 +94,8 @@ public final class ExactKernel {
         "use --dtype float32, fewer points, a larger heap (NKE_JAVA_OPTS=-Xmx...), "
             + "or sketch features (nke features) instead of the exact kernel");
     double[] inX = InputKernel.variances(x);
-    List<double[]> varX = net.diagonals(inX).preActivation();
-    List<double[]> varY = same ? varX : net.diagonals(InputKernel.variances(yy)).preActivation();
+    List<double[]> varX = net.diagonals(inX, precision).preActivation();
+    List<double[]> varY = same ? varX : net.diagonals(InputKernel.variances(yy), precision).preActivation();
     boolean withNtk = kind != Kind.NNGP;
     double bound = 0;
     try (KernelBlock block = backend.inputKernel(x, same ? null : yy, withNtk, precision, progress)) {
