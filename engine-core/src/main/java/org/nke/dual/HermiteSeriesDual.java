@@ -23,7 +23,9 @@ import org.nke.hermite.HermiteExpansion;
  * default {@code tol = 1e−11}. Smooth activations meet it with {@code q} of a few hundred at
  * moderate variances (Tanh at {@code k = 3}: {@code q ≈ 200}); activations with kinks (ELU, SELU)
  * or very large variances (Tanh at {@code k ≥ 10}) have algebraically decaying tails and stop at the
- * maximum degree: {@link BoundDual#errorBound()} then reports the bound reached. The diagonal map
+ * maximum degree: {@link BoundDual#errorBound()} then reports the bound reached. A pair with
+ * correlation {@code |ρ| < 1} is summed only to the degree {@code m} where {@code |ρ|^{m+1} ≤ tol},
+ * which bounds the rest of the series by {@code tol · √(K'_xx K'_yy)} as well. The diagonal map
  * {@link #diagonal} is exact (1-D {@link NormalExpectation}, no truncation).
  */
 public final class HermiteSeriesDual implements DualActivation {
@@ -107,7 +109,7 @@ public final class HermiteSeriesDual implements DualActivation {
       Table y = varY == varX ? x : Table.of(expansion, varY, withDerivative);
       double worst = Math.max(x.worstTail, y.worstTail);
       if (worst <= tol || degree == HermiteExpansion.MAX_DEGREE) {
-        return new Series(x, y, worst);
+        return new Series(x, y, worst, tol);
       }
       degree = Math.min(2 * degree, HermiteExpansion.MAX_DEGREE);
     }
@@ -185,11 +187,13 @@ public final class HermiteSeriesDual implements DualActivation {
     private final Table x;
     private final Table y;
     private final double bound;
+    private final double logTol;
 
-    Series(Table x, Table y, double bound) {
+    Series(Table x, Table y, double bound, double tol) {
       this.x = x;
       this.y = y;
       this.bound = bound;
+      this.logTol = Math.log(tol);
     }
 
     @Override
@@ -206,14 +210,21 @@ public final class HermiteSeriesDual implements DualActivation {
         int bj = j * stride;
         double rho = nngp[off + t] * x.invScale[i] * y.invScale[j];
         rho = Math.max(-1, Math.min(1, rho));
+        // Per-pair truncation: Σ_{k>m} |c_k(a) c_k(b) ρ^k| ≤ |ρ|^{m+1} √(E_a E_b) ≤ tol √(E_a E_b)
+        // once |ρ|^{m+1} ≤ tol, so weakly correlated pairs need far fewer terms.
+        double abs = Math.abs(rho);
+        int top = stride - 1;
+        if (abs < 0.999) {
+          top = (int) Math.min(top, Math.ceil(logTol / Math.log(abs)));
+        }
         double v = 0;
-        for (int k = stride - 1; k >= 0; k--) {
+        for (int k = top; k >= 0; k--) {
           v = v * rho + x.coef[bi + k] * y.coef[bj + k];
         }
         nngp[off + t] = v;
         if (ntk != null) {
           double d = 0;
-          for (int k = stride - 1; k >= 0; k--) {
+          for (int k = top; k >= 0; k--) {
             d = d * rho + x.dcoef[bi + k] * y.dcoef[bj + k];
           }
           ntk[off + t] *= d;

@@ -27,4 +27,14 @@ public interface BackendProvider {
    * @return the backend, to be closed by the caller
    */
   Backend open(BackendOptions options);
+
+  /**
+   * Details for {@code nke doctor} beyond the probe: device name, compute capability, driver and
+   * library versions. Must not throw.
+   *
+   * @return lines of diagnostics (empty by default)
+   */
+  default java.util.List<String> diagnostics() {
+    return java.util.List.of();
+  }
 }

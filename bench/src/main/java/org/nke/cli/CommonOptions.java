@@ -1,0 +1,57 @@
+package org.nke.cli;
+
+import org.nke.spi.Backend;
+import org.nke.spi.BackendOptions;
+import org.nke.spi.Backends;
+import org.nke.spi.Precision;
+import picocli.CommandLine.Option;
+
+/** Options shared by the computing commands ({@code shared/spec/cli.md}, "Common options"). */
+final class CommonOptions {
+  @Option(names = "--backend", paramLabel = "auto|cpu|cuda",
+      description = "Backend (default: auto = CUDA when usable, else CPU; also -Dnke.backend, NKE_BACKEND).")
+  String backend;
+
+  @Option(names = "--dtype", paramLabel = "float64|float32",
+      description = "Precision (default: float64 on cpu, float32 on cuda).")
+  String dtype;
+
+  @Option(names = "--threads", paramLabel = "N", description = "CPU worker threads (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of random sketches (default: 0).")
+  long seed;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  BackendOptions backendOptions() {
+    BackendOptions o = BackendOptions.defaults();
+    if (threads != null) {
+      if (threads < 1) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "--threads must be at least 1, got " + threads);
+      }
+      o = o.withThreads(threads);
+    }
+    return o;
+  }
+
+  /** Opens the backend and says on stderr which one was chosen. */
+  Backends.Selection open(java.io.PrintWriter err) {
+    Backends.Selection s = Backends.open(backend, backendOptions());
+    err.println("nke: " + s.reason());
+    return s;
+  }
+
+  Precision precision(Backend b) {
+    if (dtype == null) {
+      return b.defaultPrecision();
+    }
+    try {
+      return Precision.parse(dtype);
+    } catch (IllegalArgumentException e) {
+      throw new org.nke.error.NkeException(e.getMessage(), 2, e);
+    }
+  }
+}

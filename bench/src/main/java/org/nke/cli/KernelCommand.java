@@ -1,0 +1,128 @@
+package org.nke.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nke.Kernels;
+import org.nke.arch.Architecture;
+import org.nke.error.InvalidInputException;
+import org.nke.exact.DenseNetwork;
+import org.nke.exact.ExactKernel.Kind;
+import org.nke.exact.KernelMatrix;
+import org.nke.exact.KernelPair;
+import org.nke.io.AtomicOutput;
+import org.nke.io.DataFiles;
+import org.nke.io.MatrixWriter;
+import org.nke.spi.Backends;
+import org.nke.spi.Precision;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nke kernel}: the exact NNGP and/or NTK between the rows of X and of Y. */
+@Command(name = "kernel", mixinStandardHelpOptions = true,
+    description = "Exact kernel matrix between the rows of X and of Y (Y defaults to X).")
+final class KernelCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--arch", required = true, paramLabel = "ARCH",
+      description = "Architecture, e.g. \"Dense(W_std=1.5, b_std=0.1), Relu(), Dense()\".")
+  String arch;
+
+  @Option(names = "--x", required = true, paramLabel = "X", description = "Points (.csv or .npy).")
+  Path x;
+
+  @Option(names = "--y", paramLabel = "Y", description = "Second point set (default: X).")
+  Path y;
+
+  @Option(names = "--kind", defaultValue = "nngp", paramLabel = "nngp|ntk|both",
+      description = "Which kernel (default: ${DEFAULT-VALUE}); both writes OUT with .nngp/.ntk before the extension.")
+  String kind;
+
+  @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output .npy (default format) or .csv.")
+  Path out;
+
+  @Mixin
+  CommonOptions common = new CommonOptions();
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    Kind k;
+    try {
+      k = Kind.parse(kind);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Architecture architecture = Architecture.parse(arch);
+    double[][] xs = DataFiles.readPoints(x);
+    double[][] ys = y == null ? null : DataFiles.readPoints(y);
+    if (ys != null && ys[0].length != xs[0].length) {
+      throw new InvalidInputException(y + " must have the dimension of " + x + " (" + xs[0].length
+          + " columns), got " + ys[0].length + " columns");
+    }
+    int steps = DenseNetwork.compile(architecture, xs[0].length).steps().size();
+    List<Path> targets = targets(out, k);
+    try (Backends.Selection sel = common.open(err)) {
+      Precision p = common.precision(sel.backend());
+      int rows = xs.length;
+      long t0 = System.nanoTime();
+      KernelPair result;
+      try (ProgressBar bar = new ProgressBar(err, "kernel", (long) rows * (steps + 1), !common.quiet)) {
+        result = Kernels.of(architecture).withPrecision(p).withProgress(bar)
+            .compute(sel.backend(), xs, ys, k);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      List<KernelMatrix> mats = new ArrayList<>();
+      if (result.nngp() != null) {
+        mats.add(result.nngp());
+      }
+      if (result.ntk() != null) {
+        mats.add(result.ntk());
+      }
+      try (AtomicOutput output = new AtomicOutput()) {
+        for (int i = 0; i < mats.size(); i++) {
+          KernelMatrix m = mats.get(i);
+          try (OutputStream os = output.open(targets.get(i))) {
+            MatrixWriter.write(os, targets.get(i), m.precision(), m.rows(), m.cols(), m::copyRow);
+          }
+        }
+        output.commit();
+      }
+      for (int i = 0; i < mats.size(); i++) {
+        err.println(String.format(Locale.ROOT, "nke: wrote %s (%d x %d, %s)", targets.get(i),
+            mats.get(i).rows(), mats.get(i).cols(), mats.get(i).precision().dtype()));
+      }
+      err.println(String.format(Locale.ROOT, "nke: %s kernel of %d x %d points in %.2f s on %s (%s)",
+          kind, rows, ys == null ? rows : ys.length, seconds, sel.backend().name(),
+          sel.backend().device()));
+      if (result.errorBound() > 1e-9) {
+        err.println(String.format(Locale.ROOT, "nke: warning: numerical duals are accurate to about "
+            + "%.1e relative here (the Hermite series reached its maximum degree: very large "
+            + "pre-activation variances); closed-form activations are exact", result.errorBound()));
+      }
+    }
+    return 0;
+  }
+
+  /** {@code K.npy} → {@code [K.npy]}, or for both {@code [K.nngp.npy, K.ntk.npy]}. */
+  static List<Path> targets(Path out, Kind kind) {
+    if (kind != Kind.BOTH) {
+      return List.of(out);
+    }
+    String name = out.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    String ext = dot > 0 ? name.substring(dot) : ".npy";
+    Path dir = out.toAbsolutePath().getParent();
+    return List.of(dir.resolve(stem + ".nngp" + ext), dir.resolve(stem + ".ntk" + ext));
+  }
+}

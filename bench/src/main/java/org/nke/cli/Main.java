@@ -1,0 +1,82 @@
+package org.nke.cli;
+
+import java.io.PrintWriter;
+import org.nke.error.NkeException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code nke} command line. Exit codes follow {@code shared/spec/cli.md}: 0 ok, 2 usage, 3 backend
+ * unavailable, 4 bad input data, 5 resources, 1 anything else; errors are one message on stderr.
+ */
+@Command(name = "nke", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Infinite-width neural-network kernels (NNGP, NTK, CNTK) for any activation.",
+    subcommands = {KernelCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.err);
+  }
+
+  /**
+   * Runs a command line and returns its exit code (used by tests and {@link #main}).
+   *
+   * @param out standard output
+   * @param err standard error
+   * @param args the arguments
+   * @return the exit code
+   */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      Throwable t = ex;
+      if (t instanceof NkeException e) {
+        err.println("nke: " + e.getMessage());
+        err.flush();
+        return e.exitCode();
+      }
+      err.println("nke: error: " + t);
+      if (System.getenv("NKE_DEBUG") != null) {
+        t.printStackTrace(err);
+      } else {
+        err.println("(set NKE_DEBUG=1 for the stack trace)");
+      }
+      err.flush();
+      return 1;
+    });
+    cli.setParameterExceptionHandler((ex, params) -> {
+      err.println("nke: " + ex.getMessage());
+      err.println("Try 'nke " + ex.getCommandLine().getCommandName().replace("nke", "").trim()
+          + (ex.getCommandLine().getCommandName().equals("nke") ? "" : " ") + "--help' for usage.");
+      err.flush();
+      return 2;
+    });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /**
+   * Entry point.
+   *
+   * @param args command-line arguments
+   */
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    System.exit(run(out, err, args));
+  }
+
+  /** Reports the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"nke " + (v == null ? "(development build)" : v) + ", Java "
+          + Runtime.version()};
+    }
+  }
+}
