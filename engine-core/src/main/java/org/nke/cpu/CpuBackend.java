@@ -6,6 +6,7 @@ import java.util.stream.IntStream;
 import org.nke.dual.BoundDual;
 import org.nke.dual.DualActivation;
 import org.nke.exact.KernelMatrix;
+import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.KernelBlock;
@@ -212,6 +213,23 @@ public final class CpuBackend implements Backend {
       }
     }
     return KernelMatrix.ofF32(m);
+  }
+
+  @Override
+  public double[][] features(SketchPlan plan, double[][] points, Progress progress) {
+    double[][] out = new double[points.length][];
+    IntConsumer one = i -> {
+      out[i] = plan.features(points[i]);
+      progress.advance(1);
+    };
+    if (options.threads() == 1 || points.length < 2) {
+      for (int i = 0; i < points.length; i++) {
+        one.accept(i);
+      }
+    } else {
+      pool.submit(() -> IntStream.range(0, points.length).parallel().forEach(one)).join();
+    }
+    return out;
   }
 
   @Override

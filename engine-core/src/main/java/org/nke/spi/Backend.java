@@ -77,6 +77,21 @@ public interface Backend extends AutoCloseable {
    */
   KernelMatrix read(KernelBlock block, boolean ntk);
 
+  /**
+   * Sketch features of a block of points (NNGP or NTK, as the plan says). Every point's features
+   * depend only on the plan and the point, so blocks may be computed in any order and split across
+   * threads or machines. A backend without a device implementation returns {@code null}, and the
+   * caller falls back to the CPU explicitly (see {@code org.nke.Sketches}).
+   *
+   * @param plan the compiled sketch (all random draws)
+   * @param points the points, rows, not modified
+   * @param progress progress sink (units: points)
+   * @return one feature row per point, or {@code null} if this backend cannot compute sketches
+   */
+  default double[][] features(org.nke.sketch.SketchPlan plan, double[][] points, Progress progress) {
+    return null;
+  }
+
   @Override
   void close();
 }

@@ -1,0 +1,174 @@
+package org.nke;
+
+import java.util.Arrays;
+import org.nke.arch.Architecture;
+import org.nke.sketch.SketchOptions;
+import org.nke.sketch.SketchPlan;
+import org.nke.spi.Backend;
+import org.nke.spi.BackendOptions;
+import org.nke.spi.Backends;
+import org.nke.spi.Progress;
+import org.nke.util.Checks;
+
+/**
+ * The library's front door for sketches: random features whose inner products approximate the NNGP
+ * or NTK of a fully connected network with any activation (Han et al. 2022):
+ *
+ * <pre>{@code
+ * double[][] f = Sketches.of("Dense(W_std=1.5, b_std=0.1), Gelu(), Dense()").withDim(8192).ntk(x);
+ * // f[i]·f[j] ≈ Θ(x_i, x_j); at most 2·8192 features for the NTK, 8192 for the NNGP
+ * }</pre>
+ *
+ * The plan (every random draw, the block widths) is built from the seed and the first
+ * {@link #SAMPLE} rows of the data; use {@link #plan} once and {@link #features(SketchPlan, double[][])}
+ * for further data (e.g. a test set) so that both share the same features. Same seed, same input →
+ * bit-identical features, on any number of threads. Cost per point {@code O(L·q·m log m)}.
+ */
+public final class Sketches {
+  /** Rows of the data used to choose block widths and degrees. */
+  public static final int SAMPLE = 256;
+
+  private final Architecture arch;
+  private final SketchOptions nngp;
+  private final String backend;
+  private final BackendOptions options;
+  private final Progress progress;
+
+  private Sketches(Architecture arch, SketchOptions nngp, String backend, BackendOptions options,
+      Progress progress) {
+    this.arch = arch;
+    this.nngp = nngp;
+    this.backend = backend;
+    this.options = options;
+    this.progress = progress;
+  }
+
+  /**
+   * @param architecture an architecture string
+   * @return sketches of that network, {@code m = 4096}, seed 0
+   */
+  public static Sketches of(String architecture) {
+    return of(Architecture.parse(architecture));
+  }
+
+  /**
+   * @param architecture the network
+   * @return sketches of that network, {@code m = 4096}, seed 0
+   */
+  public static Sketches of(Architecture architecture) {
+    return new Sketches(architecture, SketchOptions.of(4096, 0, false), null,
+        BackendOptions.defaults(), Progress.NONE);
+  }
+
+  /**
+   * @param m the feature budget (NNGP at most {@code m}, NTK at most {@code 2m} features)
+   * @return a copy with that budget
+   */
+  public Sketches withDim(int m) {
+    return new Sketches(arch, new SketchOptions(m, nngp.seed(), false, nngp.degree(),
+        nngp.tailTolerance()), backend, options, progress);
+  }
+
+  /**
+   * @param seed the seed of all random draws
+   * @return a copy with that seed
+   */
+  public Sketches withSeed(long seed) {
+    return new Sketches(arch, new SketchOptions(nngp.dim(), seed, false, nngp.degree(),
+        nngp.tailTolerance()), backend, options, progress);
+  }
+
+  /**
+   * @param q the Hermite truncation degree (0: chosen automatically)
+   * @return a copy with that degree
+   */
+  public Sketches withDegree(int q) {
+    return new Sketches(arch, nngp.withDegree(q), backend, options, progress);
+  }
+
+  /**
+   * @param name {@code auto}, {@code cpu} or {@code cuda}
+   * @return a copy using that backend
+   */
+  public Sketches withBackend(String name) {
+    return new Sketches(arch, nngp, name, options, progress);
+  }
+
+  /**
+   * @param threads CPU worker threads
+   * @return a copy using that many threads
+   */
+  public Sketches withThreads(int threads) {
+    return new Sketches(arch, nngp, backend, options.withThreads(threads), progress);
+  }
+
+  /**
+   * @param p progress sink (units: points)
+   * @return a copy reporting progress
+   */
+  public Sketches withProgress(Progress p) {
+    return new Sketches(arch, nngp, backend, options, p);
+  }
+
+  /**
+   * Compiles the plan from the first {@link #SAMPLE} rows of {@code data}.
+   *
+   * @param data points (only the first rows are read), not modified
+   * @param ntk NTK features (else NNGP)
+   * @return the plan
+   */
+  public SketchPlan plan(double[][] data, boolean ntk) {
+    int d = Checks.points("X", data);
+    SketchOptions o = new SketchOptions(nngp.dim(), nngp.seed(), ntk, nngp.degree(),
+        nngp.tailTolerance());
+    return SketchPlan.build(arch, d, o, Arrays.copyOf(data, Math.min(SAMPLE, data.length)));
+  }
+
+  /**
+   * @param x points
+   * @return NNGP features, one row per point
+   */
+  public double[][] nngp(double[][] x) {
+    return features(plan(x, false), x);
+  }
+
+  /**
+   * @param x points
+   * @return NTK features, one row per point
+   */
+  public double[][] ntk(double[][] x) {
+    return features(plan(x, true), x);
+  }
+
+  /**
+   * @param plan a plan from {@link #plan}
+   * @param x points of the plan's dimension
+   * @return features, one row per point
+   */
+  public double[][] features(SketchPlan plan, double[][] x) {
+    Checks.sameDimension("the sketch plan", plan.inputDim(), "X", Checks.points("X", x));
+    try (Backends.Selection s = Backends.open(backend, options)) {
+      return features(s.backend(), plan, x, progress);
+    }
+  }
+
+  /**
+   * Features on an open backend, falling back to the CPU reference when the backend has no sketch
+   * implementation (explicitly: the fallback is the CPU backend's own code, opened here).
+   *
+   * @param open an open backend (not closed here)
+   * @param plan the plan
+   * @param x points
+   * @param progress progress sink
+   * @return features
+   */
+  public static double[][] features(Backend open, SketchPlan plan, double[][] x, Progress progress) {
+    double[][] f = open.features(plan, x, progress);
+    if (f != null) {
+      return f;
+    }
+    try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
+      return cpu.backend().features(plan, x, progress);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package org.nke.hermite;
+
+/**
+ * Normalised Hermite coefficients of an activation at any scale, as the sketches need them:
+ * {@code c_k(a)} of {@code φ} and {@code c'_k(a)} of {@code φ'}, truncated at degree {@code q} either
+ * plainly or <em>folded</em>: the tail beyond {@code q} is moved onto the two top degrees with their
+ * parity,
+ *
+ * <pre>{@code c̃_j = sign(c_j) √(c_j² + Σ_{k>q, k≡j (mod 2)} c_k²),   j ∈ {q−1, q}}</pre>
+ *
+ * so that the truncated dual {@code Σ_{k≤q} c̃_k(a)² ρ^k} is exact at {@code ρ = ±1} for equal scales
+ * (the kernel diagonal), which is where a plain truncation of slowly converging series (ReLU-like
+ * derivatives, large-scale Erf) errs most. The tails come from the exact moments
+ * {@code E[φ(az)²]} and {@code E[φ(az) φ(−az)]}.
+ */
+public interface HermiteSource {
+  /**
+   * @param scale the pre-activation standard deviation {@code a ≥ 0}
+   * @param q the degree
+   * @param derivative coefficients of {@code φ'} instead of {@code φ}
+   * @param fold whether to fold the tail onto degrees {@code q−1, q}
+   * @return {@code c_0 … c_q}
+   */
+  double[] coefficients(double scale, int q, boolean derivative, boolean fold);
+
+  /**
+   * Folds a tail onto the top two degrees.
+   *
+   * @param c plain coefficients {@code c_0 … c_q}; modified
+   * @param even {@code Σ_{all even k} c_k²} of the full series
+   * @param odd {@code Σ_{all odd k} c_k²} of the full series
+   */
+  static void fold(double[] c, double even, double odd) {
+    int q = c.length - 1;
+    double partialEven = 0;
+    double partialOdd = 0;
+    for (int k = 0; k <= q; k++) {
+      if (k % 2 == 0) {
+        partialEven += c[k] * c[k];
+      } else {
+        partialOdd += c[k] * c[k];
+      }
+    }
+    for (int j = Math.max(0, q - 1); j <= q; j++) {
+      double tail = Math.max(0, (j % 2 == 0 ? even - partialEven : odd - partialOdd));
+      c[j] = (c[j] < 0 ? -1 : 1) * Math.sqrt(c[j] * c[j] + tail);
+    }
+  }
+}
