@@ -22,6 +22,7 @@ final class ProgressBar implements Progress, AutoCloseable {
   private final AtomicLong done = new AtomicLong();
   private volatile long lastDraw;
   private volatile boolean drawn;
+  private volatile boolean complete;
 
   ProgressBar(PrintWriter err, String label, long total, boolean enabled) {
     this.err = err;
@@ -58,6 +59,7 @@ final class ProgressBar implements Progress, AutoCloseable {
         "#".repeat(filled), ".".repeat(WIDTH - filled), 100 * f, time(elapsed), eta));
     err.flush();
     drawn = true;
+    complete = d >= total;
   }
 
   private static String time(double s) {
@@ -73,7 +75,9 @@ final class ProgressBar implements Progress, AutoCloseable {
   @Override
   public synchronized void close() {
     if (drawn) {
-      draw(total, System.nanoTime());
+      if (!complete) {
+        draw(total, System.nanoTime());
+      }
       err.println();
       err.flush();
     }

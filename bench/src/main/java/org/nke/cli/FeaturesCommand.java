@@ -1,0 +1,145 @@
+package org.nke.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.nke.Kernels;
+import org.nke.Sketches;
+import org.nke.arch.Architecture;
+import org.nke.exact.ExactKernel.Kind;
+import org.nke.exact.KernelPair;
+import org.nke.io.AtomicOutput;
+import org.nke.io.DataFiles;
+import org.nke.io.MatrixWriter;
+import org.nke.sketch.SketchOptions;
+import org.nke.sketch.SketchPlan;
+import org.nke.spi.Backends;
+import org.nke.spi.Precision;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nke features}: NNGP or NTK sketch features, streamed to the output in blocks. */
+@Command(name = "features", mixinStandardHelpOptions = true,
+    description = "Sketch features F with F Fᵀ ≈ K (NNGP: at most M features, NTK: at most 2M).")
+final class FeaturesCommand implements Callable<Integer> {
+  /** Points per block written. */
+  static final int BLOCK = 1024;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "Architecture.")
+  String arch;
+
+  @Option(names = "--x", required = true, paramLabel = "X", description = "Points (.csv or .npy).")
+  Path x;
+
+  @Option(names = "--kind", required = true, paramLabel = "nngp|ntk", description = "Which kernel.")
+  String kind;
+
+  @Option(names = "--dim", required = true, paramLabel = "M", description = "Feature budget M (even, >= 64).")
+  int dim;
+
+  @Option(names = "--degree", defaultValue = "0", paramLabel = "Q",
+      description = "Hermite truncation degree (default: chosen from the coefficients).")
+  int degree;
+
+  @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output .npy or .csv.")
+  Path out;
+
+  @Option(names = "--check", defaultValue = "0", paramLabel = "K",
+      description = "Certify: exact kernel on K random points vs the sketch, relative Gram error.")
+  int check;
+
+  @Mixin
+  CommonOptions common = new CommonOptions();
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    boolean ntk = switch (kind.toLowerCase(Locale.ROOT)) {
+      case "ntk" -> true;
+      case "nngp" -> false;
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--kind must be nngp or ntk, got " + kind);
+    };
+    SketchOptions options;
+    try {
+      options = new SketchOptions(dim, common.seed, ntk, degree, SketchOptions.DEFAULT_TAIL);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (check < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--check must be >= 0");
+    }
+    Architecture architecture = Architecture.parse(arch);
+    double[][] xs = DataFiles.readPoints(x);
+    SketchPlan plan = SketchPlan.build(architecture, xs[0].length, options,
+        Arrays.copyOf(xs, Math.min(Sketches.SAMPLE, xs.length)));
+    int width = plan.outputDim();
+    try (Backends.Selection sel = common.open(err)) {
+      Precision p = common.precision(sel.backend());
+      long t0 = System.nanoTime();
+      try (AtomicOutput output = new AtomicOutput();
+          ProgressBar bar = new ProgressBar(err, "features", xs.length, !common.quiet)) {
+        try (OutputStream os = output.open(out);
+            MatrixWriter w = MatrixWriter.open(os, out, p, xs.length, width)) {
+          for (int start = 0; start < xs.length; start += BLOCK) {
+            double[][] block = Arrays.copyOfRange(xs, start, Math.min(xs.length, start + BLOCK));
+            for (double[] row : Sketches.features(sel.backend(), plan, block, bar)) {
+              w.writeRow(row);
+            }
+          }
+        }
+        output.commit();
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      err.println(String.format(Locale.ROOT, "nke: wrote %s (%d x %d %s features, %s); %.2f s on %s "
+          + "(%.0f points/s)", out, xs.length, width, kind.toLowerCase(Locale.ROOT), p.dtype(), seconds,
+          sel.backend().name(), xs.length / seconds));
+      if (check > 0) {
+        certify(err, architecture, plan, xs, ntk, sel);
+      }
+    }
+    return 0;
+  }
+
+  /** Relative Gram error of the sketch on {@code check} random points against the exact kernel. */
+  private void certify(PrintWriter err, Architecture architecture, SketchPlan plan, double[][] xs,
+      boolean ntk, Backends.Selection sel) {
+    int k = Math.min(check, xs.length);
+    int[] idx = new Random(common.seed).ints(0, xs.length).distinct().limit(k).toArray();
+    double[][] pts = new double[k][];
+    for (int i = 0; i < k; i++) {
+      pts[i] = xs[idx[i]];
+    }
+    long t0 = System.nanoTime();
+    KernelPair exact = Kernels.of(architecture).compute(sel.backend(), pts, null,
+        ntk ? Kind.NTK : Kind.NNGP);
+    double[][] f = Sketches.features(sel.backend(), plan, pts, org.nke.spi.Progress.NONE);
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < k; j++) {
+        double s = 0;
+        for (int t = 0; t < f[i].length; t++) {
+          s += f[i][t] * f[j][t];
+        }
+        double e = (ntk ? exact.ntk() : exact.nngp()).get(i, j);
+        num += (s - e) * (s - e);
+        den += e * e;
+      }
+    }
+    err.println(String.format(Locale.ROOT, "nke: check on %d random points: relative Gram error "
+        + "%.4f (Frobenius; exact kernel in %.2f s)", k, Math.sqrt(num / den),
+        (System.nanoTime() - t0) / 1e9));
+  }
+}

@@ -1,0 +1,131 @@
+package org.nke.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import org.nke.arch.Architecture;
+import org.nke.exact.ExactKernel.Kind;
+import org.nke.io.AtomicOutput;
+import org.nke.io.DataFiles;
+import org.nke.krr.KernelRidge;
+import org.nke.krr.ModelFile;
+import org.nke.krr.RidgeModel;
+import org.nke.sketch.SketchOptions;
+import org.nke.spi.Backends;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nke fit}: kernel ridge regression or classification, saved as a model file. */
+@Command(name = "fit", mixinStandardHelpOptions = true,
+    description = "Kernel ridge regression (integer labels: classification) on the exact kernel or "
+        + "sketch features; writes MODEL (a ZIP of model.json, points.npy, weights.npy).")
+final class FitCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "Architecture.")
+  String arch;
+
+  @Option(names = "--x", required = true, paramLabel = "X", description = "Training points.")
+  Path x;
+
+  @Option(names = "--labels", required = true, paramLabel = "L", description = "One label per row (.csv/.npy).")
+  Path labels;
+
+  @Option(names = "--method", defaultValue = "exact", paramLabel = "exact|sketch",
+      description = "Exact kernel or sketch features (default: ${DEFAULT-VALUE}).")
+  String method;
+
+  @Option(names = "--kind", defaultValue = "ntk", paramLabel = "nngp|ntk", description = "Kernel (default: ${DEFAULT-VALUE}).")
+  String kind;
+
+  @Option(names = "--dim", defaultValue = "4096", paramLabel = "M", description = "Sketch budget (default: ${DEFAULT-VALUE}).")
+  int dim;
+
+  @Option(names = "--degree", defaultValue = "0", paramLabel = "Q", description = "Sketch Hermite degree (0: automatic).")
+  int degree;
+
+  @Option(names = "--ridge", paramLabel = "λ",
+      description = "Ridge relative to the mean kernel diagonal (default: chosen by leave-one-out or held-out data).")
+  Double ridge;
+
+  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Output model file.")
+  Path model;
+
+  @Mixin
+  CommonOptions common = new CommonOptions();
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    Kind k = switch (kind.toLowerCase(Locale.ROOT)) {
+      case "ntk" -> Kind.NTK;
+      case "nngp" -> Kind.NNGP;
+      default -> throw new ParameterException(spec.commandLine(), "--kind must be nngp or ntk, got " + kind);
+    };
+    boolean sketch = switch (method.toLowerCase(Locale.ROOT)) {
+      case "sketch" -> true;
+      case "exact" -> false;
+      default -> throw new ParameterException(spec.commandLine(),
+          "--method must be exact or sketch, got " + method);
+    };
+    if (ridge != null && !(ridge > 0)) {
+      throw new ParameterException(spec.commandLine(), "--ridge must be positive, got " + ridge);
+    }
+    SketchOptions options = null;
+    if (sketch) {
+      try {
+        options = new SketchOptions(dim, common.seed, k == Kind.NTK, degree, SketchOptions.DEFAULT_TAIL);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    Architecture architecture = Architecture.parse(arch);
+    double[][] xs = DataFiles.readPoints(x);
+    double[] ys = DataFiles.readLabels(labels);
+    try (Backends.Selection sel = common.open(err)) {
+      long t0 = System.nanoTime();
+      RidgeModel m;
+      try (ProgressBar bar = new ProgressBar(err, "fit", sketch ? xs.length : (long) xs.length * 8,
+          !common.quiet)) {
+        if (sketch) {
+          ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
+          try {
+            m = KernelRidge.fitSketch(architecture, options, xs, ys, ridge, sel.backend(), pool, bar);
+          } finally {
+            pool.shutdown();
+          }
+        } else {
+          m = KernelRidge.fitExact(architecture, k, xs, ys, ridge, sel.backend(),
+              common.precision(sel.backend()), bar);
+        }
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      m.info().put("fit_seconds", String.format(Locale.ROOT, "%.2f", seconds));
+      m.info().put("backend", sel.backend().name() + " (" + sel.backend().device() + ")");
+      try (AtomicOutput output = new AtomicOutput()) {
+        try (OutputStream os = output.open(model)) {
+          ModelFile.write(m, os);
+        }
+        output.commit();
+      }
+      err.println(String.format(Locale.ROOT, "nke: %s %s ridge on %d points (%s), ridge %.1e, %.2f s",
+          m.method(), m.kernel(), xs.length, m.targets().classification()
+              ? m.targets().classes().length + " classes" : "regression", m.ridge(), seconds));
+      for (Map.Entry<String, String> e : m.info().entrySet()) {
+        err.println("nke:   " + e.getKey() + " = " + e.getValue());
+      }
+      err.println("nke: wrote " + model);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,83 @@
+package org.nke.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nke.io.AtomicOutput;
+import org.nke.io.DataFiles;
+import org.nke.io.MatrixWriter;
+import org.nke.krr.KernelRidge;
+import org.nke.krr.ModelFile;
+import org.nke.krr.RidgeModel;
+import org.nke.spi.Backends;
+import org.nke.spi.Precision;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nke predict}: predictions of a fitted model, with accuracy or MSE when labels are given. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Predictions of a model from nke fit (class labels or regression values, one per row).")
+final class PredictCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Model file from nke fit.")
+  Path model;
+
+  @Option(names = "--x", required = true, paramLabel = "X", description = "Points.")
+  Path x;
+
+  @Option(names = "--out", required = true, paramLabel = "OUT", description = "Predictions (.npy or .csv).")
+  Path out;
+
+  @Option(names = "--labels", paramLabel = "L", description = "True labels: report accuracy or MSE.")
+  Path labels;
+
+  @Option(names = "--scores", description = "Write the raw scores (one column per class) instead of labels.")
+  boolean scores;
+
+  @Mixin
+  CommonOptions common = new CommonOptions();
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    RidgeModel m = ModelFile.read(model);
+    double[][] xs = DataFiles.readPoints(x);
+    double[] truth = labels == null ? null : DataFiles.readLabels(labels);
+    try (Backends.Selection sel = common.open(err)) {
+      long t0 = System.nanoTime();
+      double[][] s;
+      try (ProgressBar bar = new ProgressBar(err, "predict", xs.length * 8L, !common.quiet)) {
+        s = KernelRidge.scores(m, xs, sel.backend(), common.precision(sel.backend()), bar);
+      }
+      double[] predicted = m.targets().decode(s);
+      double[][] rows = scores ? s : new double[xs.length][];
+      if (!scores) {
+        for (int i = 0; i < xs.length; i++) {
+          rows[i] = new double[] {predicted[i]};
+        }
+      }
+      try (AtomicOutput output = new AtomicOutput()) {
+        try (OutputStream os = output.open(out)) {
+          MatrixWriter.write(os, out, Precision.F64, rows.length, rows[0].length,
+              (i, row) -> System.arraycopy(rows[i], 0, row, 0, rows[i].length));
+        }
+        output.commit();
+      }
+      err.println(String.format(Locale.ROOT, "nke: wrote %s (%d predictions, %s model) in %.2f s",
+          out, xs.length, m.method(), (System.nanoTime() - t0) / 1e9));
+      if (truth != null) {
+        err.println(String.format(Locale.ROOT, "nke: test %s = %.4f", m.targets().metricName(),
+            m.targets().metric(predicted, truth)));
+      }
+    }
+    return 0;
+  }
+}
