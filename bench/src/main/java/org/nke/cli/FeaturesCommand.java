@@ -14,7 +14,7 @@ import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
 import org.nke.io.AtomicOutput;
-import org.nke.io.DataFiles;
+import org.nke.io.PointStream;
 import org.nke.io.MatrixWriter;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.SketchPlan;
@@ -81,46 +81,61 @@ final class FeaturesCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--check must be >= 0");
     }
     Architecture architecture = Architecture.parse(arch);
-    double[][] xs = DataFiles.readPoints(x);
-    SketchPlan plan = SketchPlan.build(architecture, xs[0].length, options,
-        Arrays.copyOf(xs, Math.min(Sketches.SAMPLE, xs.length)));
-    int width = plan.outputDim();
-    try (Backends.Selection sel = common.open(err)) {
-      Precision p = common.precision(sel.backend());
-      long t0 = System.nanoTime();
-      try (AtomicOutput output = new AtomicOutput();
-          ProgressBar bar = new ProgressBar(err, "features", xs.length, !common.quiet)) {
-        try (OutputStream os = output.open(out);
-            MatrixWriter w = MatrixWriter.open(os, out, p, xs.length, width)) {
-          for (int start = 0; start < xs.length; start += BLOCK) {
-            double[][] block = Arrays.copyOfRange(xs, start, Math.min(xs.length, start + BLOCK));
-            for (double[] row : Sketches.features(sel.backend(), plan, block, bar)) {
-              w.writeRow(row);
+    try (PointStream points = PointStream.open(x)) {
+      double[][] sample = points.next(Sketches.SAMPLE);
+      SketchPlan plan = SketchPlan.build(architecture, points.dim(), options, sample);
+      int width = plan.outputDim();
+      long n = points.count();
+      if (n > Integer.MAX_VALUE) {
+        throw new org.nke.error.InvalidInputException(x + " has more than 2^31 points");
+      }
+      try (Backends.Selection sel = common.open(err)) {
+        Precision p = common.precision(sel.backend());
+        long t0 = System.nanoTime();
+        int k = (int) Math.min(check, n);
+        int[] picks = new Random(common.seed).ints(0, (int) n).distinct().limit(k).sorted().toArray();
+        double[][] checked = new double[k][];
+        int found = 0;
+        long offset = 0;
+        try (AtomicOutput output = new AtomicOutput();
+            ProgressBar bar = new ProgressBar(err, "features", n, !common.quiet)) {
+          try (OutputStream os = output.open(out);
+              MatrixWriter w = MatrixWriter.open(os, out, p, (int) n, width)) {
+            double[][] block = sample;
+            while (block.length > 0) {
+              for (double[] row : Sketches.features(sel.backend(), plan, block, bar)) {
+                w.writeRow(row);
+              }
+              while (found < k && picks[found] < offset + block.length) {
+                checked[found] = block[(int) (picks[found] - offset)];
+                found++;
+              }
+              offset += block.length;
+              block = points.next(BLOCK);
             }
           }
+          output.commit();
         }
-        output.commit();
-      }
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      err.println(String.format(Locale.ROOT, "nke: wrote %s (%d x %d %s features, %s); %.2f s on %s "
-          + "(%.0f points/s)", out, xs.length, width, kind.toLowerCase(Locale.ROOT), p.dtype(), seconds,
-          sel.backend().name(), xs.length / seconds));
-      if (check > 0) {
-        certify(err, architecture, plan, xs, ntk, sel);
+        report(err, sel, p, n, width, t0);
+        if (k > 0) {
+          certify(err, architecture, plan, checked, ntk, sel);
+        }
       }
     }
     return 0;
   }
 
-  /** Relative Gram error of the sketch on {@code check} random points against the exact kernel. */
-  private void certify(PrintWriter err, Architecture architecture, SketchPlan plan, double[][] xs,
+  private void report(PrintWriter err, Backends.Selection sel, Precision p, long n, int width, long t0) {
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    err.println(String.format(Locale.ROOT, "nke: wrote %s (%d x %d %s features, %s); %.2f s on %s "
+        + "(%.0f points/s)", out, n, width, kind.toLowerCase(Locale.ROOT), p.dtype(), seconds,
+        sel.backend().name(), n / seconds));
+  }
+
+  /** Relative Gram error of the sketch on the randomly picked points against the exact kernel. */
+  private void certify(PrintWriter err, Architecture architecture, SketchPlan plan, double[][] pts,
       boolean ntk, Backends.Selection sel) {
-    int k = Math.min(check, xs.length);
-    int[] idx = new Random(common.seed).ints(0, xs.length).distinct().limit(k).toArray();
-    double[][] pts = new double[k][];
-    for (int i = 0; i < k; i++) {
-      pts[i] = xs[idx[i]];
-    }
+    int k = pts.length;
     long t0 = System.nanoTime();
     KernelPair exact = Kernels.of(architecture).compute(sel.backend(), pts, null,
         ntk ? Kind.NTK : Kind.NNGP);

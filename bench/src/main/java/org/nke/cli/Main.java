@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nke", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Infinite-width neural-network kernels (NNGP, NTK, CNTK) for any activation.",
     subcommands = {KernelCommand.class, FeaturesCommand.class, HermiteCommand.class, FitCommand.class,
-        PredictCommand.class, DemoCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+        PredictCommand.class, DemoCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Override
   public void run() {

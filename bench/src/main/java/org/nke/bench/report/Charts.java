@@ -60,4 +60,17 @@ public final class Charts {
   public static void writePng(List<XYChart> charts, OutputStream out) throws IOException {
     BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG);
   }
+
+  /**
+   * Writes charts side by side into a PNG file (benchmark reports; not atomic).
+   *
+   * @param charts the charts
+   * @param file the target
+   * @throws IOException on write errors
+   */
+  public static void save(List<XYChart> charts, java.nio.file.Path file) throws IOException {
+    try (OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+      writePng(charts, out);
+    }
+  }
 }

@@ -1,0 +1,242 @@
+package org.nke.io;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import org.nke.error.InvalidInputException;
+
+/**
+ * Reads the points of a {@code .npy} (2-D float64/float32) or {@code .csv} file block by block, so
+ * that commands like {@code nke features} use memory independent of the number of points. The number
+ * of points is known before reading (from the NPY header, or from a first counting pass over a CSV).
+ * Every value is checked as {@link DataFiles} does.
+ */
+public final class PointStream implements Closeable {
+  private final String name;
+  private final long count;
+  private final int dim;
+  private final DataInputStream npy;
+  private final ByteOrder order;
+  private final int bytes;
+  private final BufferedReader csv;
+  private long read;
+  private int line;
+  private boolean skipHeader;
+
+  private PointStream(String name, long count, int dim, DataInputStream npy, ByteOrder order,
+      int bytes, BufferedReader csv, boolean skipHeader) {
+    this.name = name;
+    this.count = count;
+    this.dim = dim;
+    this.npy = npy;
+    this.order = order;
+    this.bytes = bytes;
+    this.csv = csv;
+    this.skipHeader = skipHeader;
+  }
+
+  /**
+   * @param path a {@code .npy} or {@code .csv} file
+   * @return a stream positioned at the first point
+   * @throws InvalidInputException for missing, empty or malformed files
+   */
+  public static PointStream open(Path path) {
+    String name = path.toString();
+    if (!Files.isRegularFile(path)) {
+      throw new InvalidInputException(path + " must be an existing file, got nothing there");
+    }
+    try {
+      if (name.toLowerCase(Locale.ROOT).endsWith(".npy")) {
+        return openNpy(path);
+      }
+      return openCsv(path);
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static PointStream openNpy(Path path) throws IOException {
+    // The header is parsed by NpyReader on a bounded prefix; the data is then streamed.
+    DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16));
+    byte[] magic = new byte[8];
+    in.readFully(magic);
+    int headerLen = magic[6] == 1 ? Short.toUnsignedInt(Short.reverseBytes(in.readShort()))
+        : Integer.reverseBytes(in.readInt());
+    String header = new String(in.readNBytes(headerLen), StandardCharsets.ISO_8859_1);
+    String descr = header.replaceAll("(?s).*'descr'\\s*:\\s*'([^']+)'.*", "$1");
+    String shape = header.replaceAll("(?s).*'shape'\\s*:\\s*\\(([^)]*)\\).*", "$1");
+    if (header.contains("'fortran_order': True")) {
+      in.close();
+      throw new InvalidInputException(path + " must be in C order, got fortran_order=True");
+    }
+    String[] dims = shape.split(",");
+    List<Long> s = new ArrayList<>();
+    for (String d : dims) {
+      if (!d.isBlank()) {
+        s.add(Long.parseLong(d.trim()));
+      }
+    }
+    if (s.size() != 2 || !(descr.endsWith("f8") || descr.endsWith("f4"))) {
+      in.close();
+      throw new InvalidInputException(path + " must be a 2-D float64 or float32 array (n, d), got shape ("
+          + shape + ") and dtype " + descr);
+    }
+    if (s.get(0) == 0 || s.get(1) == 0) {
+      in.close();
+      throw new InvalidInputException(path + " must contain at least one point, got an empty array");
+    }
+    ByteOrder order = descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+    return new PointStream(path.toString(), s.get(0), (int) (long) s.get(1), in, order,
+        descr.endsWith("f8") ? 8 : 4, null, false);
+  }
+
+  private static PointStream openCsv(Path path) throws IOException {
+    String name = path.toString();
+    long rows = 0;
+    int dim = -1;
+    boolean header = false;
+    try (BufferedReader r = reader(path)) {
+      String l;
+      boolean first = true;
+      while ((l = r.readLine()) != null) {
+        String t = l.strip();
+        if (t.isEmpty() || t.startsWith("#")) {
+          continue;
+        }
+        if (first) {
+          first = false;
+          try {
+            CsvReader.read(new BufferedReader(new java.io.StringReader(t)), name);
+          } catch (InvalidInputException e) {
+            header = true;
+            continue;
+          }
+        }
+        if (dim < 0) {
+          dim = t.split(",", -1).length;
+        }
+        rows++;
+      }
+    }
+    if (rows == 0) {
+      throw new InvalidInputException(name + " must contain at least one row of numbers, got none");
+    }
+    BufferedReader r = reader(path);
+    return new PointStream(name, rows, dim, null, null, 0, r, header);
+  }
+
+  private static BufferedReader reader(Path path) throws IOException {
+    InputStream in = Files.newInputStream(path);
+    if (path.toString().endsWith(".gz")) {
+      in = new GZIPInputStream(in, 1 << 16);
+    }
+    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+  }
+
+  /** @return number of points */
+  public long count() {
+    return count;
+  }
+
+  /** @return dimension of the points */
+  public int dim() {
+    return dim;
+  }
+
+  /**
+   * @param max most points to read
+   * @return the next points (fewer at the end, none when exhausted)
+   * @throws InvalidInputException for bad values, with the row and column
+   */
+  public double[][] next(int max) {
+    int n = (int) Math.min(max, count - read);
+    double[][] out = new double[n][];
+    try {
+      for (int i = 0; i < n; i++) {
+        out[i] = npy != null ? npyRow() : csvRow();
+        read++;
+      }
+    } catch (EOFException e) {
+      throw new InvalidInputException(name + " is truncated: it ends before the data the header "
+          + "announces", e);
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read " + name + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private double[] npyRow() throws IOException {
+    byte[] buf = new byte[dim * bytes];
+    npy.readFully(buf);
+    ByteBuffer bb = ByteBuffer.wrap(buf).order(order);
+    double[] row = new double[dim];
+    for (int j = 0; j < dim; j++) {
+      row[j] = bytes == 8 ? bb.getDouble() : bb.getFloat();
+      if (!Double.isFinite(row[j])) {
+        throw new InvalidInputException(name + " values must be finite, got " + row[j] + " at row "
+            + (read + 1) + ", column " + (j + 1));
+      }
+    }
+    return row;
+  }
+
+  private double[] csvRow() throws IOException {
+    String l;
+    while ((l = csv.readLine()) != null) {
+      line++;
+      String t = l.strip();
+      if (t.isEmpty() || t.startsWith("#")) {
+        continue;
+      }
+      if (skipHeader) {
+        skipHeader = false;
+        continue;
+      }
+      String[] fields = t.split(",", -1);
+      if (fields.length != dim) {
+        throw new InvalidInputException(name + " rows must all have " + dim + " values, got "
+            + fields.length + " at line " + line);
+      }
+      double[] row = new double[dim];
+      for (int j = 0; j < dim; j++) {
+        String f = fields[j].strip();
+        try {
+          row[j] = Double.parseDouble(f);
+        } catch (NumberFormatException e) {
+          throw new InvalidInputException(name + " values must be numbers, got '" + f + "' at line "
+              + line + ", column " + (j + 1), e);
+        }
+        if (!Double.isFinite(row[j])) {
+          throw new InvalidInputException(name + " values must be finite, got " + f + " at line "
+              + line + ", column " + (j + 1));
+        }
+      }
+      return row;
+    }
+    throw new EOFException();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (npy != null) {
+      npy.close();
+    }
+    if (csv != null) {
+      csv.close();
+    }
+  }
+}
