@@ -1,0 +1,89 @@
+package org.nke.cuda;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import jcuda.Pointer;
+import org.nke.spi.Precision;
+
+/**
+ * A scope owning the device buffers of one computation, used with try-with-resources: buffers are
+ * freed in reverse order of allocation when it closes (idempotent), also when a launch failed
+ * half-way. Allocation checks free device memory first ({@link DeviceBuffer#allocate}).
+ */
+public final class DeviceArena implements AutoCloseable {
+  private final CudaContext context;
+  private final Deque<DeviceBuffer> buffers = new ArrayDeque<>();
+  private boolean closed;
+
+  /** @param context the context buffers are allocated in */
+  public DeviceArena(CudaContext context) {
+    this.context = context;
+  }
+
+  /**
+   * @param bytes size
+   * @param what purpose, for messages
+   * @return a new buffer owned by this arena
+   */
+  public DeviceBuffer allocate(long bytes, String what) {
+    if (closed) {
+      throw new IllegalStateException("device arena has been closed");
+    }
+    DeviceBuffer b = DeviceBuffer.allocate(context, bytes, what);
+    buffers.push(b);
+    return b;
+  }
+
+  /**
+   * Uploads a vector in the given precision.
+   *
+   * @param values host values, not modified
+   * @param precision element type on the device
+   * @param what purpose, for messages
+   * @return a new buffer owned by this arena
+   */
+  public DeviceBuffer upload(double[] values, Precision precision, String what) {
+    DeviceBuffer b = allocate((long) Math.max(values.length, 1) * precision.bytes(), what);
+    if (values.length > 0) {
+      if (precision == Precision.F64) {
+        b.upload(Pointer.to(values), (long) values.length * 8, 0);
+      } else {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = (float) values[i];
+        }
+        b.upload(Pointer.to(f), (long) f.length * 4, 0);
+      }
+    }
+    return b;
+  }
+
+  /** @return bytes currently held */
+  public long bytes() {
+    long s = 0;
+    for (DeviceBuffer b : buffers) {
+      s += b.bytes();
+    }
+    return s;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    RuntimeException first = null;
+    while (!buffers.isEmpty()) {
+      try {
+        buffers.pop().close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
