@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +38,7 @@ import org.nke.testing.KernelAsserts;
 public abstract class BackendContractTest {
   private Backend tested;
   private Backend reference;
+  private String skipReason;
 
   /**
    * Opens the backend under test; may abort the class with {@code Assumptions.assumeTrue}.
@@ -53,8 +56,18 @@ public abstract class BackendContractTest {
 
   @BeforeAll
   void open() {
-    tested = openBackend();
     reference = new CpuBackend(new BackendOptions(1, Long.MAX_VALUE));
+    try {
+      tested = openBackend();
+    } catch (org.opentest4j.TestAbortedException e) {
+      skipReason = e.getMessage().replaceFirst("^Assumption failed: ", "");
+    }
+  }
+
+  /** Every test is skipped, with the subclass's reason, when the backend cannot run here. */
+  @BeforeEach
+  void requireBackend() {
+    Assumptions.assumeTrue(tested != null, skipReason);
   }
 
   @AfterAll
