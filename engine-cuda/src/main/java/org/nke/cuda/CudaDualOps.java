@@ -55,7 +55,7 @@ final class CudaDualOps {
    * @param scratch owns the temporary tables
    */
   void apply(DualKernels.Pair o, DualActivation dual, BoundDual bound, double[] varX, double[] varY,
-      DeviceArena scratch) {
+      DeviceUploads scratch) {
     Precision p = o.precision();
     if (dual instanceof ABReluDual d) {
       double a = d.a();
@@ -97,7 +97,7 @@ final class CudaDualOps {
     }
   }
 
-  private void rectifiedMonomial(DualKernels.Pair o, RectifiedMonomialDual d, DeviceArena scratch) {
+  private void rectifiedMonomial(DualKernels.Pair o, RectifiedMonomialDual d, DeviceUploads scratch) {
     int n = d.degree();
     double[][] pq = d.angularPolynomials(n);
     double[][] pq1 = n > 0 ? d.angularPolynomials(n - 1) : new double[][] {{}, {}};
@@ -108,19 +108,19 @@ final class CudaDualOps {
   }
 
   private void polynomial(DualKernels.Pair o, PolynomialDual d, double[] varX, double[] varY,
-      DeviceArena scratch) {
+      DeviceUploads scratch) {
     SeriesHost.Tables t = SeriesHost.polynomial(d, varX, varY, o.ntk() != null);
     launchSeries(o, t, false, null, scratch);
   }
 
-  private void hermiteSeries(DualKernels.Pair o, SeriesTables s, Precision p, DeviceArena scratch) {
+  private void hermiteSeries(DualKernels.Pair o, SeriesTables s, Precision p, DeviceUploads scratch) {
     SeriesHost.Tables t = SeriesHost.hermite(s, o.rows(), o.cols(), o.ntk() != null);
     double[] bounds = SeriesHost.truncationBounds(s.stride(), s.logTolerance());
     launchSeries(o, t, true, scratch.upload(bounds, p, "series truncation table"), scratch);
   }
 
   private void launchSeries(DualKernels.Pair o, SeriesHost.Tables t, boolean clip, DeviceBuffer bounds,
-      DeviceArena scratch) {
+      DeviceUploads scratch) {
     Precision p = o.precision();
     DeviceBuffer cx = scratch.upload(t.coefX(), p, "series coefficients (rows)");
     DeviceBuffer cy = scratch.upload(t.coefYT(), p, "series coefficients (columns)");

@@ -10,7 +10,7 @@ import org.nke.spi.Precision;
  * freed in reverse order of allocation when it closes (idempotent), also when a launch failed
  * half-way. Allocation checks free device memory first ({@link DeviceBuffer#allocate}).
  */
-public final class DeviceArena implements AutoCloseable {
+public final class DeviceArena implements AutoCloseable, DeviceUploads {
   private final CudaContext context;
   private final Deque<DeviceBuffer> buffers = new ArrayDeque<>();
   private boolean closed;
@@ -34,14 +34,7 @@ public final class DeviceArena implements AutoCloseable {
     return b;
   }
 
-  /**
-   * Uploads a vector in the given precision.
-   *
-   * @param values host values, not modified
-   * @param precision element type on the device
-   * @param what purpose, for messages
-   * @return a new buffer owned by this arena
-   */
+  @Override
   public DeviceBuffer upload(double[] values, Precision precision, String what) {
     DeviceBuffer b = allocate((long) Math.max(values.length, 1) * precision.bytes(), what);
     if (values.length > 0) {
