@@ -17,10 +17,11 @@ final class CpuFallback {
   }
 
   /**
+   * @param rt the runtime
    * @param b the block; modified
    * @param bound the dual bound to the block's points
    */
-  static void apply(CudaKernelBlock b, BoundDual bound) {
+  static void apply(DeviceRuntime rt, CudaKernelBlock b, BoundDual bound) {
     int chunk = HostRows.rowsPerChunk(b.cols);
     long hostBytes = (long) Math.min(chunk, b.rows) * b.cols * 8 * (b.hasNtk() ? 2 : 1) * 2;
     long heap = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory()
@@ -33,9 +34,9 @@ final class CpuFallback {
       int n = Math.min(chunk, b.rows - i0);
       double[][] k = new double[n][b.cols];
       double[][] t = b.hasNtk() ? new double[n][b.cols] : null;
-      HostRows.download(b.nngp, b.precision, i0, k, b.cols);
+      HostRows.download(rt, b.nngp, b.precision, i0, k, b.cols);
       if (t != null) {
-        HostRows.download(b.ntk, b.precision, i0, t, b.cols);
+        HostRows.download(rt, b.ntk, b.precision, i0, t, b.cols);
       }
       int base = i0;
       IntStream.range(0, n).parallel().forEach(r -> {
@@ -43,9 +44,9 @@ final class CpuFallback {
         int j0 = b.symmetric ? i : 0;
         bound.applyRow(i, j0, b.cols - j0, k[r], t == null ? null : t[r], j0);
       });
-      HostRows.upload(b.nngp, b.precision, i0, k, b.cols);
+      HostRows.upload(rt, b.nngp, b.precision, i0, k, b.cols);
       if (t != null) {
-        HostRows.upload(b.ntk, b.precision, i0, t, b.cols);
+        HostRows.upload(rt, b.ntk, b.precision, i0, t, b.cols);
       }
     }
   }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.logging.Logger;
-import jcuda.Pointer;
 import org.nke.dual.BoundDual;
 import org.nke.dual.DualActivation;
 import org.nke.exact.InputKernel;
@@ -29,18 +28,15 @@ import org.nke.spi.Progress;
  */
 public final class CudaBackend implements Backend {
   private static final Logger LOG = Logger.getLogger(CudaBackend.class.getName());
-  private final CudaContext context;
-  private final PtxModule module;
-  private final CublasHandle cublas;
+  private final DeviceRuntime rt;
   private final DualKernels kernels;
   private final CudaDualOps duals;
   private final List<String> fallbacks = Collections.synchronizedList(new ArrayList<>());
 
-  private CudaBackend(CudaContext context, PtxModule module, CublasHandle cublas) {
-    this.context = context;
-    this.module = module;
-    this.cublas = cublas;
-    this.kernels = new DualKernels(new DriverLauncher(context, module));
+  /** @param runtime the device (owned: closed with the backend) */
+  CudaBackend(DeviceRuntime runtime) {
+    this.rt = runtime;
+    this.kernels = new DualKernels(runtime);
     this.duals = new CudaDualOps(kernels);
   }
 
@@ -51,18 +47,7 @@ public final class CudaBackend implements Backend {
    * @return the backend
    */
   static CudaBackend open(BackendOptions options) {
-    CudaContext ctx = CudaContext.open(0);
-    PtxModule module = null;
-    try {
-      module = PtxModule.load(ctx, "dual");
-      return new CudaBackend(ctx, module, CublasHandle.create(ctx));
-    } catch (RuntimeException | Error e) {
-      if (module != null) {
-        module.close();
-      }
-      ctx.close();
-      throw e;
-    }
+    return new CudaBackend(DriverRuntime.open());
   }
 
   @Override
@@ -72,7 +57,7 @@ public final class CudaBackend implements Backend {
 
   @Override
   public String device() {
-    return context.deviceName();
+    return rt.deviceName();
   }
 
   @Override
@@ -90,7 +75,7 @@ public final class CudaBackend implements Backend {
       throw new IllegalArgumentException("block was not allocated by the CUDA backend: " + block);
     }
     b.ensureOpen();
-    context.makeCurrent();
+    rt.makeCurrent();
     return b;
   }
 
@@ -106,24 +91,24 @@ public final class CudaBackend implements Backend {
   @Override
   public KernelBlock inputKernel(double[][] x, double[][] y, boolean withNtk, Precision precision,
       Progress progress) {
-    context.makeCurrent();
+    rt.makeCurrent();
     boolean symmetric = y == null || y == x;
     double[][] yy = symmetric ? x : y;
     int d = x[0].length;
-    CudaKernelBlock b = new CudaKernelBlock(context, x.length, yy.length, symmetric, withNtk, precision);
-    try (DeviceArena scratch = new DeviceArena(context)) {
+    CudaKernelBlock b = new CudaKernelBlock(rt, x.length, yy.length, symmetric, withNtk, precision);
+    try (DeviceArena scratch = new DeviceArena(rt)) {
       DeviceBuffer dx = scratch.upload(flatten(x), precision, "the points X");
       DeviceBuffer dy = symmetric ? dx : scratch.upload(flatten(yy), precision, "the points Y");
-      cublas.gram(precision, dx, dy, b.nngp, b.rows, b.cols, d, 1.0 / d);
+      rt.gram(precision, dx, dy, b.nngp, b.rows, b.cols, d, 1.0 / d);
       if (symmetric) {
         // the diagonal exactly as InputKernel.variances (and the CPU's Gram) computes it
         DeviceBuffer diag = scratch.upload(InputKernel.variances(x), precision, "input variances");
         kernels.setDiagonal(precision, b.nngp, diag, b.rows, b.cols);
       }
       if (withNtk) {
-        b.ntk.fill((byte) 0);
+        rt.zero(b.ntk);
       }
-      context.synchronize("the input kernel");
+      rt.synchronize("the input kernel");
     } catch (RuntimeException e) {
       b.close();
       throw e;
@@ -138,7 +123,7 @@ public final class CudaBackend implements Backend {
     CudaKernelBlock b = cast(block);
     kernels.affine(b.precision, b.nngp, b.ntk, b.rows, b.cols, b.symmetric, w2, b2, ntkFromNngp,
         ntkFromNtk, ntkConstant);
-    context.synchronize("the affine update");
+    rt.synchronize("the affine update");
     progress.advance(b.rows);
   }
 
@@ -153,11 +138,11 @@ public final class CudaBackend implements Backend {
           + "device kernel, ran on the CPU (" + b.rows + " x " + b.cols + " entries)";
       fallbacks.add(line);
       LOG.warning("cuda backend: " + line);
-      CpuFallback.apply(b, bound);
+      CpuFallback.apply(rt, b, bound);
       progress.advance(b.rows);
       return bound.errorBound();
     }
-    try (DeviceArena scratch = new DeviceArena(context)) {
+    try (DeviceArena scratch = new DeviceArena(rt)) {
       double[] diag = b.symmetric ? readDiagonal(b) : null;
       DeviceBuffer dvx = scratch.upload(varX, b.precision, "row variances");
       DeviceBuffer dvy = b.symmetric ? dvx : scratch.upload(vy, b.precision, "column variances");
@@ -168,7 +153,7 @@ public final class CudaBackend implements Backend {
         DeviceBuffer d = scratch.upload(diag, b.precision, "the diagonal");
         kernels.setDiagonal(b.precision, b.nngp, d, b.rows, b.cols);
       }
-      context.synchronize("the dual map " + dual.describe());
+      rt.synchronize("the dual map " + dual.describe());
     }
     progress.advance(b.rows);
     return bound.errorBound();
@@ -176,16 +161,7 @@ public final class CudaBackend implements Backend {
 
   private double[] readDiagonal(CudaKernelBlock b) {
     double[] out = new double[b.rows];
-    long stride = (long) (b.cols + 1) * b.elementBytes();
-    if (b.precision == Precision.F64) {
-      b.nngp.downloadStrided(Pointer.to(out), 8, stride, b.rows);
-    } else {
-      float[] f = new float[b.rows];
-      b.nngp.downloadStrided(Pointer.to(f), 4, stride, b.rows);
-      for (int i = 0; i < f.length; i++) {
-        out[i] = f[i];
-      }
-    }
+    rt.gather(b.nngp, b.precision, b.cols + 1L, out);
     return out;
   }
 
@@ -196,14 +172,16 @@ public final class CudaBackend implements Backend {
     if (m == null) {
       throw new IllegalArgumentException("the block carries no NTK");
     }
-    try (DeviceArena scratch = new DeviceArena(context)) {
-      DeviceBuffer first = scratch.allocate(8, "non-finite scan result");
-      long[] result = {-1L};
-      first.upload(Pointer.to(result), 8, 0);
+    try (DeviceArena scratch = new DeviceArena(rt)) {
+      // one u64 preset to all ones: as float64 bits, -1L is a NaN pattern that copies unchanged
+      DeviceBuffer first = scratch.upload(new double[] {Double.longBitsToDouble(-1L)}, Precision.F64,
+          "non-finite scan result");
       kernels.firstNonFinite(b.precision, m, b.rows, b.cols, b.symmetric, first);
-      context.synchronize("the non-finite scan");
-      first.download(Pointer.to(result), 8, 0);
-      return result[0] == -1L ? -1 : result[0];
+      rt.synchronize("the non-finite scan");
+      double[] result = new double[1];
+      rt.copyOut(first, Precision.F64, 0, result, 1);
+      long index = Double.doubleToRawLongBits(result[0]);
+      return index == -1L ? -1 : index;
     }
   }
 
@@ -220,7 +198,7 @@ public final class CudaBackend implements Backend {
       int n = Math.min(chunk, b.rows - i0);
       double[][] part = new double[n][];
       System.arraycopy(rows, i0, part, 0, n);
-      HostRows.download(m, b.precision, i0, part, b.cols);
+      HostRows.download(rt, m, b.precision, i0, part, b.cols);
     }
     if (b.symmetric) {
       for (int i = 0; i < b.rows; i++) {
@@ -243,14 +221,6 @@ public final class CudaBackend implements Backend {
 
   @Override
   public void close() {
-    try {
-      cublas.close();
-    } finally {
-      try {
-        module.close();
-      } finally {
-        context.close();
-      }
-    }
+    rt.close();
   }
 }

@@ -19,13 +19,13 @@ final class CudaKernelBlock implements KernelBlock {
   final DeviceBuffer ntk;
   private boolean closed;
 
-  CudaKernelBlock(CudaContext context, int rows, int cols, boolean symmetric, boolean withNtk,
+  CudaKernelBlock(DeviceRuntime runtime, int rows, int cols, boolean symmetric, boolean withNtk,
       Precision precision) {
     this.rows = rows;
     this.cols = cols;
     this.symmetric = symmetric;
     this.precision = precision;
-    this.arena = new DeviceArena(context);
+    this.arena = new DeviceArena(runtime);
     long bytes = (long) rows * cols * precision.bytes();
     String shape = rows + " x " + cols + " (" + precision.dtype() + ")";
     try {

@@ -2,22 +2,21 @@ package org.nke.cuda;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import jcuda.Pointer;
 import org.nke.spi.Precision;
 
 /**
  * A scope owning the device buffers of one computation, used with try-with-resources: buffers are
  * freed in reverse order of allocation when it closes (idempotent), also when a launch failed
- * half-way. Allocation checks free device memory first ({@link DeviceBuffer#allocate}).
+ * half-way. Allocation checks free device memory first ({@link DeviceRuntime#allocate}).
  */
 public final class DeviceArena implements AutoCloseable, DeviceUploads {
-  private final CudaContext context;
+  private final DeviceRuntime runtime;
   private final Deque<DeviceBuffer> buffers = new ArrayDeque<>();
   private boolean closed;
 
-  /** @param context the context buffers are allocated in */
-  public DeviceArena(CudaContext context) {
-    this.context = context;
+  /** @param runtime the device buffers are allocated on */
+  DeviceArena(DeviceRuntime runtime) {
+    this.runtime = runtime;
   }
 
   /**
@@ -29,7 +28,7 @@ public final class DeviceArena implements AutoCloseable, DeviceUploads {
     if (closed) {
       throw new IllegalStateException("device arena has been closed");
     }
-    DeviceBuffer b = DeviceBuffer.allocate(context, bytes, what);
+    DeviceBuffer b = runtime.allocate(bytes, what);
     buffers.push(b);
     return b;
   }
@@ -37,17 +36,7 @@ public final class DeviceArena implements AutoCloseable, DeviceUploads {
   @Override
   public DeviceBuffer upload(double[] values, Precision precision, String what) {
     DeviceBuffer b = allocate((long) Math.max(values.length, 1) * precision.bytes(), what);
-    if (values.length > 0) {
-      if (precision == Precision.F64) {
-        b.upload(Pointer.to(values), (long) values.length * 8, 0);
-      } else {
-        float[] f = new float[values.length];
-        for (int i = 0; i < f.length; i++) {
-          f[i] = (float) values[i];
-        }
-        b.upload(Pointer.to(f), (long) f.length * 4, 0);
-      }
-    }
+    runtime.copyIn(b, precision, 0, values, values.length);
     return b;
   }
 

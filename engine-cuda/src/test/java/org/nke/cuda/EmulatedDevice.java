@@ -6,11 +6,97 @@ import org.nke.spi.Precision;
 /**
  * A stand-in device for tests: kernels are executed by {@link PtxMachine} from the real
  * {@code dual.ptx} resource, buffers live in its memory. Lets the typed launchers, the host-side
- * preparation of {@link CudaDualOps} and the PTX itself be checked against the CPU duals without a
- * GPU (what it cannot check: the driver, JIT, cuBLAS, timing and the hardware's own arithmetic).
+ * preparation of {@link CudaDualOps}, the whole {@link CudaBackend} and the PTX itself be checked
+ * against the CPU without a GPU. The Gram product stands in for cuBLAS (fused multiply-adds in index
+ * order, scaled by alpha afterwards). What it cannot check: the driver, the JIT, cuBLAS itself,
+ * timing and the hardware's own arithmetic (e.g. {@code ex2.approx}).
  */
-final class EmulatedDevice implements KernelLauncher, DeviceUploads {
+final class EmulatedDevice implements DeviceRuntime, DeviceUploads {
   final PtxMachine machine = new PtxMachine(new PtxProgram(PtxModule.source("dual")));
+
+  @Override
+  public String deviceName() {
+    return "PTX interpreter";
+  }
+
+  @Override
+  public DeviceBuffer allocate(long bytes, String what) {
+    return allocate(bytes);
+  }
+
+  @Override
+  public void copyIn(DeviceBuffer dst, Precision p, long at, double[] src, int count) {
+    dst.checkRange((long) count * p.bytes(), at * p.bytes());
+    for (int k = 0; k < count; k++) {
+      store(dst.address() + (at + k) * p.bytes(), src[k], p);
+    }
+  }
+
+  @Override
+  public void copyOut(DeviceBuffer src, Precision p, long at, double[] dst, int count) {
+    src.checkRange((long) count * p.bytes(), at * p.bytes());
+    for (int k = 0; k < count; k++) {
+      dst[k] = load(src.address() + (at + k) * p.bytes(), p);
+    }
+  }
+
+  @Override
+  public void gather(DeviceBuffer src, Precision p, long stride, double[] dst) {
+    for (int k = 0; k < dst.length; k++) {
+      dst[k] = load(src.address() + k * stride * p.bytes(), p);
+    }
+  }
+
+  @Override
+  public void zero(DeviceBuffer b) {
+    for (long a = 0; a + 4 <= b.bytes(); a += 4) {
+      machine.store(b.address() + a, 4, 0);
+    }
+  }
+
+  @Override
+  public void gram(Precision p, DeviceBuffer x, DeviceBuffer y, DeviceBuffer c, int n, int m, int d,
+      double alpha) {
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < m; j++) {
+        double s = 0;
+        float sf = 0;
+        for (int k = 0; k < d; k++) {
+          double a = load(x.address() + ((long) i * d + k) * p.bytes(), p);
+          double b = load(y.address() + ((long) j * d + k) * p.bytes(), p);
+          s = Math.fma(a, b, s);
+          sf = Math.fma((float) a, (float) b, sf);
+        }
+        store(c.address() + ((long) i * m + j) * p.bytes(), p == Precision.F64 ? alpha * s
+            : (float) alpha * sf, p);
+      }
+    }
+  }
+
+  @Override
+  public void synchronize(String after) {
+  }
+
+  @Override
+  public void makeCurrent() {
+  }
+
+  @Override
+  public void close() {
+  }
+
+  private void store(long address, double v, Precision p) {
+    if (p == Precision.F64) {
+      machine.store(address, 8, Double.doubleToRawLongBits(v));
+    } else {
+      machine.store(address, 4, Float.floatToRawIntBits((float) v));
+    }
+  }
+
+  private double load(long address, Precision p) {
+    return p == Precision.F64 ? Double.longBitsToDouble(machine.load(address, 8))
+        : Float.intBitsToFloat((int) machine.load(address, 4));
+  }
 
   DeviceBuffer allocate(long bytes) {
     long address = machine.allocate(bytes);

@@ -39,9 +39,10 @@ class NativeOwnershipTest {
   @Test
   void outOfRangeCopiesAreRejectedBeforeAnyNativeCall() {
     DeviceBuffer b = new DeviceBuffer(new DevicePointer(), 0x2000, 16, p -> { });
-    assertThrows(IndexOutOfBoundsException.class, () -> b.upload(jcuda.Pointer.to(new double[4]), 32,
-        0));
-    assertThrows(IndexOutOfBoundsException.class, () -> b.download(jcuda.Pointer.to(new double[1]), 8,
-        12));
+    assertThrows(IndexOutOfBoundsException.class, () -> b.checkRange(32, 0));
+    assertThrows(IndexOutOfBoundsException.class, () -> b.checkRange(8, 12));
+    b.checkRange(8, 8);
+    b.close();
+    assertThrows(IllegalStateException.class, () -> b.checkRange(8, 0));
   }
 }
