@@ -4,16 +4,20 @@ import static jcuda.jcublas.JCublas2.cublasCreate;
 import static jcuda.jcublas.JCublas2.cublasDestroy;
 import static jcuda.jcublas.JCublas2.cublasDgemm;
 import static jcuda.jcublas.JCublas2.cublasGetVersion;
+import static jcuda.jcublas.JCublas2.cublasSetMathMode;
 import static jcuda.jcublas.JCublas2.cublasSgemm;
 
 import jcuda.Pointer;
 import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasMath;
 import jcuda.jcublas.cublasOperation;
 import org.nke.spi.Precision;
 
 /**
  * A cuBLAS handle ({@code cublasCreate}/{@code cublasDestroy}) on the current context, with the one
- * product the backend needs. Close is idempotent; use after close throws.
+ * product the backend needs. The handle is set to {@code CUBLAS_PEDANTIC_MATH}: no TF32 or other
+ * reduced-precision paths (not even with {@code NVIDIA_TF32_OVERRIDE=1}), so float32 Gram blocks keep
+ * float32 accuracy. Close is idempotent; use after close throws.
  */
 public final class CublasHandle implements AutoCloseable {
   private final NativeHandle<cublasHandle> handle;
@@ -31,7 +35,15 @@ public final class CublasHandle implements AutoCloseable {
     context.makeCurrent();
     cublasHandle h = new cublasHandle();
     CudaCalls.checkCublas(cublasCreate(h), "cublasCreate");
-    return new CublasHandle(h);
+    CublasHandle handle = new CublasHandle(h);
+    try {
+      CudaCalls.checkCublas(cublasSetMathMode(h, cublasMath.CUBLAS_PEDANTIC_MATH),
+          "cublasSetMathMode CUBLAS_PEDANTIC_MATH");
+    } catch (RuntimeException e) {
+      handle.close();
+      throw e;
+    }
+    return handle;
   }
 
   /** @return cuBLAS's version, e.g. {@code 130100} for 13.1.0 */

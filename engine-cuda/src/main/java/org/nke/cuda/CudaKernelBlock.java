@@ -1,5 +1,6 @@
 package org.nke.cuda;
 
+import org.nke.error.ResourceLimitException;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Precision;
 
@@ -28,6 +29,13 @@ final class CudaKernelBlock implements KernelBlock {
     this.arena = new DeviceArena(runtime);
     long bytes = (long) rows * cols * precision.bytes();
     String shape = rows + " x " + cols + " (" + precision.dtype() + ")";
+    long total = bytes * (withNtk ? 2 : 1);
+    long free = runtime.freeMemory();
+    if (total > free) {
+      throw new ResourceLimitException("the " + (withNtk ? "NNGP and NTK blocks " : "NNGP block ")
+          + shape + " on " + runtime.deviceName(), total, free,
+          "use --dtype float32, fewer points, or --backend cpu");
+    }
     try {
       this.nngp = arena.allocate(bytes, "the NNGP block " + shape);
       this.ntk = withNtk ? arena.allocate(bytes, "the NTK block " + shape) : null;

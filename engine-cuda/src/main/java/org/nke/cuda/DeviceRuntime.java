@@ -12,6 +12,9 @@ interface DeviceRuntime extends KernelLauncher {
   /** @return the device's name */
   String deviceName();
 
+  /** @return device memory free now, in bytes */
+  long freeMemory();
+
   /**
    * @param bytes size
    * @param what purpose, for messages

@@ -53,6 +53,11 @@ final class DriverRuntime implements DeviceRuntime {
   }
 
   @Override
+  public long freeMemory() {
+    return context.freeMemory();
+  }
+
+  @Override
   public DeviceBuffer allocate(long bytes, String what) {
     long free = context.freeMemory();
     if (bytes > free) {

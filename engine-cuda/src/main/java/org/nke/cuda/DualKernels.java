@@ -21,7 +21,9 @@ public final class DualKernels {
 
   private final KernelLauncher launcher;
 
-  /** @param launcher where launches go */
+  /**
+   * @param launcher where launches go
+   */
   public DualKernels(KernelLauncher launcher) {
     this.launcher = launcher;
   }
@@ -111,13 +113,19 @@ public final class DualKernels {
         .flag(upper).real(w2).real(b2).real(a).real(b).real(c));
   }
 
-  /** @param o operands @param factor {@code (a−b)²/(2π)} @param base {@code (a²+b²)/2} */
+  /**
+   * @param o operands
+   * @param factor {@code (a−b)²/(2π)}
+   * @param base {@code (a²+b²)/2}
+   */
   public void abrelu(Pair o, double factor, double base) {
     PtxKernel k = pick(o.precision(), PtxKernel.DUAL_ABRELU_F64, PtxKernel.DUAL_ABRELU_F32);
     pair(o, pairArgs(k, o).real(factor).real(base));
   }
 
-  /** @param o operands */
+  /**
+   * @param o operands
+   */
   public void sign(Pair o) {
     pair(o, pairArgs(pick(o.precision(), PtxKernel.DUAL_SIGN_F64, PtxKernel.DUAL_SIGN_F32), o));
   }
@@ -134,7 +142,9 @@ public final class DualKernels {
     pair(o, pairArgs(k, o).real(twob2).real(va).real(c2).real(vd));
   }
 
-  /** @param o operands */
+  /**
+   * @param o operands
+   */
   public void gelu(Pair o) {
     pair(o, pairArgs(pick(o.precision(), PtxKernel.DUAL_GELU_F64, PtxKernel.DUAL_GELU_F32), o));
   }
@@ -151,13 +161,21 @@ public final class DualKernels {
     pair(o, pairArgs(k, o).real(b2).real(halfa2).real(cos2c).real(hb2));
   }
 
-  /** @param o operands @param gamma {@code γ} @param twogamma {@code 2γ} */
+  /**
+   * @param o operands
+   * @param gamma {@code γ}
+   * @param twogamma {@code 2γ}
+   */
   public void rbf(Pair o, double gamma, double twogamma) {
     PtxKernel k = pick(o.precision(), PtxKernel.DUAL_RBF_F64, PtxKernel.DUAL_RBF_F32);
     pair(o, pairArgs(k, o).real(gamma).real(twogamma));
   }
 
-  /** @param o operands @param a2 {@code a²} @param b2 {@code b²} */
+  /**
+   * @param o operands
+   * @param a2 {@code a²}
+   * @param b2 {@code b²}
+   */
   public void exp(Pair o, double a2, double b2) {
     PtxKernel k = pick(o.precision(), PtxKernel.DUAL_EXP_F64, PtxKernel.DUAL_EXP_F32);
     pair(o, pairArgs(k, o).real(a2).real(b2));
@@ -175,7 +193,12 @@ public final class DualKernels {
     pair(o, pairArgs(k, o).real(a2).real(twob).real(fourbb).real(q));
   }
 
-  /** @param o operands @param gamma {@code γ} @param shift shift @param clip clip {@code ρ} */
+  /**
+   * @param o operands
+   * @param gamma {@code γ}
+   * @param shift shift
+   * @param clip clip {@code ρ}
+   */
   public void expNormalized(Pair o, double gamma, double shift, boolean clip) {
     PtxKernel k = pick(o.precision(), PtxKernel.DUAL_EXPNORM_F64, PtxKernel.DUAL_EXPNORM_F32);
     pair(o, pairArgs(k, o).real(gamma).real(shift).flag(clip));

@@ -58,6 +58,19 @@ class EmulatedCudaBackendTest {
   }
 
   @Test
+  void aBlockThatDoesNotFitIsAResourceLimitWithTheNumbers() {
+    try (CudaBackend b = new CudaBackend(new EmulatedDevice(1000))) {
+      org.nke.error.ResourceLimitException e = org.junit.jupiter.api.Assertions.assertThrows(
+          org.nke.error.ResourceLimitException.class, () -> b.inputKernel(points(), null, true,
+              Precision.F64, Progress.NONE));
+      assertEquals(5, e.exitCode());
+      assertEquals(2L * 9 * 9 * 8, e.bytesNeeded());
+      assertTrue(e.getMessage().startsWith("the NNGP and NTK blocks 9 x 9 (float64) on PTX "
+          + "interpreter needs"), e.getMessage());
+    }
+  }
+
+  @Test
   void describesItselfAsCudaWithFloat32ByDefault() {
     try (CudaBackend b = new CudaBackend(new EmulatedDevice())) {
       assertEquals("cuda", b.name());

@@ -13,10 +13,26 @@ import org.nke.spi.Precision;
  */
 final class EmulatedDevice implements DeviceRuntime, DeviceUploads {
   final PtxMachine machine = new PtxMachine(new PtxProgram(PtxModule.source("dual")));
+  private final long memory;
+
+  /** A device with unlimited memory. */
+  EmulatedDevice() {
+    this(Long.MAX_VALUE);
+  }
+
+  /** @param memory the free memory it reports */
+  EmulatedDevice(long memory) {
+    this.memory = memory;
+  }
 
   @Override
   public String deviceName() {
     return "PTX interpreter";
+  }
+
+  @Override
+  public long freeMemory() {
+    return memory;
   }
 
   @Override
