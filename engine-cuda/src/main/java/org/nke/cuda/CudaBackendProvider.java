@@ -31,11 +31,14 @@ public final class CudaBackendProvider implements BackendProvider {
         String driver = CudaEnvironment.findDriver();
         if (driver == null) {
           a = Availability.unavailable("no NVIDIA driver: libcuda.so.1 not found");
-          lines = List.of("driver library   libcuda.so.1 not found (no NVIDIA driver on this machine)");
+          lines = List.of("driver library   libcuda.so.1 not found (no NVIDIA driver on this machine)",
+              CudaLibraries.shimStatus());
         } else {
           CudaEnvironment env = CudaEnvironment.detect(driver);
           a = env.availability();
-          lines = List.copyOf(env.lines());
+          lines = new java.util.ArrayList<>(env.lines());
+          lines.add(CudaLibraries.shimStatus());
+          lines = List.copyOf(lines);
         }
       } catch (Throwable t) {
         a = Availability.unavailable(reason(t));

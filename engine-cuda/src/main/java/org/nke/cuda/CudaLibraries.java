@@ -82,6 +82,20 @@ final class CudaLibraries {
         + "NKE_CUDA_LIBS); left to JCuda's loader");
   }
 
+  /**
+   * @return one line for {@code nke doctor}: whether this build carries the shims (no native code
+   *     is loaded to find out)
+   */
+  static String shimStatus() {
+    boolean cublas = CudaLibraries.class.getResource(
+        "/org/nke/cuda/native/linux-x86_64/libnke-cublas12-shim.so") != null;
+    boolean cufft = CudaLibraries.class.getResource(
+        "/org/nke/cuda/native/linux-x86_64/libnke-cufft10-shim.so") != null;
+    return "library shims    " + (cublas && cufft ? "libcublas.so.12 -> .13/.14 and libcufft.so.10 -> "
+        + ".12/.11/.13 forwarders in this build" : "missing from this build (gcc was not found when "
+        + "engine-cuda was built): only CUDA 12 cuBLAS / CUDA 11 cuFFT can be bound");
+  }
+
   private static void loadWithCompanion(Path lib, String companion, int major) {
     if (companion != null) {
       Path c = lib.resolveSibling(companion + ".so." + major);
