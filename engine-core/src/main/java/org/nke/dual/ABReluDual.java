@@ -59,6 +59,16 @@ public final class ABReluDual extends ClosedFormDual {
     out[DERIVATIVE] = dot;
   }
 
+  /** @return the slope {@code a} for {@code x < 0} */
+  public double a() {
+    return a;
+  }
+
+  /** @return the slope {@code b} for {@code x > 0} */
+  public double b() {
+    return b;
+  }
+
   @Override
   public String describe() {
     return name;

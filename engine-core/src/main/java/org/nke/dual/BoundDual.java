@@ -27,4 +27,12 @@ public interface BoundDual {
   default double errorBound() {
     return 0;
   }
+
+  /**
+   * @return the per-point coefficient tables when this binding evaluates a Hermite series (see
+   *     {@link SeriesTables}), else empty
+   */
+  default java.util.Optional<SeriesTables> seriesTables() {
+    return java.util.Optional.empty();
+  }
 }

@@ -60,6 +60,21 @@ public final class ErfDual extends ClosedFormDual {
     out[DERIVATIVE] = a * a * b2 * (4 / Math.PI) / root;
   }
 
+  /** @return the output scale {@code a} */
+  public double a() {
+    return a;
+  }
+
+  /** @return the input scale {@code b} */
+  public double b() {
+    return b;
+  }
+
+  /** @return the output shift {@code c} */
+  public double c() {
+    return c;
+  }
+
   @Override
   public String describe() {
     return name;

@@ -32,6 +32,16 @@ public final class ExpDual extends ClosedFormDual {
     out[DERIVATIVE] = b2 * v;
   }
 
+  /** @return the output scale {@code a} */
+  public double a() {
+    return a;
+  }
+
+  /** @return the input scale {@code b} */
+  public double b() {
+    return b;
+  }
+
   @Override
   public String describe() {
     return "Exp(a=" + num(a) + ", b=" + num(b) + ")";

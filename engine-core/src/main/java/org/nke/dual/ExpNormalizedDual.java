@@ -55,6 +55,11 @@ public final class ExpNormalizedDual extends ClosedFormDual {
     return shift;
   }
 
+  /** @return whether {@code ρ} is clipped to {@code [−1, 1]} */
+  public boolean clip() {
+    return clip;
+  }
+
   @Override
   public String describe() {
     return "ExpNormalized(gamma=" + num(gamma) + ", shift=" + num(shift)

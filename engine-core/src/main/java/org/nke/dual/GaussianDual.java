@@ -34,6 +34,16 @@ public final class GaussianDual extends ClosedFormDual {
     out[DERIVATIVE] = a * a * 4 * b * b * kxy / (det * det * det);
   }
 
+  /** @return the output scale {@code a} */
+  public double a() {
+    return a;
+  }
+
+  /** @return the exponent coefficient {@code b} */
+  public double b() {
+    return b;
+  }
+
   @Override
   public String describe() {
     return "Gaussian(a=" + num(a) + ", b=" + num(b) + ")";

@@ -115,6 +115,24 @@ public final class HermiteSeriesDual implements DualActivation {
     }
   }
 
+  /**
+   * The per-pair truncation rule: a pair with {@code |ρ| < 0.999} is summed to the smallest degree
+   * {@code m} with {@code |ρ|^m ≤ tol}, i.e. {@code ⌈ln tol / ln|ρ|⌉}, never beyond
+   * {@code maxDegree}; other pairs (and NaN) to {@code maxDegree}.
+   *
+   * @param absRho {@code |ρ|}
+   * @param maxDegree the highest degree tabulated
+   * @param logTol {@code ln(tol)}
+   * @return the degree to sum to
+   */
+  public static int truncationDegree(double absRho, int maxDegree, double logTol) {
+    int top = maxDegree;
+    if (absRho < 0.999) {
+      top = (int) Math.min(top, Math.ceil(logTol / Math.log(absRho)));
+    }
+    return top;
+  }
+
   private HermiteExpansion expansion(int degree) {
     return expansions.computeIfAbsent(degree, q -> HermiteExpansion.of(fn, q));
   }
@@ -202,6 +220,12 @@ public final class HermiteSeriesDual implements DualActivation {
     }
 
     @Override
+    public Optional<SeriesTables> seriesTables() {
+      return Optional.of(new SeriesTables(x.stride, x.coef, y.coef, x.dcoef, y.dcoef, x.invScale,
+          y.invScale, logTol));
+    }
+
+    @Override
     public void applyRow(int i, int j0, int len, double[] nngp, double[] ntk, int off) {
       int stride = x.stride;
       int bi = i * stride;
@@ -212,11 +236,7 @@ public final class HermiteSeriesDual implements DualActivation {
         rho = Math.max(-1, Math.min(1, rho));
         // Per-pair truncation: Σ_{k>m} |c_k(a) c_k(b) ρ^k| ≤ |ρ|^{m+1} √(E_a E_b) ≤ tol √(E_a E_b)
         // once |ρ|^{m+1} ≤ tol, so weakly correlated pairs need far fewer terms.
-        double abs = Math.abs(rho);
-        int top = stride - 1;
-        if (abs < 0.999) {
-          top = (int) Math.min(top, Math.ceil(logTol / Math.log(abs)));
-        }
+        int top = truncationDegree(Math.abs(rho), stride - 1, logTol);
         double v = 0;
         for (int k = top; k >= 0; k--) {
           v = v * rho + x.coef[bi + k] * y.coef[bj + k];

@@ -107,6 +107,26 @@ public final class PolynomialDual extends ClosedFormDual {
     out[DERIVATIVE] = deriv;
   }
 
+  /** @return the degree {@code n} of the polynomial (the highest {@code l} of {@code r_l}) */
+  public int degree() {
+    return r.length - 1;
+  }
+
+  /**
+   * The per-point factors of the Hermite coefficients, {@code r_l(k)} for {@code l = 0 … n}, so that
+   * {@code K' = Σ_l r_l(k_xx) r_l(k_yy) k_xy^l} (computed exactly as {@link #evaluate} does).
+   *
+   * @param k a point's variance
+   * @return {@code r_0(k) … r_n(k)}, a new array
+   */
+  public double[] scaledCoefficients(double k) {
+    double[] out = new double[r.length];
+    for (int l = 0; l < r.length; l++) {
+      out[l] = rl(l, k);
+    }
+    return out;
+  }
+
   @Override
   public String describe() {
     return name;

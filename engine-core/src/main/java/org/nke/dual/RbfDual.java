@@ -28,6 +28,11 @@ public final class RbfDual extends ClosedFormDual {
     out[DERIVATIVE] = 2 * gamma * v;
   }
 
+  /** @return {@code γ} */
+  public double gamma() {
+    return gamma;
+  }
+
   @Override
   public String describe() {
     return "Rbf(gamma=" + num(gamma) + ")";

@@ -96,6 +96,21 @@ public final class RectifiedMonomialDual extends ClosedFormDual {
     out[DERIVATIVE] = degree == 0 ? 0 : (double) degree * degree * arcCosine(degree - 1, kxx, kyy, kxy);
   }
 
+  /** @return the power {@code n} */
+  public int degree() {
+    return degree;
+  }
+
+  /**
+   * The polynomials of {@code J_m = P_m(cos θ)(π − θ) + Q_m(cos θ) sin θ}.
+   *
+   * @param m an order, {@code 0 ≤ m ≤ n}
+   * @return {@code {P_m, Q_m}}: monomial coefficients in {@code cos θ}, lowest first (copies)
+   */
+  public double[][] angularPolynomials(int m) {
+    return new double[][] {p[m].clone(), q[m].clone()};
+  }
+
   @Override
   public String describe() {
     return "RectifiedMonomial(degree=" + degree + ")";

@@ -59,6 +59,21 @@ public final class TrigDual extends ClosedFormDual {
     out[DERIVATIVE] = halfA2 * b2 * (s1 + s2);
   }
 
+  /** @return the output scale {@code a} */
+  public double a() {
+    return a;
+  }
+
+  /** @return the input scale {@code b} */
+  public double b() {
+    return b;
+  }
+
+  /** @return the phase of the sine form {@code a·sin(b x + phase)} (Cos adds {@code π/2}) */
+  public double phase() {
+    return c;
+  }
+
   @Override
   public String describe() {
     return name;

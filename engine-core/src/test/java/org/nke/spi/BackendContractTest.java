@@ -1,0 +1,254 @@
+package org.nke.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nke.arch.Architecture;
+import org.nke.cpu.CpuBackend;
+import org.nke.dual.DualActivation;
+import org.nke.dual.DualCatalog;
+import org.nke.exact.ExactKernel;
+import org.nke.exact.KernelMatrix;
+import org.nke.exact.KernelPair;
+import org.nke.testing.KernelAsserts;
+
+/**
+ * The backend contract: every primitive of {@link Backend} and every activation family computes the
+ * same numbers as the reference, a single-threaded {@link CpuBackend}, on random inputs, in float64
+ * and float32, for symmetric (X = Y) and rectangular blocks. Subclasses open the backend under test
+ * ({@link #openBackend()}, which may skip the class with an assumption) and state their tolerances
+ * ({@link #tolerance}); CPU: {@code CpuBackendContractTest}, CUDA: {@code CudaBackendContractTest}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BackendContractTest {
+  private Backend tested;
+  private Backend reference;
+  private String skipReason;
+
+  /**
+   * Opens the backend under test; may abort the class with {@code Assumptions.assumeTrue}.
+   *
+   * @return the backend (closed by this class)
+   */
+  protected abstract Backend openBackend();
+
+  /**
+   * @param precision the precision compared
+   * @param what the primitive or activation compared
+   * @return the relative Frobenius tolerance against the CPU reference
+   */
+  protected abstract double tolerance(Precision precision, String what);
+
+  @BeforeAll
+  void open() {
+    reference = new CpuBackend(new BackendOptions(1, Long.MAX_VALUE));
+    try {
+      tested = openBackend();
+    } catch (org.opentest4j.TestAbortedException e) {
+      skipReason = e.getMessage().replaceFirst("^Assumption failed: ", "");
+    }
+  }
+
+  /** Every test is skipped, with the subclass's reason, when the backend cannot run here. */
+  @BeforeEach
+  void requireBackend() {
+    Assumptions.assumeTrue(tested != null, skipReason);
+  }
+
+  @AfterAll
+  void close() {
+    if (tested != null) {
+      tested.close();
+    }
+    if (reference != null) {
+      reference.close();
+    }
+  }
+
+  /** @return the backend under test (open) */
+  protected Backend tested() {
+    return tested;
+  }
+
+  /** Points with norms over one decade, reproducible. */
+  private static double[][] points(int n, int d, long seed) {
+    Random r = new Random(seed);
+    double[][] x = new double[n][d];
+    for (int i = 0; i < n; i++) {
+      double scale = Math.pow(10, -0.5 + (double) i / Math.max(1, n - 1));
+      for (int k = 0; k < d; k++) {
+        x[i][k] = scale * r.nextGaussian();
+      }
+    }
+    return x;
+  }
+
+  /** Every activation family, closed forms and numerical (the last one has no GPU kernel). */
+  static Stream<String> activations() {
+    return Stream.of("Relu()", "LeakyRelu(alpha=0.1)", "Abs()", "ABRelu(a=-0.3, b=0.7)", "Erf()",
+        "Erf(a=0.8, b=1.7, c=0.2)", "Sigmoid_like()", "Gelu()", "Sin(a=1.2, b=0.8, c=0.3)", "Cos()",
+        "Rbf(gamma=0.7)", "Exp(a=0.6, b=0.2)", "ExpNormalized(gamma=1.5, shift=-1)",
+        "ExpNormalized(gamma=0.8, shift=-0.5, do_clip=True)", "Gaussian(a=1.1, b=-0.5)", "Sign()",
+        "Monomial(degree=3)", "Polynomial(coef=[0.1, -0.4, 0.3])", "Hermite(degree=4)",
+        "RectifiedMonomial(degree=0)", "RectifiedMonomial(degree=1)", "RectifiedMonomial(degree=3)",
+        "Tanh()", "Softplus()", "ElementwiseNumerical(fn=Tanh, deg=12)");
+  }
+
+  static Stream<Arguments> activationCases() {
+    List<Arguments> out = new ArrayList<>();
+    activations().forEach(a -> {
+      for (Precision p : Precision.values()) {
+        out.add(Arguments.of(a, p, true));
+        out.add(Arguments.of(a, p, false));
+      }
+    });
+    return out.stream();
+  }
+
+  private void assertSame(KernelMatrix expected, KernelMatrix actual, Precision p, String what) {
+    assertEquals(expected.rows(), actual.rows(), what + ": rows");
+    assertEquals(expected.cols(), actual.cols(), what + ": cols");
+    assertEquals(p, actual.precision(), what + ": precision");
+    KernelAsserts.assertCloseMatrices(expected.toArray(), actual.toArray(), tolerance(p, what), 0);
+  }
+
+  @ParameterizedTest(name = "{0} {1} symmetric={2}")
+  @MethodSource("activationCases")
+  void denseNngpAndNtkMatchTheReference(String activation, Precision p, boolean symmetric) {
+    Architecture arch = Architecture.parse("Dense(W_std=1.4, b_std=0.2), " + activation
+        + ", Dense(W_std=1.2, b_std=0.1), " + activation + ", Dense(W_std=0.9, b_std=0.05)");
+    double[][] x = points(23, 5, 11);
+    double[][] y = symmetric ? null : points(17, 5, 12);
+    KernelPair want = ExactKernel.compute(arch, x, y, ExactKernel.Kind.BOTH, reference, p,
+        Progress.NONE);
+    KernelPair got = ExactKernel.compute(arch, x, y, ExactKernel.Kind.BOTH, tested, p, Progress.NONE);
+    assertSame(want.nngp(), got.nngp(), p, activation + " NNGP");
+    assertSame(want.ntk(), got.ntk(), p, activation + " NTK");
+    assertEquals(want.errorBound(), got.errorBound(), 0.0, "error bound");
+  }
+
+  @ParameterizedTest(name = "{0} {1} symmetric={2}")
+  @MethodSource("activationCases")
+  void activationPrimitiveMatchesTheReference(String activation, Precision p, boolean symmetric) {
+    DualActivation dual = DualCatalog.byName(activation);
+    double[][] x = points(19, 4, 21);
+    double[][] y = symmetric ? null : points(13, 4, 22);
+    double[] vx = variances(x, p);
+    double[] vy = symmetric ? vx : variances(y, p);
+    KernelMatrix[] want = activate(reference, dual, x, y, vx, vy, p);
+    KernelMatrix[] got = activate(tested, dual, x, y, vx, vy, p);
+    assertSame(want[0], got[0], p, activation + " NNGP");
+    assertSame(want[1], got[1], p, activation + " NTK");
+  }
+
+  private static double[] variances(double[][] x, Precision p) {
+    double[] v = org.nke.exact.InputKernel.variances(x);
+    for (int i = 0; i < v.length; i++) {
+      v[i] = 1.3 * v[i] + 0.1;
+      if (p == Precision.F32) {
+        v[i] = (float) v[i];
+      }
+    }
+    return v;
+  }
+
+  /** Input kernel, affine (NTK from K), one activation: the primitives a dense layer uses. */
+  private static KernelMatrix[] activate(Backend b, DualActivation dual, double[][] x, double[][] y,
+      double[] vx, double[] vy, Precision p) {
+    try (KernelBlock block = b.inputKernel(x, y, true, p, Progress.NONE)) {
+      b.affine(block, 1.3, 0.1, 1.3, 1.3, 0.1, Progress.NONE);
+      b.activation(block, dual, vx, vy, Progress.NONE);
+      return new KernelMatrix[] {b.read(block, false), b.read(block, true)};
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Precision.class)
+  void inputKernelMatchesTheReference(Precision p) {
+    double[][] x = points(29, 7, 31);
+    for (double[][] y : new double[][][] {null, points(11, 7, 32)}) {
+      for (Backend b : new Backend[] {reference, tested}) {
+        assertTrue(b.name().length() > 0);
+      }
+      try (KernelBlock want = reference.inputKernel(x, y, true, p, Progress.NONE);
+          KernelBlock got = tested.inputKernel(x, y, true, p, Progress.NONE)) {
+        assertEquals(y == null, got.symmetric());
+        assertTrue(got.hasNtk());
+        assertEquals(p, got.precision());
+        assertSame(reference.read(want, false), tested.read(got, false), p, "input kernel");
+        assertSame(reference.read(want, true), tested.read(got, true), p, "input NTK (zero)");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Precision.class)
+  void affineMatchesTheReference(Precision p) {
+    double[][] x = points(21, 6, 41);
+    double[][] y = points(9, 6, 42);
+    for (double[][] yy : new double[][][] {null, y}) {
+      KernelMatrix[][] r = new KernelMatrix[2][];
+      Backend[] both = {reference, tested};
+      for (int k = 0; k < 2; k++) {
+        try (KernelBlock block = both[k].inputKernel(x, yy, true, p, Progress.NONE)) {
+          both[k].affine(block, 2.25, 0.01, 2.25, 1.0, 0.01, Progress.NONE);
+          both[k].affine(block, 0.7, 0.3, 0.5, 0.7, 0.3, Progress.NONE);
+          r[k] = new KernelMatrix[] {both[k].read(block, false), both[k].read(block, true)};
+        }
+      }
+      assertSame(r[0][0], r[1][0], p, "affine NNGP");
+      assertSame(r[0][1], r[1][1], p, "affine NTK");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Precision.class)
+  void firstNonFiniteFindsTheSameEntry(Precision p) {
+    double[][] x = points(12, 3, 51);
+    for (double[][] y : new double[][][] {null, points(7, 3, 52)}) {
+      try (KernelBlock want = reference.inputKernel(x, y, true, p, Progress.NONE);
+          KernelBlock got = tested.inputKernel(x, y, true, p, Progress.NONE)) {
+        assertEquals(-1, tested.firstNonFinite(got, false));
+        assertEquals(-1, tested.firstNonFinite(got, true));
+      }
+      double[][] bad = points(12, 3, 51);
+      bad[5][1] = Double.POSITIVE_INFINITY;
+      try (KernelBlock want = reference.inputKernel(bad, y, true, p, Progress.NONE);
+          KernelBlock got = tested.inputKernel(bad, y, true, p, Progress.NONE)) {
+        long expected = reference.firstNonFinite(want, false);
+        assertTrue(expected >= 0);
+        assertEquals(expected, tested.firstNonFinite(got, false));
+        assertEquals(-1, tested.firstNonFinite(got, true));
+      }
+    }
+  }
+
+  @Test
+  void aClosedBlockCannotBeUsed() {
+    KernelBlock block = tested.inputKernel(points(4, 2, 61), null, false, Precision.F64, Progress.NONE);
+    block.close();
+    block.close();
+    assertThrows(IllegalStateException.class, () -> tested.read(block, false));
+  }
+
+  @Test
+  void describesItself() {
+    assertTrue(!tested.name().isBlank() && !tested.device().isBlank());
+    assertTrue(tested.defaultPrecision() != null);
+  }
+}

@@ -1,0 +1,226 @@
+package org.nke.cuda;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Logger;
+import org.nke.dual.BoundDual;
+import org.nke.dual.DualActivation;
+import org.nke.exact.InputKernel;
+import org.nke.exact.KernelMatrix;
+import org.nke.spi.Backend;
+import org.nke.spi.BackendOptions;
+import org.nke.spi.KernelBlock;
+import org.nke.spi.Precision;
+import org.nke.spi.Progress;
+
+/**
+ * The CUDA backend: the same primitives and semantics as {@code org.nke.cpu.CpuBackend}, on one
+ * device. The input Gram block comes from cuBLAS ({@code dgemm}/{@code sgemm}); the affine update,
+ * every closed-form dual, the series duals (Hermite series and polynomials, Horner over per-point
+ * tables) and the non-finite scan are hand-written PTX ({@link DualKernels}); a dual without a device
+ * kernel runs on the CPU ({@link CpuFallback}), recorded in {@link #fallbacks()} and logged.
+ *
+ * <p>Symmetric blocks keep the upper triangle current, as on the CPU, and their diagonal is written
+ * with the value the CPU would hold (computed on the host from the same binding), so that
+ * {@code ρ = 1} holds exactly on the diagonal after every step, as the diagonal recursion assumes.
+ * Every operation synchronises before it returns. The default precision is float32.
+ */
+public final class CudaBackend implements Backend {
+  private static final Logger LOG = Logger.getLogger(CudaBackend.class.getName());
+  private final DeviceRuntime rt;
+  private final DualKernels kernels;
+  private final CudaDualOps duals;
+  private final List<String> fallbacks = Collections.synchronizedList(new ArrayList<>());
+
+  /** @param runtime the device (owned: closed with the backend) */
+  CudaBackend(DeviceRuntime runtime) {
+    this.rt = runtime;
+    this.kernels = new DualKernels(runtime);
+    this.duals = new CudaDualOps(kernels);
+  }
+
+  /**
+   * Opens device 0 (the provider's probe must have succeeded: it binds cuBLAS first).
+   *
+   * @param options settings (threads are the CPU fallback's concern and unused here)
+   * @return the backend
+   */
+  static CudaBackend open(BackendOptions options) {
+    return new CudaBackend(DriverRuntime.open());
+  }
+
+  @Override
+  public String name() {
+    return CudaBackendProvider.NAME;
+  }
+
+  @Override
+  public String device() {
+    return rt.deviceName();
+  }
+
+  @Override
+  public Precision defaultPrecision() {
+    return Precision.F32;
+  }
+
+  /** @return one line per operation that ran on the CPU for want of a device kernel */
+  public List<String> fallbacks() {
+    return List.copyOf(fallbacks);
+  }
+
+  private CudaKernelBlock cast(KernelBlock block) {
+    if (!(block instanceof CudaKernelBlock b)) {
+      throw new IllegalArgumentException("block was not allocated by the CUDA backend: " + block);
+    }
+    b.ensureOpen();
+    rt.makeCurrent();
+    return b;
+  }
+
+  private static double[] flatten(double[][] x) {
+    int d = x[0].length;
+    double[] out = new double[x.length * d];
+    for (int i = 0; i < x.length; i++) {
+      System.arraycopy(x[i], 0, out, i * d, d);
+    }
+    return out;
+  }
+
+  @Override
+  public KernelBlock inputKernel(double[][] x, double[][] y, boolean withNtk, Precision precision,
+      Progress progress) {
+    rt.makeCurrent();
+    boolean symmetric = y == null || y == x;
+    double[][] yy = symmetric ? x : y;
+    int d = x[0].length;
+    CudaKernelBlock b = new CudaKernelBlock(rt, x.length, yy.length, symmetric, withNtk, precision);
+    try (DeviceArena scratch = new DeviceArena(rt)) {
+      DeviceBuffer dx = scratch.upload(flatten(x), precision, "the points X");
+      DeviceBuffer dy = symmetric ? dx : scratch.upload(flatten(yy), precision, "the points Y");
+      rt.gram(precision, dx, dy, b.nngp, b.rows, b.cols, d, 1.0 / d);
+      if (symmetric) {
+        // the diagonal exactly as InputKernel.variances (and the CPU's Gram) computes it
+        DeviceBuffer diag = scratch.upload(InputKernel.variances(x), precision, "input variances");
+        kernels.setDiagonal(precision, b.nngp, diag, b.rows, b.cols);
+      }
+      if (withNtk) {
+        rt.zero(b.ntk);
+      }
+      rt.synchronize("the input kernel");
+    } catch (RuntimeException e) {
+      b.close();
+      throw e;
+    }
+    progress.advance(b.rows);
+    return b;
+  }
+
+  @Override
+  public void affine(KernelBlock block, double w2, double b2, double ntkFromNngp, double ntkFromNtk,
+      double ntkConstant, Progress progress) {
+    CudaKernelBlock b = cast(block);
+    kernels.affine(b.precision, b.nngp, b.ntk, b.rows, b.cols, b.symmetric, w2, b2, ntkFromNngp,
+        ntkFromNtk, ntkConstant);
+    rt.synchronize("the affine update");
+    progress.advance(b.rows);
+  }
+
+  @Override
+  public double activation(KernelBlock block, DualActivation dual, double[] varX, double[] varY,
+      Progress progress) {
+    CudaKernelBlock b = cast(block);
+    double[] vy = b.symmetric ? varX : varY;
+    BoundDual bound = dual.bind(varX, vy, b.hasNtk());
+    if (!CudaDualOps.supported(dual, bound)) {
+      String line = "activation " + dual.describe() + " (" + dual.getClass().getSimpleName() + "): no "
+          + "device kernel, ran on the CPU (" + b.rows + " x " + b.cols + " entries)";
+      fallbacks.add(line);
+      LOG.warning("cuda backend: " + line);
+      CpuFallback.apply(rt, b, bound);
+      progress.advance(b.rows);
+      return bound.errorBound();
+    }
+    try (DeviceArena scratch = new DeviceArena(rt)) {
+      double[] diag = b.symmetric ? readDiagonal(b) : null;
+      DeviceBuffer dvx = scratch.upload(varX, b.precision, "row variances");
+      DeviceBuffer dvy = b.symmetric ? dvx : scratch.upload(vy, b.precision, "column variances");
+      duals.apply(new DualKernels.Pair(b.precision, b.nngp, b.ntk, dvx, dvy, b.rows, b.cols,
+          b.symmetric), dual, bound, varX, vy, scratch);
+      if (diag != null) {
+        CpuFallback.diagonal(bound, diag, b.precision);
+        DeviceBuffer d = scratch.upload(diag, b.precision, "the diagonal");
+        kernels.setDiagonal(b.precision, b.nngp, d, b.rows, b.cols);
+      }
+      rt.synchronize("the dual map " + dual.describe());
+    }
+    progress.advance(b.rows);
+    return bound.errorBound();
+  }
+
+  private double[] readDiagonal(CudaKernelBlock b) {
+    double[] out = new double[b.rows];
+    rt.gather(b.nngp, b.precision, b.cols + 1L, out);
+    return out;
+  }
+
+  @Override
+  public long firstNonFinite(KernelBlock block, boolean ntk) {
+    CudaKernelBlock b = cast(block);
+    DeviceBuffer m = ntk ? b.ntk : b.nngp;
+    if (m == null) {
+      throw new IllegalArgumentException("the block carries no NTK");
+    }
+    try (DeviceArena scratch = new DeviceArena(rt)) {
+      // one u64 preset to all ones: as float64 bits, -1L is a NaN pattern that copies unchanged
+      DeviceBuffer first = scratch.upload(new double[] {Double.longBitsToDouble(-1L)}, Precision.F64,
+          "non-finite scan result");
+      kernels.firstNonFinite(b.precision, m, b.rows, b.cols, b.symmetric, first);
+      rt.synchronize("the non-finite scan");
+      double[] result = new double[1];
+      rt.copyOut(first, Precision.F64, 0, result, 1);
+      long index = Double.doubleToRawLongBits(result[0]);
+      return index == -1L ? -1 : index;
+    }
+  }
+
+  @Override
+  public KernelMatrix read(KernelBlock block, boolean ntk) {
+    CudaKernelBlock b = cast(block);
+    DeviceBuffer m = ntk ? b.ntk : b.nngp;
+    if (m == null) {
+      throw new IllegalArgumentException("the block carries no NTK");
+    }
+    int chunk = HostRows.rowsPerChunk(b.cols);
+    double[][] rows = new double[b.rows][b.cols];
+    for (int i0 = 0; i0 < b.rows; i0 += chunk) {
+      int n = Math.min(chunk, b.rows - i0);
+      double[][] part = new double[n][];
+      System.arraycopy(rows, i0, part, 0, n);
+      HostRows.download(rt, m, b.precision, i0, part, b.cols);
+    }
+    if (b.symmetric) {
+      for (int i = 0; i < b.rows; i++) {
+        for (int j = 0; j < i; j++) {
+          rows[i][j] = rows[j][i];
+        }
+      }
+    }
+    if (b.precision == Precision.F64) {
+      return KernelMatrix.ofF64(rows);
+    }
+    float[][] f = new float[b.rows][b.cols];
+    for (int i = 0; i < b.rows; i++) {
+      for (int j = 0; j < b.cols; j++) {
+        f[i][j] = (float) rows[i][j];
+      }
+    }
+    return KernelMatrix.ofF32(f);
+  }
+
+  @Override
+  public void close() {
+    rt.close();
+  }
+}

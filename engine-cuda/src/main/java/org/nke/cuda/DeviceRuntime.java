@@ -1,0 +1,85 @@
+package org.nke.cuda;
+
+import org.nke.spi.Precision;
+
+/**
+ * The device operations {@link CudaBackend} is written against: memory, copies with precision
+ * conversion, the cuBLAS Gram product, kernel launches and synchronisation. {@link DriverRuntime}
+ * implements them with JCuda on a real GPU; the tests implement them with a PTX interpreter, so that
+ * the backend's own logic runs the shared contract test on machines without a GPU.
+ */
+interface DeviceRuntime extends KernelLauncher {
+  /** @return the device's name */
+  String deviceName();
+
+  /** @return device memory free now, in bytes */
+  long freeMemory();
+
+  /**
+   * @param bytes size
+   * @param what purpose, for messages
+   * @return a new buffer (contents undefined), after checking that it fits
+   * @throws org.nke.error.ResourceLimitException if the device has less free memory
+   */
+  DeviceBuffer allocate(long bytes, String what);
+
+  /**
+   * Copies {@code src[0 … count)} to consecutive elements starting at element {@code at}.
+   *
+   * @param dst the buffer; modified
+   * @param p element type on the device (float32 rounds)
+   * @param at first element
+   * @param src values, not modified
+   * @param count elements
+   */
+  void copyIn(DeviceBuffer dst, Precision p, long at, double[] src, int count);
+
+  /**
+   * Copies {@code count} consecutive elements starting at element {@code at} to {@code dst}.
+   *
+   * @param src the buffer
+   * @param p element type on the device
+   * @param at first element
+   * @param dst receives the values; modified
+   * @param count elements
+   */
+  void copyOut(DeviceBuffer src, Precision p, long at, double[] dst, int count);
+
+  /**
+   * Gathers {@code dst.length} elements {@code stride} elements apart, from element 0.
+   *
+   * @param src the buffer
+   * @param p element type
+   * @param stride elements between consecutive values (e.g. cols + 1 for a diagonal)
+   * @param dst receives the values; modified
+   */
+  void gather(DeviceBuffer src, Precision p, long stride, double[] dst);
+
+  /** @param b set to all-zero bytes */
+  void zero(DeviceBuffer b);
+
+  /**
+   * {@code C = alpha · X Yᵀ} for row-major {@code X} ({@code n × d}), {@code Y} ({@code m × d}),
+   * {@code C} ({@code n × m}); see {@link CublasHandle#gram}.
+   *
+   * @param p element type of the three buffers
+   * @param x row points
+   * @param y column points
+   * @param c result; modified
+   * @param n rows
+   * @param m columns
+   * @param d dimension
+   * @param alpha scale
+   */
+  void gram(Precision p, DeviceBuffer x, DeviceBuffer y, DeviceBuffer c, int n, int m, int d,
+      double alpha);
+
+  /** @param after what was queued, for error messages; waits for all queued work */
+  void synchronize(String after);
+
+  /** Makes the runtime's context current on the calling thread. */
+  void makeCurrent();
+
+  /** Releases the runtime's native resources (module, cuBLAS handle, context). */
+  void close();
+}

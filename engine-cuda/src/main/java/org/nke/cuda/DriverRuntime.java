@@ -1,0 +1,189 @@
+package org.nke.cuda;
+
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpy2D;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemsetD8;
+
+import java.util.List;
+import jcuda.Pointer;
+import jcuda.driver.CUDA_MEMCPY2D;
+import jcuda.driver.CUmemorytype;
+import org.nke.error.ResourceLimitException;
+import org.nke.spi.Precision;
+
+/**
+ * {@link DeviceRuntime} on a real GPU through JCuda: the primary context, the {@code dual} PTX module
+ * and a cuBLAS handle, owned here and released in reverse order by {@link #close()}. Every call's
+ * result code is checked and named ({@link CudaCalls}); kernels go to the null stream.
+ */
+final class DriverRuntime implements DeviceRuntime {
+  private final CudaContext context;
+  private final PtxModule module;
+  private final CublasHandle cublas;
+
+  private DriverRuntime(CudaContext context, PtxModule module, CublasHandle cublas) {
+    this.context = context;
+    this.module = module;
+    this.cublas = cublas;
+  }
+
+  /** @return device 0 with the dual module loaded and a cuBLAS handle */
+  static DriverRuntime open() {
+    CudaContext ctx = CudaContext.open(0);
+    PtxModule module = null;
+    try {
+      module = PtxModule.load(ctx, "dual");
+      return new DriverRuntime(ctx, module, CublasHandle.create(ctx));
+    } catch (RuntimeException | Error e) {
+      if (module != null) {
+        module.close();
+      }
+      ctx.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public String deviceName() {
+    return context.deviceName();
+  }
+
+  @Override
+  public long freeMemory() {
+    return context.freeMemory();
+  }
+
+  @Override
+  public DeviceBuffer allocate(long bytes, String what) {
+    long free = context.freeMemory();
+    if (bytes > free) {
+      throw new ResourceLimitException(what + " on " + context.deviceName(), bytes, free,
+          "use --dtype float32, fewer points, or --backend cpu");
+    }
+    DevicePointer p = new DevicePointer();
+    CudaCalls.check(cuMemAlloc(p, Math.max(bytes, 1)), "cuMemAlloc " + bytes + " bytes for " + what);
+    return new DeviceBuffer(p, p.address(), bytes, q -> CudaCalls.check(cuMemFree(q),
+        "cuMemFree " + bytes + " bytes of " + what));
+  }
+
+  @Override
+  public void copyIn(DeviceBuffer dst, Precision p, long at, double[] src, int count) {
+    long bytes = (long) count * p.bytes();
+    dst.checkRange(bytes, at * p.bytes());
+    Pointer host;
+    if (p == Precision.F64) {
+      host = Pointer.to(src);
+    } else {
+      float[] f = new float[count];
+      for (int k = 0; k < count; k++) {
+        f[k] = (float) src[k];
+      }
+      host = Pointer.to(f);
+    }
+    CudaCalls.check(cuMemcpyHtoD(dst.pointer().withByteOffset(at * p.bytes()), host, bytes),
+        "cuMemcpyHtoD " + bytes + " bytes");
+  }
+
+  @Override
+  public void copyOut(DeviceBuffer src, Precision p, long at, double[] dst, int count) {
+    long bytes = (long) count * p.bytes();
+    src.checkRange(bytes, at * p.bytes());
+    if (p == Precision.F64) {
+      CudaCalls.check(cuMemcpyDtoH(Pointer.to(dst), src.pointer().withByteOffset(at * 8), bytes),
+          "cuMemcpyDtoH " + bytes + " bytes");
+    } else {
+      float[] f = new float[count];
+      CudaCalls.check(cuMemcpyDtoH(Pointer.to(f), src.pointer().withByteOffset(at * 4), bytes),
+          "cuMemcpyDtoH " + bytes + " bytes");
+      for (int k = 0; k < count; k++) {
+        dst[k] = f[k];
+      }
+    }
+  }
+
+  @Override
+  public void gather(DeviceBuffer src, Precision p, long stride, double[] dst) {
+    int n = dst.length;
+    if (n == 0) {
+      return;
+    }
+    long e = p.bytes();
+    src.checkRange(e, (n - 1) * stride * e);
+    float[] f = p == Precision.F32 ? new float[n] : null;
+    CUDA_MEMCPY2D c = new CUDA_MEMCPY2D();
+    c.srcMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
+    c.srcDevice = src.pointer();
+    c.srcPitch = stride * e;
+    c.dstMemoryType = CUmemorytype.CU_MEMORYTYPE_HOST;
+    c.dstHost = f == null ? Pointer.to(dst) : Pointer.to(f);
+    c.dstPitch = e;
+    c.WidthInBytes = e;
+    c.Height = n;
+    CudaCalls.check(cuMemcpy2D(c), "cuMemcpy2D gather of " + n + " elements");
+    if (f != null) {
+      for (int k = 0; k < n; k++) {
+        dst[k] = f[k];
+      }
+    }
+  }
+
+  @Override
+  public void zero(DeviceBuffer b) {
+    CudaCalls.check(cuMemsetD8(b.pointer(), (byte) 0, b.bytes()), "cuMemsetD8 " + b.bytes()
+        + " bytes");
+  }
+
+  @Override
+  public void gram(Precision p, DeviceBuffer x, DeviceBuffer y, DeviceBuffer c, int n, int m, int d,
+      double alpha) {
+    cublas.gram(p, x, y, c, n, m, d, alpha);
+  }
+
+  @Override
+  public void launch(Shape s, KernelArgs args) {
+    List<Object> values = args.values();
+    Pointer[] params = new Pointer[values.size()];
+    for (int k = 0; k < params.length; k++) {
+      Object v = values.get(k);
+      if (v instanceof Long l) {
+        params[k] = Pointer.to(new long[] {l});
+      } else if (v instanceof Integer i) {
+        params[k] = Pointer.to(new int[] {i});
+      } else if (v instanceof Double dv) {
+        params[k] = Pointer.to(new double[] {dv});
+      } else {
+        params[k] = Pointer.to(new float[] {(Float) v});
+      }
+    }
+    CudaCalls.check(cuLaunchKernel(module.function(args.kernel()), s.gridX(), s.gridY(), 1, s.blockX(),
+        s.blockY(), 1, 0, null, Pointer.to(params), null), "cuLaunchKernel " + args.kernel().entry()
+        + " grid " + s.gridX() + "x" + s.gridY());
+  }
+
+  @Override
+  public void synchronize(String after) {
+    context.synchronize(after);
+  }
+
+  @Override
+  public void makeCurrent() {
+    context.makeCurrent();
+  }
+
+  @Override
+  public void close() {
+    try {
+      cublas.close();
+    } finally {
+      try {
+        module.close();
+      } finally {
+        context.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package org.nke.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nke.spi.Precision;
+
+/**
+ * Every PTX entry point the backend launches, exactly one constant per entry, with its declared
+ * parameter list ({@code PtxManifestTest} checks both against the {@code .ptx} resources, without a
+ * GPU). Entry names are {@code nke_<family>_<op>_<f64|f32>}; {@code F} in a signature stands for the
+ * entry's precision. Semantics and launch shapes: {@code kernels-ptx/README.md} and the comments in
+ * {@code org/nke/ptx/dual.ptx}.
+ */
+public enum PtxKernel {
+  /** {@code Θ ← a·K + b·Θ + c}, {@code K ← w2·K + b2} (float64 arithmetic in both variants). */
+  DUAL_AFFINE_F64("dual", "affine", Precision.F64, Sig.AFFINE),
+  /** float32 storage of {@link #DUAL_AFFINE_F64}. */
+  DUAL_AFFINE_F32("dual", "affine", Precision.F32, Sig.AFFINE),
+  /** ABRelu (Relu, LeakyRelu, Abs). */
+  DUAL_ABRELU_F64("dual", "abrelu", Precision.F64, Sig.PAIR + ", F p_factor, F p_base"),
+  /** float32 ABRelu. */
+  DUAL_ABRELU_F32("dual", "abrelu", Precision.F32, Sig.PAIR + ", F p_factor, F p_base"),
+  /** Sign. */
+  DUAL_SIGN_F64("dual", "sign", Precision.F64, Sig.PAIR),
+  /** float32 Sign. */
+  DUAL_SIGN_F32("dual", "sign", Precision.F32, Sig.PAIR),
+  /** Erf (and Sigmoid_like). */
+  DUAL_ERF_F64("dual", "erf", Precision.F64, Sig.PAIR + ", F p_twob2, F p_va, F p_c2, F p_vd"),
+  /** float32 Erf. */
+  DUAL_ERF_F32("dual", "erf", Precision.F32, Sig.PAIR + ", F p_twob2, F p_va, F p_c2, F p_vd"),
+  /** Gelu. */
+  DUAL_GELU_F64("dual", "gelu", Precision.F64, Sig.PAIR),
+  /** float32 Gelu. */
+  DUAL_GELU_F32("dual", "gelu", Precision.F32, Sig.PAIR),
+  /** Sin and Cos. */
+  DUAL_TRIG_F64("dual", "trig", Precision.F64, Sig.PAIR + ", F p_b2, F p_halfa2, F p_cos2c, F p_hb2"),
+  /** float32 Sin and Cos. */
+  DUAL_TRIG_F32("dual", "trig", Precision.F32, Sig.PAIR + ", F p_b2, F p_halfa2, F p_cos2c, F p_hb2"),
+  /** Rbf. */
+  DUAL_RBF_F64("dual", "rbf", Precision.F64, Sig.PAIR + ", F p_gamma, F p_twogamma"),
+  /** float32 Rbf. */
+  DUAL_RBF_F32("dual", "rbf", Precision.F32, Sig.PAIR + ", F p_gamma, F p_twogamma"),
+  /** Exp. */
+  DUAL_EXP_F64("dual", "exp", Precision.F64, Sig.PAIR + ", F p_a2, F p_b2"),
+  /** float32 Exp. */
+  DUAL_EXP_F32("dual", "exp", Precision.F32, Sig.PAIR + ", F p_a2, F p_b2"),
+  /** Gaussian. */
+  DUAL_GAUSSIAN_F64("dual", "gaussian", Precision.F64, Sig.PAIR + ", F p_a2, F p_twob, F p_fourbb, F p_q"),
+  /** float32 Gaussian. */
+  DUAL_GAUSSIAN_F32("dual", "gaussian", Precision.F32, Sig.PAIR + ", F p_a2, F p_twob, F p_fourbb, F p_q"),
+  /** ExpNormalized. */
+  DUAL_EXPNORM_F64("dual", "expnorm", Precision.F64, Sig.PAIR + ", F p_gamma, F p_shift, u32 p_clip"),
+  /** float32 ExpNormalized. */
+  DUAL_EXPNORM_F32("dual", "expnorm", Precision.F32, Sig.PAIR + ", F p_gamma, F p_shift, u32 p_clip"),
+  /** RectifiedMonomial. */
+  DUAL_RECTMONO_F64("dual", "rectmono", Precision.F64, Sig.PAIR + Sig.RECTMONO),
+  /** float32 RectifiedMonomial. */
+  DUAL_RECTMONO_F32("dual", "rectmono", Precision.F32, Sig.PAIR + Sig.RECTMONO),
+  /** Series duals: Hermite series (Tanh, …) and Polynomial/Monomial/Hermite. */
+  DUAL_SERIES_F64("dual", "series", Precision.F64, Sig.SERIES),
+  /** float32 series duals. */
+  DUAL_SERIES_F32("dual", "series", Precision.F32, Sig.SERIES),
+  /** Writes the diagonal of a symmetric block. */
+  DUAL_SETDIAG_F64("dual", "setdiag", Precision.F64, "u64 p_nngp, u64 p_diag, u32 p_n, u32 p_cols"),
+  /** float32 diagonal write. */
+  DUAL_SETDIAG_F32("dual", "setdiag", Precision.F32, "u64 p_nngp, u64 p_diag, u32 p_n, u32 p_cols"),
+  /** First non-finite entry (atomic minimum of its index). */
+  DUAL_NONFINITE_F64("dual", "nonfinite", Precision.F64, Sig.NONFINITE),
+  /** float32 non-finite scan. */
+  DUAL_NONFINITE_F32("dual", "nonfinite", Precision.F32, Sig.NONFINITE);
+
+  /** Shared parameter lists. */
+  private static final class Sig {
+    static final String AFFINE = "u64 p_nngp, u64 p_ntk, u32 p_rows, u32 p_cols, u32 p_upper, "
+        + "f64 p_w2, f64 p_b2, f64 p_a, f64 p_b, f64 p_c";
+    static final String PAIR = "u64 p_nngp, u64 p_ntk, u64 p_varx, u64 p_vary, u32 p_rows, "
+        + "u32 p_cols, u32 p_upper";
+    static final String RECTMONO = ", u32 p_n, F p_nn, u64 p_coef, u32 p_lp, u32 p_lq, u32 p_lp1, "
+        + "u32 p_lq1";
+    static final String SERIES = "u64 p_nngp, u64 p_ntk, u32 p_rows, u32 p_cols, u32 p_upper, "
+        + "u32 p_stride, u64 p_coefx, u64 p_coefyt, u64 p_dcoefx, u64 p_dcoefyt, u64 p_dweight, "
+        + "u64 p_invx, u64 p_invy, u32 p_clip, u64 p_bounds";
+    static final String NONFINITE = "u64 p_mat, u32 p_rows, u32 p_cols, u32 p_upper, u64 p_first";
+  }
+
+  /**
+   * One declared parameter.
+   *
+   * @param type its PTX type
+   * @param name its name in the {@code .ptx} file
+   */
+  public record Param(PtxType type, String name) {
+  }
+
+  private final String family;
+  private final String entry;
+  private final Precision precision;
+  private final List<Param> params;
+
+  PtxKernel(String family, String op, Precision precision, String signature) {
+    this.family = family;
+    this.precision = precision;
+    this.entry = "nke_" + family + "_" + op + "_" + (precision == Precision.F64 ? "f64" : "f32");
+    List<Param> list = new ArrayList<>();
+    for (String p : signature.split(",")) {
+      String[] tn = p.trim().split(" ");
+      String t = tn[0].equals("F") ? (precision == Precision.F64 ? "f64" : "f32") : tn[0];
+      list.add(new Param(PtxType.parse(t), tn[1]));
+    }
+    this.params = List.copyOf(list);
+  }
+
+  /** @return the family, i.e. the resource {@code org/nke/ptx/<family>.ptx} */
+  public String family() {
+    return family;
+  }
+
+  /** @return the entry name in the PTX module */
+  public String entry() {
+    return entry;
+  }
+
+  /** @return the precision of the data it works on */
+  public Precision precision() {
+    return precision;
+  }
+
+  /** @return the declared parameters, in order */
+  public List<Param> params() {
+    return params;
+  }
+}
