@@ -1,9 +1,7 @@
 package org.nke.krr;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
@@ -22,16 +20,14 @@ import org.nke.util.Checks;
 /**
  * Kernel ridge regression and classification on exact kernels ({@link ExactRidge}) or on sketch
  * features ({@link FeatureRidge}; the dual form when there are fewer points than features). The ridge
- * is given, or chosen: by exact leave-one-out on up to {@link #SELECTION_POINTS} points (exact, and
- * sketches in dual form), or on a held-out tenth of the points (sketches in primal form).
+ * is given, or chosen by exact leave-one-out on an evenly spaced subsample of up to
+ * {@link #SELECTION_POINTS} points (for sketches, on the sketch kernel of the subsample).
  */
 public final class KernelRidge {
   /** Largest sample used to choose the ridge by leave-one-out. */
   public static final int SELECTION_POINTS = 2000;
   /** Points per feature block. */
   public static final int BLOCK = 512;
-  /** Ridge grid for sketches in primal form (each value costs one Cholesky of {@code p × p}). */
-  public static final double[] PRIMAL_GRID = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1};
 
   private KernelRidge() {
   }
@@ -155,52 +151,36 @@ public final class KernelRidge {
       }
       info.put("form", "dual (" + x.length + " points <= " + p + " features)");
     } else {
-      FeatureRidge train = new FeatureRidge(p, targets.columns());
-      FeatureRidge held = new FeatureRidge(p, targets.columns());
-      List<double[][]> heldFeatures = new ArrayList<>();
-      List<double[]> heldLabels = new ArrayList<>();
-      int heldMax = ridge == null ? SELECTION_POINTS : 0;
+      // Primal form: FᵀF accumulated block by block. The ridge is chosen by exact leave-one-out on
+      // the sketch kernel of an evenly spaced subsample (as for exact kernels), so that only one
+      // p × p Cholesky is needed.
+      FeatureRidge ridgeSystem = new FeatureRidge(p, targets.columns());
+      int[] picks = subsample(x.length, ridge == null ? SELECTION_POINTS : 0);
+      double[][] pickedFeatures = new double[picks.length][];
+      int next = 0;
       for (int start = 0; start < x.length; start += BLOCK) {
         int end = Math.min(x.length, start + BLOCK);
         double[][] f = Sketches.features(backend, plan, Arrays.copyOfRange(x, start, end), progress);
-        List<double[]> tf = new ArrayList<>();
-        List<double[]> ty = new ArrayList<>();
-        List<double[]> hf = new ArrayList<>();
-        List<double[]> hy = new ArrayList<>();
-        for (int r = 0; r < f.length; r++) {
-          boolean hold = (start + r) % 10 == 9 && heldLabels.size() + hf.size() < heldMax;
-          (hold ? hf : tf).add(f[r]);
-          (hold ? hy : ty).add(targets.y()[start + r]);
-          if (hold) {
-            heldLabels.add(new double[] {labels[start + r]});
-          }
-        }
-        train.add(tf.toArray(new double[0][]), ty.toArray(new double[0][]), pool);
-        if (!hf.isEmpty()) {
-          double[][] hfa = hf.toArray(new double[0][]);
-          held.add(hfa, hy.toArray(new double[0][]), pool);
-          heldFeatures.add(hfa);
+        ridgeSystem.add(f, Arrays.copyOfRange(targets.y(), start, end), pool);
+        while (next < picks.length && picks[next] < end) {
+          pickedFeatures[next] = f[picks[next] - start];
+          next++;
         }
       }
       if (ridge != null) {
         lambda = ridge;
       } else {
-        double[][] hf = heldFeatures.stream().flatMap(Arrays::stream).toArray(double[][]::new);
-        double[] hl = heldLabels.stream().mapToDouble(v -> v[0]).toArray();
-        lambda = PRIMAL_GRID[0];
-        double best = Double.NaN;
-        for (double l : PRIMAL_GRID) {
-          double m = targets.metric(targets.decode(FeatureRidge.scores(hf, train.solve(l))), hl);
-          if (Double.isNaN(best) || targets.better(m, best)) {
-            best = m;
-            lambda = l;
-          }
+        double[][] k = new double[picks.length][picks.length];
+        Syrk.accumulateUpper(pickedFeatures, k, pool);
+        Syrk.symmetrize(k);
+        double[] labelsPicked = new double[picks.length];
+        for (int i = 0; i < picks.length; i++) {
+          labelsPicked[i] = labels[picks[i]];
         }
-        info.put("ridge_selection", "held-out " + hl.length + " points");
-        info.put("heldout_" + targets.metricName(), fmt(best));
+        lambda = chooseByLoo(k, labelsPicked, targets.classification()
+            ? Targets.classification(labelsPicked, targets.classes()) : Targets.of(labelsPicked), info);
       }
-      train.add(held);
-      w = train.solve(lambda);
+      w = ridgeSystem.solve(lambda);
       info.put("form", "primal (" + x.length + " points, " + p + " features)");
     }
     info.put("train_points", Integer.toString(x.length));

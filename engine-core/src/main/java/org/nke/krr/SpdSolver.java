@@ -2,11 +2,15 @@ package org.nke.krr;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.dense.row.factory.LinearSolverFactory_MT_DDRM;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 import org.nke.error.NumericalException;
 
 /** Solves {@code (A + λI) X = B} for symmetric positive semi-definite {@code A} by Cholesky (EJML). */
 public final class SpdSolver {
+  /** Systems at least this large use the multithreaded solver. */
+  static final int PARALLEL_SIZE = 1024;
+
   private SpdSolver() {
   }
 
@@ -29,7 +33,10 @@ public final class SpdSolver {
     for (int i = 0; i < n; i++) {
       System.arraycopy(b[i], 0, rhs.data, i * c, c);
     }
-    LinearSolverDense<DMatrixRMaj> chol = LinearSolverFactory_DDRM.symmPosDef(n);
+    // EJML's block Cholesky, multithreaded for large systems (its own pool; block updates in a fixed
+    // order, so the result does not depend on the thread count)
+    LinearSolverDense<DMatrixRMaj> chol = n >= PARALLEL_SIZE ? LinearSolverFactory_MT_DDRM.symmPosDef(n)
+        : LinearSolverFactory_DDRM.symmPosDef(n);
     if (!chol.setA(m)) {
       throw new NumericalException("the ridge system is not positive definite at ridge " + lambda
           + "; use a larger --ridge");
