@@ -10,13 +10,16 @@ import java.util.stream.IntStream;
  * Each entry's sum runs in a fixed order, so results do not depend on the number of threads.
  */
 public final class Syrk {
-  private static final int TILE = 16;
+  private static final int TILE = 64;
 
   private Syrk() {
   }
 
   /**
-   * {@code g[i][j] += Σ_r t[i][r] t[j][r]} for {@code j ≥ i} (the upper triangle).
+   * {@code g[i][j] += Σ_r t[i][r] t[j][r]} for {@code j ≥ i} (the upper triangle; entries just below
+   * the diagonal may be written too). Tiles of {@value #TILE} × {@value #TILE} entries of {@code g}
+   * are computed from {@value #TILE} rows of {@code t} each, which stay in cache while the tile is
+   * swept with a 4 × 4 register block.
    *
    * @param t rows to take dot products of ({@code p × b}), not modified
    * @param g accumulator ({@code p × p}); modified
@@ -25,69 +28,78 @@ public final class Syrk {
   public static void accumulateUpper(double[][] t, double[][] g, ForkJoinPool pool) {
     int p = t.length;
     int tiles = (p + TILE - 1) / TILE;
-    Runnable all = () -> IntStream.range(0, tiles).parallel().forEach(tile -> tile(t, g, tile * TILE,
-        Math.min(p, tile * TILE + TILE)));
+    int pairs = tiles * (tiles + 1) / 2;
+    java.util.function.IntConsumer one = k -> {
+      // k-th pair (a ≤ b) in row-major order of the upper triangle of tiles
+      int a = 0;
+      int rest = k;
+      while (rest >= tiles - a) {
+        rest -= tiles - a;
+        a++;
+      }
+      int b = a + rest;
+      tile(t, g, a * TILE, Math.min(p, a * TILE + TILE), b * TILE, Math.min(p, b * TILE + TILE));
+    };
     if (pool == null) {
-      for (int tile = 0; tile < tiles; tile++) {
-        tile(t, g, tile * TILE, Math.min(p, tile * TILE + TILE));
+      for (int k = 0; k < pairs; k++) {
+        one.accept(k);
       }
     } else {
-      pool.submit(all).join();
+      pool.submit(() -> IntStream.range(0, pairs).parallel().forEach(one)).join();
     }
   }
 
-  private static void tile(double[][] t, double[][] g, int i0, int i1) {
-    int p = t.length;
+  private static void tile(double[][] t, double[][] g, int i0, int i1, int j0, int j1) {
     int b = t[0].length;
-    for (int i = i0; i < i1; i += 2) {
-      boolean two = i + 1 < i1;
+    for (int i = i0; i < i1; i += 4) {
+      int ni = Math.min(4, i1 - i);
       double[] a0 = t[i];
-      double[] a1 = two ? t[i + 1] : t[i];
-      int j = i;
-      for (; j + 3 < p; j += 4) {
+      double[] a1 = t[i + Math.min(1, ni - 1)];
+      double[] a2 = t[i + Math.min(2, ni - 1)];
+      double[] a3 = t[i + Math.min(3, ni - 1)];
+      for (int j = Math.max(j0, i - i % 4); j < j1; j += 4) {
+        int nj = Math.min(4, j1 - j);
         double[] b0 = t[j];
-        double[] b1 = t[j + 1];
-        double[] b2 = t[j + 2];
-        double[] b3 = t[j + 3];
+        double[] b1 = t[j + Math.min(1, nj - 1)];
+        double[] b2 = t[j + Math.min(2, nj - 1)];
+        double[] b3 = t[j + Math.min(3, nj - 1)];
         double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        double c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (int r = 0; r < b; r++) {
           double x0 = a0[r];
           double x1 = a1[r];
-          c00 += x0 * b0[r];
-          c01 += x0 * b1[r];
-          c02 += x0 * b2[r];
-          c03 += x0 * b3[r];
-          c10 += x1 * b0[r];
-          c11 += x1 * b1[r];
-          c12 += x1 * b2[r];
-          c13 += x1 * b3[r];
+          double x2 = a2[r];
+          double x3 = a3[r];
+          double y0 = b0[r];
+          double y1 = b1[r];
+          double y2 = b2[r];
+          double y3 = b3[r];
+          c00 += x0 * y0;
+          c01 += x0 * y1;
+          c02 += x0 * y2;
+          c03 += x0 * y3;
+          c10 += x1 * y0;
+          c11 += x1 * y1;
+          c12 += x1 * y2;
+          c13 += x1 * y3;
+          c20 += x2 * y0;
+          c21 += x2 * y1;
+          c22 += x2 * y2;
+          c23 += x2 * y3;
+          c30 += x3 * y0;
+          c31 += x3 * y1;
+          c32 += x3 * y2;
+          c33 += x3 * y3;
         }
-        g[i][j] += c00;
-        g[i][j + 1] += c01;
-        g[i][j + 2] += c02;
-        g[i][j + 3] += c03;
-        if (two) {
-          g[i + 1][j] += c10;
-          g[i + 1][j + 1] += c11;
-          g[i + 1][j + 2] += c12;
-          g[i + 1][j + 3] += c13;
-        }
-      }
-      for (; j < p; j++) {
-        g[i][j] += dot(a0, t[j], b);
-        if (two) {
-          g[i + 1][j] += dot(a1, t[j], b);
+        double[][] c = {{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23},
+            {c30, c31, c32, c33}};
+        for (int u = 0; u < ni; u++) {
+          for (int v = 0; v < nj; v++) {
+            g[i + u][j + v] += c[u][v];
+          }
         }
       }
     }
-  }
-
-  private static double dot(double[] a, double[] b, int n) {
-    double s = 0;
-    for (int r = 0; r < n; r++) {
-      s += a[r] * b[r];
-    }
-    return s;
   }
 
   /**

@@ -37,6 +37,18 @@ public record BlockLayout(int degree, boolean exactLinear, int linearWidth, int[
    * @return the layout
    */
   public static BlockLayout allocate(double[] mass, int inputDim, int budget) {
+    return allocate(mass, inputDim, budget, LinearSketch.maxOutputs(inputDim));
+  }
+
+  /**
+   * @param mass relative coefficient mass of degrees {@code 0 … q} (non-negative)
+   * @param inputDim length of the incoming features ({@code Integer.MAX_VALUE}: degree 1 is never
+   *     exact)
+   * @param budget real output length available
+   * @param linearCap the most outputs the degree-1 sketch can give
+   * @return the layout
+   */
+  public static BlockLayout allocate(double[] mass, int inputDim, int budget, int linearCap) {
     int q = mass.length - 1;
     double total = 0;
     for (int k = 1; k <= q; k++) {
@@ -56,8 +68,8 @@ public record BlockLayout(int degree, boolean exactLinear, int linearWidth, int[
       linear = inputDim;
       polyBudget = available - linear;
     } else if (mass[1] > NEGLIGIBLE * total) {
-      linear = Math.min(evenFloor(share1), LinearSketch.maxOutputs(inputDim));
-      linear = Math.max(linear, Math.min(2 * MIN_WIDTH, LinearSketch.maxOutputs(inputDim)));
+      linear = Math.min(evenFloor(share1), linearCap);
+      linear = Math.max(linear, Math.min(2 * MIN_WIDTH, linearCap));
       polyBudget = available - linear;
     } else {
       linear = 0;
@@ -83,7 +95,7 @@ public record BlockLayout(int degree, boolean exactLinear, int linearWidth, int[
             + q + "; use a larger dimension or a lower degree");
       }
     } else if (linear > 0 && !exact) {
-      linear = Math.min(evenFloor(available), LinearSketch.maxOutputs(inputDim));
+      linear = Math.min(evenFloor(available), linearCap);
     }
     return new BlockLayout(q, exact, linear, poly);
   }

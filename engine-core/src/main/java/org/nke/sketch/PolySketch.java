@@ -116,17 +116,45 @@ public final class PolySketch {
    *     unsketched degrees)
    */
   public double[][] apply(double[] u, int offset) {
+    int used = usedLeaves();
+    double[][] spectra = new double[used][];
+    for (int j = 0; j < used; j++) {
+      spectra[j] = leaves[j].workspace();
+      leaves[j].transform(u, offset, spectra[j]);
+    }
+    return evaluateAll(spectra);
+  }
+
+  /**
+   * Computes every degree's sketch when each leaf has its own input (e.g. independent CountSketches of
+   * a sparse vector, the input-sparsity first stage of the subspace embedding): degree {@code k}
+   * estimates {@code Π_{j<k} ⟨v_j(x), v_j(y)⟩}.
+   *
+   * @param leafInputs {@code leafInputs[j]}: the input of leaf {@code j} (real, length
+   *     {@link #dim()}), not modified; at least {@link #degree()} of them
+   * @return as {@link #apply(double[], int)}
+   */
+  public double[][] applyLeaves(double[][] leafInputs) {
+    int used = usedLeaves();
+    double[][] spectra = new double[used][];
+    for (int j = 0; j < used; j++) {
+      spectra[j] = leaves[j].workspace();
+      leaves[j].transform(leafInputs[j], 0, spectra[j]);
+    }
+    return evaluateAll(spectra);
+  }
+
+  private int usedLeaves() {
     int used = 0;
     for (int k = 2; k < roots.length; k++) {
       if (roots[k] != null) {
         used = k;
       }
     }
-    double[][] spectra = new double[used][];
-    for (int j = 0; j < used; j++) {
-      spectra[j] = leaves[j].workspace();
-      leaves[j].transform(u, offset, spectra[j]);
-    }
+    return used;
+  }
+
+  private double[][] evaluateAll(double[][] spectra) {
     double[][] out = new double[roots.length][];
     for (int k = 2; k < roots.length; k++) {
       if (roots[k] != null) {
