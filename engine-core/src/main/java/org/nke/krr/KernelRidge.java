@@ -131,61 +131,81 @@ public final class KernelRidge {
     SketchPlan plan = SketchPlan.build(arch, d, options, sample);
     int p = plan.outputDim();
     Map<String, String> info = new LinkedHashMap<>();
+    double[] lambda = new double[1];
+    double[][] w = ridgeOnFeatures(x.length, p, (from, to) -> Sketches.features(backend, plan,
+        Arrays.copyOfRange(x, from, to), progress), labels, targets, ridge, pool, info, lambda);
+    info.put("train_points", Integer.toString(x.length));
+    return new RidgeModel("sketch", arch.describe(), options.ntk() ? "ntk" : "nngp", d, lambda[0],
+        targets, sample, w, options.dim(), options.seed(), options.degree(), info);
+  }
+
+  /** Features of training rows {@code from … to−1}. */
+  @FunctionalInterface
+  interface FeatureSource {
+    /**
+     * @param from first row
+     * @param to end row
+     * @return their features
+     */
+    double[][] rows(int from, int to);
+  }
+
+  /**
+   * Ridge on features of {@code n} points: the dual form when {@code n ≤ p} (and {@code n ≤ 20,000}),
+   * else the primal form with {@code FᵀF} accumulated block by block; the ridge, when not given, by
+   * exact leave-one-out on the feature kernel of an evenly spaced subsample, so that only one
+   * {@code p × p} Cholesky is needed.
+   */
+  static double[][] ridgeOnFeatures(int n, int p, FeatureSource source, double[] labels,
+      Targets targets, Double ridge, ForkJoinPool pool, Map<String, String> info, double[] lambda) {
     info.put("features", Integer.toString(p));
-    double lambda;
-    double[][] w;
-    if (x.length <= p && x.length <= 20000) {
-      double[][] f = Sketches.features(backend, plan, x, progress);
-      double[][] k = new double[x.length][x.length];
+    int c = targets.columns();
+    if (n <= p && n <= 20000) {
+      double[][] f = source.rows(0, n);
+      double[][] k = new double[n][n];
       Syrk.accumulateUpper(f, k, pool);
       Syrk.symmetrize(k);
-      lambda = ridge != null ? ridge : chooseByLoo(k, labels, targets, info);
-      double[][] alpha = ExactRidge.fit(k, targets.y(), lambda);
-      w = new double[p][targets.columns()];
-      for (int r = 0; r < f.length; r++) {
+      lambda[0] = ridge != null ? ridge : chooseByLoo(k, labels, targets, info);
+      double[][] alpha = ExactRidge.fit(k, targets.y(), lambda[0]);
+      double[][] w = new double[p][c];
+      for (int r = 0; r < n; r++) {
         for (int i = 0; i < p; i++) {
-          for (int t = 0; t < targets.columns(); t++) {
+          for (int t = 0; t < c; t++) {
             w[i][t] += f[r][i] * alpha[r][t];
           }
         }
       }
-      info.put("form", "dual (" + x.length + " points <= " + p + " features)");
-    } else {
-      // Primal form: FᵀF accumulated block by block. The ridge is chosen by exact leave-one-out on
-      // the sketch kernel of an evenly spaced subsample (as for exact kernels), so that only one
-      // p × p Cholesky is needed.
-      FeatureRidge ridgeSystem = new FeatureRidge(p, targets.columns());
-      int[] picks = subsample(x.length, ridge == null ? SELECTION_POINTS : 0);
-      double[][] pickedFeatures = new double[picks.length][];
-      int next = 0;
-      for (int start = 0; start < x.length; start += BLOCK) {
-        int end = Math.min(x.length, start + BLOCK);
-        double[][] f = Sketches.features(backend, plan, Arrays.copyOfRange(x, start, end), progress);
-        ridgeSystem.add(f, Arrays.copyOfRange(targets.y(), start, end), pool);
-        while (next < picks.length && picks[next] < end) {
-          pickedFeatures[next] = f[picks[next] - start];
-          next++;
-        }
-      }
-      if (ridge != null) {
-        lambda = ridge;
-      } else {
-        double[][] k = new double[picks.length][picks.length];
-        Syrk.accumulateUpper(pickedFeatures, k, pool);
-        Syrk.symmetrize(k);
-        double[] labelsPicked = new double[picks.length];
-        for (int i = 0; i < picks.length; i++) {
-          labelsPicked[i] = labels[picks[i]];
-        }
-        lambda = chooseByLoo(k, labelsPicked, targets.classification()
-            ? Targets.classification(labelsPicked, targets.classes()) : Targets.of(labelsPicked), info);
-      }
-      w = ridgeSystem.solve(lambda);
-      info.put("form", "primal (" + x.length + " points, " + p + " features)");
+      info.put("form", "dual (" + n + " points <= " + p + " features)");
+      return w;
     }
-    info.put("train_points", Integer.toString(x.length));
-    return new RidgeModel("sketch", arch.describe(), options.ntk() ? "ntk" : "nngp", d, lambda,
-        targets, sample, w, options.dim(), options.seed(), options.degree(), info);
+    FeatureRidge system = new FeatureRidge(p, c);
+    int[] picks = subsample(n, ridge == null ? SELECTION_POINTS : 0);
+    double[][] picked = new double[picks.length][];
+    int next = 0;
+    for (int start = 0; start < n; start += BLOCK) {
+      int end = Math.min(n, start + BLOCK);
+      double[][] f = source.rows(start, end);
+      system.add(f, Arrays.copyOfRange(targets.y(), start, end), pool);
+      while (next < picks.length && picks[next] < end) {
+        picked[next] = f[picks[next] - start];
+        next++;
+      }
+    }
+    if (ridge != null) {
+      lambda[0] = ridge;
+    } else {
+      double[][] k = new double[picks.length][picks.length];
+      Syrk.accumulateUpper(picked, k, pool);
+      Syrk.symmetrize(k);
+      double[] pl = new double[picks.length];
+      for (int i = 0; i < picks.length; i++) {
+        pl[i] = labels[picks[i]];
+      }
+      lambda[0] = chooseByLoo(k, pl, targets.classification()
+          ? Targets.classification(pl, targets.classes()) : Targets.of(pl), info);
+    }
+    info.put("form", "primal (" + n + " points, " + p + " features)");
+    return system.solve(lambda[0]);
   }
 
   /**
