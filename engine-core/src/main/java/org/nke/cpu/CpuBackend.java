@@ -1,5 +1,6 @@
 package org.nke.cpu;
 
+import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
@@ -8,6 +9,7 @@ import org.nke.dual.DualActivation;
 import org.nke.exact.KernelMatrix;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
+import org.nke.spi.ConvOps;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
@@ -25,11 +27,13 @@ public final class CpuBackend implements Backend {
 
   private final ForkJoinPool pool;
   private final BackendOptions options;
+  private final CpuConvOps convOps;
 
   /** @param options thread count and single-thread threshold */
   public CpuBackend(BackendOptions options) {
     this.options = options;
     this.pool = new ForkJoinPool(options.threads());
+    this.convOps = new CpuConvOps(pool, options.threads());
   }
 
   @Override
@@ -217,5 +221,10 @@ public final class CpuBackend implements Backend {
   @Override
   public void close() {
     pool.shutdownNow();
+  }
+
+  @Override
+  public Optional<ConvOps> convOps() {
+    return Optional.of(convOps);
   }
 }

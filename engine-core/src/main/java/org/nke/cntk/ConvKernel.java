@@ -1,0 +1,60 @@
+package org.nke.cntk;
+
+import org.nke.cntk.CntkNetwork.Convolution;
+
+/**
+ * The kernel map of a 2-D convolution on one image pair's pixel-pair block (stax {@code Conv},
+ * {@code _conv_kernel_full_spatial_shared}, NTK parameterization), filter {@code f_h × f_w}, offsets
+ * {@code δ} over the window, out-of-image taps zero (SAME padding as {@code lax} pads):
+ *
+ * <pre>{@code
+ * K'(p, q) = σ_w²/(f_h f_w) Σ_δ K(p + δ, q + δ) + σ_b²
+ * Θ'(p, q) = K'(p, q) + σ_w²/(f_h f_w) Σ_δ Θ(p + δ, q + δ)
+ * }</pre>
+ *
+ * Both pixels move by the same offset because the filter weights are shared over positions. The
+ * bias is added to every pair. With only diagonal pairs carried, {@code K'(p, p)} reads only
+ * {@code K(p + δ, p + δ)}.
+ */
+public final class ConvKernel {
+  private ConvKernel() {
+  }
+
+  /**
+   * @param nngp {@code K} on the input grid; on exit {@code K'} on the output grid; modified
+   * @param ntk {@code Θ}, or {@code null} if not carried; modified
+   * @param scratch working space of at least the input block's entries; modified
+   * @param step the convolution
+   */
+  public static void apply(double[] nngp, double[] ntk, double[] scratch, Convolution step) {
+    Window w = step.window();
+    if (!w.isPointwise()) {
+      sum(nngp, scratch, step);
+      if (ntk != null) {
+        sum(ntk, scratch, step);
+      }
+    }
+    int len = (int) w.out().blockEntries(step.diagonal());
+    double f = w.size();
+    double wk = step.w2() / f;
+    double a = step.ntkFromNngp() / f;
+    double b = step.ntkFromNtk() / f;
+    double c = step.ntkConstant();
+    double b2 = step.b2();
+    for (int e = 0; e < len; e++) {
+      double s = nngp[e];
+      if (ntk != null) {
+        ntk[e] = a * s + b * ntk[e] + c;
+      }
+      nngp[e] = wk * s + b2;
+    }
+  }
+
+  private static void sum(double[] block, double[] scratch, Convolution step) {
+    if (step.diagonal()) {
+      WindowSum.diagonal(block, scratch, step.window());
+    } else {
+      WindowSum.full(block, scratch, step.window(), false);
+    }
+  }
+}
