@@ -51,11 +51,14 @@ public final class CntkNetwork {
    * @param ntkFromNngp {@code a} ({@code σ_w²} in the NTK parameterization)
    * @param ntkFromNtk {@code b} ({@code σ_w²})
    * @param ntkConstant {@code c} ({@code σ_b²})
+   * @param ntkZero whether {@code Θ} is identically zero on entry ({@code Θ⁰ = 0} before the first
+   *     affine layer), so that {@code S(Θ)} is skipped
    * @param position layer index
    * @param describe layer text
    */
   public record Convolution(Window window, boolean diagonal, double w2, double b2, double ntkFromNngp,
-      double ntkFromNtk, double ntkConstant, int position, String describe) implements Step {
+      double ntkFromNtk, double ntkConstant, boolean ntkZero, int position, String describe)
+      implements Step {
   }
 
   /**
@@ -215,6 +218,7 @@ public final class CntkNetwork {
     boolean inputDiagonal = need;
     List<Step> steps = new ArrayList<>();
     int activation = 0;
+    boolean first = true;
     for (int i = 0; i < spatial.size(); i++) {
       Proto p = spatial.get(i);
       boolean diag = outDiagonal[i];
@@ -229,11 +233,15 @@ public final class CntkNetwork {
       } else if (p.layer() instanceof Conv c) {
         double w2 = c.wStd() * c.wStd();
         double b2 = c.bStd() * c.bStd();
-        steps.add(new Convolution(p.window(), diag, w2, b2, w2, w2, b2, p.position(), c.describe()));
+        steps.add(new Convolution(p.window(), diag, w2, b2, w2, w2, b2, first, p.position(),
+            c.describe()));
+        first = false;
       } else if (p.layer() instanceof Dense d) {
         double w2 = d.wStd() * d.wStd();
         double b2 = d.bStd() * d.bStd();
-        steps.add(new Convolution(p.window(), diag, w2, b2, w2, w2, b2, p.position(), d.describe()));
+        steps.add(new Convolution(p.window(), diag, w2, b2, w2, w2, b2, first, p.position(),
+            d.describe()));
+        first = false;
       }
     }
     Grid last = spatial.isEmpty() ? grid : spatial.get(spatial.size() - 1).window().out();

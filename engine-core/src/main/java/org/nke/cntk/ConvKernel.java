@@ -30,7 +30,7 @@ public final class ConvKernel {
     Window w = step.window();
     if (!w.isPointwise()) {
       sum(nngp, scratch, step);
-      if (ntk != null) {
+      if (ntk != null && !step.ntkZero()) {
         sum(ntk, scratch, step);
       }
     }
@@ -38,13 +38,13 @@ public final class ConvKernel {
     double f = w.size();
     double wk = step.w2() / f;
     double a = step.ntkFromNngp() / f;
-    double b = step.ntkFromNtk() / f;
+    double b = step.ntkZero() ? 0 : step.ntkFromNtk() / f;
     double c = step.ntkConstant();
     double b2 = step.b2();
     for (int e = 0; e < len; e++) {
       double s = nngp[e];
       if (ntk != null) {
-        ntk[e] = a * s + b * ntk[e] + c;
+        ntk[e] = b == 0 ? a * s + c : a * s + b * ntk[e] + c;
       }
       nngp[e] = wk * s + b2;
     }
