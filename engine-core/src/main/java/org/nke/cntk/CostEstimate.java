@@ -3,8 +3,8 @@ package org.nke.cntk;
 import java.util.Locale;
 
 /**
- * How long the pairwise phase of an exact CNTK computation is expected to take, extrapolated from
- * the per-image diagonal recursion that precedes it (the same work per pair).
+ * How long the rest of an exact CNTK computation is expected to take, extrapolated from the time per
+ * image pair of the per-image diagonal recursion that starts it (the same work per pair).
  *
  * @param pairs image pairs still to compute
  * @param secondsPerPair measured wall-clock seconds per pair (all threads together)

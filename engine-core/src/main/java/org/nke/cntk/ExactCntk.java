@@ -33,8 +33,8 @@ import org.nke.util.Checks;
  * full self-covariance, so these cannot be had from the diagonal alone); for {@code Y = X} it also
  * gives the output's diagonal. (2) Every other pair, in batches of the backend's preferred size, with
  * those variances. The working set is one batch of blocks; the output is checked to fit before
- * anything starts, and phase 1's time per pair gives an estimate of phase 2, reported before it
- * starts. Arithmetic is float64; {@link Precision#F32} only rounds the stored output.
+ * anything starts, and the time per pair of phase 1 (same work) is extrapolated to the whole
+ * computation and reported after two seconds of it, or before phase 2 if that comes first. Arithmetic is float64; {@link Precision#F32} only rounds the stored output.
  */
 public final class ExactCntk {
   private ExactCntk() {
@@ -58,7 +58,7 @@ public final class ExactCntk {
    * @param backend the backend (its {@link Backend#convOps()}; the CPU backend when it has none)
    * @param precision storage precision of the result
    * @param progress receives {@link #progressUnits} units in total
-   * @param estimate receives the time estimate of the pairwise phase before it starts
+   * @param estimate receives one estimate of the remaining time, early in the computation
    * @return the kernels; {@link KernelPair#backend()} names a fallback if there was one
    */
   public static KernelPair compute(Architecture arch, ImageBatch x, ImageBatch y, Kind kind,
@@ -108,11 +108,10 @@ public final class ExactCntk {
     Output out = new Output(n, m, precision, withNtk);
     try (PixelBlocks blocks = ops.allocate(capacity, net.maxBlockEntries(), withNtk)) {
       PairPipeline pipe = new PairPipeline(net, ops, blocks);
-      long t0 = System.nanoTime();
-      Diagonals dx = Diagonals.of(net, pipe, x, capacity, progress);
-      Diagonals dy = same ? dx : Diagonals.of(net, pipe, y, capacity, progress);
-      double secondsPerPair = (System.nanoTime() - t0) / 1e9 / (n + (same ? 0 : m));
-      estimate.accept(new CostEstimate(pairs, secondsPerPair, pairs * secondsPerPair));
+      Forecast forecast = new Forecast(progress, estimate, progressUnits(n, m, same));
+      Diagonals dx = Diagonals.of(net, pipe, x, capacity, forecast);
+      Diagonals dy = same ? dx : Diagonals.of(net, pipe, y, capacity, forecast);
+      forecast.flush();
       if (same) {
         for (int i = 0; i < n; i++) {
           out.set(i, i, dx.output[i]);
