@@ -28,33 +28,37 @@ public final class ConvKernel {
    */
   public static void apply(double[] nngp, double[] ntk, double[] scratch, Convolution step) {
     Window w = step.window();
-    if (!w.isPointwise()) {
-      sum(nngp, scratch, step);
-      if (ntk != null && !step.ntkZero()) {
-        sum(ntk, scratch, step);
-      }
-    }
-    int len = (int) w.out().blockEntries(step.diagonal());
     double f = w.size();
     double wk = step.w2() / f;
     double a = step.ntkFromNngp() / f;
     double b = step.ntkZero() ? 0 : step.ntkFromNtk() / f;
     double c = step.ntkConstant();
     double b2 = step.b2();
-    for (int e = 0; e < len; e++) {
-      double s = nngp[e];
-      if (ntk != null) {
-        ntk[e] = b == 0 ? a * s + c : a * s + b * ntk[e] + c;
+    // with S(K) in nngp[from, to) and S(Θ) (if not zero) in ntk[from, to):
+    // Θ ← a·S(K)/F + b·S(Θ)/F + c, then K ← w²·S(K)/F + β²
+    WindowSum.RowHook affine = (from, len) -> {
+      for (int e = from; e < from + len; e++) {
+        double s = nngp[e];
+        if (ntk != null) {
+          ntk[e] = b == 0 ? a * s + c : a * s + b * ntk[e] + c;
+        }
+        nngp[e] = wk * s + b2;
       }
-      nngp[e] = wk * s + b2;
-    }
-  }
-
-  private static void sum(double[] block, double[] scratch, Convolution step) {
-    if (step.diagonal()) {
-      WindowSum.diagonal(block, scratch, step.window());
+    };
+    boolean sumNtk = ntk != null && b != 0;
+    if (w.isPointwise()) {
+      affine.done(0, (int) w.out().blockEntries(step.diagonal()));
+    } else if (step.diagonal()) {
+      WindowSum.diagonal(nngp, scratch, w);
+      if (sumNtk) {
+        WindowSum.diagonal(ntk, scratch, w);
+      }
+      affine.done(0, w.out().pixels());
     } else {
-      WindowSum.full(block, scratch, step.window(), false);
+      if (sumNtk) {
+        WindowSum.full(ntk, scratch, w, false, null);
+      }
+      WindowSum.full(nngp, scratch, w, false, affine);
     }
   }
 }

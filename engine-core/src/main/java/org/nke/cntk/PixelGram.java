@@ -26,10 +26,29 @@ public final class PixelGram {
       }
       return;
     }
+    // y by channel planes, so that the loop over q is a contiguous multiply-add; per entry the sum
+    // is still ((x₀y₀ + x₁y₁) + …) / C, bitwise the same as dot()
+    double[] planes = new double[channels * pixels];
+    for (int q = 0; q < pixels; q++) {
+      for (int c = 0; c < channels; c++) {
+        planes[c * pixels + q] = y[q * channels + c];
+      }
+    }
     for (int p = 0; p < pixels; p++) {
       int row = p * pixels;
+      double x0 = x[p * channels];
       for (int q = 0; q < pixels; q++) {
-        out[row + q] = dot(x, p * channels, y, q * channels, channels);
+        out[row + q] = x0 * planes[q];
+      }
+      for (int c = 1; c < channels; c++) {
+        double xc = x[p * channels + c];
+        int plane = c * pixels;
+        for (int q = 0; q < pixels; q++) {
+          out[row + q] += xc * planes[plane + q];
+        }
+      }
+      for (int q = 0; q < pixels; q++) {
+        out[row + q] /= channels;
       }
     }
   }

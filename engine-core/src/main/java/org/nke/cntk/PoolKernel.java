@@ -25,12 +25,12 @@ public final class PoolKernel {
   public static void apply(double[] nngp, double[] ntk, double[] scratch, Pooling step) {
     Window w = step.window();
     double scale = 1.0 / ((double) w.size() * w.size());
-    int len = (int) w.out().blockEntries(false);
     for (double[] block : ntk == null ? new double[][] {nngp} : new double[][] {nngp, ntk}) {
-      WindowSum.full(block, scratch, w, true);
-      for (int e = 0; e < len; e++) {
-        block[e] *= scale;
-      }
+      WindowSum.full(block, scratch, w, true, (from, len) -> {
+        for (int e = from; e < from + len; e++) {
+          block[e] *= scale;
+        }
+      });
     }
   }
 }

@@ -15,6 +15,16 @@ package org.nke.cntk;
  * independent of how blocks are scheduled.
  */
 final class WindowSum {
+  /** Called once per finished output row {@code [offset, offset + length)} of the block. */
+  @FunctionalInterface
+  interface RowHook {
+    /**
+     * @param offset first entry of the row in the block
+     * @param length entries in the row
+     */
+    void done(int offset, int length);
+  }
+
   private WindowSum() {
   }
 
@@ -25,18 +35,21 @@ final class WindowSum {
    * @param w the window
    * @param allPairs {@code false}: the same offset for both pixels (Conv); {@code true}: all pairs of
    *     offsets (AvgPool)
+   * @param hook called for each finished output row while it is still in cache (e.g. to apply the
+   *     layer's affine map), or {@code null}
    */
-  static void full(double[] block, double[] scratch, Window w, boolean allPairs) {
+  static void full(double[] block, double[] scratch, Window w, boolean allPairs, RowHook hook) {
     int h = w.in().height();
     int wd = w.in().width();
     int n = h * wd;
     int ho = w.out().height();
     int wo = w.out().width();
     int tc = ho * wd;
-    java.util.Arrays.fill(scratch, 0, tc * tc, 0.0);
-    // vertical: T((P_h, p_w), (Q_h, q_w)) = Σ_{a[, a']} K((P_h s + a − l, p_w), (Q_h s + a' − l, q_w))
+    // vertical: T((P_h, p_w), (Q_h, q_w)) = Σ_{a[, a']} K((P_h s + a − l, p_w), (Q_h s + a' − l, q_w));
+    // the first valid tap assigns, so T needs no clearing
     for (int ph0 = 0; ph0 < ho; ph0++) {
       for (int qh0 = 0; qh0 < ho; qh0++) {
+        boolean first = true;
         for (int a = 0; a < w.height(); a++) {
           int ph = ph0 * w.strideHeight() + a - w.padTop();
           if (ph < 0 || ph >= h) {
@@ -50,10 +63,21 @@ final class WindowSum {
             for (int pw = 0; pw < wd; pw++) {
               int src = (ph * wd + pw) * n + qh * wd;
               int dst = (ph0 * wd + pw) * tc + qh0 * wd;
-              for (int qw = 0; qw < wd; qw++) {
-                scratch[dst + qw] += block[src + qw];
+              if (first) {
+                System.arraycopy(block, src, scratch, dst, wd);
+              } else {
+                for (int qw = 0; qw < wd; qw++) {
+                  scratch[dst + qw] += block[src + qw];
+                }
               }
             }
+            first = false;
+          }
+        }
+        if (first) {
+          for (int pw = 0; pw < wd; pw++) {
+            int dst = (ph0 * wd + pw) * tc + qh0 * wd;
+            java.util.Arrays.fill(scratch, dst, dst + wd, 0.0);
           }
         }
       }
@@ -90,6 +114,9 @@ final class WindowSum {
               }
             }
           }
+        }
+        if (hook != null) {
+          hook.done(dstRow, m);
         }
       }
     }
