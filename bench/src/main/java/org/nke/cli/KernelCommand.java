@@ -109,11 +109,9 @@ final class KernelCommand implements Callable<Integer> {
       if (cntk) {
         long units = ExactCntk.progressUnits(rows, cols, ys == null);
         try (ProgressBar bar = new ProgressBar(err, "cntk", units, !common.quiet)) {
-          result = kernels.withProgress(bar).withEstimate(e -> {
-            err.println("nke: CNTK of " + described + ": " + e.describe() + " on "
-                + sel.backend().device());
-            err.flush();
-          }).compute(sel.backend(), xs.images(), ys == null ? null : ys.images(), k);
+          result = kernels.withProgress(bar).withEstimate(e -> bar.message("nke: CNTK of " + described
+              + ": " + e.describe() + " on " + sel.backend().device()))
+              .compute(sel.backend(), xs.images(), ys == null ? null : ys.images(), k);
         }
       } else {
         double[][] xp = xs.asPoints();
