@@ -29,8 +29,7 @@ final class PairPipeline {
   private final PixelBlocks blocks;
   private final double[] nngp;
   private final double[] ntk;
-  private final double[][] varRows;
-  private final double[][] varCols;
+  private final int[] slotIndex;
 
   PairPipeline(CntkNetwork net, ConvOps ops, PixelBlocks blocks) {
     this.net = net;
@@ -39,8 +38,10 @@ final class PairPipeline {
     int c = blocks.capacity();
     this.nngp = new double[c];
     this.ntk = blocks.hasNtk() ? new double[c] : null;
-    this.varRows = new double[c][];
-    this.varCols = new double[c][];
+    this.slotIndex = new int[c];
+    for (int k = 0; k < c; k++) {
+      slotIndex[k] = k;
+    }
   }
 
   /** @return the readout NNGP per slot of the last batch (do not modify) */
@@ -54,49 +55,109 @@ final class PairPipeline {
   }
 
   /**
-   * Runs the spatial part of one batch; the readout values land in {@link #nngp()}/{@link #ntk()}.
+   * The diagonal recursion for a batch of images, each with itself; the readout values land in
+   * {@link #nngp()}/{@link #ntk()}.
+   *
+   * @param count slots in use
+   * @param x the images
+   * @param images image per slot
+   * @param pre receives, per activation and image, the pixel variances; modified
+   * @return the sum over activations of their error bounds
+   */
+  double runSelf(int count, ImageBatch x, int[] images, double[][][] pre) {
+    ops.inputKernel(blocks, count, x, images, x, images, net.inputDiagonal());
+    double bound = 0;
+    for (Step step : net.steps()) {
+      if (step instanceof Nonlinearity a) {
+        int pixels = a.grid().pixels();
+        double[] all = new double[count * pixels];
+        for (int k = 0; k < count; k++) {
+          double[] v = new double[pixels];
+          ops.diagonal(blocks, k, a.grid(), a.diagonal(), v);
+          checkVariances(v, a, images[k]);
+          pre[a.index()][images[k]] = v;
+          System.arraycopy(v, 0, all, k * pixels, pixels);
+        }
+        bound += ops.activation(blocks, count, a, all, slotIndex, all, slotIndex);
+      } else {
+        linear(count, step);
+      }
+    }
+    return bound;
+  }
+
+  /**
+   * A batch of pairs of one tile; the readout values land in {@link #nngp()}/{@link #ntk()}.
    *
    * @param count slots in use
    * @param x row images
    * @param rows row image per slot
    * @param y column images
    * @param cols column image per slot
-   * @param preX per activation and row image, the pixel variances; in self mode ({@code preY ==
-   *     null}) they are filled in here
-   * @param preY the same for the column images, or {@code null} for the self mode
+   * @param tile the tile's concatenated pixel variances
    * @return the sum over activations of their error bounds
    */
-  double run(int count, ImageBatch x, int[] rows, ImageBatch y, int[] cols, double[][][] preX,
-      double[][][] preY) {
+  double runPairs(int count, ImageBatch x, int[] rows, ImageBatch y, int[] cols, Tile tile) {
     ops.inputKernel(blocks, count, x, rows, y, cols, net.inputDiagonal());
+    int[] r = new int[count];
+    int[] c = new int[count];
+    for (int k = 0; k < count; k++) {
+      r[k] = rows[k] - tile.rowStart;
+      c[k] = cols[k] - tile.colStart;
+    }
     double bound = 0;
     for (Step step : net.steps()) {
-      if (step instanceof Convolution c) {
-        ops.convolve(blocks, count, c);
-      } else if (step instanceof Pooling p) {
-        ops.pool(blocks, count, p);
-      } else if (step instanceof Diagonalize d) {
-        ops.diagonalize(blocks, count, d);
-      } else if (step instanceof Nonlinearity a) {
-        for (int k = 0; k < count; k++) {
-          if (preY == null) {
-            double[] v = new double[a.grid().pixels()];
-            ops.diagonal(blocks, k, a.grid(), a.diagonal(), v);
-            checkVariances(v, a, rows[k]);
-            preX[a.index()][rows[k]] = v;
-            varRows[k] = v;
-            varCols[k] = v;
-          } else {
-            varRows[k] = preX[a.index()][rows[k]];
-            varCols[k] = preY[a.index()][cols[k]];
-          }
-        }
-        bound += ops.activation(blocks, count, a, varRows, varCols);
-      } else if (step instanceof Readout r) {
-        ops.readout(blocks, count, r, nngp, ntk);
+      if (step instanceof Nonlinearity a) {
+        bound += ops.activation(blocks, count, a, tile.rows[a.index()], r, tile.cols[a.index()], c);
+      } else {
+        linear(count, step);
       }
     }
     return bound;
+  }
+
+  private void linear(int count, Step step) {
+    if (step instanceof Convolution c) {
+      ops.convolve(blocks, count, c);
+    } else if (step instanceof Pooling p) {
+      ops.pool(blocks, count, p);
+    } else if (step instanceof Diagonalize d) {
+      ops.diagonalize(blocks, count, d);
+    } else if (step instanceof Readout r) {
+      ops.readout(blocks, count, r, nngp, ntk);
+    }
+  }
+
+  /**
+   * The pixel variances of a tile of row images {@code [rowStart, rowEnd)} and column images
+   * {@code [colStart, colEnd)}, concatenated per activation: one array per side and activation,
+   * reused for every batch of the tile (so that the duals are bound once per tile).
+   */
+  static final class Tile {
+    final int rowStart;
+    final int colStart;
+    final double[][] rows;
+    final double[][] cols;
+
+    Tile(double[][][] preX, int rowStart, int rowEnd, double[][][] preY, int colStart, int colEnd,
+        boolean same) {
+      this.rowStart = rowStart;
+      this.colStart = colStart;
+      rows = concat(preX, rowStart, rowEnd);
+      cols = same && rowStart == colStart && rowEnd == colEnd ? rows : concat(preY, colStart, colEnd);
+    }
+
+    private static double[][] concat(double[][][] pre, int from, int to) {
+      double[][] out = new double[pre.length][];
+      for (int a = 0; a < pre.length; a++) {
+        int pixels = pre[a][from].length;
+        out[a] = new double[(to - from) * pixels];
+        for (int i = from; i < to; i++) {
+          System.arraycopy(pre[a][i], 0, out[a], (i - from) * pixels, pixels);
+        }
+      }
+      return out;
+    }
   }
 
   private static void checkVariances(double[] v, Nonlinearity a, int image) {

@@ -15,20 +15,24 @@ public final class PixelDual {
   }
 
   /**
-   * @param bound the dual bound to the row image's and the column image's pixel variances
+   * @param bound the dual bound to pixel variances that include the row image's (from index
+   *     {@code rowBase}) and the column image's (from {@code colBase})
+   * @param rowBase index of the row image's pixel 0 among the bound row points
+   * @param colBase index of the column image's pixel 0 among the bound column points
    * @param nngp the block; modified
    * @param ntk {@code Θ} or {@code null}; modified
    * @param pixels {@code H·W}
    * @param diagonal whether only the diagonal pairs are carried
    */
-  public static void apply(BoundDual bound, double[] nngp, double[] ntk, int pixels, boolean diagonal) {
+  public static void apply(BoundDual bound, int rowBase, int colBase, double[] nngp, double[] ntk,
+      int pixels, boolean diagonal) {
     if (diagonal) {
       for (int p = 0; p < pixels; p++) {
-        bound.applyRow(p, p, 1, nngp, ntk, p);
+        bound.applyRow(rowBase + p, colBase + p, 1, nngp, ntk, p);
       }
     } else {
       for (int p = 0; p < pixels; p++) {
-        bound.applyRow(p, 0, pixels, nngp, ntk, p * pixels);
+        bound.applyRow(rowBase + p, colBase, pixels, nngp, ntk, p * pixels);
       }
     }
   }

@@ -1,7 +1,6 @@
 package org.nke.cpu;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.nke.cntk.CntkNetwork.Convolution;
@@ -15,6 +14,7 @@ import org.nke.cntk.PixelDual;
 import org.nke.cntk.PixelGram;
 import org.nke.cntk.PoolKernel;
 import org.nke.cntk.SpatialReadout;
+import org.nke.dual.BoundDual;
 import org.nke.io.ImageBatch;
 import org.nke.spi.ConvOps;
 import org.nke.spi.PixelBlocks;
@@ -97,17 +97,14 @@ final class CpuConvOps implements ConvOps {
   }
 
   @Override
-  public double activation(PixelBlocks blocks, int count, Nonlinearity step, double[][] varRows,
-      double[][] varCols) {
+  public double activation(PixelBlocks blocks, int count, Nonlinearity step, double[] rowVariances,
+      int[] rowImages, double[] colVariances, int[] colImages) {
     CpuPixelBlocks b = cast(blocks);
-    DoubleAccumulator bound = new DoubleAccumulator(Math::max, 0);
-    forSlots(count, k -> {
-      var dual = step.dual().bind(varRows[k], varCols[k], b.ntk != null);
-      PixelDual.apply(dual, b.nngp[k], b.ntk == null ? null : b.ntk[k], step.grid().pixels(),
-          step.diagonal());
-      bound.accumulate(dual.errorBound());
-    });
-    return bound.get();
+    BoundDual bound = b.binding(step, rowVariances, colVariances);
+    int pixels = step.grid().pixels();
+    forSlots(count, k -> PixelDual.apply(bound, rowImages[k] * pixels, colImages[k] * pixels,
+        b.nngp[k], b.ntk == null ? null : b.ntk[k], pixels, step.diagonal()));
+    return bound.errorBound();
   }
 
   @Override

@@ -61,16 +61,25 @@ public interface ConvOps {
   void pool(PixelBlocks blocks, int count, Pooling step);
 
   /**
+   * The activation on every slot's pair, with the pre-activation variance of each pixel of both
+   * images. The variances of several images come concatenated ({@code step.grid().pixels()} values
+   * per image), so that per-point preparation of the dual ({@code DualActivation.bind}: e.g. Hermite
+   * coefficient tables) is done once for a whole tile of images: the orchestrator passes the same
+   * arrays for every batch of a tile, and an implementation may keep its preparation while the
+   * arrays (by identity) stay the same.
+   *
    * @param blocks the storage; modified
    * @param count slots in use
    * @param step the activation ({@code org.nke.cntk.PixelDual})
-   * @param varRows per slot, the pre-activation variance of every pixel of the row image, not
-   *     modified
-   * @param varCols per slot, the same for the column image, not modified
+   * @param rowVariances pixel variances of the row images, concatenated, not modified
+   * @param rowImages per slot, the index of its row image within {@code rowVariances}
+   * @param colVariances pixel variances of the column images, concatenated, not modified (may be
+   *     {@code rowVariances})
+   * @param colImages per slot, the index of its column image within {@code colVariances}
    * @return a bound on the relative error the step introduced (0 for closed forms)
    */
-  double activation(PixelBlocks blocks, int count, Nonlinearity step, double[][] varRows,
-      double[][] varCols);
+  double activation(PixelBlocks blocks, int count, Nonlinearity step, double[] rowVariances,
+      int[] rowImages, double[] colVariances, int[] colImages);
 
   /**
    * @param blocks the storage; modified
