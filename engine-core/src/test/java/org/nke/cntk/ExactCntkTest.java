@@ -185,6 +185,56 @@ class ExactCntkTest {
         1e-14);
   }
 
+  /** Several tiles (symmetric and not) index their images right: the same numbers as one image. */
+  @Test
+  void tilesOfImagesGiveTheSameNumbersAsSinglePairs() {
+    int n = ExactCntk.TILE + 5;
+    ImageBatch x = images(12, n, 4, 4, 2);
+    ImageBatch y = images(13, 3, 4, 4, 2);
+    String arch = "Conv(2, (3, 3), padding='SAME', W_std=1.3, b_std=0.2), Relu(), "
+        + "AvgPool((2, 2), strides=(2, 2)), Conv(2, (1, 1)), Relu(), GlobalAvgPool(), Dense()";
+    KernelMatrix all = Kernels.of(arch).withBackend("cpu").ntk(x);
+    KernelMatrix cross = Kernels.of(arch).withBackend("cpu").ntk(x, y);
+    for (int i : new int[] {0, ExactCntk.TILE - 1, ExactCntk.TILE, n - 1}) {
+      double[] v = new double[x.imageSize()];
+      x.copyImage(i, v);
+      ImageBatch xi = ImageBatch.of(v, 1, 4, 4, 2);
+      KernelMatrix row = Kernels.of(arch).withBackend("cpu").ntk(xi, x);
+      KernelMatrix rowY = Kernels.of(arch).withBackend("cpu").ntk(xi, y);
+      for (int j = 0; j < n; j++) {
+        // j ≥ i was computed as (x_i, x_j) as here: bit for bit; j < i as (x_j, x_i), transposed
+        // blocks sum in another order: to rounding
+        assertEquals(row.get(0, j), all.get(i, j), j >= i ? 0.0 : 1e-14 * Math.abs(all.get(i, j)),
+            "(" + i + ", " + j + ")");
+      }
+      for (int j = 0; j < y.count(); j++) {
+        assertEquals(rowY.get(0, j), cross.get(i, j), 0.0);
+      }
+    }
+  }
+
+  @Test
+  void anOutputThatCannotFitIsAResourceError() {
+    ImageBatch many = ImageBatch.of(new double[80_000], 80_000, 1, 1, 1);
+    org.nke.error.ResourceLimitException e = assertThrows(org.nke.error.ResourceLimitException.class,
+        () -> Kernels.of("Conv(1, (1, 1)), Relu(), Flatten(), Dense()").withBackend("cpu").ntk(many));
+    assertEquals(5, e.exitCode());
+    assertTrue(e.getMessage().contains("80000 x 80000"), e.getMessage());
+  }
+
+  @Test
+  void aBackendWithoutCntkPrimitivesFallsBackToTheCpuAndSaysSo() {
+    ImageBatch x = images(2, 3, 4, 4, 1);
+    String arch = "Conv(1, (3, 3), padding='SAME'), Relu(), GlobalAvgPool()";
+    try (org.nke.spi.Backends.Selection cpu = org.nke.spi.Backends.open("cpu",
+        org.nke.spi.BackendOptions.defaults())) {
+      org.nke.spi.Backend plain = new DenseOnlyBackend(cpu.backend());
+      KernelPair k = Kernels.of(arch).compute(plain, x, null, Kind.NNGP);
+      assertTrue(k.backend().contains("fallback"), k.backend());
+      assertEquals(Kernels.of(arch).withBackend("cpu").nngp(x).get(0, 2), k.nngp().get(0, 2), 0.0);
+    }
+  }
+
   @Test
   void invalidNetworksAndInputsAreClearErrors() {
     ImageBatch x = images(1, 2, 4, 4, 1);
