@@ -7,6 +7,7 @@ import org.nke.arch.Architecture;
 import org.nke.dual.BoundDual;
 import org.nke.error.InvalidInputException;
 import org.nke.error.NumericalException;
+import org.nke.error.ResourceLimitException;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelMatrix;
@@ -103,6 +104,13 @@ public final class ExactCntk {
     Checks.fitsInHeap(String.format(Locale.ROOT, "the %s CNTK %d x %d (%s) with the per-pixel variances",
         kind.name().toLowerCase(Locale.ROOT), n, m, precision.dtype()), outBytes,
         "use --dtype float32, fewer images, or a larger heap (NKE_JAVA_OPTS=-Xmx...)");
+    if (net.maxBlockEntries() > Integer.MAX_VALUE - 8) {
+      throw new ResourceLimitException(String.format(Locale.ROOT, "a pixel-pair block of %dx%d images "
+          + "(%d entries)", x.height(), x.width(), net.maxBlockEntries()), net.maxBlockEntries() * 8,
+          (Integer.MAX_VALUE - 8) * 8L, "one Java array holds at most 2^31 entries: use smaller images "
+          + "(e.g. pool or crop them first), or a network that reaches Flatten without pooling (it only "
+          + "needs the diagonal pixel pairs)");
+    }
     long slotBytes = net.maxBlockEntries() * 8 * (withNtk ? 3 : 2);
     long pairs = same ? (long) n * (n - 1) / 2 : (long) n * m;
     int capacity = (int) Math.max(1, Math.min(ops.preferredBatch(), Math.max(pairs, n)));

@@ -220,6 +220,10 @@ class ExactCntkTest {
         () -> Kernels.of("Conv(1, (1, 1)), Relu(), Flatten(), Dense()").withBackend("cpu").ntk(many));
     assertEquals(5, e.exitCode());
     assertTrue(e.getMessage().contains("80000 x 80000"), e.getMessage());
+    ImageBatch huge = ImageBatch.of(new double[220 * 220], 1, 220, 220, 1);
+    e = assertThrows(org.nke.error.ResourceLimitException.class,
+        () -> Kernels.of("Conv(1, (3, 3), padding='SAME'), Relu(), GlobalAvgPool()").nngp(huge));
+    assertTrue(e.getMessage().contains("220x220"), e.getMessage());
   }
 
   @Test
