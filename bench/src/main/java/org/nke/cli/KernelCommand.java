@@ -49,7 +49,7 @@ final class KernelCommand implements Callable<Integer> {
       description = "Points (.csv, .npy (n, d)) or images (.npy (n, H, W, C), CIFAR-10 .bin, IDX -ubyte[.gz]).")
   Path x;
 
-  @Option(names = "--y", paramLabel = "Y", description = "Second point set (default: X).")
+  @Option(names = "--y", paramLabel = "Y", description = "Second set of points or images (default: X).")
   Path y;
 
   @Option(names = "--kind", defaultValue = "nngp", paramLabel = "nngp|ntk|both",

@@ -32,10 +32,12 @@ import org.nke.util.Checks;
  * <p>Two phases. (1) The diagonal recursion: every image is run with itself once, its full self
  * block giving the per-pixel variances {@code K_xx(p, p)} before every activation (pools need the
  * full self-covariance, so these cannot be had from the diagonal alone); for {@code Y = X} it also
- * gives the output's diagonal. (2) Every other pair, in batches of the backend's preferred size, with
- * those variances. The working set is one batch of blocks; the output is checked to fit before
- * anything starts, and the time per pair of phase 1 (same work) is extrapolated to the whole
- * computation and reported after two seconds of it, or before phase 2 if that comes first. Arithmetic is float64; {@link Precision#F32} only rounds the stored output.
+ * gives the output's diagonal. (2) Every other pair, tile by tile ({@value #TILE} × {@value #TILE}
+ * images), in batches of the backend's preferred size, with those variances. The working set is one
+ * batch of blocks; the output is checked to fit before anything starts, and the time per pair of
+ * phase 1 (same work) is extrapolated to the whole computation and reported after two seconds of it,
+ * or before phase 2 if that comes first. Arithmetic is float64; {@link Precision#F32} only rounds
+ * the stored output.
  */
 public final class ExactCntk {
   /**
