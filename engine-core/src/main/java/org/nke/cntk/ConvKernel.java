@@ -28,24 +28,8 @@ public final class ConvKernel {
    */
   public static void apply(double[] nngp, double[] ntk, double[] scratch, Convolution step) {
     Window w = step.window();
-    double f = w.size();
-    double wk = step.w2() / f;
-    double a = step.ntkFromNngp() / f;
-    double b = step.ntkZero() ? 0 : step.ntkFromNtk() / f;
-    double c = step.ntkConstant();
-    double b2 = step.b2();
-    // with S(K) in nngp[from, to) and S(Θ) (if not zero) in ntk[from, to):
-    // Θ ← a·S(K)/F + b·S(Θ)/F + c, then K ← w²·S(K)/F + β²
-    WindowSum.RowHook affine = (from, len) -> {
-      for (int e = from; e < from + len; e++) {
-        double s = nngp[e];
-        if (ntk != null) {
-          ntk[e] = b == 0 ? a * s + c : a * s + b * ntk[e] + c;
-        }
-        nngp[e] = wk * s + b2;
-      }
-    };
-    boolean sumNtk = ntk != null && b != 0;
+    WindowSum.RowHook affine = (from, len) -> affine(nngp, ntk, step, from, len);
+    boolean sumNtk = ntk != null && !step.ntkZero();
     if (w.isPointwise()) {
       affine.done(0, (int) w.out().blockEntries(step.diagonal()));
     } else if (step.diagonal()) {
@@ -59,6 +43,34 @@ public final class ConvKernel {
         WindowSum.full(ntk, scratch, w, false, null);
       }
       WindowSum.full(nngp, scratch, w, false, affine);
+    }
+  }
+
+  /**
+   * The affine part of the layer on entries {@code [from, from + len)}, which hold the window sums
+   * {@code S(K)} (and {@code S(Θ)} unless {@link Convolution#ntkZero()}): with {@code F = f_h f_w},
+   * {@code Θ ← a·S(K)/F + b·S(Θ)/F + c}, then {@code K ← w²·S(K)/F + β²}.
+   *
+   * @param nngp {@code S(K)} on entry, {@code K'} on exit; modified
+   * @param ntk {@code S(Θ)} on entry (ignored if {@code ntkZero}), {@code Θ'} on exit, or
+   *     {@code null}; modified
+   * @param step the convolution
+   * @param from first entry
+   * @param len number of entries
+   */
+  public static void affine(double[] nngp, double[] ntk, Convolution step, int from, int len) {
+    double f = step.window().size();
+    double wk = step.w2() / f;
+    double a = step.ntkFromNngp() / f;
+    double b = step.ntkZero() ? 0 : step.ntkFromNtk() / f;
+    double c = step.ntkConstant();
+    double b2 = step.b2();
+    for (int e = from; e < from + len; e++) {
+      double s = nngp[e];
+      if (ntk != null) {
+        ntk[e] = b == 0 ? a * s + c : a * s + b * ntk[e] + c;
+      }
+      nngp[e] = wk * s + b2;
     }
   }
 }

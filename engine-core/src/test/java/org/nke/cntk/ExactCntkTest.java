@@ -62,6 +62,11 @@ class ExactCntkTest {
         "Conv(3, (3, 3), strides=(2, 2), padding='SAME', W_std=1.2, b_std=0.1), Erf(a=1.5, b=0.7, c=0.2), "
             + "AvgPool((3, 3), strides=(1, 1), padding='SAME'), Conv(3, (2, 2), padding='SAME'), Abs(), "
             + "GlobalAvgPool(), Dense()",
+        // the first Conv not fused with the input kernel: after a pool, after a pixelwise Dense
+        "AvgPool((2, 2), strides=(1, 1)), Conv(3, (3, 3), padding='SAME', W_std=1.2, b_std=0.3), Relu(), "
+            + "GlobalAvgPool(), Dense()",
+        "Dense(4, W_std=1.1, b_std=0.2), Conv(3, (3, 2), strides=(1, 2), padding='SAME', W_std=1.3), "
+            + "Relu(), GlobalAvgPool(), Dense()",
         // a pixelwise Dense and an activation directly after a pool of a Gaussian
         "Conv(3, (1, 3), padding='SAME', W_std=1.1), AvgPool((2, 2), strides=(1, 1)), Relu(), "
             + "Dense(5, W_std=0.9, b_std=0.4), Sin(), Flatten(), Dense(W_std=1.2)");
@@ -201,6 +206,7 @@ class ExactCntkTest {
       ImageBatch xi = ImageBatch.of(v, 1, 4, 4, 2);
       KernelMatrix row = Kernels.of(arch).withBackend("cpu").ntk(xi, x);
       KernelMatrix rowY = Kernels.of(arch).withBackend("cpu").ntk(xi, y);
+      assertEquals(all.get(i, i), Kernels.of(arch).withBackend("cpu").ntk(xi).get(0, 0), 0.0);
       for (int j = 0; j < n; j++) {
         // j ≥ i was computed as (x_i, x_j) as here: bit for bit; j < i as (x_j, x_i), transposed
         // blocks sum in another order: to rounding
