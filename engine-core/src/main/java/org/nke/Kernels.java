@@ -1,10 +1,14 @@
 package org.nke;
 
+import java.util.function.Consumer;
 import org.nke.arch.Architecture;
+import org.nke.cntk.CostEstimate;
+import org.nke.cntk.ExactCntk;
 import org.nke.exact.ExactKernel;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelMatrix;
 import org.nke.exact.KernelPair;
+import org.nke.io.ImageBatch;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
@@ -18,7 +22,14 @@ import org.nke.spi.Progress;
  * KernelMatrix theta = Kernels.of("Dense(W_std=1.5), Relu(), Dense()").ntk(x, y);
  * }</pre>
  *
- * Rows of {@code x} and {@code y} are points in {@code ℝ^d}. The backend is chosen automatically
+ * Rows of {@code x} and {@code y} are points in {@code ℝ^d}; {@link ImageBatch}es give the exact
+ * convolutional kernels (CNTK) of architectures with Conv and pooling layers:
+ *
+ * <pre>{@code
+ * KernelMatrix k = Kernels.of("Myrtle5").nngp(images);
+ * }</pre>
+ *
+ * The backend is chosen automatically
  * ({@code auto}: CUDA when a device and its libraries load, else the CPU) or by name. Instances are
  * immutable; the {@code with…} methods return modified copies. Each call opens and closes its
  * backend; to reuse one, pass it to {@link #compute(Backend, double[][], double[][], Kind)}.
@@ -29,14 +40,16 @@ public final class Kernels {
   private final Precision precision;
   private final BackendOptions options;
   private final Progress progress;
+  private final Consumer<CostEstimate> estimate;
 
   private Kernels(Architecture arch, String backend, Precision precision, BackendOptions options,
-      Progress progress) {
+      Progress progress, Consumer<CostEstimate> estimate) {
     this.arch = arch;
     this.backend = backend;
     this.precision = precision;
     this.options = options;
     this.progress = progress;
+    this.estimate = estimate;
   }
 
   /**
@@ -52,7 +65,8 @@ public final class Kernels {
    * @return kernels of that network with default settings
    */
   public static Kernels of(Architecture architecture) {
-    return new Kernels(architecture, null, null, BackendOptions.defaults(), Progress.NONE);
+    return new Kernels(architecture, null, null, BackendOptions.defaults(), Progress.NONE,
+        e -> { });
   }
 
   /**
@@ -60,7 +74,7 @@ public final class Kernels {
    * @return a copy using that backend
    */
   public Kernels withBackend(String name) {
-    return new Kernels(arch, name, precision, options, progress);
+    return new Kernels(arch, name, precision, options, progress, estimate);
   }
 
   /**
@@ -68,7 +82,7 @@ public final class Kernels {
    * @return a copy using that precision
    */
   public Kernels withPrecision(Precision p) {
-    return new Kernels(arch, backend, p, options, progress);
+    return new Kernels(arch, backend, p, options, progress, estimate);
   }
 
   /**
@@ -76,7 +90,8 @@ public final class Kernels {
    * @return a copy using that many threads
    */
   public Kernels withThreads(int threads) {
-    return new Kernels(arch, backend, precision, options.withThreads(threads), progress);
+    return new Kernels(arch, backend, precision, options.withThreads(threads), progress,
+        estimate);
   }
 
   /**
@@ -84,7 +99,15 @@ public final class Kernels {
    * @return a copy reporting progress to {@code p}
    */
   public Kernels withProgress(Progress p) {
-    return new Kernels(arch, backend, precision, options, p);
+    return new Kernels(arch, backend, precision, options, p, estimate);
+  }
+
+  /**
+   * @param e receives the time estimate of an exact CNTK before its pairwise phase starts
+   * @return a copy reporting estimates to {@code e}
+   */
+  public Kernels withEstimate(Consumer<CostEstimate> e) {
+    return new Kernels(arch, backend, precision, options, progress, e);
   }
 
   /** @return the architecture */
@@ -148,5 +171,63 @@ public final class Kernels {
   public KernelPair compute(Backend open, double[][] x, double[][] y, Kind kind) {
     Precision p = precision != null ? precision : open.defaultPrecision();
     return ExactKernel.compute(arch, x, y, kind, open, p, progress);
+  }
+
+  /**
+   * @param x images
+   * @return the NNGP kernel {@code K(X, X)} (CNTK)
+   */
+  public KernelMatrix nngp(ImageBatch x) {
+    return compute(x, null, Kind.NNGP).nngp();
+  }
+
+  /**
+   * @param x row images
+   * @param y column images
+   * @return the NNGP kernel {@code K(X, Y)} (CNTK)
+   */
+  public KernelMatrix nngp(ImageBatch x, ImageBatch y) {
+    return compute(x, y, Kind.NNGP).nngp();
+  }
+
+  /**
+   * @param x images
+   * @return the NTK {@code Θ(X, X)} (CNTK)
+   */
+  public KernelMatrix ntk(ImageBatch x) {
+    return compute(x, null, Kind.NTK).ntk();
+  }
+
+  /**
+   * @param x row images
+   * @param y column images
+   * @return the NTK {@code Θ(X, Y)} (CNTK)
+   */
+  public KernelMatrix ntk(ImageBatch x, ImageBatch y) {
+    return compute(x, y, Kind.NTK).ntk();
+  }
+
+  /**
+   * @param x row images
+   * @param y column images, or {@code null} for {@code Y = X}
+   * @param kind which kernels
+   * @return the kernels (CNTK)
+   */
+  public KernelPair compute(ImageBatch x, ImageBatch y, Kind kind) {
+    try (Backends.Selection s = Backends.open(backend, options)) {
+      return compute(s.backend(), x, y, kind);
+    }
+  }
+
+  /**
+   * @param open an open backend (not closed here)
+   * @param x row images
+   * @param y column images, or {@code null} for {@code Y = X}
+   * @param kind which kernels
+   * @return the kernels (CNTK); progress units: {@link ExactCntk#progressUnits}
+   */
+  public KernelPair compute(Backend open, ImageBatch x, ImageBatch y, Kind kind) {
+    Precision p = precision != null ? precision : open.defaultPrecision();
+    return ExactCntk.compute(arch, x, y, kind, open, p, progress, estimate);
   }
 }

@@ -10,13 +10,16 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nke.Kernels;
 import org.nke.arch.Architecture;
+import org.nke.cntk.ExactCntk;
 import org.nke.error.InvalidInputException;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.io.AtomicOutput;
+import org.nke.io.ChannelStats;
 import org.nke.io.DataFiles;
+import org.nke.io.InputData;
 import org.nke.io.MatrixWriter;
 import org.nke.spi.Backends;
 import org.nke.spi.Precision;
@@ -26,9 +29,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code nke kernel}: the exact NNGP and/or NTK between the rows of X and of Y. */
+/**
+ * {@code nke kernel}: the exact NNGP and/or NTK between the rows (points or images) of X and of Y;
+ * the convolutional kernel (CNTK) when the architecture has Conv or pooling layers.
+ */
 @Command(name = "kernel", mixinStandardHelpOptions = true,
-    description = "Exact kernel matrix between the rows of X and of Y (Y defaults to X).")
+    description = {"Exact kernel matrix between the rows of X and of Y (Y defaults to X).",
+        "Images (4-D .npy (n, H, W, C), CIFAR-10 .bin, IDX -ubyte[.gz]) with a Conv/pooling "
+            + "architecture give the exact CNTK; with a dense architecture they are flattened."})
 final class KernelCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -37,10 +45,11 @@ final class KernelCommand implements Callable<Integer> {
       description = "Architecture, e.g. \"Dense(W_std=1.5, b_std=0.1), Relu(), Dense()\".")
   String arch;
 
-  @Option(names = "--x", required = true, paramLabel = "X", description = "Points (.csv or .npy).")
+  @Option(names = "--x", required = true, paramLabel = "X",
+      description = "Points (.csv, .npy (n, d)) or images (.npy (n, H, W, C), CIFAR-10 .bin, IDX -ubyte[.gz]).")
   Path x;
 
-  @Option(names = "--y", paramLabel = "Y", description = "Second point set (default: X).")
+  @Option(names = "--y", paramLabel = "Y", description = "Second set of points or images (default: X).")
   Path y;
 
   @Option(names = "--kind", defaultValue = "nngp", paramLabel = "nngp|ntk|both",
@@ -49,6 +58,10 @@ final class KernelCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output .npy (default format) or .csv.")
   Path out;
+
+  @Option(names = "--standardize", description = "Standardise each channel (image) or column (points) "
+      + "to mean 0 and standard deviation 1, with statistics computed on X and applied to X and Y.")
+  boolean standardize;
 
   @Mixin
   CommonOptions common = new CommonOptions();
@@ -63,22 +76,55 @@ final class KernelCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     Architecture architecture = Architecture.parse(arch);
-    double[][] xs = DataFiles.readPoints(x);
-    double[][] ys = y == null ? null : DataFiles.readPoints(y);
-    if (ys != null && ys[0].length != xs[0].length) {
-      throw new InvalidInputException(y + " must have the dimension of " + x + " (" + xs[0].length
-          + " columns), got " + ys[0].length + " columns");
+    InputData xs = DataFiles.readInput(x);
+    InputData ys = y == null ? null : DataFiles.readInput(y);
+    if (standardize) {
+      ChannelStats stats = xs.stats();
+      xs = xs.standardized(stats);
+      ys = ys == null ? null : ys.standardized(stats);
+      err.println("nke: standardised " + (xs.isImages() ? "each channel" : "each column") + " with the "
+          + "mean and standard deviation of " + x);
     }
-    int steps = DenseNetwork.compile(architecture, xs[0].length).steps().size();
+    boolean cntk = architecture.isConvolutional();
+    if (cntk && (!xs.isImages() || (ys != null && !ys.isImages()))) {
+      Path which = xs.isImages() ? y : x;
+      throw new InvalidInputException(which + " must hold images (a 4-D .npy (n, H, W, C), a CIFAR-10 "
+          + ".bin or an IDX -ubyte file) for an architecture with Conv or pooling layers, got "
+          + (xs.isImages() ? ys : xs).describe());
+    }
+    if (!cntk && xs.isImages()) {
+      err.println("nke: " + x + " holds " + xs.describe() + "; the architecture has no Conv or "
+          + "pooling layers, so each image is flattened to a vector of H*W*C = "
+          + xs.images().imageSize() + " values (stax's Flatten order: h, w, c)");
+    }
+    String described = xs.describe();
+    int rows = xs.count();
+    int cols = ys == null ? rows : ys.count();
     List<Path> targets = targets(out, k);
     try (Backends.Selection sel = common.open(err)) {
       Precision p = common.precision(sel.backend());
-      int rows = xs.length;
       long t0 = System.nanoTime();
       KernelPair result;
-      try (ProgressBar bar = new ProgressBar(err, "kernel", (long) rows * (steps + 1), !common.quiet)) {
-        result = Kernels.of(architecture).withPrecision(p).withProgress(bar)
-            .compute(sel.backend(), xs, ys, k);
+      Kernels kernels = Kernels.of(architecture).withPrecision(p);
+      if (cntk) {
+        long units = ExactCntk.progressUnits(rows, cols, ys == null);
+        try (ProgressBar bar = new ProgressBar(err, "cntk", units, !common.quiet)) {
+          result = kernels.withProgress(bar).withEstimate(e -> bar.message("nke: CNTK of " + described
+              + ": " + e.describe() + " on " + sel.backend().device()))
+              .compute(sel.backend(), xs.images(), ys == null ? null : ys.images(), k);
+        }
+      } else {
+        double[][] xp = xs.asPoints();
+        double[][] yp = ys == null ? null : ys.asPoints();
+        if (yp != null && yp[0].length != xp[0].length) {
+          throw new InvalidInputException(y + " must have the dimension of " + x + " (" + xp[0].length
+              + " columns), got " + yp[0].length + " columns");
+        }
+        int steps = DenseNetwork.compile(architecture, xp[0].length).steps().size();
+        try (ProgressBar bar = new ProgressBar(err, "kernel", (long) rows * (steps + 1),
+            !common.quiet)) {
+          result = kernels.withProgress(bar).compute(sel.backend(), xp, yp, k);
+        }
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       List<KernelMatrix> mats = new ArrayList<>();
@@ -101,9 +147,9 @@ final class KernelCommand implements Callable<Integer> {
         err.println(String.format(Locale.ROOT, "nke: wrote %s (%d x %d, %s)", targets.get(i),
             mats.get(i).rows(), mats.get(i).cols(), mats.get(i).precision().dtype()));
       }
-      err.println(String.format(Locale.ROOT, "nke: %s kernel of %d x %d points in %.2f s on %s (%s)",
-          kind, rows, ys == null ? rows : ys.length, seconds, sel.backend().name(),
-          sel.backend().device()));
+      err.println(String.format(Locale.ROOT, "nke: %s %s of %d x %d %s in %.2f s on %s (%s)",
+          kind, cntk ? "CNTK" : "kernel", rows, cols, xs.isImages() ? "images" : "points", seconds,
+          result.backend(), sel.backend().device()));
       if (result.errorBound() > 1e-9) {
         err.println(String.format(Locale.ROOT, "nke: warning: numerical duals are accurate to about "
             + "%.1e relative here (the Hermite series reached its maximum degree: very large "

@@ -23,6 +23,7 @@ final class ProgressBar implements Progress, AutoCloseable {
   private volatile long lastDraw;
   private volatile boolean drawn;
   private volatile boolean complete;
+  private int lastWidth;
 
   ProgressBar(PrintWriter err, String label, long total, boolean enabled) {
     this.err = err;
@@ -55,8 +56,10 @@ final class ProgressBar implements Progress, AutoCloseable {
     int filled = (int) Math.round(f * WIDTH);
     double elapsed = (now - start) / 1e9;
     String eta = f > 0.01 ? String.format(Locale.ROOT, ", ~%s left", time(elapsed * (1 - f) / f)) : "";
-    err.print(String.format(Locale.ROOT, "\r%s [%s%s] %3.0f%% %s elapsed%s   ", label,
-        "#".repeat(filled), ".".repeat(WIDTH - filled), 100 * f, time(elapsed), eta));
+    String line = String.format(Locale.ROOT, "\r%s [%s%s] %3.0f%% %s elapsed%s   ", label,
+        "#".repeat(filled), ".".repeat(WIDTH - filled), 100 * f, time(elapsed), eta);
+    lastWidth = line.length();
+    err.print(line);
     err.flush();
     drawn = true;
     complete = d >= total;
@@ -70,6 +73,19 @@ final class ProgressBar implements Progress, AutoCloseable {
       return String.format(Locale.ROOT, "%dm%02ds", (int) s / 60, (int) s % 60);
     }
     return String.format(Locale.ROOT, "%dh%02dm", (int) s / 3600, ((int) s % 3600) / 60);
+  }
+
+  /**
+   * Prints a line of its own: clears the bar if it is showing; the next update redraws it.
+   *
+   * @param line the message
+   */
+  synchronized void message(String line) {
+    if (drawn) {
+      err.print("\r" + " ".repeat(lastWidth) + "\r");
+    }
+    err.println(line);
+    err.flush();
   }
 
   @Override

@@ -87,9 +87,14 @@ final class LayerFactory {
     if (window == null) {
       throw a.callError("AvgPool needs window_shape, e.g. AvgPool((2, 2))");
     }
-    int[] strides = a.intTuple(1, "strides", 2, window);
+    // stax: strides=None means (1, 1), not the window (_Pool: `strides or (1,) * len(window_shape)`)
+    int[] strides = a.intTuple(1, "strides", 2, new int[] {1, 1});
     Padding padding = padding(a, 2, "VALID");
-    a.ignore(3, "normalize_edges");
+    if (a.bool(3, "normalize_edges", false)) {
+      throw new ArchSyntaxException("normalize_edges=True is not supported (nke follows stax's "
+          + "default normalize_edges=False: SAME windows divide by the full window size)", a.source(),
+          a.position(3, "normalize_edges"));
+    }
     a.ignore(4, "batch_axis");
     a.ignore(5, "channel_axis");
     a.finish();

@@ -1,5 +1,6 @@
 package org.nke.cpu;
 
+import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
@@ -9,6 +10,7 @@ import org.nke.exact.KernelMatrix;
 import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
+import org.nke.spi.ConvOps;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
@@ -26,11 +28,13 @@ public final class CpuBackend implements Backend {
 
   private final ForkJoinPool pool;
   private final BackendOptions options;
+  private final CpuConvOps convOps;
 
   /** @param options thread count and single-thread threshold */
   public CpuBackend(BackendOptions options) {
     this.options = options;
     this.pool = new ForkJoinPool(options.threads());
+    this.convOps = new CpuConvOps(pool, options.threads());
   }
 
   @Override
@@ -235,5 +239,10 @@ public final class CpuBackend implements Backend {
   @Override
   public void close() {
     pool.shutdownNow();
+  }
+
+  @Override
+  public Optional<ConvOps> convOps() {
+    return Optional.of(convOps);
   }
 }

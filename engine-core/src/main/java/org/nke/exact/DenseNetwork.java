@@ -101,7 +101,8 @@ public final class DenseNetwork {
         continue;
       } else if (layer instanceof Conv || layer instanceof AvgPool || layer instanceof GlobalAvgPool) {
         throw new ArchException("layer " + position + " (" + layer.describe() + ") needs image "
-            + "inputs (n, H, W, C); convolutional kernels (CNTK) are not supported yet on this path");
+            + "inputs (n, H, W, C): give images (Kernels.compute(ImageBatch, ...), or a 4-D .npy, "
+            + "CIFAR .bin or IDX file on the command line) for the convolutional kernel (CNTK)");
       }
     }
     return new DenseNetwork(steps);

@@ -6,8 +6,10 @@ import java.util.Locale;
 import org.nke.error.InvalidInputException;
 
 /**
- * Reads point sets and labels from the file formats of the command-line contract, chosen by
- * extension: {@code .csv} (optionally {@code .csv.gz}) and {@code .npy}.
+ * Reads point sets, images and labels from the file formats of the command-line contract, chosen by
+ * extension: {@code .csv} (optionally {@code .csv.gz}), {@code .npy} (2-D points or 4-D NHWC images),
+ * CIFAR-10 batches ({@code .bin}, see {@link CifarReader}) and MNIST-style IDX files
+ * ({@code *-ubyte}, {@code *-ubyte.gz}, {@code .idx}, {@code .idx.gz}, see {@link IdxReader}).
  */
 public final class DataFiles {
   private DataFiles() {
@@ -15,6 +17,62 @@ public final class DataFiles {
 
   private static String lower(Path p) {
     return p.getFileName().toString().toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean isIdx(String lowerName) {
+    return lowerName.endsWith("-ubyte") || lowerName.endsWith("-ubyte.gz") || lowerName.endsWith(".idx")
+        || lowerName.endsWith(".idx.gz");
+  }
+
+  private static void exists(Path path) {
+    if (!Files.isRegularFile(path)) {
+      throw new InvalidInputException(path + " must be an existing file, got nothing there");
+    }
+  }
+
+  /**
+   * Reads points or images, whichever the file holds: a 4-D {@code .npy} {@code (n, H, W, C)}, a CIFAR
+   * {@code .bin} or an IDX image file gives images, anything else points.
+   *
+   * @param path the file
+   * @return its contents
+   * @throws InvalidInputException for a missing, malformed, empty or non-finite file
+   */
+  public static InputData readInput(Path path) {
+    exists(path);
+    String n = lower(path);
+    if (n.endsWith(".bin")) {
+      return InputData.ofImages(CifarReader.read(path).images());
+    }
+    if (isIdx(n)) {
+      return InputData.ofImages(IdxReader.readImages(path));
+    }
+    if (n.endsWith(".npy")) {
+      NpyArray a = NpyReader.read(path);
+      if (a.rank() == 4) {
+        int[] s = a.shape();
+        return InputData.ofImages(ImageBatch.adopt(path.toString(), a.data(), s[0], s[1], s[2], s[3]));
+      }
+      if (a.rank() != 2) {
+        throw new InvalidInputException(path + " must be a 2-D array (n, d) of points or a 4-D array "
+            + "(n, H, W, C) of images, got shape " + java.util.Arrays.toString(a.shape()));
+      }
+    }
+    return InputData.ofPoints(readPoints(path));
+  }
+
+  /**
+   * @param path a 4-D {@code .npy}, CIFAR {@code .bin} or IDX image file
+   * @return the images
+   * @throws InvalidInputException if the file holds points or is malformed
+   */
+  public static ImageBatch readImages(Path path) {
+    InputData d = readInput(path);
+    if (!d.isImages()) {
+      throw new InvalidInputException(path + " must hold images (a 4-D .npy (n, H, W, C), a CIFAR-10 "
+          + ".bin or an IDX -ubyte file), got " + d.describe());
+    }
+    return d.images();
   }
 
   /**
@@ -44,18 +102,29 @@ public final class DataFiles {
     } else if (n.endsWith(".csv") || n.endsWith(".csv.gz") || n.endsWith(".txt")) {
       x = CsvReader.read(path);
     } else {
-      throw new InvalidInputException(path + " must be a .csv or .npy file");
+      throw new InvalidInputException(path + " must be a .csv, .npy, CIFAR-10 .bin or IDX -ubyte file");
     }
     return x;
   }
 
   /**
-   * @param path a {@code .csv} or {@code .npy} file with one value per row
+   * @param path a {@code .csv} or {@code .npy} file with one value per row, a CIFAR-10 {@code .bin}
+   *     (its labels) or an IDX label file ({@code *-labels-idx1-ubyte[.gz]})
    * @return the labels
    * @throws InvalidInputException for bad content
    */
   public static double[] readLabels(Path path) {
     double[][] m;
+    String name = lower(path);
+    if (name.endsWith(".bin") || isIdx(name)) {
+      exists(path);
+      int[] l = name.endsWith(".bin") ? CifarReader.read(path).labels() : IdxReader.readLabels(path);
+      double[] y = new double[l.length];
+      for (int i = 0; i < l.length; i++) {
+        y[i] = l[i];
+      }
+      return y;
+    }
     if (lower(path).endsWith(".npy")) {
       if (!Files.isRegularFile(path)) {
         throw new InvalidInputException(path + " must be an existing file, got nothing there");

@@ -1,5 +1,6 @@
 package org.nke.spi;
 
+import java.util.Optional;
 import org.nke.dual.DualActivation;
 import org.nke.exact.KernelMatrix;
 
@@ -94,4 +95,15 @@ public interface Backend extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * The primitives of the exact convolutional kernels (CNTK), a separate interface so that backends
+   * gain them independently of the dense primitives.
+   *
+   * @return this backend's CNTK primitives, or empty if it has none (the CNTK then runs on the CPU
+   *     backend, and the result names that fallback)
+   */
+  default Optional<ConvOps> convOps() {
+    return Optional.empty();
+  }
 }

@@ -1,0 +1,319 @@
+package org.nke.cntk;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nke.arch.Activation;
+import org.nke.arch.Architecture;
+import org.nke.arch.AvgPool;
+import org.nke.arch.Conv;
+import org.nke.arch.Dense;
+import org.nke.arch.Flatten;
+import org.nke.arch.GlobalAvgPool;
+import org.nke.arch.Identity;
+import org.nke.arch.Layer;
+import org.nke.arch.Parameterization;
+import org.nke.dual.DualActivation;
+import org.nke.error.ArchException;
+import org.nke.exact.DenseNetwork;
+
+/**
+ * An architecture compiled for image inputs {@code (H, W, C)} into pixel-pair kernel steps (the
+ * spatial part, ending in a {@link Readout} by Flatten or GlobalAvgPool) and the dense steps after
+ * it, checked once as stax checks them: activations need a Gaussian input (after Conv, Dense, or a
+ * pooling of those), Conv and pools need a spatial input, the output must not be spatial.
+ *
+ * <p>Which pixel pairs each step needs is decided once by folding the layers' requirements backwards
+ * from the readout (cf. stax's {@code Diagonal} requirements, but per layer): Flatten needs only the
+ * diagonal pairs {@code (p, p)} of its input, GlobalAvgPool and AvgPool need all pairs, Conv and
+ * activations need of their input what is needed of their output (a Conv output pair {@code (p, p)}
+ * only reads input pairs {@code (p + δ, p + δ)}). Steps that only need diagonal pairs carry
+ * {@code H·W} entries per image pair instead of {@code (H·W)²}; a {@link Diagonalize} step switches
+ * where a pool's full output is only needed on its diagonal.
+ */
+public final class CntkNetwork {
+  /** One pixel-pair kernel step; {@code position} is the 1-based layer index for messages. */
+  public sealed interface Step permits Convolution, Pooling, Nonlinearity, Diagonalize, Readout {
+    /** @return 1-based index of the layer in the architecture */
+    int position();
+
+    /** @return the layer as written */
+    String describe();
+  }
+
+  /**
+   * Conv (or a pixelwise Dense, as a 1 × 1 window), with {@code S} the same-offset window sum and
+   * {@code F = f_h·f_w}: {@code Θ ← a·S(K)/F + b·S(Θ)/F + c}, then {@code K ← w²·S(K)/F + β²}.
+   *
+   * @param window filter geometry
+   * @param diagonal whether only diagonal pairs are carried
+   * @param w2 {@code σ_w²}
+   * @param b2 {@code σ_b²}
+   * @param ntkFromNngp {@code a} ({@code σ_w²} in the NTK parameterization)
+   * @param ntkFromNtk {@code b} ({@code σ_w²})
+   * @param ntkConstant {@code c} ({@code σ_b²})
+   * @param ntkZero whether {@code Θ} is identically zero on entry ({@code Θ⁰ = 0} before the first
+   *     affine layer), so that {@code S(Θ)} is skipped
+   * @param position layer index
+   * @param describe layer text
+   */
+  public record Convolution(Window window, boolean diagonal, double w2, double b2, double ntkFromNngp,
+      double ntkFromNtk, double ntkConstant, boolean ntkZero, int position, String describe)
+      implements Step {
+  }
+
+  /**
+   * AvgPool: {@code K'(P, Q) = Σ_{p∈P, q∈Q} K(p, q) / (f_h f_w)²}, the same for {@code Θ}; full pairs.
+   *
+   * @param window pooling geometry
+   * @param position layer index
+   * @param describe layer text
+   */
+  public record Pooling(Window window, int position, String describe) implements Step {
+  }
+
+  /**
+   * An activation on every carried pixel pair, with the per-pixel variances of both images.
+   *
+   * @param dual the dual activation
+   * @param grid the grid it acts on
+   * @param diagonal whether only diagonal pairs are carried
+   * @param index 0-based index among the spatial activations (selects the variances)
+   * @param position layer index
+   * @param describe layer text
+   */
+  public record Nonlinearity(DualActivation dual, Grid grid, boolean diagonal, int index, int position,
+      String describe) implements Step {
+  }
+
+  /**
+   * Keeps only the diagonal pairs {@code (p, p)} of a full block.
+   *
+   * @param grid the grid
+   * @param position index of the layer before which it happens
+   * @param describe what it is for
+   */
+  public record Diagonalize(Grid grid, int position, String describe) implements Step {
+  }
+
+  /**
+   * The end of the spatial part: Flatten {@code K = Σ_p K(p, p) / (H·W)} or GlobalAvgPool
+   * {@code K = Σ_{p, q} K(p, q) / (H·W)²}; the same for {@code Θ}.
+   *
+   * @param flatten Flatten (else GlobalAvgPool)
+   * @param grid the grid it reduces
+   * @param diagonal whether only diagonal pairs are carried
+   * @param position layer index
+   * @param describe layer text
+   */
+  public record Readout(boolean flatten, Grid grid, boolean diagonal, int position, String describe)
+      implements Step {
+  }
+
+  private final Grid input;
+  private final int channels;
+  private final boolean inputDiagonal;
+  private final List<Step> steps;
+  private final List<DenseNetwork.Step> tail;
+
+  private CntkNetwork(Grid input, int channels, boolean inputDiagonal, List<Step> steps,
+      List<DenseNetwork.Step> tail) {
+    this.input = input;
+    this.channels = channels;
+    this.inputDiagonal = inputDiagonal;
+    this.steps = List.copyOf(steps);
+    this.tail = List.copyOf(tail);
+  }
+
+  /** A layer of the spatial part with its grids, before the pair requirements are known. */
+  private record Proto(Layer layer, int position, Grid in, Window window) {
+  }
+
+  /**
+   * @param arch the architecture
+   * @param grid the input images' grid
+   * @param channels the input images' channels
+   * @return the compiled network
+   * @throws ArchException if the architecture is not a valid network on such images
+   */
+  public static CntkNetwork compile(Architecture arch, Grid grid, int channels) {
+    List<Proto> spatial = new ArrayList<>();
+    List<DenseNetwork.Step> tail = new ArrayList<>();
+    Grid g = grid;
+    boolean gaussian = false;
+    Proto readout = null;
+    int width = -1;
+    int position = 0;
+    for (Layer layer : arch.layers()) {
+      position++;
+      String at = "layer " + position + " (" + layer.describe() + ")";
+      if (readout == null) {
+        Window win = null;
+        if (layer instanceof Conv c) {
+          requireNtk(c.parameterization(), at);
+          win = window(c.filterHeight(), c.filterWidth(), c.strideHeight(), c.strideWidth(),
+              c.padding(), g, at);
+          gaussian = true;
+        } else if (layer instanceof Dense d) {
+          requireNtk(d.parameterization(), at);
+          win = Window.pointwise(g);
+          gaussian = true;
+        } else if (layer instanceof AvgPool p) {
+          win = window(p.windowHeight(), p.windowWidth(), p.strideHeight(), p.strideWidth(),
+              p.padding(), g, at);
+        } else if (layer instanceof Activation a) {
+          requireGaussian(gaussian, a, position);
+          win = Window.pointwise(g);
+          gaussian = false;
+        } else if (layer instanceof Flatten || layer instanceof GlobalAvgPool) {
+          readout = new Proto(layer, position, g, null);
+          gaussian = gaussian && layer instanceof GlobalAvgPool;
+        }
+        if (win != null) {
+          spatial.add(new Proto(layer, position, g, win));
+          g = win.out();
+        }
+      } else if (layer instanceof Dense d) {
+        double w2 = d.wStd() * d.wStd();
+        double b2 = d.bStd() * d.bStd();
+        if (d.parameterization() == Parameterization.NTK) {
+          tail.add(new DenseNetwork.Affine(w2, b2, w2, w2, b2, position, d.describe()));
+        } else if (width < 1) {
+          throw new ArchException(at + " uses the standard parameterization, which needs the width "
+              + "of its input: give the previous Dense a width (after Flatten or GlobalAvgPool the "
+              + "width is set by the Conv channels, which the CNTK does not track)");
+        } else {
+          tail.add(new DenseNetwork.Affine(w2, b2, width, w2, d.hasBias() ? 1 : 0, position,
+              d.describe()));
+        }
+        width = d.width();
+        gaussian = true;
+      } else if (layer instanceof Activation a) {
+        requireGaussian(gaussian, a, position);
+        tail.add(new DenseNetwork.Nonlinear(a.dual(), position, a.describe()));
+        gaussian = false;
+      } else if (layer instanceof Conv || layer instanceof AvgPool || layer instanceof GlobalAvgPool) {
+        throw new ArchException(at + " needs a spatial input, but layer " + readout.position() + " ("
+            + readout.layer().describe() + ") already removed the spatial dimensions");
+      }
+    }
+    if (readout == null) {
+      throw new ArchException("the network's output is still spatial (" + g + " pixels): end the "
+          + "convolutional part with Flatten() or GlobalAvgPool() before the readout, as in "
+          + "\"Conv(64, (3, 3), padding='SAME'), Relu(), Flatten(), Dense()\"");
+    }
+    return build(grid, channels, spatial, readout, tail);
+  }
+
+  private static CntkNetwork build(Grid grid, int channels, List<Proto> spatial, Proto readout,
+      List<DenseNetwork.Step> tail) {
+    // Requirements, folded backwards: need[i] = whether layer i's output is only needed on (p, p).
+    boolean[] outDiagonal = new boolean[spatial.size()];
+    boolean need = readout.layer() instanceof Flatten;
+    for (int i = spatial.size() - 1; i >= 0; i--) {
+      outDiagonal[i] = need;
+      if (spatial.get(i).layer() instanceof AvgPool) {
+        need = false;
+      }
+    }
+    boolean inputDiagonal = need;
+    List<Step> steps = new ArrayList<>();
+    int activation = 0;
+    boolean first = true;
+    for (int i = 0; i < spatial.size(); i++) {
+      Proto p = spatial.get(i);
+      boolean diag = outDiagonal[i];
+      if (p.layer() instanceof AvgPool) {
+        steps.add(new Pooling(p.window(), p.position(), p.layer().describe()));
+        if (diag) {
+          steps.add(new Diagonalize(p.window().out(), p.position(), "keep the diagonal pairs after "
+              + p.layer().describe()));
+        }
+      } else if (p.layer() instanceof Activation a) {
+        steps.add(new Nonlinearity(a.dual(), p.in(), diag, activation++, p.position(), a.describe()));
+      } else if (p.layer() instanceof Conv c) {
+        double w2 = c.wStd() * c.wStd();
+        double b2 = c.bStd() * c.bStd();
+        steps.add(new Convolution(p.window(), diag, w2, b2, w2, w2, b2, first, p.position(),
+            c.describe()));
+        first = false;
+      } else if (p.layer() instanceof Dense d) {
+        double w2 = d.wStd() * d.wStd();
+        double b2 = d.bStd() * d.bStd();
+        steps.add(new Convolution(p.window(), diag, w2, b2, w2, w2, b2, first, p.position(),
+            d.describe()));
+        first = false;
+      }
+    }
+    Grid last = spatial.isEmpty() ? grid : spatial.get(spatial.size() - 1).window().out();
+    boolean lastDiagonal = spatial.isEmpty() ? inputDiagonal : outDiagonal[spatial.size() - 1];
+    steps.add(new Readout(readout.layer() instanceof Flatten, last, lastDiagonal, readout.position(),
+        readout.layer().describe()));
+    return new CntkNetwork(grid, channels, inputDiagonal, steps, tail);
+  }
+
+  private static Window window(int fh, int fw, int sh, int sw, org.nke.arch.Padding padding, Grid g,
+      String at) {
+    try {
+      return Window.of(fh, fw, sh, sw, padding, g);
+    } catch (IllegalArgumentException e) {
+      throw new ArchException(at + ": " + e.getMessage());
+    }
+  }
+
+  private static void requireNtk(Parameterization p, String at) {
+    if (p != Parameterization.NTK) {
+      throw new ArchException(at + " uses the standard parameterization, which the CNTK does not "
+          + "support (it needs the channel counts of every layer); use parameterization='ntk'");
+    }
+  }
+
+  private static void requireGaussian(boolean gaussian, Activation a, int position) {
+    if (!gaussian) {
+      throw new ArchException("activation " + a.describe() + " at layer " + position + " must follow "
+          + "Dense or Conv (or a pooling of them): its input must be Gaussian (stax's rule)");
+    }
+  }
+
+  /** @return the input images' grid */
+  public Grid input() {
+    return input;
+  }
+
+  /** @return the input images' channels */
+  public int channels() {
+    return channels;
+  }
+
+  /** @return whether the input kernel is only needed on the diagonal pairs {@code (p, p)} */
+  public boolean inputDiagonal() {
+    return inputDiagonal;
+  }
+
+  /** @return the pixel-pair steps, input first, ending with the {@link Readout} */
+  public List<Step> steps() {
+    return steps;
+  }
+
+  /** @return the dense steps after the readout */
+  public List<DenseNetwork.Step> tail() {
+    return tail;
+  }
+
+  /** @return the number of spatial activations */
+  public int activations() {
+    return (int) steps.stream().filter(s -> s instanceof Nonlinearity).count();
+  }
+
+  /** @return the largest pixel-pair block (entries) any step reads or writes */
+  public long maxBlockEntries() {
+    long m = input.blockEntries(inputDiagonal);
+    for (Step s : steps) {
+      if (s instanceof Convolution c) {
+        m = Math.max(m, c.window().out().blockEntries(c.diagonal()));
+      } else if (s instanceof Pooling p) {
+        m = Math.max(m, p.window().out().blockEntries(false));
+      }
+    }
+    return m;
+  }
+}

@@ -1,0 +1,226 @@
+package org.nke.cntk;
+
+import java.util.List;
+import org.nke.cntk.CntkNetwork.Convolution;
+import org.nke.cntk.CntkNetwork.Diagonalize;
+import org.nke.cntk.CntkNetwork.Nonlinearity;
+import org.nke.cntk.CntkNetwork.Pooling;
+import org.nke.cntk.CntkNetwork.Readout;
+import org.nke.cntk.CntkNetwork.Step;
+import org.nke.dual.BoundDual;
+import org.nke.error.NumericalException;
+import org.nke.exact.DenseNetwork;
+import org.nke.exact.DenseNetwork.Affine;
+import org.nke.exact.DenseNetwork.Nonlinear;
+import org.nke.io.ImageBatch;
+import org.nke.spi.ConvOps;
+import org.nke.spi.PixelBlocks;
+
+/**
+ * Runs a batch of image pairs through a compiled network on a backend's {@link ConvOps}: the input
+ * kernel, the spatial steps, the readout, then the dense tail on the per-pair scalars (cheap, on the
+ * host). In the self mode (each slot an image with itself) it is the CNTK's diagonal recursion: before
+ * every activation it reads the block's diagonal {@code K(p, p)} — the per-pixel variances of that
+ * image — stores them for the pairwise phase and uses them for the activation.
+ */
+final class PairPipeline {
+  private final CntkNetwork net;
+  private final ConvOps ops;
+  private final PixelBlocks blocks;
+  private final double[] nngp;
+  private final double[] ntk;
+  private final int[] slotIndex;
+
+  PairPipeline(CntkNetwork net, ConvOps ops, PixelBlocks blocks) {
+    this.net = net;
+    this.ops = ops;
+    this.blocks = blocks;
+    int c = blocks.capacity();
+    this.nngp = new double[c];
+    this.ntk = blocks.hasNtk() ? new double[c] : null;
+    this.slotIndex = new int[c];
+    for (int k = 0; k < c; k++) {
+      slotIndex[k] = k;
+    }
+  }
+
+  /** @return the readout NNGP per slot of the last batch (do not modify) */
+  double[] nngp() {
+    return nngp;
+  }
+
+  /** @return the readout NTK per slot of the last batch, or {@code null} */
+  double[] ntk() {
+    return ntk;
+  }
+
+  /**
+   * The diagonal recursion for a batch of images, each with itself; the readout values land in
+   * {@link #nngp()}/{@link #ntk()}.
+   *
+   * @param count slots in use
+   * @param x the images
+   * @param images image per slot
+   * @param pre receives, per activation and image, the pixel variances; modified
+   * @return the sum over activations of their error bounds
+   */
+  double runSelf(int count, ImageBatch x, int[] images, double[][][] pre) {
+    ops.inputKernel(blocks, count, x, images, x, images, net.inputDiagonal());
+    double bound = 0;
+    for (Step step : net.steps()) {
+      if (step instanceof Nonlinearity a) {
+        int pixels = a.grid().pixels();
+        double[] all = new double[count * pixels];
+        for (int k = 0; k < count; k++) {
+          double[] v = new double[pixels];
+          ops.diagonal(blocks, k, a.grid(), a.diagonal(), v);
+          checkVariances(v, a, images[k]);
+          pre[a.index()][images[k]] = v;
+          System.arraycopy(v, 0, all, k * pixels, pixels);
+        }
+        bound += ops.activation(blocks, count, a, all, slotIndex, all, slotIndex);
+      } else {
+        linear(count, step);
+      }
+    }
+    return bound;
+  }
+
+  /**
+   * A batch of pairs of one tile; the readout values land in {@link #nngp()}/{@link #ntk()}.
+   *
+   * @param count slots in use
+   * @param x row images
+   * @param rows row image per slot
+   * @param y column images
+   * @param cols column image per slot
+   * @param tile the tile's concatenated pixel variances
+   * @return the sum over activations of their error bounds
+   */
+  double runPairs(int count, ImageBatch x, int[] rows, ImageBatch y, int[] cols, Tile tile) {
+    ops.inputKernel(blocks, count, x, rows, y, cols, net.inputDiagonal());
+    int[] r = new int[count];
+    int[] c = new int[count];
+    for (int k = 0; k < count; k++) {
+      r[k] = rows[k] - tile.rowStart;
+      c[k] = cols[k] - tile.colStart;
+    }
+    double bound = 0;
+    for (Step step : net.steps()) {
+      if (step instanceof Nonlinearity a) {
+        bound += ops.activation(blocks, count, a, tile.rows[a.index()], r, tile.cols[a.index()], c);
+      } else {
+        linear(count, step);
+      }
+    }
+    return bound;
+  }
+
+  private void linear(int count, Step step) {
+    if (step instanceof Convolution c) {
+      ops.convolve(blocks, count, c);
+    } else if (step instanceof Pooling p) {
+      ops.pool(blocks, count, p);
+    } else if (step instanceof Diagonalize d) {
+      ops.diagonalize(blocks, count, d);
+    } else if (step instanceof Readout r) {
+      ops.readout(blocks, count, r, nngp, ntk);
+    }
+  }
+
+  /**
+   * The pixel variances of a tile of row images {@code [rowStart, rowEnd)} and column images
+   * {@code [colStart, colEnd)}, concatenated per activation: one array per side and activation,
+   * reused for every batch of the tile (so that the duals are bound once per tile).
+   */
+  static final class Tile {
+    final int rowStart;
+    final int colStart;
+    final double[][] rows;
+    final double[][] cols;
+
+    Tile(double[][][] preX, int rowStart, int rowEnd, double[][][] preY, int colStart, int colEnd,
+        boolean same) {
+      this.rowStart = rowStart;
+      this.colStart = colStart;
+      rows = concat(preX, rowStart, rowEnd);
+      cols = same && rowStart == colStart && rowEnd == colEnd ? rows : concat(preY, colStart, colEnd);
+    }
+
+    private static double[][] concat(double[][][] pre, int from, int to) {
+      double[][] out = new double[pre.length][];
+      for (int a = 0; a < pre.length; a++) {
+        int pixels = pre[a][from].length;
+        out[a] = new double[(to - from) * pixels];
+        for (int i = from; i < to; i++) {
+          System.arraycopy(pre[a][i], 0, out[a], (i - from) * pixels, pixels);
+        }
+      }
+      return out;
+    }
+  }
+
+  private static void checkVariances(double[] v, Nonlinearity a, int image) {
+    for (int p = 0; p < v.length; p++) {
+      if (!Double.isFinite(v[p])) {
+        throw new NumericalException("pre-activation variances must be finite, got " + v[p]
+            + " for image " + (image + 1) + ", pixel (h=" + p / a.grid().width() + ", w="
+            + p % a.grid().width() + ") before layer " + a.position() + " (" + a.describe() + ")");
+      }
+    }
+  }
+
+  /**
+   * The dense tail's diagonal recursion for one image: its readout self-kernel through the tail.
+   *
+   * @param tail the dense steps
+   * @param k the image's readout NNGP {@code K(x, x)}
+   * @param t its readout NTK, or NaN if not carried
+   * @param pre receives the pre-activation variance per tail activation; modified
+   * @return {NNGP, NTK} of the image with itself at the output
+   */
+  static double[] selfTail(List<DenseNetwork.Step> tail, double k, double t, double[] pre) {
+    int a = 0;
+    for (DenseNetwork.Step s : tail) {
+      if (s instanceof Affine f) {
+        t = f.ntkFromNngp() * k + f.ntkFromNtk() * t + f.ntkConstant();
+        k = f.w2() * k + f.b2();
+      } else if (s instanceof Nonlinear n) {
+        pre[a++] = k;
+        if (!Double.isNaN(t)) {
+          t *= n.dual().derivative(k, k, k);
+        }
+        k = n.dual().diagonal(k);
+      }
+    }
+    return new double[] {k, t};
+  }
+
+  /**
+   * The dense tail for one pair.
+   *
+   * @param tail the dense steps
+   * @param bound per tail activation, the dual bound to all row and column images' variances
+   * @param i row image
+   * @param j column image
+   * @param kt {NNGP, NTK} at the readout on entry, at the output on exit (NTK NaN if not carried);
+   *     modified
+   */
+  static void pairTail(List<DenseNetwork.Step> tail, BoundDual[] bound, int i, int j, double[] kt) {
+    int a = 0;
+    double[] k = {kt[0]};
+    double[] t = Double.isNaN(kt[1]) ? null : new double[] {kt[1]};
+    for (DenseNetwork.Step s : tail) {
+      if (s instanceof Affine f) {
+        if (t != null) {
+          t[0] = f.ntkFromNngp() * k[0] + f.ntkFromNtk() * t[0] + f.ntkConstant();
+        }
+        k[0] = f.w2() * k[0] + f.b2();
+      } else if (s instanceof Nonlinear) {
+        bound[a++].applyRow(i, j, 1, k, t, 0);
+      }
+    }
+    kt[0] = k[0];
+    kt[1] = t == null ? Double.NaN : t[0];
+  }
+}

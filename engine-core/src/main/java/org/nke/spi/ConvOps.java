@@ -1,0 +1,111 @@
+package org.nke.spi;
+
+import org.nke.cntk.CntkNetwork.Convolution;
+import org.nke.cntk.CntkNetwork.Diagonalize;
+import org.nke.cntk.CntkNetwork.Nonlinearity;
+import org.nke.cntk.CntkNetwork.Pooling;
+import org.nke.cntk.CntkNetwork.Readout;
+import org.nke.cntk.Grid;
+import org.nke.io.ImageBatch;
+
+/**
+ * The heavy primitives of the exact CNTK, reached from {@link Backend#convOps()}. Each call
+ * transforms the pixel-pair blocks of the first {@code count} slots of a {@link PixelBlocks}, one
+ * image pair per slot, independently of each other (a GPU runs a batch of pairs in one launch, the
+ * CPU spreads pairs over threads). The orchestration — walking the compiled network, the per-image
+ * diagonal recursion that supplies the per-pixel variances, the readout and the dense layers after
+ * it — lives once in {@code org.nke.cntk.ExactCntk}. The maths of each step is documented (and
+ * implemented for the host) in {@code org.nke.cntk}: {@code PixelGram}, {@code ConvKernel},
+ * {@code PoolKernel}, {@code PixelDual}, {@code SpatialReadout}. Results must not depend on how
+ * pairs are batched or scheduled.
+ */
+public interface ConvOps {
+  /** @return how many image pairs per call keep this backend busy (e.g. the CPU's thread count) */
+  int preferredBatch();
+
+  /**
+   * @param capacity number of pair slots
+   * @param maxEntries entries of the largest block a step reads or writes
+   * @param withNtk whether to carry {@code Θ}
+   * @return the storage
+   */
+  PixelBlocks allocate(int capacity, long maxEntries, boolean withNtk);
+
+  /**
+   * The input kernel {@code K⁰(p, q) = Σ_c x[p, c] y[q, c] / C}, {@code Θ⁰ = 0}, of slot {@code k}'s
+   * pair: image {@code rows[k]} of {@code x} and image {@code cols[k]} of {@code y}.
+   *
+   * @param blocks the storage; modified
+   * @param count slots in use
+   * @param x row images, not modified
+   * @param rows row image per slot
+   * @param y column images (same H, W, C), not modified; may be {@code x}
+   * @param cols column image per slot
+   * @param diagonal whether only the diagonal pairs {@code (p, p)} are computed
+   */
+  void inputKernel(PixelBlocks blocks, int count, ImageBatch x, int[] rows, ImageBatch y, int[] cols,
+      boolean diagonal);
+
+  /**
+   * @param blocks the storage; modified
+   * @param count slots in use
+   * @param step the convolution ({@code org.nke.cntk.ConvKernel})
+   */
+  void convolve(PixelBlocks blocks, int count, Convolution step);
+
+  /**
+   * @param blocks the storage; modified
+   * @param count slots in use
+   * @param step the pooling ({@code org.nke.cntk.PoolKernel})
+   */
+  void pool(PixelBlocks blocks, int count, Pooling step);
+
+  /**
+   * The activation on every slot's pair, with the pre-activation variance of each pixel of both
+   * images. The variances of several images come concatenated ({@code step.grid().pixels()} values
+   * per image), so that per-point preparation of the dual ({@code DualActivation.bind}: e.g. Hermite
+   * coefficient tables) is done once for a whole tile of images: the orchestrator passes the same
+   * arrays for every batch of a tile, and an implementation may keep its preparation while the
+   * arrays (by identity) stay the same.
+   *
+   * @param blocks the storage; modified
+   * @param count slots in use
+   * @param step the activation ({@code org.nke.cntk.PixelDual})
+   * @param rowVariances pixel variances of the row images, concatenated, not modified
+   * @param rowImages per slot, the index of its row image within {@code rowVariances}
+   * @param colVariances pixel variances of the column images, concatenated, not modified (may be
+   *     {@code rowVariances})
+   * @param colImages per slot, the index of its column image within {@code colVariances}
+   * @return a bound on the relative error the step introduced (0 for closed forms)
+   */
+  double activation(PixelBlocks blocks, int count, Nonlinearity step, double[] rowVariances,
+      int[] rowImages, double[] colVariances, int[] colImages);
+
+  /**
+   * @param blocks the storage; modified
+   * @param count slots in use
+   * @param step keeps only the diagonal pairs
+   */
+  void diagonalize(PixelBlocks blocks, int count, Diagonalize step);
+
+  /**
+   * Reads {@code K(p, p)} of one slot (the per-pixel variances when the pair is an image with
+   * itself).
+   *
+   * @param blocks the storage, not modified
+   * @param slot the slot
+   * @param grid the current grid
+   * @param diagonal whether only diagonal pairs are carried
+   * @param out receives {@code grid.pixels()} values; modified
+   */
+  void diagonal(PixelBlocks blocks, int slot, Grid grid, boolean diagonal, double[] out);
+
+  /**
+   * @param blocks the storage, not modified (the blocks may be reused afterwards)
+   * @param count slots in use
+   * @param step Flatten or GlobalAvgPool ({@code org.nke.cntk.SpatialReadout})
+   * @param nngp receives the NNGP of each slot's pair; modified
+   * @param ntk receives the NTK of each slot's pair, or {@code null}; modified
+   */
+  void readout(PixelBlocks blocks, int count, Readout step, double[] nngp, double[] ntk);
+}

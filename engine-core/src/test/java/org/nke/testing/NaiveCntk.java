@@ -1,0 +1,246 @@
+package org.nke.testing;
+
+import org.nke.arch.Activation;
+import org.nke.arch.Architecture;
+import org.nke.arch.AvgPool;
+import org.nke.arch.Conv;
+import org.nke.arch.Dense;
+import org.nke.arch.Flatten;
+import org.nke.arch.GlobalAvgPool;
+import org.nke.arch.Layer;
+import org.nke.arch.Padding;
+import org.nke.dual.DualActivation;
+
+/**
+ * A deliberately naive CNTK for one image pair, written from the formulas of neural-tangents' stax
+ * and nothing of {@code org.nke.cntk}: 4-D arrays {@code K[ph][pw][qh][qw]} for the pair and for each
+ * image with itself, loops over every pixel pair and every tap, the padding recomputed from XLA's
+ * SAME rule, the duals called entry by entry through {@link DualActivation#value}/{@code derivative}.
+ */
+public final class NaiveCntk {
+  private NaiveCntk() {
+  }
+
+  /** NNGP and NTK of the three pairs (x, x), (y, y), (x, y) at one layer. */
+  private static final class State {
+    double[][][][][] k = new double[3][][][][];
+    double[][][][][] t = new double[3][][][][];
+    int h;
+    int w;
+    boolean spatial = true;
+    double[] sk = new double[3];
+    double[] st = new double[3];
+  }
+
+  /**
+   * @param arch the architecture
+   * @param x image {@code [H][W][C]}
+   * @param y image {@code [H][W][C]}
+   * @return {NNGP, NTK} of the pair
+   */
+  public static double[] kernels(Architecture arch, double[][][] x, double[][][] y) {
+    State s = new State();
+    s.h = x.length;
+    s.w = x[0].length;
+    double[][][][][] img = {{x, x}, {y, y}, {x, y}};
+    for (int r = 0; r < 3; r++) {
+      s.k[r] = new double[s.h][s.w][s.h][s.w];
+      s.t[r] = new double[s.h][s.w][s.h][s.w];
+      for (int a = 0; a < s.h; a++) {
+        for (int b = 0; b < s.w; b++) {
+          for (int c = 0; c < s.h; c++) {
+            for (int d = 0; d < s.w; d++) {
+              double sum = 0;
+              int ch = x[0][0].length;
+              for (int e = 0; e < ch; e++) {
+                sum += img[r][0][a][b][e] * img[r][1][c][d][e];
+              }
+              s.k[r][a][b][c][d] = sum / ch;
+            }
+          }
+        }
+      }
+    }
+    for (Layer layer : arch.layers()) {
+      if (layer instanceof Conv c) {
+        conv(s, c.filterHeight(), c.filterWidth(), c.strideHeight(), c.strideWidth(), c.padding(),
+            c.wStd() * c.wStd(), c.bStd() * c.bStd());
+      } else if (layer instanceof Dense d) {
+        double w2 = d.wStd() * d.wStd();
+        double b2 = d.bStd() * d.bStd();
+        if (s.spatial) {
+          conv(s, 1, 1, 1, 1, Padding.VALID, w2, b2);
+        } else {
+          for (int r = 0; r < 3; r++) {
+            s.st[r] = w2 * s.sk[r] + b2 + w2 * s.st[r];
+            s.sk[r] = w2 * s.sk[r] + b2;
+          }
+        }
+      } else if (layer instanceof AvgPool p) {
+        pool(s, p);
+      } else if (layer instanceof Activation a) {
+        activation(s, a.dual());
+      } else if (layer instanceof Flatten && s.spatial) {
+        readout(s, true);
+      } else if (layer instanceof GlobalAvgPool) {
+        readout(s, false);
+      }
+    }
+    return new double[] {s.sk[2], s.st[2]};
+  }
+
+  /** XLA SAME: out = ceil(n/s), pad_lo = floor(max((out−1)s + f − n, 0)/2); VALID: no padding. */
+  private static int[] outAndPad(int n, int f, int stride, Padding padding) {
+    if (padding == Padding.SAME) {
+      int out = (int) Math.ceil(n / (double) stride);
+      return new int[] {out, Math.max((out - 1) * stride + f - n, 0) / 2};
+    }
+    return new int[] {(int) Math.ceil((n - f + 1) / (double) stride), 0};
+  }
+
+  private static double at(double[][][][] k, int a, int b, int c, int d) {
+    int h = k.length;
+    int w = k[0].length;
+    if (a < 0 || a >= h || b < 0 || b >= w || c < 0 || c >= h || d < 0 || d >= w) {
+      return 0;
+    }
+    return k[a][b][c][d];
+  }
+
+  private static void conv(State s, int fh, int fw, int sh, int sw, Padding padding, double w2,
+      double b2) {
+    int[] oh = outAndPad(s.h, fh, sh, padding);
+    int[] ow = outAndPad(s.w, fw, sw, padding);
+    for (int r = 0; r < 3; r++) {
+      double[][][][] k = new double[oh[0]][ow[0]][oh[0]][ow[0]];
+      double[][][][] t = new double[oh[0]][ow[0]][oh[0]][ow[0]];
+      for (int a = 0; a < oh[0]; a++) {
+        for (int b = 0; b < ow[0]; b++) {
+          for (int c = 0; c < oh[0]; c++) {
+            for (int d = 0; d < ow[0]; d++) {
+              double sk = 0;
+              double st = 0;
+              for (int i = 0; i < fh; i++) {
+                for (int j = 0; j < fw; j++) {
+                  int pa = a * sh + i - oh[1];
+                  int pb = b * sw + j - ow[1];
+                  int qa = c * sh + i - oh[1];
+                  int qb = d * sw + j - ow[1];
+                  sk += at(s.k[r], pa, pb, qa, qb);
+                  st += at(s.t[r], pa, pb, qa, qb);
+                }
+              }
+              k[a][b][c][d] = w2 * sk / (fh * fw) + b2;
+              t[a][b][c][d] = k[a][b][c][d] + w2 * st / (fh * fw);
+            }
+          }
+        }
+      }
+      s.k[r] = k;
+      s.t[r] = t;
+    }
+    s.h = oh[0];
+    s.w = ow[0];
+  }
+
+  private static void pool(State s, AvgPool p) {
+    int[] oh = outAndPad(s.h, p.windowHeight(), p.strideHeight(), p.padding());
+    int[] ow = outAndPad(s.w, p.windowWidth(), p.strideWidth(), p.padding());
+    double norm = Math.pow(p.windowHeight() * p.windowWidth(), 2);
+    for (int r = 0; r < 3; r++) {
+      double[][][][][] in = {s.k[r], s.t[r]};
+      for (int m = 0; m < 2; m++) {
+        double[][][][] out = new double[oh[0]][ow[0]][oh[0]][ow[0]];
+        for (int a = 0; a < oh[0]; a++) {
+          for (int b = 0; b < ow[0]; b++) {
+            for (int c = 0; c < oh[0]; c++) {
+              for (int d = 0; d < ow[0]; d++) {
+                double sum = 0;
+                for (int i = 0; i < p.windowHeight(); i++) {
+                  for (int j = 0; j < p.windowWidth(); j++) {
+                    for (int i2 = 0; i2 < p.windowHeight(); i2++) {
+                      for (int j2 = 0; j2 < p.windowWidth(); j2++) {
+                        sum += at(in[m], a * p.strideHeight() + i - oh[1],
+                            b * p.strideWidth() + j - ow[1], c * p.strideHeight() + i2 - oh[1],
+                            d * p.strideWidth() + j2 - ow[1]);
+                      }
+                    }
+                  }
+                }
+                out[a][b][c][d] = sum / norm;
+              }
+            }
+          }
+        }
+        if (m == 0) {
+          s.k[r] = out;
+        } else {
+          s.t[r] = out;
+        }
+      }
+    }
+    s.h = oh[0];
+    s.w = ow[0];
+  }
+
+  private static void activation(State s, DualActivation dual) {
+    if (!s.spatial) {
+      double[] v = {s.sk[0], s.sk[1]};
+      double[] vr = {v[0], v[1], v[0]};
+      double[] vc = {v[0], v[1], v[1]};
+      for (int r = 0; r < 3; r++) {
+        s.st[r] *= dual.derivative(vr[r], vc[r], s.sk[r]);
+        s.sk[r] = dual.value(vr[r], vc[r], s.sk[r]);
+      }
+      return;
+    }
+    double[][] vx = new double[s.h][s.w];
+    double[][] vy = new double[s.h][s.w];
+    for (int a = 0; a < s.h; a++) {
+      for (int b = 0; b < s.w; b++) {
+        vx[a][b] = s.k[0][a][b][a][b];
+        vy[a][b] = s.k[1][a][b][a][b];
+      }
+    }
+    double[][][] rowVar = {vx, vy, vx};
+    double[][][] colVar = {vx, vy, vy};
+    for (int r = 0; r < 3; r++) {
+      for (int a = 0; a < s.h; a++) {
+        for (int b = 0; b < s.w; b++) {
+          for (int c = 0; c < s.h; c++) {
+            for (int d = 0; d < s.w; d++) {
+              double kxx = rowVar[r][a][b];
+              double kyy = colVar[r][c][d];
+              double kxy = s.k[r][a][b][c][d];
+              s.t[r][a][b][c][d] *= dual.derivative(kxx, kyy, kxy);
+              s.k[r][a][b][c][d] = dual.value(kxx, kyy, kxy);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static void readout(State s, boolean flatten) {
+    for (int r = 0; r < 3; r++) {
+      double k = 0;
+      double t = 0;
+      for (int a = 0; a < s.h; a++) {
+        for (int b = 0; b < s.w; b++) {
+          for (int c = 0; c < s.h; c++) {
+            for (int d = 0; d < s.w; d++) {
+              if (!flatten || (a == c && b == d)) {
+                k += s.k[r][a][b][c][d];
+                t += s.t[r][a][b][c][d];
+              }
+            }
+          }
+        }
+      }
+      int n = flatten ? s.h * s.w : s.h * s.w * s.h * s.w;
+      s.sk[r] = k / n;
+      s.st[r] = t / n;
+    }
+    s.spatial = false;
+  }
+}
