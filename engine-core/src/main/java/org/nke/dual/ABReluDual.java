@@ -82,7 +82,8 @@ public final class ABReluDual extends ClosedFormDual {
    * The same formula as {@link #evaluate} as a tight loop over a row of entries, with
    * {@code ρ = k_xy · (1/√k_xx) · (1/√k_yy)} from per-point inverse roots computed here once (two
    * square roots and a division fewer per entry; {@code ρ} within a few ulps of {@link #evaluate}'s).
-   * A point with itself ({@code k_xy = k_xx = k_yy} bitwise) keeps {@code ρ = 1} exactly.
+   * A collinear pair ({@code k_xx k_yy − k_xy² ≤ 0} in floating point, e.g. a point with itself)
+   * gets {@code ρ = ±1} exactly, as {@link #evaluate} does.
    */
   @Override
   public BoundDual bind(double[] varX, double[] varY, boolean withDerivative) {
@@ -97,7 +98,8 @@ public final class ABReluDual extends ClosedFormDual {
         double kxy = nngp[off + t];
         double kyy = varY[j0 + t];
         double sinPart = safeSqrt(kxx * kyy - kxy * kxy);
-        double rho = kxy == kxx && kxy == kyy && kxy > 0 ? 1.0 : kxy * ix * invY[j0 + t];
+        // ρ = ±1 exactly when the pair is collinear in floating point (θ = 0 or π, as atan2 gives)
+        double rho = sinPart == 0 ? Math.signum(kxy) : kxy * ix * invY[j0 + t];
         double dot = mean - factor * ArcCosine.acos(rho);
         nngp[off + t] = factor * sinPart + dot * kxy;
         if (ntk != null) {
