@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
 import org.nke.Kernels;
 import org.nke.Sketches;
 import org.nke.arch.Architecture;
@@ -18,6 +20,7 @@ import org.nke.io.PointStream;
 import org.nke.io.MatrixWriter;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.SketchPlan;
+import org.nke.sketch.SubspaceEmbedding;
 import org.nke.spi.Backends;
 import org.nke.spi.Precision;
 import picocli.CommandLine.Command;
@@ -55,6 +58,11 @@ final class FeaturesCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output .npy or .csv.")
   Path out;
 
+  @Option(names = "--method", defaultValue = "sketch", paramLabel = "sketch|subspace",
+      description = "sketch: any activation, layer by layer (default); subspace: input-sparsity-time "
+          + "embedding for bias-free ReLU-family networks, dense or sparse (.svm/.libsvm/.npz) input.")
+  String method;
+
   @Option(names = "--check", defaultValue = "0", paramLabel = "K",
       description = "Certify: exact kernel on K random points vs the sketch, relative Gram error.")
   int check;
@@ -81,6 +89,19 @@ final class FeaturesCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--check must be >= 0");
     }
     Architecture architecture = Architecture.parse(arch);
+    switch (method.toLowerCase(Locale.ROOT)) {
+      case "subspace" -> {
+        return subspace(err, architecture, options);
+      }
+      case "sketch" -> {
+        if (org.nke.io.SparseReaders.accepts(x)) {
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(), x + " is sparse: use "
+              + "--method subspace (or convert it to a dense .npy for --method sketch)");
+        }
+      }
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--method must be sketch or subspace, got " + method);
+    }
     try (PointStream points = PointStream.open(x)) {
       double[][] sample = points.next(Sketches.SAMPLE);
       SketchPlan plan = SketchPlan.build(architecture, points.dim(), options, sample);
@@ -118,7 +139,8 @@ final class FeaturesCommand implements Callable<Integer> {
         }
         report(err, sel, p, n, width, t0);
         if (k > 0) {
-          certify(err, architecture, plan, checked, ntk, sel);
+          certify(err, architecture, checked, Sketches.features(sel.backend(), plan, checked,
+              org.nke.spi.Progress.NONE), ntk, sel);
         }
       }
     }
@@ -132,14 +154,67 @@ final class FeaturesCommand implements Callable<Integer> {
         sel.backend().name(), n / seconds));
   }
 
-  /** Relative Gram error of the sketch on the randomly picked points against the exact kernel. */
-  private void certify(PrintWriter err, Architecture architecture, SketchPlan plan, double[][] pts,
+  /** The input-sparsity-time embedding, for dense or sparse input held in memory. */
+  private int subspace(PrintWriter err, Architecture architecture, SketchOptions options)
+      throws IOException {
+    Inputs.Loaded in = Inputs.read(x, 0);
+    SubspaceEmbedding e = SubspaceEmbedding.build(architecture, in.dim(), options);
+    int n = in.count();
+    int k = Math.min(check, n);
+    int[] picks = new Random(common.seed).ints(0, n).distinct().limit(k).sorted().toArray();
+    double[][] checked = new double[k][];
+    double[][] checkedFeatures = new double[k][];
+    ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
+    long t0 = System.nanoTime();
+    try (AtomicOutput output = new AtomicOutput();
+        ProgressBar bar = new ProgressBar(err, "features", n, !common.quiet)) {
+      Precision p = common.dtype == null ? Precision.F64 : common.precision(null);
+      try (OutputStream os = output.open(out);
+          MatrixWriter w = MatrixWriter.open(os, out, p, n, e.outputDim())) {
+        int found = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+          int from = start;
+          int to = Math.min(n, start + BLOCK);
+          double[][] f = new double[to - from][];
+          pool.submit(() -> IntStream.range(from, to).parallel().forEach(i -> {
+            f[i - from] = in.dense() != null ? e.features(in.dense()[i]) : e.features(in.sparse(), i);
+            bar.advance(1);
+          })).join();
+          for (double[] row : f) {
+            w.writeRow(row);
+          }
+          while (found < k && picks[found] < to) {
+            checked[found] = in.dense() != null ? in.dense()[picks[found]]
+                : in.sparse().dense(picks[found]);
+            checkedFeatures[found] = f[picks[found] - from];
+            found++;
+          }
+        }
+      }
+      output.commit();
+    } finally {
+      pool.shutdown();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    err.println(String.format(Locale.ROOT, "nke: wrote %s (%d x %d %s features, subspace embedding of "
+        + "degree %d%s); %.2f s (%.0f points/s)", out, n, e.outputDim(), kind.toLowerCase(Locale.ROOT),
+        e.degree(), in.sparse() != null ? ", " + in.sparse().nnz() + " non-zeros" : "", seconds,
+        n / seconds));
+    if (k > 0) {
+      try (Backends.Selection sel = common.open(err)) {
+        certify(err, architecture, checked, checkedFeatures, options.ntk(), sel);
+      }
+    }
+    return 0;
+  }
+
+  /** Relative Gram error of the features of the randomly picked points against the exact kernel. */
+  private void certify(PrintWriter err, Architecture architecture, double[][] pts, double[][] f,
       boolean ntk, Backends.Selection sel) {
     int k = pts.length;
     long t0 = System.nanoTime();
     KernelPair exact = Kernels.of(architecture).compute(sel.backend(), pts, null,
         ntk ? Kind.NTK : Kind.NNGP);
-    double[][] f = Sketches.features(sel.backend(), plan, pts, org.nke.spi.Progress.NONE);
     double num = 0;
     double den = 0;
     for (int i = 0; i < k; i++) {
@@ -148,9 +223,9 @@ final class FeaturesCommand implements Callable<Integer> {
         for (int t = 0; t < f[i].length; t++) {
           s += f[i][t] * f[j][t];
         }
-        double e = (ntk ? exact.ntk() : exact.nngp()).get(i, j);
-        num += (s - e) * (s - e);
-        den += e * e;
+        double ex = (ntk ? exact.ntk() : exact.nngp()).get(i, j);
+        num += (s - ex) * (s - ex);
+        den += ex * ex;
       }
     }
     err.println(String.format(Locale.ROOT, "nke: check on %d random points: relative Gram error "

@@ -15,6 +15,7 @@ import org.nke.io.DataFiles;
 import org.nke.krr.KernelRidge;
 import org.nke.krr.ModelFile;
 import org.nke.krr.RidgeModel;
+import org.nke.krr.SubspaceRidge;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.Backends;
 import picocli.CommandLine.Command;
@@ -38,11 +39,13 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--x", required = true, paramLabel = "X", description = "Training points.")
   Path x;
 
-  @Option(names = "--labels", required = true, paramLabel = "L", description = "One label per row (.csv/.npy).")
+  @Option(names = "--labels", paramLabel = "L",
+      description = "One label per row (.csv/.npy/IDX/CIFAR); optional for libsvm input, which carries them.")
   Path labels;
 
-  @Option(names = "--method", defaultValue = "exact", paramLabel = "exact|sketch",
-      description = "Exact kernel or sketch features (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--method", defaultValue = "exact", paramLabel = "exact|sketch|subspace",
+      description = "Exact kernel, sketch features, or the input-sparsity-time subspace embedding "
+          + "(bias-free ReLU-family networks; dense or sparse input) (default: ${DEFAULT-VALUE}).")
   String method;
 
   @Option(names = "--kind", defaultValue = "ntk", paramLabel = "nngp|ntk", description = "Kernel (default: ${DEFAULT-VALUE}).")
@@ -72,12 +75,12 @@ final class FitCommand implements Callable<Integer> {
       case "nngp" -> Kind.NNGP;
       default -> throw new ParameterException(spec.commandLine(), "--kind must be nngp or ntk, got " + kind);
     };
-    boolean sketch = switch (method.toLowerCase(Locale.ROOT)) {
-      case "sketch" -> true;
-      case "exact" -> false;
-      default -> throw new ParameterException(spec.commandLine(),
-          "--method must be exact or sketch, got " + method);
-    };
+    String how = method.toLowerCase(Locale.ROOT);
+    if (!how.equals("exact") && !how.equals("sketch") && !how.equals("subspace")) {
+      throw new ParameterException(spec.commandLine(), "--method must be exact, sketch or subspace, got "
+          + method);
+    }
+    boolean sketch = !how.equals("exact");
     if (ridge != null && !(ridge > 0)) {
       throw new ParameterException(spec.commandLine(), "--ridge must be positive, got " + ridge);
     }
@@ -90,17 +93,23 @@ final class FitCommand implements Callable<Integer> {
       }
     }
     Architecture architecture = Architecture.parse(arch);
-    double[][] xs = DataFiles.readPoints(x);
-    double[] ys = DataFiles.readLabels(labels);
+    Inputs.Loaded in = Inputs.read(x, 0);
+    double[] ys = labels != null ? DataFiles.readLabels(labels) : in.labels();
+    if (ys == null) {
+      throw new ParameterException(spec.commandLine(), "--labels is required unless X is a libsvm file");
+    }
+    double[][] xs = how.equals("subspace") ? null : in.densify(how);
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       RidgeModel m;
-      try (ProgressBar bar = new ProgressBar(err, "fit", sketch ? xs.length : (long) xs.length * 8,
+      try (ProgressBar bar = new ProgressBar(err, "fit", sketch ? in.count() : (long) in.count() * 8,
           !common.quiet)) {
         if (sketch) {
           ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
           try {
-            m = KernelRidge.fitSketch(architecture, options, xs, ys, ridge, sel.backend(), pool, bar);
+            m = how.equals("subspace")
+                ? SubspaceRidge.fit(architecture, options, in.dense(), in.sparse(), ys, ridge, pool, bar)
+                : KernelRidge.fitSketch(architecture, options, xs, ys, ridge, sel.backend(), pool, bar);
           } finally {
             pool.shutdown();
           }
@@ -119,7 +128,7 @@ final class FitCommand implements Callable<Integer> {
         output.commit();
       }
       err.println(String.format(Locale.ROOT, "nke: %s %s ridge on %d points (%s), ridge %.1e, %.2f s",
-          m.method(), m.kernel(), xs.length, m.targets().classification()
+          m.method(), m.kernel(), in.count(), m.targets().classification()
               ? m.targets().classes().length + " classes" : "regression", m.ridge(), seconds));
       for (Map.Entry<String, String> e : m.info().entrySet()) {
         err.println("nke:   " + e.getKey() + " = " + e.getValue());

@@ -12,6 +12,7 @@ import org.nke.io.MatrixWriter;
 import org.nke.krr.KernelRidge;
 import org.nke.krr.ModelFile;
 import org.nke.krr.RidgeModel;
+import org.nke.krr.SubspaceRidge;
 import org.nke.spi.Backends;
 import org.nke.spi.Precision;
 import picocli.CommandLine.Command;
@@ -49,18 +50,30 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     RidgeModel m = ModelFile.read(model);
-    double[][] xs = DataFiles.readPoints(x);
-    double[] truth = labels == null ? null : DataFiles.readLabels(labels);
+    Inputs.Loaded in = Inputs.read(x, m.inputDim());
+    double[] truth = labels != null ? DataFiles.readLabels(labels) : in.labels();
+    double[][] xs = m.method().equals("subspace") ? null : in.densify(m.method());
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       double[][] s;
-      try (ProgressBar bar = new ProgressBar(err, "predict", xs.length * 8L, !common.quiet)) {
-        s = KernelRidge.scores(m, xs, sel.backend(), common.precision(sel.backend()), bar);
+      try (ProgressBar bar = new ProgressBar(err, "predict", in.count() * 8L, !common.quiet)) {
+        if (m.method().equals("subspace")) {
+          java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(
+              common.backendOptions().threads());
+          try {
+            s = SubspaceRidge.scores(m, in.dense(), in.sparse(), pool, bar);
+          } finally {
+            pool.shutdown();
+          }
+        } else {
+          s = KernelRidge.scores(m, xs, sel.backend(), common.precision(sel.backend()), bar);
+        }
       }
       double[] predicted = m.targets().decode(s);
-      double[][] rows = scores ? s : new double[xs.length][];
+      int n = in.count();
+      double[][] rows = scores ? s : new double[n][];
       if (!scores) {
-        for (int i = 0; i < xs.length; i++) {
+        for (int i = 0; i < n; i++) {
           rows[i] = new double[] {predicted[i]};
         }
       }
@@ -72,7 +85,7 @@ final class PredictCommand implements Callable<Integer> {
         output.commit();
       }
       err.println(String.format(Locale.ROOT, "nke: wrote %s (%d predictions, %s model) in %.2f s",
-          out, xs.length, m.method(), (System.nanoTime() - t0) / 1e9));
+          out, n, m.method(), (System.nanoTime() - t0) / 1e9));
       if (truth != null) {
         err.println(String.format(Locale.ROOT, "nke: test %s = %.4f", m.targets().metricName(),
             m.targets().metric(predicted, truth)));

@@ -16,8 +16,8 @@ import org.nke.error.NumericalException;
  * Lippert 2007), every {@code λ} costs {@code O(n²c)} after one {@code O(n³)} eigendecomposition.
  */
 public final class ExactRidge {
-  /** Default ridge grid (relative): {@code 10^−7 … 10^0}. */
-  public static final double[] GRID = {1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1};
+  /** Default ridge grid (relative): {@code 10^−7 … 10^1}. */
+  public static final double[] GRID = {1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10};
 
   private ExactRidge() {
   }
