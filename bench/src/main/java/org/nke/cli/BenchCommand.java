@@ -23,6 +23,7 @@ import org.nke.bench.suites.BaselineSuite;
 import org.nke.bench.suites.DenseSuite;
 import org.nke.bench.suites.HermiteSuite;
 import org.nke.bench.suites.ScaleSuite;
+import org.nke.bench.suites.SparseSuite;
 import org.nke.spi.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nke bench}: the benchmark harness (see bench/README.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark suites: dense, hermite, scale, backends, baseline (or all); writes JSON "
+    description = "Benchmark suites: hermite, dense, baseline, backends, scale, sparse (or all); writes JSON "
         + "lines, Markdown tables and PNG plots.")
 final class BenchCommand implements Callable<Integer> {
   @Spec
@@ -56,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
 
   static List<Suite> all() {
     return List.of(new HermiteSuite(), new DenseSuite(), new BaselineSuite(), new BackendsSuite(),
-        new ScaleSuite());
+        new ScaleSuite(), new SparseSuite());
   }
 
   @Override
