@@ -19,6 +19,7 @@ import org.nke.io.AtomicOutput;
 import org.nke.io.PointStream;
 import org.nke.io.MatrixWriter;
 import org.nke.sketch.SketchOptions;
+import org.nke.sketch.GramError;
 import org.nke.sketch.SketchPlan;
 import org.nke.sketch.SubspaceEmbedding;
 import org.nke.spi.Backends;
@@ -215,21 +216,9 @@ final class FeaturesCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     KernelPair exact = Kernels.of(architecture).compute(sel.backend(), pts, null,
         ntk ? Kind.NTK : Kind.NNGP);
-    double num = 0;
-    double den = 0;
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        double s = 0;
-        for (int t = 0; t < f[i].length; t++) {
-          s += f[i][t] * f[j][t];
-        }
-        double ex = (ntk ? exact.ntk() : exact.nngp()).get(i, j);
-        num += (s - ex) * (s - ex);
-        den += ex * ex;
-      }
-    }
+    double error = GramError.relative(ntk ? exact.ntk() : exact.nngp(), f, null);
     err.println(String.format(Locale.ROOT, "nke: check on %d random points: relative Gram error "
-        + "%.4f (Frobenius; exact kernel in %.2f s)", k, Math.sqrt(num / den),
+        + "%.4f (Frobenius; exact kernel in %.2f s)", k, error,
         (System.nanoTime() - t0) / 1e9));
   }
 }
