@@ -74,11 +74,11 @@ public enum PtxKernel {
     static final String AFFINE = "u64 p_nngp, u64 p_ntk, u32 p_rows, u32 p_cols, u32 p_upper, "
         + "f64 p_w2, f64 p_b2, f64 p_a, f64 p_b, f64 p_c";
     static final String PAIR = "u64 p_nngp, u64 p_ntk, u64 p_varx, u64 p_vary, u32 p_rows, "
-        + "u32 p_cols, u32 p_upper";
+        + "u32 p_cols, u32 p_upper, u64 p_index";
     static final String RECTMONO = ", u32 p_n, F p_nn, u64 p_coef, u32 p_lp, u32 p_lq, u32 p_lp1, "
         + "u32 p_lq1";
     static final String SERIES = "u64 p_nngp, u64 p_ntk, u32 p_rows, u32 p_cols, u32 p_upper, "
-        + "u32 p_stride, u64 p_coefx, u64 p_coefyt, u64 p_dcoefx, u64 p_dcoefyt, u64 p_dweight, "
+        + "u64 p_index, u32 p_stride, u64 p_coefx, u64 p_coefyt, u64 p_dcoefx, u64 p_dcoefyt, u64 p_dweight, "
         + "u64 p_invx, u64 p_invy, u32 p_clip, u64 p_bounds";
     static final String NONFINITE = "u64 p_mat, u32 p_rows, u32 p_cols, u32 p_upper, u64 p_first";
   }

@@ -182,6 +182,11 @@ final class PtxOps {
       case "shr" -> ty.startsWith("s") ? (wide64 ? a >> b : ((long) (int) a) >> b) : (wide64 ? a >>> b
           : u32(a) >>> b);
       case "and" -> a & b;
+      case "or" -> a | b;
+      case "div" -> ty.startsWith("s") ? (wide64 ? a / b : (long) ((int) a / (int) b))
+          : (wide64 ? Long.divideUnsigned(a, b) : u32(a) / u32(b));
+      case "rem" -> ty.startsWith("s") ? (wide64 ? a % b : (long) ((int) a % (int) b))
+          : (wide64 ? Long.remainderUnsigned(a, b) : u32(a) % u32(b));
       case "selp" -> c != 0 ? a : b;
       default -> throw unsupported(in);
     };
