@@ -3,6 +3,7 @@ package org.nke.cuda;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 import org.nke.dual.BoundDual;
 import org.nke.dual.DualActivation;
@@ -10,6 +11,7 @@ import org.nke.exact.InputKernel;
 import org.nke.exact.KernelMatrix;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
+import org.nke.spi.ConvOps;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
@@ -19,7 +21,8 @@ import org.nke.spi.Progress;
  * device. The input Gram block comes from cuBLAS ({@code dgemm}/{@code sgemm}); the affine update,
  * every closed-form dual, the series duals (Hermite series and polynomials, Horner over per-point
  * tables) and the non-finite scan are hand-written PTX ({@link DualKernels}); a dual without a device
- * kernel runs on the CPU ({@link CpuFallback}), recorded in {@link #fallbacks()} and logged.
+ * kernel runs on the CPU ({@link CpuFallback}), recorded in {@link #fallbacks()} and logged. The
+ * exact CNTK's primitives are {@link CudaConvOps} ({@link #convOps()}).
  *
  * <p>Symmetric blocks keep the upper triangle current, as on the CPU, and their diagonal is written
  * with the value the CPU would hold (computed on the host from the same binding), so that
@@ -68,6 +71,29 @@ public final class CudaBackend implements Backend {
   /** @return one line per operation that ran on the CPU for want of a device kernel */
   public List<String> fallbacks() {
     return List.copyOf(fallbacks);
+  }
+
+  private void fallback(String line) {
+    fallbacks.add(line);
+    LOG.warning("cuda backend: " + line);
+  }
+
+  /**
+   * The CNTK primitives in float64, the CPU's arithmetic ({@code ExactCntk} computes in float64 and
+   * only rounds the stored result), so that the exact CNTK agrees with the CPU backend to rounding.
+   */
+  @Override
+  public Optional<ConvOps> convOps() {
+    return Optional.of(convOps(Precision.F64));
+  }
+
+  /**
+   * @param precision element type of the pixel-pair blocks: float32 halves memory and traffic (the
+   *     results then agree with the CPU's float64 to about 1e-5)
+   * @return the CNTK primitives on this device
+   */
+  public ConvOps convOps(Precision precision) {
+    return new CudaConvOps(rt, precision, duals, this::fallback);
   }
 
   private CudaKernelBlock cast(KernelBlock block) {
@@ -134,10 +160,8 @@ public final class CudaBackend implements Backend {
     double[] vy = b.symmetric ? varX : varY;
     BoundDual bound = dual.bind(varX, vy, b.hasNtk());
     if (!CudaDualOps.supported(dual, bound)) {
-      String line = "activation " + dual.describe() + " (" + dual.getClass().getSimpleName() + "): no "
-          + "device kernel, ran on the CPU (" + b.rows + " x " + b.cols + " entries)";
-      fallbacks.add(line);
-      LOG.warning("cuda backend: " + line);
+      fallback("activation " + dual.describe() + " (" + dual.getClass().getSimpleName() + "): no "
+          + "device kernel, ran on the CPU (" + b.rows + " x " + b.cols + " entries)");
       CpuFallback.apply(rt, b, bound);
       progress.advance(b.rows);
       return bound.errorBound();

@@ -79,11 +79,14 @@ record CudaEnvironment(Availability availability, List<String> lines, CudaLibrar
             + " [" + cublas.detail() + "]"), lines, cublas);
       }
       lines.add(cufft());
-      try (PtxModule m = PtxModule.load(ctx, "dual")) {
-        lines.add("PTX              dual.ptx JIT-compiled, " + m.entries() + " entries resolved");
-      } catch (Throwable t) {
-        return new CudaEnvironment(Availability.unavailable("PTX JIT failed: " + message(t)), lines,
-            cublas);
+      for (String family : PtxKernel.families()) {
+        try (PtxModule m = PtxModule.load(ctx, family)) {
+          lines.add("PTX              " + family + ".ptx JIT-compiled, " + m.entries()
+              + " entries resolved");
+        } catch (Throwable t) {
+          return new CudaEnvironment(Availability.unavailable("PTX JIT failed (" + family + ".ptx): "
+              + message(t)), lines, cublas);
+        }
       }
       return new CudaEnvironment(Availability.available(device + ", cuBLAS " + cublasVersion + " ("
           + cublas.how() + ")"), lines, cublas);

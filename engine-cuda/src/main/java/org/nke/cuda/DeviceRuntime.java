@@ -35,6 +35,14 @@ interface DeviceRuntime extends KernelLauncher {
   void copyIn(DeviceBuffer dst, Precision p, long at, double[] src, int count);
 
   /**
+   * Copies 32-bit integers (index tables) to the start of a buffer.
+   *
+   * @param dst the buffer; modified
+   * @param src values (as u32), not modified
+   */
+  void copyIn(DeviceBuffer dst, int[] src);
+
+  /**
    * Copies {@code count} consecutive elements starting at element {@code at} to {@code dst}.
    *
    * @param src the buffer

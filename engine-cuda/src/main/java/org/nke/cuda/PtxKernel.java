@@ -9,7 +9,7 @@ import org.nke.spi.Precision;
  * parameter list ({@code PtxManifestTest} checks both against the {@code .ptx} resources, without a
  * GPU). Entry names are {@code nke_<family>_<op>_<f64|f32>}; {@code F} in a signature stands for the
  * entry's precision. Semantics and launch shapes: {@code kernels-ptx/README.md} and the comments in
- * {@code org/nke/ptx/dual.ptx}.
+ * the {@code org/nke/ptx/<family>.ptx} files.
  */
 public enum PtxKernel {
   /** {@code Θ ← a·K + b·Θ + c}, {@code K ← w2·K + b2} (float64 arithmetic in both variants). */
@@ -67,7 +67,31 @@ public enum PtxKernel {
   /** First non-finite entry (atomic minimum of its index). */
   DUAL_NONFINITE_F64("dual", "nonfinite", Precision.F64, Sig.NONFINITE),
   /** float32 non-finite scan. */
-  DUAL_NONFINITE_F32("dual", "nonfinite", Precision.F32, Sig.NONFINITE);
+  DUAL_NONFINITE_F32("dual", "nonfinite", Precision.F32, Sig.NONFINITE),
+  /** CNTK input kernel: per-pixel-pair channel Gram of each slot's image pair. */
+  CNTK_GRAM_F64("cntk", "gram", Precision.F64, Sig.GRAM),
+  /** float32 CNTK input kernel. */
+  CNTK_GRAM_F32("cntk", "gram", Precision.F32, Sig.GRAM),
+  /** CNTK convolution: same-offset window sums fused with the layer's affine map. */
+  CNTK_CONV_F64("cntk", "conv", Precision.F64, Sig.CONV),
+  /** float32 CNTK convolution. */
+  CNTK_CONV_F32("cntk", "conv", Precision.F32, Sig.CONV),
+  /** Average pooling, vertical pass (all pairs of row offsets). */
+  CNTK_POOLV_F64("cntk", "poolv", Precision.F64, Sig.POOLV),
+  /** float32 vertical pooling pass. */
+  CNTK_POOLV_F32("cntk", "poolv", Precision.F32, Sig.POOLV),
+  /** Average pooling, horizontal pass and scale. */
+  CNTK_POOLH_F64("cntk", "poolh", Precision.F64, Sig.POOLH),
+  /** float32 horizontal pooling pass. */
+  CNTK_POOLH_F32("cntk", "poolh", Precision.F32, Sig.POOLH),
+  /** Keeps the diagonal pixel pairs of full blocks. */
+  CNTK_DIAGONALIZE_F64("cntk", "diagonalize", Precision.F64, "u64 p_src, u64 p_dst, u32 p_pixels"),
+  /** float32 diagonal extraction. */
+  CNTK_DIAGONALIZE_F32("cntk", "diagonalize", Precision.F32, "u64 p_src, u64 p_dst, u32 p_pixels"),
+  /** Readout partial sums (Flatten: the diagonal; GlobalAvgPool: every pair), float64 partials. */
+  CNTK_READOUT_F64("cntk", "readout", Precision.F64, Sig.READOUT),
+  /** Readout partial sums of float32 blocks (float64 partials). */
+  CNTK_READOUT_F32("cntk", "readout", Precision.F32, Sig.READOUT);
 
   /** Shared parameter lists. */
   private static final class Sig {
@@ -81,6 +105,17 @@ public enum PtxKernel {
         + "u64 p_index, u32 p_stride, u64 p_coefx, u64 p_coefyt, u64 p_dcoefx, u64 p_dcoefyt, u64 p_dweight, "
         + "u64 p_invx, u64 p_invy, u32 p_clip, u64 p_bounds";
     static final String NONFINITE = "u64 p_mat, u32 p_rows, u32 p_cols, u32 p_upper, u64 p_first";
+    static final String GRAM = "u64 p_out, u64 p_x, u64 p_y, u32 p_pixels, u32 p_channels, "
+        + "u32 p_diagonal";
+    static final String CONV = "u64 p_nngp, u64 p_ntk, u64 p_outk, u64 p_outt, u32 p_inh, u32 p_inw, "
+        + "u32 p_outh, u32 p_outw, u32 p_fh, u32 p_fw, u32 p_sh, u32 p_sw, u32 p_padt, u32 p_padl, "
+        + "u32 p_diagonal, u32 p_sumntk, F p_wk, F p_b2, F p_a, F p_b, F p_c";
+    static final String POOLV = "u64 p_src, u64 p_dst, u32 p_inh, u32 p_inw, u32 p_outh, u32 p_fh, "
+        + "u32 p_sh, u32 p_padt";
+    static final String POOLH = "u64 p_src, u64 p_dst, u32 p_inw, u32 p_outh, u32 p_outw, u32 p_fw, "
+        + "u32 p_sw, u32 p_padl, F p_scale";
+    static final String READOUT = "u64 p_block, u64 p_partial, u32 p_pixels, u32 p_diagonal, "
+        + "u32 p_flatten, u32 p_chunk, u32 p_chunks";
   }
 
   /**
@@ -108,6 +143,17 @@ public enum PtxKernel {
       list.add(new Param(PtxType.parse(t), tn[1]));
     }
     this.params = List.copyOf(list);
+  }
+
+  /** @return every family with at least one entry, in declaration order */
+  public static List<String> families() {
+    List<String> out = new ArrayList<>();
+    for (PtxKernel k : values()) {
+      if (!out.contains(k.family)) {
+        out.add(k.family);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** @return the family, i.e. the resource {@code org/nke/ptx/<family>.ptx} */

@@ -18,8 +18,8 @@ import org.nke.spi.Precision;
 
 /**
  * Without a GPU: every {@code .entry} of every PTX family matches its {@link PtxKernel} constant
- * (name, parameter count, types and names), and every typed launcher of {@link DualKernels} passes
- * exactly the declared arguments.
+ * (name, parameter count, types and names), and every typed launcher ({@link DualKernels},
+ * {@link CntkKernels}) passes exactly the declared arguments.
  */
 class PtxManifestTest {
   private static final Pattern ENTRY = Pattern.compile("\\.visible\\s+\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
@@ -131,6 +131,16 @@ class PtxManifestTest {
       k.series(o, new DualKernels.Series(9, a, b, null, null, null, a, b, true, a));
       k.setDiagonal(p, a, b, 100, 100);
       k.firstNonFinite(p, a, 100, 70, false, b);
+      k.abrelu(new DualKernels.Pair(p, a, b, a, b, 4 * 30, 30, false, b), 0.1, 0.5);
+      CntkKernels c = new CntkKernels(r);
+      org.nke.cntk.Window w = org.nke.cntk.Window.of(3, 3, 1, 1, org.nke.arch.Padding.SAME,
+          new org.nke.cntk.Grid(6, 5));
+      c.gram(p, a, b, b, 4, 30, 3, false);
+      c.conv(p, a, b, a, b, 4, w, false, true, new CntkKernels.Affine(1, 2, 3, 4, 5));
+      c.poolVertical(p, a, b, 4, w);
+      c.poolHorizontal(p, b, a, 4, w);
+      c.diagonalize(p, a, b, 4, 30);
+      c.readout(p, a, b, 4, 30, false, true, 4096, 1);
     }
     assertEquals(EnumSet.allOf(PtxKernel.class), r.launched, "every entry has a launcher");
   }
