@@ -9,6 +9,7 @@ import org.nke.dual.BoundDual;
 import org.nke.dual.DualActivation;
 import org.nke.exact.InputKernel;
 import org.nke.exact.KernelMatrix;
+import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.ConvOps;
@@ -22,7 +23,8 @@ import org.nke.spi.Progress;
  * every closed-form dual, the series duals (Hermite series and polynomials, Horner over per-point
  * tables) and the non-finite scan are hand-written PTX ({@link DualKernels}); a dual without a device
  * kernel runs on the CPU ({@link CpuFallback}), recorded in {@link #fallbacks()} and logged. The
- * exact CNTK's primitives are {@link CudaConvOps} ({@link #convOps()}).
+ * exact CNTK's primitives are {@link CudaConvOps} ({@link #convOps()}), the sketch features
+ * {@link CudaSketchOps} ({@link #features}).
  *
  * <p>Symmetric blocks keep the upper triangle current, as on the CPU, and their diagonal is written
  * with the value the CPU would hold (computed on the host from the same binding), so that
@@ -34,6 +36,7 @@ public final class CudaBackend implements Backend {
   private final DeviceRuntime rt;
   private final DualKernels kernels;
   private final CudaDualOps duals;
+  private final CudaSketchOps sketches;
   private final List<String> fallbacks = Collections.synchronizedList(new ArrayList<>());
 
   /** @param runtime the device (owned: closed with the backend) */
@@ -41,6 +44,7 @@ public final class CudaBackend implements Backend {
     this.rt = runtime;
     this.kernels = new DualKernels(runtime);
     this.duals = new CudaDualOps(kernels);
+    this.sketches = new CudaSketchOps(runtime, this::fallback);
   }
 
   /**
@@ -76,6 +80,28 @@ public final class CudaBackend implements Backend {
   private void fallback(String line) {
     fallbacks.add(line);
     LOG.warning("cuda backend: " + line);
+  }
+
+  /**
+   * Sketch features on the device in float64 (the CPU's arithmetic: results agree to the FFT's
+   * rounding), see {@link CudaSketchOps}.
+   */
+  @Override
+  public double[][] features(SketchPlan plan, double[][] points, Progress progress) {
+    return features(plan, points, Precision.F64, progress);
+  }
+
+  /**
+   * @param plan the compiled sketch
+   * @param points the points, not modified
+   * @param precision float64, or float32 (half the memory and traffic; agrees with the CPU to about
+   *     1e-5)
+   * @param progress progress sink (units: points)
+   * @return one feature row per point
+   */
+  public double[][] features(SketchPlan plan, double[][] points, Precision precision,
+      Progress progress) {
+    return sketches.features(plan, points, precision, progress);
   }
 
   /**

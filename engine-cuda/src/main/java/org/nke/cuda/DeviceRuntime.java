@@ -82,6 +82,21 @@ interface DeviceRuntime extends KernelLauncher {
   void gram(Precision p, DeviceBuffer x, DeviceBuffer y, DeviceBuffer c, int n, int m, int d,
       double alpha);
 
+  /**
+   * Batched forward DFTs {@code X_k = Σ_j x_j e^{−2πi jk/n}}, unnormalised (cuFFT on a GPU, the same
+   * convention as JTransforms on the CPU): {@code batch} transforms of length {@code n} stored back
+   * to back. Real input: {@code n} reals each in, the half spectrum ({@code n/2 + 1} complex,
+   * interleaved) out; complex input: {@code n} interleaved complex values in and out.
+   *
+   * @param p element type of both buffers
+   * @param real whether the input is real
+   * @param n transform length, a power of two
+   * @param batch number of transforms
+   * @param in the inputs, not modified (unless {@code out} is the same buffer, complex input only)
+   * @param out the spectra; modified
+   */
+  void fft(Precision p, boolean real, int n, int batch, DeviceBuffer in, DeviceBuffer out);
+
   /** @param after what was queued, for error messages; waits for all queued work */
   void synchronize(String after);
 

@@ -21,13 +21,17 @@ import org.nke.spi.Precision;
 /**
  * {@link DeviceRuntime} on a real GPU through JCuda: the primary context, one PTX module per family
  * ({@link PtxKernel#families()}, all JIT-compiled and resolved when the runtime opens) and a cuBLAS
- * handle, owned here and released in reverse order by {@link #close()}. Every call's result code is
+ * handle (and the cuFFT plans of the sketches, made on first use and cached), owned here and released
+ * in reverse order by {@link #close()}. Every call's result code is
  * checked and named ({@link CudaCalls}); kernels go to the null stream.
  */
 final class DriverRuntime implements DeviceRuntime {
   private final CudaContext context;
   private final Map<String, PtxModule> modules;
   private final CublasHandle cublas;
+  /** cuFFT plans by (precision, kind, n, batch), oldest first; at most {@value #MAX_PLANS} kept. */
+  private final List<CufftPlan> plans = new ArrayList<>();
+  private static final int MAX_PLANS = 16;
 
   private DriverRuntime(CudaContext context, Map<String, PtxModule> modules, CublasHandle cublas) {
     this.context = context;
@@ -163,6 +167,36 @@ final class DriverRuntime implements DeviceRuntime {
   }
 
   @Override
+  public void fft(Precision p, boolean real, int n, int batch, DeviceBuffer in, DeviceBuffer out) {
+    if (n < 2) {
+      // a DFT of length 1 is the identity (cuFFT plans need n >= 2): through the host
+      double[] v = new double[batch * (real ? 1 : 2)];
+      copyOut(in, p, 0, v, v.length);
+      double[] c = new double[2 * batch];
+      for (int b = 0; b < batch; b++) {
+        c[2 * b] = real ? v[b] : v[2 * b];
+        c[2 * b + 1] = real ? 0 : v[2 * b + 1];
+      }
+      copyIn(out, p, 0, c, c.length);
+      return;
+    }
+    CufftPlan plan = null;
+    for (CufftPlan q : plans) {
+      if (q.matches(p, real, n, batch)) {
+        plan = q;
+      }
+    }
+    if (plan == null) {
+      if (plans.size() == MAX_PLANS) {
+        plans.remove(0).close();
+      }
+      plan = CufftPlan.forward(context, p, real, n, batch);
+      plans.add(plan);
+    }
+    plan.execute(in, out);
+  }
+
+  @Override
   public void launch(Shape s, KernelArgs args) {
     List<Object> values = args.values();
     Pointer[] params = new Pointer[values.size()];
@@ -197,6 +231,10 @@ final class DriverRuntime implements DeviceRuntime {
   @Override
   public void close() {
     try {
+      for (int k = plans.size() - 1; k >= 0; k--) {
+        plans.get(k).close();
+      }
+      plans.clear();
       cublas.close();
     } finally {
       try {

@@ -91,7 +91,31 @@ public enum PtxKernel {
   /** Readout partial sums (Flatten: the diagonal; GlobalAvgPool: every pair), float64 partials. */
   CNTK_READOUT_F64("cntk", "readout", Precision.F64, Sig.READOUT),
   /** Readout partial sums of float32 blocks (float64 partials). */
-  CNTK_READOUT_F32("cntk", "readout", Precision.F32, Sig.READOUT);
+  CNTK_READOUT_F32("cntk", "readout", Precision.F32, Sig.READOUT),
+  /** Folded Hermite coefficients of the ABReLU family by in-kernel quadrature (float64 tables). */
+  HERMITE_ABRELU_F64("hermite", "abrelu", Precision.F64, "u64 p_var, u64 p_coef, u64 p_dcoef, "
+      + "u32 p_points, u32 p_q, u32 p_fold, f64 p_a, f64 p_b, u64 p_legendre, u64 p_weights, "
+      + "u64 p_offsets"),
+  /** Rows scaled by a constant or a per-point coefficient (or a constant feature). */
+  SRHT_SCALE_F64("srht", "scale", Precision.F64, Sig.SCALE),
+  /** float32 scaling. */
+  SRHT_SCALE_F32("srht", "scale", Precision.F32, Sig.SCALE),
+  /** Rows normalised to unit length. */
+  SRHT_NORMALIZE_F64("srht", "normalize", Precision.F64, Sig.NORMALIZE),
+  /** float32 normalisation. */
+  SRHT_NORMALIZE_F32("srht", "normalize", Precision.F32, Sig.NORMALIZE),
+  /** SRHT input: random signs and zero padding. */
+  SRHT_SIGNS_F64("srht", "signs", Precision.F64, Sig.SIGNS),
+  /** float32 SRHT input. */
+  SRHT_SIGNS_F32("srht", "signs", Precision.F32, Sig.SIGNS),
+  /** TensorSRHT products with per-point coefficients. */
+  SRHT_PRODUCT_F64("srht", "product", Precision.F64, Sig.PRODUCT),
+  /** float32 TensorSRHT products. */
+  SRHT_PRODUCT_F32("srht", "product", Precision.F32, Sig.PRODUCT),
+  /** LinearSketch frequency gather with per-point coefficients. */
+  SRHT_LINEAR_F64("srht", "linear", Precision.F64, Sig.LINEAR),
+  /** float32 LinearSketch gather. */
+  SRHT_LINEAR_F32("srht", "linear", Precision.F32, Sig.LINEAR);
 
   /** Shared parameter lists. */
   private static final class Sig {
@@ -116,6 +140,17 @@ public enum PtxKernel {
         + "u32 p_sw, u32 p_padl, F p_scale";
     static final String READOUT = "u64 p_block, u64 p_partial, u32 p_pixels, u32 p_diagonal, "
         + "u32 p_flatten, u32 p_chunk, u32 p_chunks";
+    static final String SCALE = "u64 p_dst, u32 p_dstride, u64 p_src, u32 p_sstride, u32 p_len, "
+        + "u64 p_coef, u32 p_cstride, u32 p_cidx, F p_factor";
+    static final String NORMALIZE = "u64 p_src, u64 p_dst, u32 p_dim, u32 p_points";
+    static final String SIGNS = "u64 p_dst, u32 p_dstride, u64 p_src, u32 p_sstride, u32 p_dim, "
+        + "u32 p_n, u32 p_complex, u64 p_signs";
+    static final String PRODUCT = "u64 p_out, u32 p_ostride, u64 p_out2, u32 p_o2stride, u64 p_x, "
+        + "u32 p_xstride, u32 p_xn, u32 p_xhalf, u64 p_y, u32 p_ystride, u32 p_yn, u32 p_yhalf, "
+        + "u64 p_p, u64 p_q, u32 p_m, F p_scale, u64 p_coef, u64 p_coef2, u32 p_cstride, u32 p_cidx";
+    static final String LINEAR = "u64 p_out, u32 p_ostride, u64 p_out2, u32 p_o2stride, u64 p_x, "
+        + "u32 p_xstride, u64 p_freq, u32 p_m, F p_scale, u64 p_coef, u64 p_coef2, u32 p_cstride, "
+        + "u32 p_cidx";
   }
 
   /**

@@ -101,6 +101,25 @@ final class EmulatedDevice implements DeviceRuntime, DeviceUploads {
     }
   }
 
+  /** JTransforms stands in for cuFFT (the CPU sketches' own FFT, {@code org.nke.sketch.Fft}). */
+  @Override
+  public void fft(Precision p, boolean real, int n, int batch, DeviceBuffer in, DeviceBuffer out) {
+    org.nke.sketch.Fft fft = new org.nke.sketch.Fft(n);
+    int inLen = real ? n : 2 * n;
+    int outLen = real ? 2 * (n / 2 + 1) : 2 * n;
+    double[] v = new double[2 * n];
+    for (int b = 0; b < batch; b++) {
+      java.util.Arrays.fill(v, 0.0);
+      copyOut(in, p, (long) b * inLen, v, inLen);
+      if (real) {
+        fft.forwardReal(v);
+      } else {
+        fft.forward(v);
+      }
+      copyIn(out, p, (long) b * outLen, v, outLen);
+    }
+  }
+
   @Override
   public void synchronize(String after) {
   }
