@@ -84,7 +84,8 @@ public final class CudaBackend implements Backend {
 
   /**
    * Sketch features on the device in float64 (the CPU's arithmetic: results agree to the FFT's
-   * rounding), see {@link CudaSketchOps}.
+   * rounding), see {@link CudaSketchOps}; {@code null} (the caller then uses the CPU, explicitly)
+   * where cuFFT cannot be used, recorded in {@link #fallbacks()}.
    */
   @Override
   public double[][] features(SketchPlan plan, double[][] points, Progress progress) {
@@ -97,10 +98,15 @@ public final class CudaBackend implements Backend {
    * @param precision float64, or float32 (half the memory and traffic; agrees with the CPU to about
    *     1e-5)
    * @param progress progress sink (units: points)
-   * @return one feature row per point
+   * @return one feature row per point, or {@code null} where cuFFT cannot be used (recorded)
    */
   public double[][] features(SketchPlan plan, double[][] points, Precision precision,
       Progress progress) {
+    String noFft = rt.fftUnavailable();
+    if (noFft != null) {
+      fallback("sketch features: cuFFT unusable (" + noFft + "), ran on the CPU");
+      return null;
+    }
     return sketches.features(plan, points, precision, progress);
   }
 

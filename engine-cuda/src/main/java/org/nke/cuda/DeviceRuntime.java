@@ -97,6 +97,9 @@ interface DeviceRuntime extends KernelLauncher {
    */
   void fft(Precision p, boolean real, int n, int batch, DeviceBuffer in, DeviceBuffer out);
 
+  /** @return {@code null} when {@link #fft} works here, else why not (sketches then use the CPU) */
+  String fftUnavailable();
+
   /** @param after what was queued, for error messages; waits for all queued work */
   void synchronize(String after);
 

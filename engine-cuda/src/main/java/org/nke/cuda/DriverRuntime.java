@@ -32,6 +32,8 @@ final class DriverRuntime implements DeviceRuntime {
   /** cuFFT plans by (precision, kind, n, batch), oldest first; at most {@value #MAX_PLANS} kept. */
   private final List<CufftPlan> plans = new ArrayList<>();
   private static final int MAX_PLANS = 16;
+  /** Empty when cuFFT works, else why not; {@code null} until first asked. */
+  private String fftState;
 
   private DriverRuntime(CudaContext context, Map<String, PtxModule> modules, CublasHandle cublas) {
     this.context = context;
@@ -164,6 +166,15 @@ final class DriverRuntime implements DeviceRuntime {
   public void gram(Precision p, DeviceBuffer x, DeviceBuffer y, DeviceBuffer c, int n, int m, int d,
       double alpha) {
     cublas.gram(p, x, y, c, n, m, d, alpha);
+  }
+
+  @Override
+  public String fftUnavailable() {
+    if (fftState == null) {
+      String reason = CudaEnvironment.cufftUnusable();
+      fftState = reason == null ? "" : reason;
+    }
+    return fftState.isEmpty() ? null : fftState;
   }
 
   @Override

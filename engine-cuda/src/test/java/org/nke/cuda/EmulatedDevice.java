@@ -101,6 +101,11 @@ final class EmulatedDevice implements DeviceRuntime, DeviceUploads {
     }
   }
 
+  @Override
+  public String fftUnavailable() {
+    return null;
+  }
+
   /** JTransforms stands in for cuFFT (the CPU sketches' own FFT, {@code org.nke.sketch.Fft}). */
   @Override
   public void fft(Precision p, boolean real, int n, int batch, DeviceBuffer in, DeviceBuffer out) {
