@@ -120,6 +120,10 @@ final class CudaPixelBlocks implements PixelBlocks {
   DeviceBuffer[] images(int imageValues) {
     long bytes = (long) capacity * imageValues * precision.bytes();
     if (rowImages == null || rowImages.bytes() != bytes) {
+      if (rowImages != null) {
+        rowImages.close();
+        colImages.close();
+      }
       rowImages = arena.allocate(bytes, "the row images of a batch");
       colImages = arena.allocate(bytes, "the column images of a batch");
     }
@@ -133,6 +137,9 @@ final class CudaPixelBlocks implements PixelBlocks {
   DeviceBuffer partials(int perSlot) {
     long bytes = 8L * capacity * perSlot;
     if (partials == null || partials.bytes() < bytes) {
+      if (partials != null) {
+        partials.close();
+      }
       partials = arena.allocate(bytes, "readout partial sums");
     }
     return partials;
