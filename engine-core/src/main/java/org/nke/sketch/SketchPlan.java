@@ -268,6 +268,11 @@ public final class SketchPlan {
     return options.ntk() ? ntkDim : nngpDim;
   }
 
+  /** @return the compiled layers (Dense and activation steps), input first */
+  public List<Step> steps() {
+    return steps;
+  }
+
   /** @return the layers' sketches, input first */
   public List<ActivationSketch> layers() {
     return List.copyOf(sketches);
