@@ -124,7 +124,7 @@ public final class SparkJob {
         "  features --arch ARCH --x X [--kind ntk|nngp] [--dim M] [--seed S] [--degree Q]",
         "           [--dtype float64|float32] --out OUT.parquet",
         "  fit      --arch ARCH --x X [--labels L] [--kind] [--dim] [--seed] [--degree] [--ridge λ]",
-        "           --model DIR [--nke-model FILE.zip] [--test T [--test-labels L]] [--out OUT.parquet]",
+        "           [--model DIR] [--nke-model FILE.zip] [--test T [--test-labels L]] [--out OUT.parquet]",
         "  predict  --model DIR|FILE.zip --x X [--labels L] --out OUT.parquet",
         "  inputs:  .csv (header detected; --label-col NAME|POSITION), libsvm, Parquet (--input-col,",
         "           --label-col), .npy (read on the driver), synthetic:N,D,C[,SEED]; --format to force",
@@ -158,7 +158,6 @@ public final class SparkJob {
   }
 
   private static void fit(SparkSession spark, JobArgs a, PrintStream out) throws IOException {
-    String modelDir = a.required("model");
     JobInputs.Input in = JobInputs.read(spark, a.required("x"), a.get("labels", null), a);
     if (!in.hasLabels()) {
       throw new InvalidInputException(a.required("x") + " must have labels for fit (a label column, "
@@ -184,9 +183,11 @@ public final class SparkJob {
         + "%s s; driver solve %s s%n", s, n / s, info.get("spark_seconds_features"),
         info.get("spark_seconds_gram"), info.get("spark_seconds_merge"),
         info.get("spark_seconds_driver_solve"));
-    var w = model.write();
-    (a.has("overwrite") ? w.overwrite() : w).save(modelDir);
-    out.println("model: " + modelDir);
+    if (a.has("model")) {
+      var w = model.write();
+      (a.has("overwrite") ? w.overwrite() : w).save(a.get("model", null));
+      out.println("model: " + a.get("model", null));
+    }
     if (a.has("nke-model")) {
       Path p = new Path(a.get("nke-model", null));
       try (OutputStream os = p.getFileSystem(spark.sparkContext().hadoopConfiguration())
