@@ -168,7 +168,8 @@ public final class KernelRidge {
         List<double[]> hf = new ArrayList<>();
         List<double[]> hy = new ArrayList<>();
         for (int r = 0; r < f.length; r++) {
-          boolean hold = (start + r) % 10 == 9 && heldLabels.size() + hf.size() < heldMax;
+          // heldLabels already counts this block's held rows: the first heldMax rows 9, 19, 29, …
+          boolean hold = (start + r) % 10 == 9 && heldLabels.size() < heldMax;
           (hold ? hf : tf).add(f[r]);
           (hold ? hy : ty).add(targets.y()[start + r]);
           if (hold) {
