@@ -221,6 +221,7 @@ public final class NeuralKernelRidge extends Estimator<NeuralKernelRidgeModel>
     JavaRDD<Row> rows = df.javaRDD();
     List<LabelSummary> parts = SparkErrors.run(
         () -> rows.mapPartitionsWithIndex(LabelSummary.pass(1), true).collect());
+    long labelsDone = System.nanoTime();
     Targets targets = LabelSummary.targets(parts, label);
     long[] offsets = LabelSummary.offsets(parts);
     long n = offsets[offsets.length - 1] + parts.get(parts.size() - 1).count();
@@ -228,6 +229,7 @@ public final class NeuralKernelRidge extends Estimator<NeuralKernelRidgeModel>
     SketchSpec spec = new SketchSpec(getArch(), sketchOptions(), sample);
     int p = ExecutorResources.plan(spec).outputDim();
     boolean selecting = !isDefined(ridge);
+    long planDone = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     Broadcast<SketchSpec> b = jsc.broadcast(spec);
     GramAccumulator acc;
@@ -244,7 +246,7 @@ public final class NeuralKernelRidge extends Estimator<NeuralKernelRidgeModel>
       throw new IllegalStateException("the input changed between passes: " + n + " rows counted, "
           + (acc.count() + acc.held().size()) + " aggregated; cache it or read it from files");
     }
-    double aggregated = (System.nanoTime() - start) * 1e-9;
+    long aggregated = System.nanoTime();
     Map<String, String> info = new LinkedHashMap<>();
     info.put("features", Integer.toString(p));
     long t0 = System.nanoTime();
@@ -254,10 +256,12 @@ public final class NeuralKernelRidge extends Estimator<NeuralKernelRidgeModel>
     info.put("form", "primal (" + n + " points, " + p + " features; Spark, "
         + rows.getNumPartitions() + " partitions)");
     info.put("train_points", Long.toString(n));
-    info.put("spark_seconds_passes", fmt(aggregated));
-    info.put("spark_seconds_features", fmt(sec[0]));
-    info.put("spark_seconds_gram", fmt(sec[1]));
-    info.put("spark_seconds_merge", fmt(sec[2]));
+    info.put("spark_seconds_labels_pass", fmt((labelsDone - start) * 1e-9));
+    info.put("spark_seconds_sample_and_plan", fmt((planDone - labelsDone) * 1e-9));
+    info.put("spark_seconds_aggregate", fmt((aggregated - planDone) * 1e-9));
+    info.put("spark_task_seconds_features", fmt(sec[0]));
+    info.put("spark_task_seconds_gram", fmt(sec[1]));
+    info.put("spark_task_seconds_merge", fmt(sec[2]));
     info.put("spark_seconds_driver_solve", fmt((System.nanoTime() - t0) * 1e-9));
     RidgeModel model = new RidgeModel("sketch", spec.architecture(), getKind(), spec.inputDim(),
         s.lambda(), targets, sample, s.weights(), getDim(), getSeed(), getDegree(), info);

@@ -76,30 +76,32 @@ public final class SyntheticData {
   }
 
   /**
+   * @param start the first row
    * @param n rows
    * @param d dimension
    * @param seed data seed
-   * @return rows {@code 0 … n−1} in one process
+   * @return rows {@code start … start+n−1} in one process
    */
-  public static double[][] points(int n, int d, long seed) {
+  public static double[][] points(long start, int n, int d, long seed) {
     double[][] x = new double[n][];
     for (int i = 0; i < n; i++) {
-      x[i] = point(seed, i, d);
+      x[i] = point(seed, start + i, d);
     }
     return x;
   }
 
   /**
    * @param spark the session
+   * @param start the first row (e.g. a test set: the rows after the training rows, same teacher)
    * @param n rows
    * @param d dimension
    * @param classes classes, or 0 for regression
-   * @param seed data seed
+   * @param seed data seed (points and teacher)
    * @param partitions partitions (contiguous row ranges)
    * @return columns {@code row} (long), {@code label} (double), {@code features} (vector), in row order
    */
-  public static Dataset<Row> frame(SparkSession spark, long n, int d, int classes, long seed,
-      int partitions) {
+  public static Dataset<Row> frame(SparkSession spark, long start, long n, int d, int classes,
+      long seed, int partitions) {
     StructType schema = new StructType().add("row", DataTypes.LongType, false)
         .add("label", DataTypes.DoubleType, false)
         .add("features", SQLDataTypes.VectorType(), false);
@@ -107,6 +109,6 @@ public final class SyntheticData {
       double[] x = point(seed, i, d);
       return RowFactory.create(i, label(seed, x, classes), Vectors.dense(x));
     };
-    return spark.range(0, n, 1, partitions).map(gen, Encoders.row(schema));
+    return spark.range(start, start + n, 1, partitions).map(gen, Encoders.row(schema));
   }
 }

@@ -101,6 +101,24 @@ class NeuralKernelRidgeTest {
   }
 
   @Test
+  void heldOutRowsAreTheFirstTwoThousandTenthRowsAsInOneProcess() {
+    double[][] x = SparkTests.points(21000, 4, 61);
+    double[] y = SparkTests.classes(x);
+    double[][] test = SparkTests.points(100, 4, 62);
+    RidgeModel[] local = new RidgeModel[1];
+    double[][] want = localScores(local, false, 64, 8, x, y, null, test);
+    NeuralKernelRidgeModel model = new NeuralKernelRidge().setArch(ARCH).setKind("nngp").setDim(64)
+        .setSeed(8).setBlockSize(1000).fit(SparkTests.frame(spark, x, y, 5));
+    assertEquals("held-out 2000 points", model.ridgeModel().info().get("ridge_selection"));
+    assertEquals(local[0].info().get("heldout_accuracy"),
+        model.ridgeModel().info().get("heldout_accuracy"));
+    assertEquals(local[0].ridge(), model.ridgeModel().ridge());
+    double[][] got = sparkScores(model.transform(SparkTests.frame(spark, test, null, 1)), test.length,
+        new double[test.length]);
+    assertTrue(maxDiff(want, got) <= 1e-9, "max difference " + maxDiff(want, got));
+  }
+
+  @Test
   void savedModelsPredictBitForBitAndEstimatorsRoundTrip(@TempDir Path dir) throws Exception {
     double[][] x = SparkTests.points(400, 5, 31);
     double[] y = SparkTests.classes(x);

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,23 +33,9 @@ class SeparateJvmTest {
     String home = System.getenv("SPARK_HOME");
     assumeTrue(home != null && System.getenv("SPARK_SCALA_VERSION") != null,
         "SPARK_HOME and SPARK_SCALA_VERSION must be set (surefire sets them; see engine-spark/pom.xml)");
-    Files.createDirectories(Path.of(home, "jars"));
-    SparkSession.getActiveSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    SparkSession spark = SparkSession.builder().master("local-cluster[2,1,1024]")
-        .appName("nke-separate-jvms")
-        .config("spark.executor.extraClassPath", cp)
-        .config("spark.executor.memory", "1g")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+    SparkSession spark = SparkTests.cluster("nke-separate-jvms", 2, 1024);
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      awaitExecutors(jsc, 2);
       double[][] x = SparkTests.points(2000, 10, 51);
       double[] y = SparkTests.classes(x);
       double[][] test = SparkTests.points(300, 10, 52);
@@ -95,16 +79,4 @@ class SeparateJvmTest {
       spark.stop();
     }
   }
-
-  private static void awaitExecutors(JavaSparkContext jsc, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (jsc.sc().statusTracker().getExecutorInfos().length < n + 1) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("executors did not register within 120 s; see "
-            + System.getenv("SPARK_HOME") + "/work for their logs");
-      }
-      Thread.sleep(200);
-    }
-  }
-
 }

@@ -60,7 +60,7 @@ class SparkStandaloneContainerTest {
           "--conf", "spark.executor.memory=1g", "--class", "org.nke.cli.spark.SparkJob",
           "/tmp/nke-spark.jar", "fit", "--arch", "Dense(W_std=1.5, b_std=0.1), Gelu(), Dense()",
           "--x", "synthetic:4000,8,3,1", "--partitions", "4", "--dim", "128", "--ridge", "0.001",
-          "--test", "synthetic:500,8,3,2");
+          "--test", "synthetic:500,8,3,1,4000");
       assertEquals(0, r.getExitCode(), r.getStdout() + r.getStderr());
       assertTrue(r.getStdout().contains("primal (4000 points"), r.getStdout());
       double accuracy = Double.parseDouble(

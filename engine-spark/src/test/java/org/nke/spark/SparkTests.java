@@ -28,6 +28,39 @@ final class SparkTests {
         .getOrCreate();
   }
 
+  /**
+   * A {@code local-cluster[workers, 1, memory]} session: a standalone master and workers in this
+   * JVM, each executor a child JVM on this test's class path (see {@link SeparateJvmTest}); waits
+   * until every executor has registered. Stops any active session first.
+   */
+  static SparkSession cluster(String name, int workers, int memoryMb) throws Exception {
+    String home = System.getenv("SPARK_HOME");
+    java.nio.file.Files.createDirectories(java.nio.file.Path.of(home, "jars"));
+    SparkSession.getActiveSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    SparkSession spark = SparkSession.builder()
+        .master("local-cluster[" + workers + ",1," + memoryMb + "]").appName(name)
+        .config("spark.executor.extraClassPath", cp)
+        .config("spark.executor.memory", memoryMb + "m")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (spark.sparkContext().statusTracker().getExecutorInfos().length < workers + 1) {
+      if (System.nanoTime() > deadline) {
+        spark.stop();
+        throw new IllegalStateException("executors did not register within 120 s; see " + home
+            + "/work for their logs");
+      }
+      Thread.sleep(200);
+    }
+    return spark;
+  }
+
   /** Gaussian points with a per-coordinate scale, rows = points. */
   static double[][] points(int n, int d, long seed) {
     Random r = new Random(seed);

@@ -29,7 +29,9 @@ import org.nke.spark.SyntheticData;
 /**
  * The job's inputs, from any path Spark can read: CSV (numbers, an optional header detected from the
  * first line), libsvm, Parquet (a vector or array column), NPY (read on the driver through Hadoop's
- * file system, so its size is bounded by the driver's memory), or {@code synthetic:N,D,C[,SEED]}.
+ * file system, so its size is bounded by the driver's memory), or
+ * {@code synthetic:N,D,C[,SEED[,START]]} (rows START… of {@link SyntheticData}; a test set continues
+ * the training rows with the same seed).
  * Every input becomes a frame with {@code row} (global row number, 0-based), {@code features} and,
  * when there are labels, {@code label}, in the file's row order.
  */
@@ -95,19 +97,21 @@ final class JobInputs {
 
   private static Input synthetic(SparkSession spark, String x, JobArgs a) {
     String[] p = x.substring("synthetic:".length()).split(",");
-    if (p.length < 3 || p.length > 4) {
-      throw JobArgs.usage("--x synthetic must be synthetic:N,D,C[,SEED] (C = 0: regression), got "
-          + x);
+    if (p.length < 3 || p.length > 5) {
+      throw JobArgs.usage("--x synthetic must be synthetic:N,D,C[,SEED[,START]] (C = 0: regression),"
+          + " got " + x);
     }
     try {
       long n = Long.parseLong(p[0].trim());
       int d = Integer.parseInt(p[1].trim());
       int c = Integer.parseInt(p[2].trim());
-      long seed = p.length == 4 ? Long.parseLong(p[3].trim()) : 0;
+      long seed = p.length >= 4 ? Long.parseLong(p[3].trim()) : 0;
+      long start = p.length == 5 ? Long.parseLong(p[4].trim()) : 0;
       int parts = a.integer("partitions", spark.sparkContext().defaultParallelism());
-      return new Input(SyntheticData.frame(spark, n, d, c, seed, parts), true);
+      return new Input(SyntheticData.frame(spark, start, n, d, c, seed, parts), true);
     } catch (NumberFormatException e) {
-      throw JobArgs.usage("--x synthetic must be synthetic:N,D,C[,SEED] with integers, got " + x);
+      throw JobArgs.usage("--x synthetic must be synthetic:N,D,C[,SEED[,START]] with integers, got "
+          + x);
     }
   }
 

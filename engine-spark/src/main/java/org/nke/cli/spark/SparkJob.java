@@ -127,7 +127,7 @@ public final class SparkJob {
         "           [--model DIR] [--nke-model FILE.zip] [--test T [--test-labels L]] [--out OUT.parquet]",
         "  predict  --model DIR|FILE.zip --x X [--labels L] --out OUT.parquet",
         "  inputs:  .csv (header detected; --label-col NAME|POSITION), libsvm, Parquet (--input-col,",
-        "           --label-col), .npy (read on the driver), synthetic:N,D,C[,SEED]; --format to force",
+        "           --label-col), .npy (read on the driver), synthetic:N,D,C[,SEED[,START]]; --format",
         "  common:  --backend auto|cpu|cuda --threads N --block-size B --partitions P --overwrite");
   }
 
@@ -180,8 +180,8 @@ public final class SparkJob {
         ? "chosen on " + info.get("ridge_selection") + ", heldout " + metric + " "
         + info.get("heldout_" + metric) : "given");
     out.printf(Locale.ROOT, "time %.1f s (%.0f rows/s); executors: features %s s, Gram %s s, merges "
-        + "%s s; driver solve %s s%n", s, n / s, info.get("spark_seconds_features"),
-        info.get("spark_seconds_gram"), info.get("spark_seconds_merge"),
+        + "%s s; driver solve %s s%n", s, n / s, info.get("spark_task_seconds_features"),
+        info.get("spark_task_seconds_gram"), info.get("spark_task_seconds_merge"),
         info.get("spark_seconds_driver_solve"));
     if (a.has("model")) {
       var w = model.write();

@@ -65,7 +65,7 @@ class SparkJobTest {
 
   @Test
   void fitOnCsvWithTestSetThenPredictWithTheSavedModel(@TempDir Path dir) throws IOException {
-    double[][] x = SyntheticData.points(900, 4, 1);
+    double[][] x = SyntheticData.points(0, 900, 4, 1);
     double[] y = new double[x.length];
     for (int i = 0; i < y.length; i++) {
       y[i] = SyntheticData.label(1, x[i], 3);
@@ -101,7 +101,7 @@ class SparkJobTest {
 
   @Test
   void featuresFromNpyAndLibsvmAndSyntheticRegression(@TempDir Path dir) throws IOException {
-    double[][] x = SyntheticData.points(300, 6, 2);
+    double[][] x = SyntheticData.points(0, 300, 6, 2);
     npy(dir.resolve("x.npy"), x);
     Result f = run("features", "--arch", ARCH, "--x", dir.resolve("x.npy").toString(), "--kind",
         "nngp", "--dim", "64", "--dtype", "float32", "--out", dir.resolve("f.parquet").toString());
@@ -118,7 +118,7 @@ class SparkJobTest {
 
     Result r = run("fit", "--arch", ARCH, "--x", "synthetic:1500,5,0,4", "--partitions", "3",
         "--kind", "nngp", "--dim", "64", "--model", dir.resolve("r").toString(), "--test",
-        "synthetic:200,5,0,4");
+        "synthetic:200,5,0,4,1500");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("test MSE "), r.out());
   }
@@ -132,7 +132,7 @@ class SparkJobTest {
     assertEquals(2, none.code());
     assertTrue(none.err().contains("fit must have --arch, got none"), none.err());
 
-    double[][] x = SyntheticData.points(400, 4, 3);
+    double[][] x = SyntheticData.points(0, 400, 4, 3);
     double[] y = new double[x.length];
     y[300] = Double.NaN;
     csv(dir.resolve("bad.csv"), x, y, false);
