@@ -127,7 +127,11 @@ final class JobInputs {
   }
 
   private static Input csv(SparkSession spark, String x, JobArgs a) {
-    String first = spark.read().textFile(x).first();
+    List<String> head = spark.read().textFile(x).takeAsList(1);
+    if (head.isEmpty()) {
+      throw new InvalidInputException(x + " must contain at least one point, got an empty file");
+    }
+    String first = head.get(0);
     boolean header = Arrays.stream(first.split(",")).anyMatch(t -> !isNumber(t));
     Dataset<Row> df = spark.read().option("header", header).csv(x);
     String[] names = df.columns();
