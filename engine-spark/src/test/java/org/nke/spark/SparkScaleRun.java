@@ -106,7 +106,7 @@ class SparkScaleRun {
         "",
         String.format(Locale.ROOT, "Spark fit phases: labels pass %s s, plan sample %s s, tree "
             + "aggregate %s s (task time: features %s s, FᵀF %s s, merges %s s), driver solve "
-            + "(6 ridges + final) %s s.", info.get("spark_seconds_labels_pass"),
+            + "(leave-one-out on the selection rows + solve) %s s.", info.get("spark_seconds_labels_pass"),
             info.get("spark_seconds_sample_and_plan"), info.get("spark_seconds_aggregate"),
             info.get("spark_task_seconds_features"), info.get("spark_task_seconds_gram"),
             info.get("spark_task_seconds_merge"), info.get("spark_seconds_driver_solve")),
