@@ -169,7 +169,7 @@ public final class SketchPlan {
   }
 
   /** Allocates the blocks, lowering an automatic degree until the budget suffices. */
-  private static BlockLayout layout(HermiteSource source, double[] vars, int q, boolean ntk, int dK,
+  static BlockLayout layout(HermiteSource source, double[] vars, int q, boolean ntk, int dK,
       int budget, boolean fixed) {
     for (int deg = q; ; deg--) {
       try {
