@@ -82,10 +82,89 @@ public final class PixelVariances {
         }
       }
     }
+    return finish(net, spatial, readK, withNtk ? readT : Double.NaN);
+  }
+
+  private static Result finish(CntkNetwork net, double[][] spatial, double readK, double readT) {
     int tailActivations = (int) net.tail().stream()
         .filter(s -> s instanceof DenseNetwork.Nonlinear).count();
     double[] tail = new double[tailActivations];
-    PairPipeline.selfTail(net.tail(), readK, withNtk ? readT : Double.NaN, tail);
+    PairPipeline.selfTail(net.tail(), readK, readT, tail);
     return new Result(spatial, tail, readK, readT);
+  }
+
+  /**
+   * The diagonal recursion with every pooling layer treated as if its pixels were perfectly
+   * correlated, {@code k'(P) ≈ Σ_{p∈P} k(p)/F} (an upper bound by Cauchy–Schwarz, exact for
+   * constant images) and GlobalAvgPool likewise: {@code O(H·W·F)} per layer instead of
+   * {@code O((H·W)²)}, for choosing a sketch's block widths on images too large for {@link #of}.
+   *
+   * @param net the compiled network
+   * @param image the image, not modified
+   * @return approximate variances (the NTK always carried)
+   */
+  public static Result approximate(CntkNetwork net, double[] image) {
+    Grid g = net.input();
+    double[] k = new double[g.pixels()];
+    PixelGram.compute(image, image, g.pixels(), net.channels(), true, k);
+    double[] t = new double[k.length];
+    double[][] spatial = new double[net.activations()][];
+    double readK = Double.NaN;
+    double readT = Double.NaN;
+    for (Step step : net.steps()) {
+      if (step instanceof Convolution c) {
+        Window w = c.window();
+        double[] nk = windowSum(k, w);
+        double[] nt = windowSum(t, w);
+        double f = w.size();
+        for (int p = 0; p < nk.length; p++) {
+          nt[p] = c.ntkFromNngp() / f * nk[p] + (c.ntkZero() ? 0 : c.ntkFromNtk() / f * nt[p])
+              + c.ntkConstant();
+          nk[p] = c.w2() / f * nk[p] + c.b2();
+        }
+        k = nk;
+        t = nt;
+      } else if (step instanceof Pooling p) {
+        k = windowSum(k, p.window());
+        t = windowSum(t, p.window());
+        for (int q = 0; q < k.length; q++) {
+          k[q] /= p.window().size();
+          t[q] /= p.window().size();
+        }
+      } else if (step instanceof Nonlinearity a) {
+        spatial[a.index()] = k.clone();
+        for (int p = 0; p < k.length; p++) {
+          t[p] *= a.dual().derivative(k[p], k[p], k[p]);
+          k[p] = a.dual().diagonal(k[p]);
+        }
+      } else if (step instanceof Readout) {
+        readK = SpatialReadout.flatten(k, k.length, true);
+        readT = SpatialReadout.flatten(t, t.length, true);
+      }
+    }
+    return finish(net, spatial, readK, readT);
+  }
+
+  /** {@code out(P) = Σ_δ v(P·s + δ − pad)}, out-of-image taps zero. */
+  private static double[] windowSum(double[] v, Window w) {
+    Grid in = w.in();
+    Grid out = w.out();
+    double[] o = new double[out.pixels()];
+    for (int ph = 0; ph < out.height(); ph++) {
+      for (int pw = 0; pw < out.width(); pw++) {
+        double s = 0;
+        for (int a = 0; a < w.height(); a++) {
+          int ih = ph * w.strideHeight() + a - w.padTop();
+          for (int b = 0; b < w.width(); b++) {
+            int iw = pw * w.strideWidth() + b - w.padLeft();
+            if (ih >= 0 && ih < in.height() && iw >= 0 && iw < in.width()) {
+              s += v[ih * in.width() + iw];
+            }
+          }
+        }
+        o[ph * out.width() + pw] = s;
+      }
+    }
+    return o;
   }
 }

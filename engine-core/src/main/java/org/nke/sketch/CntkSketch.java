@@ -40,6 +40,12 @@ public final class CntkSketch {
   public static final int SAMPLE_IMAGES = 8;
   /** The patch sketch construction used by default (see docs/design-notes.md). */
   public static final PatchSketch.Kind DEFAULT_PATCH = PatchSketch.Kind.COUNT;
+  /**
+   * Largest pixel-pair block (entries) for which the per-pixel variances come from the exact self
+   * recursion ({@link PixelVariances}); beyond it (images larger than 64 × 64 with pooling),
+   * from the squared norms of the pixels' NNGP features.
+   */
+  public static final long EXACT_VARIANCE_ENTRIES = 1L << 24;
   /** Seed path prefix of the patch sketches (activation layers use small indices). */
   private static final int PATCH_PATH = 1 << 20;
 
@@ -47,12 +53,15 @@ public final class CntkSketch {
   private final CntkNetwork net;
   private final List<CntkStep> steps;
   private final int outputDim;
+  private final boolean exactVariances;
 
-  private CntkSketch(SketchOptions options, CntkNetwork net, List<CntkStep> steps, int outputDim) {
+  private CntkSketch(SketchOptions options, CntkNetwork net, List<CntkStep> steps, int outputDim,
+      boolean exactVariances) {
     this.options = options;
     this.net = net;
     this.steps = List.copyOf(steps);
     this.outputDim = outputDim;
+    this.exactVariances = exactVariances;
   }
 
   /**
@@ -77,16 +86,28 @@ public final class CntkSketch {
    */
   public static CntkSketch build(Architecture arch, ImageBatch sample, SketchOptions options,
       PatchSketch.Kind patch) {
+    return build(arch, sample, options, patch, null);
+  }
+
+  /**
+   * @param exactVariances whether the pixel variances come from the exact self recursion, or
+   *     {@code null} to decide by {@link #EXACT_VARIANCE_ENTRIES}
+   */
+  static CntkSketch build(Architecture arch, ImageBatch sample, SketchOptions options,
+      PatchSketch.Kind patch, Boolean exactVariances) {
     CntkNetwork net = CntkNetwork.compile(arch, new Grid(sample.height(), sample.width()),
         sample.channels());
+    boolean exact = exactVariances != null ? exactVariances
+        : net.maxBlockEntries() <= EXACT_VARIANCE_ENTRIES;
     int ns = Math.min(sample.count(), SAMPLE_IMAGES);
     PixelVariances.Result[] res = new PixelVariances.Result[ns];
     double[] image = new double[sample.imageSize()];
     for (int i = 0; i < ns; i++) {
       sample.copyImage(i, image);
-      res[i] = PixelVariances.of(net, image, options.ntk());
+      res[i] = net.maxBlockEntries() <= EXACT_VARIANCE_ENTRIES
+          ? PixelVariances.of(net, image, options.ntk()) : PixelVariances.approximate(net, image);
     }
-    return new Builder(net, options, patch, res).compile();
+    return new Builder(net, options, patch, res).compile(exact);
   }
 
   /** The budget bookkeeping of {@link #build}. */
@@ -113,7 +134,7 @@ public final class CntkSketch {
       this.inK = net.channels();
     }
 
-    CntkSketch compile() {
+    CntkSketch compile(boolean exactVariances) {
       List<CntkNetwork.Step> spatial = net.steps();
       List<DenseNetwork.Step> tail = net.tail();
       boolean tailActs = tail.stream().anyMatch(s -> s instanceof DenseNetwork.Nonlinear);
@@ -145,7 +166,7 @@ public final class CntkSketch {
         }
       }
       tail(tail);
-      return new CntkSketch(options, net, out, ntk ? inT : inK);
+      return new CntkSketch(options, net, out, ntk ? inT : inK, exactVariances);
     }
 
     private void conv(Convolution c, int s) {
@@ -345,17 +366,17 @@ public final class CntkSketch {
    */
   public double[] features(double[] image) {
     boolean ntk = options.ntk();
-    PixelVariances.Result v = PixelVariances.of(net, image, false);
+    PixelVariances.Result v = exactVariances ? PixelVariances.of(net, image, false) : null;
     PixelFeatures f = PixelFeatures.input(image, net.input(), net.channels(), ntk);
     for (int s = 0; s < steps.size(); s++) {
       CntkStep step = steps.get(s);
       if (step instanceof CntkStep.Conv c) {
         CntkStep.Act next = s + 1 < steps.size() && steps.get(s + 1) instanceof CntkStep.Act a
             ? a : null;
-        f = f.conv(c, next, next == null ? null : v.spatial()[next.index()]);
+        f = f.conv(c, next, next == null || v == null ? null : v.spatial()[next.index()]);
         s += next == null ? 0 : 1;
       } else if (step instanceof CntkStep.Act a) {
-        f = f.activation(a, v.spatial()[a.index()]);
+        f = f.activation(a, v == null ? null : v.spatial()[a.index()]);
       } else if (step instanceof CntkStep.Pool p) {
         f = f.pool(p);
       } else if (step instanceof CntkStep.Readout r) {
@@ -363,7 +384,7 @@ public final class CntkSketch {
       } else if (step instanceof CntkStep.Affine a) {
         f = f.affine(a);
       } else if (step instanceof CntkStep.TailAct a) {
-        f = f.tailActivation(a, v.tail()[a.index()]);
+        f = f.tailActivation(a, v == null ? Double.NaN : v.tail()[a.index()]);
       }
     }
     return ntk ? f.t : f.k;

@@ -81,7 +81,8 @@ final class PixelFeatures {
    *
    * @param step the Conv
    * @param next the following activation, or {@code null}
-   * @param variances the exact pre-activation variance of every output pixel (for {@code next})
+   * @param variances the exact pre-activation variance of every output pixel (for {@code next}), or
+   *     {@code null} to use the squared norms of the features
    * @return the features after the Conv (and the activation)
    */
   PixelFeatures conv(CntkStep.Conv step, CntkStep.Act next, double[] variances) {
@@ -141,7 +142,7 @@ final class PixelFeatures {
           }
         }
         if (next != null) {
-          double[][] r = next.sketch().apply(phiK, phiT, variances[p]);
+          double[][] r = next.sketch().apply(phiK, phiT, variance(variances, p, phiK, 0, phiK.length));
           System.arraycopy(r[0], 0, nk, p * outK, outK);
           if (ntk) {
             System.arraycopy(r[1], 0, nt, p * outT, outT);
@@ -166,13 +167,29 @@ final class PixelFeatures {
     double[] nt = t == null ? null : new double[grid.pixels() * outT];
     for (int p = 0; p < grid.pixels(); p++) {
       double[][] r = s.apply(Arrays.copyOfRange(k, p * dK, (p + 1) * dK),
-          t == null ? null : Arrays.copyOfRange(t, p * dT, (p + 1) * dT), variances[p]);
+          t == null ? null : Arrays.copyOfRange(t, p * dT, (p + 1) * dT),
+          variance(variances, p, k, p * dK, dK));
       System.arraycopy(r[0], 0, nk, p * outK, outK);
       if (t != null) {
         System.arraycopy(r[1], 0, nt, p * outT, outT);
       }
     }
     return new PixelFeatures(grid, outK, outT, nk, nt);
+  }
+
+  /**
+   * The pre-activation variance of pixel {@code p}: the exact one when given, else the squared norm
+   * of its NNGP features {@code v[off … off + len)} (an unbiased estimate).
+   */
+  private static double variance(double[] exact, int p, double[] v, int off, int len) {
+    if (exact != null) {
+      return exact[p];
+    }
+    double s = 0;
+    for (int j = off; j < off + len; j++) {
+      s += v[j] * v[j];
+    }
+    return s;
   }
 
   /** AvgPool: {@code Φ'(P) = Σ_{p ∈ P} Φ(p) / F}, absent pixels zero. */
@@ -284,9 +301,10 @@ final class PixelFeatures {
     return new PixelFeatures(grid, nk.length, nt == null ? 0 : nt.length, nk, nt);
   }
 
-  /** An activation after the readout, with the exact pre-activation variance. */
+  /** An activation after the readout, with the exact pre-activation variance (NaN: ‖Φ_K‖²). */
   PixelFeatures tailActivation(CntkStep.TailAct step, double variance) {
-    double[][] r = step.sketch().apply(k, t, variance);
+    double[][] r = step.sketch().apply(k, t, Double.isNaN(variance) ? variance(null, 0, k, 0, dK)
+        : variance);
     return new PixelFeatures(grid, r[0].length, r[1] == null ? 0 : r[1].length, r[0], r[1]);
   }
 }

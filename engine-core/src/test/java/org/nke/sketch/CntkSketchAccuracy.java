@@ -59,7 +59,8 @@ public final class CntkSketchAccuracy {
   }
 
   /**
-   * Exploration: {@code CntkSketchAccuracy n size channels arch m[,m...] patch[,patch...] seeds}.
+   * Exploration: {@code CntkSketchAccuracy n size channels arch m[,m...] patch[,patch...] seeds
+   * [q [exact|norms]]}.
    *
    * @param args arguments
    */
@@ -72,6 +73,7 @@ public final class CntkSketchAccuracy {
     String[] kinds = args[5].split(",");
     int seeds = Integer.parseInt(args[6]);
     int q = args.length > 7 ? Integer.parseInt(args[7]) : 0;
+    Boolean exactVariances = args.length > 8 ? Boolean.valueOf(args[8].equals("exact")) : null;
     ImageBatch x = images(n, size, size, c, 5);
     long t0 = System.nanoTime();
     KernelPair exact = Kernels.of(arch).withBackend("cpu").compute(x, null, Kind.BOTH);
@@ -88,7 +90,7 @@ public final class CntkSketchAccuracy {
           for (int seed = 1; seed <= seeds; seed++) {
             t0 = System.nanoTime();
             CntkSketch plan = CntkSketch.build(arch, x, new SketchOptions(m, seed, ntk, q,
-                SketchOptions.DEFAULT_TAIL), PatchSketch.Kind.valueOf(kind));
+                SketchOptions.DEFAULT_TAIL), PatchSketch.Kind.valueOf(kind), exactVariances);
             double[][] f = features(plan, x);
             time += (System.nanoTime() - t0) / 1e9;
             sum += SketchAccuracy.gramError(k, f);
