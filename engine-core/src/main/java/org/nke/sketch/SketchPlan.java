@@ -13,6 +13,7 @@ import org.nke.exact.DenseNetwork.Step;
 import org.nke.exact.InputKernel;
 import org.nke.hermite.FunctionHermiteSource;
 import org.nke.hermite.HermiteSource;
+import org.nke.hermite.HomogeneousHermiteSource;
 
 /**
  * A dense NNGP/NTK sketch compiled for one architecture, input dimension, budget and seed: every
@@ -52,15 +53,24 @@ public final class SketchPlan {
 
   /**
    * @param dual an activation's dual
-   * @return its Hermite coefficients
+   * @return its Hermite coefficients (for the ABReLU family and rectified monomials, scaled from
+   *     those at unit scale, see {@link HomogeneousHermiteSource})
    * @throws ArchException when it has neither a pointwise function nor a known series
    */
   public static HermiteSource hermiteSource(DualActivation dual) {
     if (dual instanceof ExpNormalizedDual e) {
       return new org.nke.hermite.SeriesHermiteSource(e.gamma(), e.shift());
     }
-    return new FunctionHermiteSource(dual.function().orElseThrow(() -> new ArchException(
-        dual.describe() + " has no pointwise function, so it cannot be sketched")));
+    HermiteSource quadrature = new FunctionHermiteSource(dual.function().orElseThrow(() ->
+        new ArchException(dual.describe() + " has no pointwise function, so it cannot be sketched")));
+    // positively homogeneous activations: coefficients at any scale from those at scale 1
+    if (dual instanceof org.nke.dual.ABReluDual) {
+      return new HomogeneousHermiteSource(quadrature, 1);
+    }
+    if (dual instanceof org.nke.dual.RectifiedMonomialDual r && r.degree() >= 1) {
+      return new HomogeneousHermiteSource(quadrature, r.degree());
+    }
+    return quadrature;
   }
 
   /**
