@@ -11,32 +11,37 @@ sealed interface CntkStep permits CntkStep.Conv, CntkStep.Act, CntkStep.Pool, Cn
     CntkStep.Affine, CntkStep.TailAct {
 
   /**
-   * Conv (or a pixelwise Dense, a 1 × 1 window), {@code F} taps: with the patch
-   * {@code P_K = concat_δ Φ_K(p + δ)} (exact, or a {@link PatchSketch} of it),
-   * {@code Φ_K' = [w·P_K, β]} and {@code Φ_Θ' = [ta·P_K, tb·P_Θ, tc]} where {@code w = σ_w/√F},
-   * {@code ta = √a/√F}, {@code tb = √b/√F}, {@code tc = √c}.
+   * Conv (or a pixelwise Dense, a 1 × 1 window), {@code F} taps: with the patches
+   * {@code P_K = PixelPatch(Φ_K(p + δ))} and {@code P_Θ = PixelPatch(Φ_Θ(p + δ))} (light sections
+   * exact or re-sketched, heavy sections exact), {@code Φ_K' = [w·P_K, β]} and
+   * {@code Φ_Θ' = [ta·P_K.light, tb·P_Θ.light, ta·P_K.heavy, tb·P_Θ.heavy, tc]} (heavy coordinates
+   * last) where {@code w = σ_w/√F}, {@code ta = √a/√F}, {@code tb = √b/√F}, {@code tc = √c}.
    *
    * @param window the filter geometry
-   * @param k the sketch of the NNGP patch, or {@code null} for the exact concatenation
-   * @param t the sketch of the NTK patch, or {@code null} for the exact concatenation
+   * @param k the NNGP patch
+   * @param t the NTK patch, or {@code null} when {@code Θ} is not carried or zero on entry
    * @param w {@code σ_w/√F}
    * @param bias {@code σ_b} (0: no bias feature)
    * @param ta {@code √a/√F}
-   * @param tb {@code √b/√F} (0 when {@code Θ} is zero on entry)
+   * @param tb {@code √b/√F}
    * @param tc {@code √c} (0: no constant feature)
-   * @param inK incoming NNGP length
-   * @param inT incoming NTK length (0 when not carried or zero)
-   * @param rawK length of {@code P_K}
-   * @param rawT length of {@code P_Θ}
    */
-  record Conv(Window window, PatchSketch k, PatchSketch t, double w, double bias, double ta,
-      double tb, double tc, int inK, int inT, int rawK, int rawT) implements CntkStep {
+  record Conv(Window window, PixelPatch k, PixelPatch t, double w, double bias, double ta, double tb,
+      double tc) implements CntkStep {
     int outK() {
-      return rawK + (bias > 0 ? 1 : 0);
+      return k.outputs() + (bias > 0 ? 1 : 0);
+    }
+
+    int heavyK() {
+      return k.heavyOutputs() + (bias > 0 ? 1 : 0);
     }
 
     int outT() {
-      return rawK + rawT + (tc > 0 ? 1 : 0);
+      return k.outputs() + (t == null ? 0 : t.outputs()) + (tc > 0 ? 1 : 0);
+    }
+
+    int heavyT() {
+      return k.heavyOutputs() + (t == null ? 0 : t.heavyOutputs()) + (tc > 0 ? 1 : 0);
     }
   }
 
@@ -58,24 +63,24 @@ sealed interface CntkStep permits CntkStep.Conv, CntkStep.Act, CntkStep.Pool, Cn
   }
 
   /**
-   * Flatten ({@code concat_p Φ(p)/√N}) or GlobalAvgPool ({@code mean_p Φ(p)}), re-sketched where
-   * wider than the budget.
+   * Flatten ({@code PixelPatch} of all pixels, scaled by {@code 1/√N}) or GlobalAvgPool
+   * ({@code mean_p Φ(p)}, then a one-tap {@code PixelPatch} when wider than the budget).
    *
    * @param flatten Flatten (else GlobalAvgPool)
    * @param grid the grid it reduces
-   * @param k the NNGP re-sketch, or {@code null} if exact
-   * @param t the NTK re-sketch, or {@code null} if exact
+   * @param k the NNGP patch ({@code null}: GlobalAvgPool keeps the mean)
+   * @param t the NTK patch, or {@code null}
    * @param inK incoming NNGP length per pixel
    * @param inT incoming NTK length per pixel
    */
-  record Readout(boolean flatten, Grid grid, PatchSketch k, PatchSketch t, int inK, int inT)
+  record Readout(boolean flatten, Grid grid, PixelPatch k, PixelPatch t, int inK, int inT)
       implements CntkStep {
     int outK() {
-      return k != null ? k.outputs() : flatten ? grid.pixels() * inK : inK;
+      return k != null ? k.outputs() : inK;
     }
 
     int outT() {
-      return t != null ? t.outputs() : flatten ? grid.pixels() * inT : inT;
+      return t != null ? t.outputs() : inT;
     }
   }
 

@@ -28,6 +28,8 @@ public final class PatchSketch {
   public enum Kind {
     /** Per-tap CountSketch with shared, shifted buckets. */
     COUNT,
+    /** A shared randomised Hadamard transform of every vector, then {@link #COUNT}. */
+    HADAMARD_COUNT,
     /** One shared SRHT, per-tap output signs. */
     SHARED_SRHT,
     /** One SRHT of the concatenation. */
@@ -42,6 +44,7 @@ public final class PatchSketch {
   private final int[] shift;
   private final long[][] signs;
   private final LinearSketch linear;
+  private final Hadamard hadamard;
 
   /**
    * @param kind the construction
@@ -54,9 +57,11 @@ public final class PatchSketch {
   public PatchSketch(Kind kind, int taps, int dim, int outputs, SketchRandom rnd) {
     this.kind = kind;
     this.taps = taps;
-    this.dim = dim;
+    this.hadamard = kind == Kind.HADAMARD_COUNT ? new Hadamard(dim, rnd) : null;
+    this.dim = hadamard != null ? hadamard.size() : dim;
     this.outputs = outputs;
-    int signed = kind == Kind.COUNT ? dim : kind == Kind.SHARED_SRHT ? outputs : 0;
+    boolean count = kind == Kind.COUNT || kind == Kind.HADAMARD_COUNT;
+    int signed = count ? this.dim : kind == Kind.SHARED_SRHT ? outputs : 0;
     this.signs = new long[signed > 0 ? taps : 0][];
     for (int t = 0; t < signs.length; t++) {
       signs[t] = new long[(signed + 63) >>> 6];
@@ -64,9 +69,9 @@ public final class PatchSketch {
         signs[t][i] = rnd.nextLong();
       }
     }
-    if (kind == Kind.COUNT) {
-      bucket = new int[dim];
-      for (int j = 0; j < dim; j++) {
+    if (count) {
+      bucket = new int[this.dim];
+      for (int j = 0; j < this.dim; j++) {
         bucket[j] = rnd.nextInt(outputs);
       }
       shift = new int[taps];
@@ -77,7 +82,7 @@ public final class PatchSketch {
       bucket = null;
       shift = null;
     }
-    this.linear = kind == Kind.COUNT ? null
+    this.linear = count ? null
         : new LinearSketch(kind == Kind.SHARED_SRHT ? dim : taps * dim, outputs, rnd);
   }
 
@@ -97,41 +102,44 @@ public final class PatchSketch {
     return outputs;
   }
 
-  /** @return {@code d} */
-  public int dim() {
-    return dim;
-  }
-
   /** @return whether each input vector must go through {@link #prepare} first */
   public boolean prepares() {
-    return kind == Kind.SHARED_SRHT;
+    return kind == Kind.SHARED_SRHT || kind == Kind.HADAMARD_COUNT;
   }
 
-  /** @return the length of one prepared vector: {@code w} if {@link #prepares()}, else {@code d} */
+  /**
+   * @return the length of one prepared vector: {@code w} for {@link Kind#SHARED_SRHT}, the Hadamard
+   *     length for {@link Kind#HADAMARD_COUNT}, else {@code d}
+   */
   public int preparedLength() {
-    return prepares() ? outputs : dim;
+    return kind == Kind.SHARED_SRHT ? outputs : dim;
   }
 
   /** @return a workspace for {@link #prepare} and {@link #apply} */
   public double[] workspace() {
     return switch (kind) {
-      case COUNT -> new double[0];
+      case COUNT, HADAMARD_COUNT -> new double[0];
       case SHARED_SRHT -> linear.workspace();
       case CONCAT_SRHT -> new double[taps * dim + linear.workspace().length];
     };
   }
 
   /**
-   * The per-vector part of {@link Kind#SHARED_SRHT}: {@code S v}.
+   * The per-vector part of {@link Kind#SHARED_SRHT} ({@code S v}, {@code w} values) and of
+   * {@link Kind#HADAMARD_COUNT} ({@code H D v/√N}, {@code N} values).
    *
    * @param v vectors, not modified
    * @param offset where the vector starts
    * @param work a workspace from {@link #workspace()}; modified
-   * @param out receives {@code w} values at {@code outOffset}; modified
+   * @param out receives {@link #preparedLength()} values at {@code outOffset}; modified
    * @param outOffset where to write
    */
   public void prepare(double[] v, int offset, double[] work, double[] out, int outOffset) {
-    linear.apply(v, offset, work, out, outOffset, 1.0);
+    if (hadamard != null) {
+      hadamard.transform(v, offset, out, outOffset);
+    } else {
+      linear.apply(v, offset, work, out, outOffset, 1.0);
+    }
   }
 
   /**
@@ -147,7 +155,7 @@ public final class PatchSketch {
   public void apply(double[] v, int[] at, double factor, double[] work, double[] out, int outOffset) {
     Arrays.fill(out, outOffset, outOffset + outputs, 0.0);
     switch (kind) {
-      case COUNT -> {
+      case COUNT, HADAMARD_COUNT -> {
         for (int t = 0; t < taps; t++) {
           if (at[t] < 0) {
             continue;

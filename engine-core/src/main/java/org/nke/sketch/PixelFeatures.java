@@ -7,8 +7,9 @@ import org.nke.cntk.Window;
 /**
  * One image's features at one layer of a {@link CntkSketch}: per pixel {@code p} of the grid, NNGP
  * features {@code Φ_K(p)} ({@code dK} values) and, for NTK plans, NTK features {@code Φ_Θ(p)}
- * ({@code dT} values), stored pixel-major. Each step returns the next layer's features; a Conv
- * followed by an activation is fused (the Conv's features exist for one pixel at a time).
+ * ({@code dT} values), stored pixel-major, each vector ending with its heavy coordinates (see
+ * {@link PixelPatch}). Each step returns the next layer's features; a Conv followed by an activation
+ * is fused (the Conv's features exist for one pixel at a time).
  */
 final class PixelFeatures {
   final Grid grid;
@@ -38,8 +39,8 @@ final class PixelFeatures {
     return new PixelFeatures(grid, channels, 0, k, ntk ? new double[0] : null);
   }
 
-  /** Input pixel offsets of output pixel {@code (ph, pw)}'s taps (−1 outside), times {@code len}. */
-  private static void taps(Window w, int ph, int pw, int len, int[] at) {
+  /** Input pixels of output pixel {@code (ph, pw)}'s taps (−1 outside). */
+  private static void taps(Window w, int ph, int pw, int[] at) {
     Grid in = w.in();
     int t = 0;
     for (int a = 0; a < w.height(); a++) {
@@ -47,33 +48,9 @@ final class PixelFeatures {
       for (int b = 0; b < w.width(); b++) {
         int iw = pw * w.strideWidth() + b - w.padLeft();
         boolean inside = ih >= 0 && ih < in.height() && iw >= 0 && iw < in.width();
-        at[t++] = inside ? (ih * in.width() + iw) * len : -1;
+        at[t++] = inside ? ih * in.width() + iw : -1;
       }
     }
-  }
-
-  /** The exact concatenation {@code concat_δ v(p + δ)}, zeros for absent taps. */
-  private static void concat(double[] v, int[] at, int len, double[] out) {
-    for (int t = 0; t < at.length; t++) {
-      if (at[t] < 0) {
-        Arrays.fill(out, t * len, (t + 1) * len, 0.0);
-      } else {
-        System.arraycopy(v, at[t], out, t * len, len);
-      }
-    }
-  }
-
-  /** {@link PatchSketch#prepare} of every pixel's vector, or the vectors themselves. */
-  private static double[] prepared(PatchSketch s, double[] v, int len, int pixels) {
-    if (s == null || !s.prepares()) {
-      return v;
-    }
-    double[] out = new double[pixels * s.outputs()];
-    double[] work = s.workspace();
-    for (int p = 0; p < pixels; p++) {
-      s.prepare(v, p * len, work, out, p * s.outputs());
-    }
-    return out;
   }
 
   /**
@@ -88,19 +65,17 @@ final class PixelFeatures {
   PixelFeatures conv(CntkStep.Conv step, CntkStep.Act next, double[] variances) {
     Window w = step.window();
     Grid out = w.out();
-    int f = w.size();
     boolean ntk = t != null;
-    boolean withTheta = ntk && step.rawT() > 0;
-    double[] srcK = prepared(step.k(), k, dK, grid.pixels());
-    double[] srcT = withTheta ? prepared(step.t(), t, dT, grid.pixels()) : null;
-    int lenK = step.k() == null ? dK : step.k().preparedLength();
-    int lenT = step.t() == null ? dT : step.t().preparedLength();
-    int[] atK = new int[f];
-    int[] atT = new int[f];
-    double[] workK = step.k() == null ? null : step.k().workspace();
-    double[] workT = step.t() == null ? null : step.t().workspace();
-    double[] raw = new double[step.rawK()];
-    double[] rawT = new double[step.rawT()];
+    PixelPatch pk = step.k();
+    PixelPatch pt = ntk ? step.t() : null;
+    double[] srcK = pk.prepare(k, grid.pixels());
+    double[] srcT = pt == null ? null : pt.prepare(t, grid.pixels());
+    int[] pixel = new int[w.size()];
+    int[] at = new int[w.size()];
+    double[] workK = pk.workspace();
+    double[] workT = pt == null ? null : pt.workspace();
+    double[] raw = new double[pk.outputs()];
+    double[] rawT = new double[pt == null ? 0 : pt.outputs()];
     double[] phiK = new double[step.outK()];
     double[] phiT = ntk ? new double[step.outT()] : null;
     int outK = next != null ? next.sketch().outputDim() : step.outK();
@@ -110,12 +85,8 @@ final class PixelFeatures {
     for (int ph = 0; ph < out.height(); ph++) {
       for (int pw = 0; pw < out.width(); pw++) {
         int p = ph * out.width() + pw;
-        taps(w, ph, pw, lenK, atK);
-        if (step.k() == null) {
-          concat(srcK, atK, dK, raw);
-        } else {
-          step.k().apply(srcK, atK, 1.0, workK, raw, 0);
-        }
+        taps(w, ph, pw, pixel);
+        pk.apply(k, srcK, pixel, 1.0, at, workK, raw, 0);
         for (int j = 0; j < raw.length; j++) {
           phiK[j] = step.w() * raw[j];
         }
@@ -123,27 +94,14 @@ final class PixelFeatures {
           phiK[raw.length] = step.bias();
         }
         if (ntk) {
-          if (withTheta) {
-            taps(w, ph, pw, lenT, atT);
-            if (step.t() == null) {
-              concat(srcT, atT, dT, rawT);
-            } else {
-              step.t().apply(srcT, atT, 1.0, workT, rawT, 0);
-            }
+          if (pt != null) {
+            pt.apply(t, srcT, pixel, 1.0, at, workT, rawT, 0);
           }
-          for (int j = 0; j < raw.length; j++) {
-            phiT[j] = step.ta() * raw[j];
-          }
-          for (int j = 0; j < rawT.length; j++) {
-            phiT[raw.length + j] = step.tb() * rawT[j];
-          }
-          if (step.tc() > 0) {
-            phiT[raw.length + rawT.length] = step.tc();
-          }
+          thetaPatch(step, raw, pk.lightOutputs(), rawT, pt == null ? 0 : pt.lightOutputs(), phiT);
         }
         if (next != null) {
           double[][] r = next.sketch().apply(phiK, phiT, variance(variances, p, phiK, 0, phiK.length));
-          System.arraycopy(r[0], 0, nk, p * outK, outK);
+          heavyLast(r[0], nk, p * outK);
           if (ntk) {
             System.arraycopy(r[1], 0, nt, p * outT, outT);
           }
@@ -158,6 +116,36 @@ final class PixelFeatures {
     return new PixelFeatures(out, outK, outT, nk, nt);
   }
 
+  /** {@code Φ_Θ' = [ta·P_K.light, tb·P_Θ.light, ta·P_K.heavy, tb·P_Θ.heavy, tc]}. */
+  private static void thetaPatch(CntkStep.Conv step, double[] raw, int lightK, double[] rawT,
+      int lightT, double[] phiT) {
+    int at = 0;
+    for (int j = 0; j < lightK; j++) {
+      phiT[at++] = step.ta() * raw[j];
+    }
+    for (int j = 0; j < lightT; j++) {
+      phiT[at++] = step.tb() * rawT[j];
+    }
+    for (int j = lightK; j < raw.length; j++) {
+      phiT[at++] = step.ta() * raw[j];
+    }
+    for (int j = lightT; j < rawT.length; j++) {
+      phiT[at++] = step.tb() * rawT[j];
+    }
+    if (step.tc() > 0) {
+      phiT[at] = step.tc();
+    }
+  }
+
+  /**
+   * An activation's NNGP features with the constant (degree-0) feature moved last, where the next
+   * patch keeps it exact: {@code [Φ_1 … Φ_{d−1}, Φ_0]}.
+   */
+  private static void heavyLast(double[] phi, double[] out, int at) {
+    System.arraycopy(phi, 1, out, at, phi.length - 1);
+    out[at + phi.length - 1] = phi[0];
+  }
+
   /** An activation on every pixel (one not fused with a Conv, e.g. after a pooling layer). */
   PixelFeatures activation(CntkStep.Act step, double[] variances) {
     ActivationSketch s = step.sketch();
@@ -169,7 +157,7 @@ final class PixelFeatures {
       double[][] r = s.apply(Arrays.copyOfRange(k, p * dK, (p + 1) * dK),
           t == null ? null : Arrays.copyOfRange(t, p * dT, (p + 1) * dT),
           variance(variances, p, k, p * dK, dK));
-      System.arraycopy(r[0], 0, nk, p * outK, outK);
+      heavyLast(r[0], nk, p * outK);
       if (t != null) {
         System.arraycopy(r[1], 0, nt, p * outT, outT);
       }
@@ -203,7 +191,7 @@ final class PixelFeatures {
     for (int ph = 0; ph < out.height(); ph++) {
       for (int pw = 0; pw < out.width(); pw++) {
         int p = ph * out.width() + pw;
-        taps(w, ph, pw, 1, at);
+        taps(w, ph, pw, at);
         average(k, dK, at, scale, nk, p * dK);
         if (t != null) {
           average(t, dT, at, scale, nt, p * dT);
@@ -237,38 +225,27 @@ final class PixelFeatures {
     return new PixelFeatures(new Grid(1, 1), nk.length, nt == null ? 0 : nt.length, nk, nt);
   }
 
-  private double[] reduce(boolean flatten, PatchSketch s, double[] v, int len) {
+  private double[] reduce(boolean flatten, PixelPatch patch, double[] v, int len) {
     int n = grid.pixels();
-    if (flatten) {
-      double inv = 1 / Math.sqrt(n);
-      if (s == null) {
-        double[] out = new double[n * len];
-        for (int i = 0; i < out.length; i++) {
-          out[i] = v[i] * inv;
-        }
-        return out;
-      }
-      double[] src = prepared(s, v, len, n);
-      int[] at = new int[n];
+    int[] pixel = new int[flatten ? n : 1];
+    for (int p = 0; p < pixel.length; p++) {
+      pixel[p] = p;
+    }
+    double[] src = v;
+    if (!flatten) {
+      src = new double[len];
+      int[] all = new int[n];
       for (int p = 0; p < n; p++) {
-        at[p] = p * s.preparedLength();
+        all[p] = p;
       }
-      double[] out = new double[s.outputs()];
-      s.apply(src, at, inv, s.workspace(), out, 0);
-      return out;
+      average(v, len, all, 1.0 / n, src, 0);
+      if (patch == null) {
+        return src;
+      }
     }
-    double[] mean = new double[len];
-    int[] all = new int[n];
-    for (int p = 0; p < n; p++) {
-      all[p] = p;
-    }
-    average(v, len, all, 1.0 / n, mean, 0);
-    if (s == null) {
-      return mean;
-    }
-    double[] src = prepared(s, mean, len, 1);
-    double[] out = new double[s.outputs()];
-    s.apply(src, new int[] {0}, 1.0, s.workspace(), out, 0);
+    double[] out = new double[patch.outputs()];
+    patch.apply(src, patch.prepare(src, pixel.length), pixel, flatten ? 1 / Math.sqrt(n) : 1.0,
+        new int[pixel.length], patch.workspace(), out, 0);
     return out;
   }
 

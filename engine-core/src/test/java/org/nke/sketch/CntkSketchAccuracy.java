@@ -84,6 +84,7 @@ public final class CntkSketchAccuracy {
         double[][] k = (ntk ? exact.ntk() : exact.nngp()).toArray();
         for (String kind : kinds) {
           double sum = 0;
+          double sumSq = 0;
           double time = 0;
           int dim = 0;
           double[][] mean = new double[n][n];
@@ -93,7 +94,9 @@ public final class CntkSketchAccuracy {
                 SketchOptions.DEFAULT_TAIL), PatchSketch.Kind.valueOf(kind), exactVariances);
             double[][] f = features(plan, x);
             time += (System.nanoTime() - t0) / 1e9;
-            sum += SketchAccuracy.gramError(k, f);
+            double e = SketchAccuracy.gramError(k, f);
+            sum += e;
+            sumSq += e * e;
             dim = f[0].length;
             for (int i = 0; i < n; i++) {
               for (int j = 0; j < n; j++) {
@@ -113,9 +116,11 @@ public final class CntkSketchAccuracy {
               norm += k[i][j] * k[i][j];
             }
           }
-          System.out.printf("%s m=%d %s: features %d, error %.4f (floor %.4f), error of the mean "
-              + "over seeds %.4f, %.3fs per image%n", ntk ? "NTK " : "NNGP", m, kind, dim,
-              sum / seeds, SketchAccuracy.obliviousFloor(k, dim), Math.sqrt(bias / norm),
+          double avg = sum / seeds;
+          double se = Math.sqrt(Math.max(sumSq / seeds - avg * avg, 0) / Math.max(seeds - 1, 1));
+          System.out.printf("%s m=%d %s: features %d, error %.4f ± %.4f (floor %.4f), error of the "
+              + "mean over seeds %.4f, %.3fs per image%n", ntk ? "NTK " : "NNGP", m, kind, dim,
+              avg, se, SketchAccuracy.obliviousFloor(k, dim), Math.sqrt(bias / norm),
               time / seeds / n);
         }
       }

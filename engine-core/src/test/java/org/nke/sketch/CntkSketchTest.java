@@ -77,14 +77,19 @@ class CntkSketchTest {
     Architecture arch = Architecture.parse(architecture);
     KernelPair exact = Kernels.of(arch).withBackend("cpu").compute(x, null, Kind.BOTH);
     for (boolean ntk : new boolean[] {false, true}) {
-      Sketches s = Sketches.of(arch).withDim(2048).withSeed(3).withBackend("cpu");
-      double[][] f = ntk ? s.ntk(x) : s.nngp(x);
-      assertTrue(f[0].length <= (ntk ? 4096 : 2048), "features " + f[0].length);
-      double e = gramError(exact, ntk, f);
-      double floor = SketchAccuracy.obliviousFloor((ntk ? exact.ntk() : exact.nngp()).toArray(),
-          f[0].length);
-      assertTrue(e < 0.08 && e < 3 * floor, (ntk ? "NTK" : "NNGP") + " error " + e + " (floor "
-          + floor + ")");
+      double e = 0;
+      double floor = 0;
+      for (long seed = 1; seed <= 3; seed++) {
+        Sketches s = Sketches.of(arch).withDim(2048).withSeed(seed).withBackend("cpu");
+        double[][] f = ntk ? s.ntk(x) : s.nngp(x);
+        assertTrue(f[0].length <= (ntk ? 4096 : 2048), "features " + f[0].length);
+        e += gramError(exact, ntk, f) / 3;
+        floor = SketchAccuracy.obliviousFloor((ntk ? exact.ntk() : exact.nngp()).toArray(),
+            f[0].length);
+      }
+      // several re-sketching stages: typically 1–2× the floor of one projection
+      assertTrue(e < 0.1 && e < 2.5 * floor, (ntk ? "NTK" : "NNGP") + " mean error " + e
+          + " (floor " + floor + ")");
     }
   }
 

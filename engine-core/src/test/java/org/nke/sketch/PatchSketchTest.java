@@ -31,14 +31,15 @@ class PatchSketchTest {
     double sumSq = 0;
     for (int s = 0; s < trials; s++) {
       PatchSketch p = new PatchSketch(kind, taps, dim, 16, SketchRandom.derive(s, 9));
-      double[] pu = p.prepares() ? new double[taps * 16] : u;
-      double[] pv = p.prepares() ? new double[taps * 16] : v;
+      int len = p.preparedLength();
+      double[] pu = p.prepares() ? new double[taps * len] : u;
+      double[] pv = p.prepares() ? new double[taps * len] : v;
       int[] pat = at.clone();
       double[] work = p.workspace();
       for (int t = 0; t < taps && p.prepares(); t++) {
-        p.prepare(u, t * dim, work, pu, t * 16);
-        p.prepare(v, t * dim, work, pv, t * 16);
-        pat[t] = at[t] < 0 ? -1 : t * 16;
+        p.prepare(u, t * dim, work, pu, t * len);
+        p.prepare(v, t * dim, work, pv, t * len);
+        pat[t] = at[t] < 0 ? -1 : t * len;
       }
       double[] a = new double[16];
       double[] b = new double[16];
