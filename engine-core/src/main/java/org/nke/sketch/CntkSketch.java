@@ -16,7 +16,7 @@ import org.nke.io.ImageBatch;
  *
  * <pre>{@code
  * input:       Φ_K(p) = x_p/√C,  Φ_Θ(p) = ∅
- * Conv (F taps): P_K(p) = concat_δ Φ_K(p+δ)  (zeros outside; re-sketched by a PatchSketch when wide)
+ * Conv (F taps): P_K(p) = concat_δ Φ_K(p+δ)  (zeros outside; re-sketched when wide: PixelPatch)
  *              Φ_K'(p) = [σ_w/√F · P_K(p), σ_b],  Φ_Θ'(p) = [√a/√F · P_K(p), √b/√F · P_Θ(p), √c]
  * Activation:  per pixel, ActivationSketch at the pixel's exact variance k(p) (PixelVariances)
  * AvgPool:     Φ'(P) = Σ_{p∈P} Φ(p)/F;   GlobalAvgPool: mean_p Φ(p);   Flatten: concat_p Φ(p)/√N
@@ -83,8 +83,16 @@ public final class CntkSketch {
   }
 
   /**
+   * As {@link #build(Architecture, ImageBatch, SketchOptions, PatchSketch.Kind)}, choosing where the
+   * pixel variances come from (for measurements).
+   *
+   * @param arch a convolutional architecture
+   * @param sample representative images, not modified
+   * @param options budget, seed, kind, degree
+   * @param patch the construction of the Conv and Flatten re-sketches
    * @param exactVariances whether the pixel variances come from the exact self recursion, or
    *     {@code null} to decide by {@link #EXACT_VARIANCE_ENTRIES}
+   * @return the plan
    */
   static CntkSketch build(Architecture arch, ImageBatch sample, SketchOptions options,
       PatchSketch.Kind patch, Boolean exactVariances) {
