@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.nke.sketch.GramError;
 
 /** Building blocks for suites: a case from lambdas, synthetic data, and Gram errors. */
 public final class Cases {
@@ -96,46 +97,15 @@ public final class Cases {
    * @return {@code ‖F Fᵀ − K‖_F / ‖K‖_F}
    */
   public static double gramError(double[][] k, double[][] f) {
-    int n = k.length;
-    double[][] parts = new double[n][2];
-    java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
-      double[] a = f[i];
-      for (int j = 0; j < n; j++) {
-        double s = 0;
-        double[] b = f[j];
-        for (int t = 0; t < a.length; t++) {
-          s += a[t] * b[t];
-        }
-        parts[i][0] += (s - k[i][j]) * (s - k[i][j]);
-        parts[i][1] += k[i][j] * k[i][j];
-      }
-    });
-    double num = 0;
-    double den = 0;
-    for (double[] p : parts) {
-      num += p[0];
-      den += p[1];
-    }
-    return Math.sqrt(num / den);
+    return GramError.relative(k, f, java.util.concurrent.ForkJoinPool.commonPool());
   }
 
   /**
-   * The expected error of the oblivious floor: a Gaussian projection of an exact factor of the
-   * kernel to {@code m} features, {@code √(((tr K)² + ‖K‖_F²)/m) / ‖K‖_F}.
-   *
    * @param k exact kernel
    * @param m features
-   * @return the floor
+   * @return the oblivious floor
    */
   public static double obliviousFloor(double[][] k, int m) {
-    double trace = 0;
-    double fro = 0;
-    for (int i = 0; i < k.length; i++) {
-      trace += k[i][i];
-      for (double v : k[i]) {
-        fro += v * v;
-      }
-    }
-    return Math.sqrt((trace * trace + fro) / m / fro);
+    return GramError.obliviousFloor(k, m);
   }
 }

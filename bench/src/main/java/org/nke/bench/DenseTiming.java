@@ -94,29 +94,13 @@ public final class DenseTiming {
       KernelPair k = ExactKernel.compute(net, x, null, kind, s.backend(), p, Progress.NONE);
       double seconds = (System.nanoTime() - t0) * 1e-9;
       KernelMatrix m = kind == ExactKernel.Kind.NNGP ? k.nngp() : k.ntk();
-      double err = cpuResult == null ? Double.NaN : relativeFrobenius(cpuResult, m);
+      double err = cpuResult == null ? Double.NaN : Frobenius.relative(cpuResult, m);
       return new Result(row(arch, x.length, d, p, kind, backend, s.backend().device(), seconds,
           cpuSeconds / seconds, err, ""), m, seconds);
     } catch (RuntimeException e) {
       return new Result(row(arch, x.length, d, p, kind, backend, "", Double.NaN, Double.NaN,
           Double.NaN, "failed: " + e.getMessage()), null, Double.NaN);
     }
-  }
-
-  private static double relativeFrobenius(KernelMatrix e, KernelMatrix a) {
-    double num = 0;
-    double den = 0;
-    double[] re = new double[e.cols()];
-    double[] ra = new double[a.cols()];
-    for (int i = 0; i < e.rows(); i++) {
-      e.copyRow(i, re);
-      a.copyRow(i, ra);
-      for (int j = 0; j < re.length; j++) {
-        num += (ra[j] - re[j]) * (ra[j] - re[j]);
-        den += re[j] * re[j];
-      }
-    }
-    return Math.sqrt(num / den);
   }
 
   private static double[][] points(int n, int d) {

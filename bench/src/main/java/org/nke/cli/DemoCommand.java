@@ -140,19 +140,11 @@ final class DemoCommand implements Callable<Integer> {
     double[][] f = org.nke.Sketches.of(arch).withDim(m).withSeed(common.seed).withBackend("cpu")
         .features(org.nke.Sketches.of(arch).withDim(m).withSeed(common.seed).plan(data.trainX(), true),
             pts);
-    double num = 0;
-    double den = 0;
+    double[][] exact = new double[n][];
     for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        double s = 0;
-        for (int t = 0; t < f[i].length; t++) {
-          s += f[i][t] * f[j][t];
-        }
-        num += (s - k[i][j]) * (s - k[i][j]);
-        den += k[i][j] * k[i][j];
-      }
+      exact[i] = java.util.Arrays.copyOf(k[i], n);
     }
-    return Math.sqrt(num / den);
+    return org.nke.sketch.GramError.relative(exact, f, null);
   }
 
   private static String table(List<Row> rows) {

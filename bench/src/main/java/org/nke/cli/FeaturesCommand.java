@@ -21,6 +21,7 @@ import org.nke.io.PointStream;
 import org.nke.io.MatrixWriter;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchOptions;
+import org.nke.sketch.GramError;
 import org.nke.sketch.SketchPlan;
 import org.nke.sketch.SubspaceEmbedding;
 import org.nke.spi.Backends;
@@ -58,8 +59,9 @@ final class FeaturesCommand implements Callable<Integer> {
   @Option(names = "--kind", required = true, paramLabel = "nngp|ntk", description = "Which kernel.")
   String kind;
 
-  @Option(names = "--dim", required = true, paramLabel = "M", description = "Feature budget M (even, >= 64).")
-  int dim;
+  @Option(names = "--dim", paramLabel = "M",
+      description = "Feature budget M (even, >= 64); required unless --method subspace --epsilon.")
+  Integer dim;
 
   @Option(names = "--degree", defaultValue = "0", paramLabel = "Q",
       description = "Hermite truncation degree (default: chosen from the coefficients).")
@@ -72,6 +74,15 @@ final class FeaturesCommand implements Callable<Integer> {
       description = "sketch: any activation, layer by layer (default); subspace: input-sparsity-time "
           + "embedding for bias-free ReLU-family networks, dense or sparse (.svm/.libsvm/.npz) input.")
   String method;
+
+  @Option(names = "--epsilon", paramLabel = "ε",
+      description = "subspace: choose the dimension for a (1 ± ε) spectral approximation of K + λI "
+          + "(overrides --dim), λ from --ridge.")
+  Double epsilon;
+
+  @Option(names = "--ridge", defaultValue = "0.01", paramLabel = "λ",
+      description = "subspace with --epsilon: the ridge, relative to the mean kernel diagonal (default ${DEFAULT-VALUE}).")
+  double ridge;
 
   @Option(names = "--check", defaultValue = "0", paramLabel = "K",
       description = "Certify: exact kernel on K random points vs the sketch, relative Gram error.")
@@ -93,9 +104,17 @@ final class FeaturesCommand implements Callable<Integer> {
       default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--kind must be nngp or ntk, got " + kind);
     };
+    if (dim == null && (epsilon == null || !method.equalsIgnoreCase("subspace"))) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--dim M is required "
+          + "(or, with --method subspace, --epsilon to choose it)");
+    }
+    if (epsilon != null && !method.equalsIgnoreCase("subspace")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--epsilon chooses the dimension of --method subspace only; give --dim for " + method);
+    }
     SketchOptions options;
     try {
-      options = new SketchOptions(dim, common.seed, ntk, degree, SketchOptions.DEFAULT_TAIL);
+      options = new SketchOptions(dim == null ? 64 : dim, common.seed, ntk, degree, SketchOptions.DEFAULT_TAIL);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -234,6 +253,7 @@ final class FeaturesCommand implements Callable<Integer> {
   private int subspace(PrintWriter err, Architecture architecture, SketchOptions options)
       throws IOException {
     Inputs.Loaded in = Inputs.read(x, 0);
+    options = Inputs.dimensionFor(err, architecture, in, options, epsilon, ridge);
     SubspaceEmbedding e = SubspaceEmbedding.build(architecture, in.dim(), options);
     int n = in.count();
     int k = Math.min(check, n);
@@ -290,22 +310,9 @@ final class FeaturesCommand implements Callable<Integer> {
   /** Relative Gram error of the features of the randomly picked points against the exact kernel. */
   private void certify(PrintWriter err, KernelPair exact, double[][] f, boolean ntk, String unit,
       long t0) {
-    int k = f.length;
-    double num = 0;
-    double den = 0;
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        double s = 0;
-        for (int t = 0; t < f[i].length; t++) {
-          s += f[i][t] * f[j][t];
-        }
-        double ex = (ntk ? exact.ntk() : exact.nngp()).get(i, j);
-        num += (s - ex) * (s - ex);
-        den += ex * ex;
-      }
-    }
+    double error = GramError.relative(ntk ? exact.ntk() : exact.nngp(), f, null);
     err.println(String.format(Locale.ROOT, "nke: check on %d random %s: relative Gram error "
-        + "%.4f (Frobenius; exact kernel in %.2f s)", k, unit, Math.sqrt(num / den),
+        + "%.4f (Frobenius; exact kernel in %.2f s)", f.length, unit, error,
         (System.nanoTime() - t0) / 1e9));
   }
 }

@@ -65,6 +65,11 @@ final class FitCommand implements Callable<Integer> {
       description = "Ridge relative to the mean kernel diagonal (default: chosen by leave-one-out or held-out data).")
   Double ridge;
 
+  @Option(names = "--epsilon", paramLabel = "ε",
+      description = "subspace: choose the dimension for a (1 ± ε) spectral approximation of K + λI "
+          + "(λ from --ridge, or 0.01), overriding --dim.")
+  Double epsilon;
+
   @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Output model file.")
   Path model;
 
@@ -91,6 +96,10 @@ final class FitCommand implements Callable<Integer> {
     boolean sketch = !how.equals("exact");
     if (ridge != null && !(ridge > 0)) {
       throw new ParameterException(spec.commandLine(), "--ridge must be positive, got " + ridge);
+    }
+    if (epsilon != null && !how.equals("subspace")) {
+      throw new ParameterException(spec.commandLine(),
+          "--epsilon chooses the dimension of --method subspace only");
     }
     SketchOptions options = null;
     if (sketch) {
@@ -127,7 +136,8 @@ final class FitCommand implements Callable<Integer> {
           ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
           try {
             m = how.equals("subspace")
-                ? SubspaceRidge.fit(architecture, options, in.dense(), in.sparse(), ys, ridge, pool, bar)
+                ? SubspaceRidge.fit(architecture, Inputs.dimensionFor(err, architecture, in, options,
+                    epsilon, ridge == null ? 0.01 : ridge), in.dense(), in.sparse(), ys, ridge, pool, bar)
                 : KernelRidge.fitSketch(architecture, options, xs, ys, ridge, sel.backend(), pool, bar);
           } finally {
             pool.shutdown();

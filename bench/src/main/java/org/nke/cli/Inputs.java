@@ -55,4 +55,43 @@ final class Inputs {
     }
     return new Loaded(DataFiles.readPoints(path), null, null);
   }
+
+  /**
+   * The embedding's budget for a requested spectral accuracy (or the options unchanged).
+   *
+   * @param err where to say what was chosen
+   * @param arch the network
+   * @param in the points
+   * @param options the options from the command line
+   * @param epsilon requested accuracy, or {@code null} to keep {@code --dim}
+   * @param ridge relative ridge for the estimate
+   * @return options with the chosen budget
+   */
+  static org.nke.sketch.SketchOptions dimensionFor(java.io.PrintWriter err,
+      org.nke.arch.Architecture arch, Loaded in, org.nke.sketch.SketchOptions options, Double epsilon,
+      double ridge) {
+    if (epsilon == null) {
+      return options;
+    }
+    SparseMatrix sample = in.sparse() != null ? in.sparse()
+        : SparseMatrix.of(java.util.Arrays.copyOf(in.dense(),
+            Math.min(in.dense().length, org.nke.sketch.EmbeddingDimension.SAMPLE)));
+    org.nke.sketch.EmbeddingDimension.Estimate e = org.nke.sketch.EmbeddingDimension.of(arch, sample,
+        in.count(), options.ntk(), epsilon, ridge);
+    err.println(String.format(java.util.Locale.ROOT, "nke: epsilon %.3g at ridge %.3g: statistical "
+        + "dimension about %.0f, so --dim %d (%d features)", epsilon, ridge, e.statisticalDimension(),
+        e.features(), options.ntk() ? 2 * e.features() - 1 : e.features()));
+    if (e.capped()) {
+      err.println("nke: warning: the budget was capped at " + org.nke.sketch.EmbeddingDimension.MAX_BUDGET
+          + "; the requested epsilon is not guaranteed");
+    }
+    if (e.saturated()) {
+      err.println(String.format(java.util.Locale.ROOT, "nke: warning: the statistical dimension is "
+          + "close to the %d sampled points: the kernel is nearly diagonal at ridge %.3g, so the "
+          + "estimate is a lower bound and the epsilon guarantee needs about as many features as "
+          + "points; use a larger --ridge or a fixed --dim", e.sampled(), ridge));
+    }
+    return new org.nke.sketch.SketchOptions(e.features(), options.seed(), options.ntk(), options.degree(),
+        options.tailTolerance());
+  }
 }

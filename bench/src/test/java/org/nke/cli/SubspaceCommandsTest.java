@@ -72,6 +72,24 @@ class SubspaceCommandsTest {
   }
 
   @Test
+  void epsilonChoosesTheDimensionFromTheStatisticalDimension() throws IOException {
+    Path x = libsvm("x", 150, 4);
+    assertEquals(0, nke("features", "--method", "subspace", "--arch", ARCH, "--x", x.toString(),
+        "--kind", "ntk", "--epsilon", "0.9", "--ridge", "0.5", "--out", dir.resolve("F.npy").toString(),
+        "--quiet", "--backend", "cpu"), err);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("so --dim (\\d+) \\((\\d+) features")
+        .matcher(err);
+    assertTrue(m.find(), err);
+    // NTK: 2m - 1 features, as the message says
+    int[] shape = NpyReader.read(dir.resolve("F.npy")).shape();
+    assertEquals(Integer.parseInt(m.group(2)), shape[1], err);
+    assertEquals(2, nke("features", "--method", "subspace", "--arch", ARCH, "--x", x.toString(),
+        "--kind", "ntk", "--out", dir.resolve("G.npy").toString()));
+    assertEquals(2, nke("features", "--arch", ARCH, "--x", x.toString(), "--kind", "ntk",
+        "--epsilon", "0.5", "--out", dir.resolve("G.npy").toString()));
+  }
+
+  @Test
   void fitAndPredictOnLibsvmFilesWithTheirOwnLabels() throws IOException {
     Path train = libsvm("train", 240, 2);
     Path test = libsvm("test", 90, 3);

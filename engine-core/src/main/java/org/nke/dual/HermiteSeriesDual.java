@@ -1,7 +1,7 @@
 package org.nke.dual;
 
-import java.util.Optional;
 import org.nke.hermite.NormalExpectation;
+import java.util.Optional;
 import org.nke.hermite.HermiteExpansion;
 
 /**
@@ -28,13 +28,11 @@ import org.nke.hermite.HermiteExpansion;
  * which bounds the rest of the series by {@code tol · √(K'_xx K'_yy)} as well. The diagonal map
  * {@link #diagonal} is exact (1-D {@link NormalExpectation}, no truncation).
  */
-public final class HermiteSeriesDual implements DualActivation {
+public final class HermiteSeriesDual extends NumericalDual {
   /** Default relative error bound. */
   public static final double DEFAULT_TOL = 1e-11;
   private static final int START_DEGREE = 32;
 
-  private final String name;
-  private final ActivationFunction fn;
   private final double tol;
   /** Expansions by degree, built on first use (they cost {@code O(q²)}); a memo, not shared state. */
   private final java.util.concurrent.ConcurrentHashMap<Integer, HermiteExpansion> expansions =
@@ -46,11 +44,10 @@ public final class HermiteSeriesDual implements DualActivation {
    * @param tol relative error bound, in (0, 1)
    */
   public HermiteSeriesDual(String name, ActivationFunction fn, double tol) {
+    super(name, fn);
     if (!(tol > 0 && tol < 1)) {
       throw new IllegalArgumentException("tolerance must be in (0, 1), got " + tol);
     }
-    this.name = name;
-    this.fn = fn;
     this.tol = tol;
   }
 
@@ -60,37 +57,12 @@ public final class HermiteSeriesDual implements DualActivation {
   }
 
   @Override
-  public String describe() {
-    return name;
-  }
-
-  @Override
-  public Optional<ActivationFunction> function() {
-    return Optional.of(fn);
-  }
-
-  @Override
   public double diagonal(double kxx) {
     double a = Math.sqrt(Math.max(kxx, 0));
     return NormalExpectation.of(z -> {
       double f = fn.value(a * z);
       return f * f;
     }, a > 0 ? 1 / a : 1);
-  }
-
-  @Override
-  public double value(double kxx, double kyy, double kxy) {
-    double[] nngp = {kxy};
-    bind(new double[] {kxx}, new double[] {kyy}, false).applyRow(0, 0, 1, nngp, null, 0);
-    return nngp[0];
-  }
-
-  @Override
-  public double derivative(double kxx, double kyy, double kxy) {
-    double[] nngp = {kxy};
-    double[] ntk = {1.0};
-    bind(new double[] {kxx}, new double[] {kyy}, true).applyRow(0, 0, 1, nngp, ntk, 0);
-    return ntk[0];
   }
 
   @Override

@@ -1,6 +1,5 @@
 package org.nke.dual;
 
-import java.util.Optional;
 import org.nke.hermite.GaussHermiteRule;
 
 /**
@@ -16,9 +15,7 @@ import org.nke.hermite.GaussHermiteRule;
  * default; kinks limit convergence to algebraic rates (stax recommends {@code deg = 25}: about 1e−3
  * for GeLU-like activations).
  */
-public final class QuadratureDual implements DualActivation {
-  private final String name;
-  private final ActivationFunction fn;
+public final class QuadratureDual extends NumericalDual {
   private final GaussHermiteRule rule;
 
   /**
@@ -27,19 +24,8 @@ public final class QuadratureDual implements DualActivation {
    * @param deg points per dimension, at least 1
    */
   public QuadratureDual(String name, ActivationFunction fn, int deg) {
-    this.name = name;
-    this.fn = fn;
+    super(name, fn);
     this.rule = GaussHermiteRule.of(deg);
-  }
-
-  @Override
-  public String describe() {
-    return name;
-  }
-
-  @Override
-  public Optional<ActivationFunction> function() {
-    return Optional.of(fn);
   }
 
   @Override
@@ -49,21 +35,6 @@ public final class QuadratureDual implements DualActivation {
       double f = fn.value(a * z);
       return f * f;
     });
-  }
-
-  @Override
-  public double value(double kxx, double kyy, double kxy) {
-    double[] nngp = {kxy};
-    bind(new double[] {kxx}, new double[] {kyy}, false).applyRow(0, 0, 1, nngp, null, 0);
-    return nngp[0];
-  }
-
-  @Override
-  public double derivative(double kxx, double kyy, double kxy) {
-    double[] nngp = {kxy};
-    double[] ntk = {1.0};
-    bind(new double[] {kxx}, new double[] {kyy}, true).applyRow(0, 0, 1, nngp, ntk, 0);
-    return ntk[0];
   }
 
   @Override

@@ -14,6 +14,9 @@ package org.nke.hermite;
  * {@code E[φ(az)²]} and {@code E[φ(az) φ(−az)]}.
  */
 public interface HermiteSource {
+  /** Relative size below which a folded tail is rounding noise. */
+  double NEGLIGIBLE_TAIL = 1e-13;
+
   /**
    * @param scale the pre-activation standard deviation {@code a ≥ 0}
    * @param q the degree
@@ -24,7 +27,10 @@ public interface HermiteSource {
   double[] coefficients(double scale, int q, boolean derivative, boolean fold);
 
   /**
-   * Folds a tail onto the top two degrees.
+   * Folds a tail onto the top two degrees. A tail within rounding of its parity's total
+   * ({@code ≤ 1e−13} of it) is taken as zero: it is the difference of two nearly equal sums, pure
+   * rounding noise there, and its square root ({@code ~1e−8} relative) would move the coefficient —
+   * and the features — by far more than the kernel it corrects ({@code ≤ 1e−13} relative).
    *
    * @param c plain coefficients {@code c_0 … c_q}; modified
    * @param even {@code Σ_{all even k} c_k²} of the full series
@@ -42,7 +48,11 @@ public interface HermiteSource {
       }
     }
     for (int j = Math.max(0, q - 1); j <= q; j++) {
-      double tail = Math.max(0, (j % 2 == 0 ? even - partialEven : odd - partialOdd));
+      double total = j % 2 == 0 ? even : odd;
+      double tail = total - (j % 2 == 0 ? partialEven : partialOdd);
+      if (!(tail > NEGLIGIBLE_TAIL * total)) {
+        tail = 0;
+      }
       c[j] = (c[j] < 0 ? -1 : 1) * Math.sqrt(c[j] * c[j] + tail);
     }
   }

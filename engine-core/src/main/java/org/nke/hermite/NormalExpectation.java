@@ -47,6 +47,17 @@ public final class NormalExpectation {
   }
 
   /**
+   * The panel rule behind {@link #rule}, for other backends that generate it themselves: the 20-point
+   * Gauss–Legendre nodes and weights on {@code [−1, 1]}, the range (10), the largest panel (0.5);
+   * the first panel is {@code max(width, 1e−12)/8} wide, each next one twice as wide.
+   *
+   * @return {@code {nodes, weights}} (copies)
+   */
+  public static double[][] legendre() {
+    return new double[][] {X.clone(), W.clone()};
+  }
+
+  /**
    * @param f the integrand, not modified
    * @param width the width of its sharpest feature at the origin (use {@code 1/a} for
    *     {@code g(a z)}), positive

@@ -42,6 +42,49 @@ public final class KernelRidge {
     return idx;
   }
 
+  /**
+   * The training rows whose features choose the ridge when none is given:
+   * {@code ⌊i n / m⌋} for {@code i < m = min(n, SELECTION_POINTS)}, in increasing order. A
+   * distributed fit that picks the same rows (by global row number) chooses the same ridge.
+   *
+   * @param n the number of training rows
+   * @return the selection rows
+   */
+  public static long[] selectionRows(long n) {
+    int m = (int) Math.min(n, SELECTION_POINTS);
+    long[] idx = new long[m];
+    for (int i = 0; i < m; i++) {
+      idx[i] = Math.multiplyExact(i, n) / m;
+    }
+    return idx;
+  }
+
+  /**
+   * Chooses the relative ridge on features: exact leave-one-out on the feature kernel
+   * {@code K_S = F_S F_Sᵀ} of the {@link #selectionRows selection rows}, over {@link ExactRidge#GRID}
+   * (the ridge relative to the mean of {@code diag K_S}), so that only one {@code p × p} Cholesky is
+   * needed for the final primal solve.
+   *
+   * @param features the selection rows' features, in {@link #selectionRows} order, not modified
+   * @param labels their labels
+   * @param targets the task of the whole training set (its classes)
+   * @param pool threads, or {@code null}
+   * @param info facts to record ({@code ridge_selection}, {@code loo_<metric>}), modified
+   * @return the relative ridge
+   */
+  public static double chooseRidge(double[][] features, double[] labels, Targets targets,
+      ForkJoinPool pool, Map<String, String> info) {
+    if (features.length != labels.length || features.length < 2) {
+      throw new InvalidInputException("choosing the ridge needs at least 2 rows with one label each, "
+          + "got " + features.length + " rows and " + labels.length + " labels");
+    }
+    double[][] k = new double[features.length][features.length];
+    Syrk.accumulateUpper(features, k, pool);
+    Syrk.symmetrize(k);
+    return chooseByLoo(k, labels, targets.classification()
+        ? Targets.classification(labels, targets.classes()) : Targets.of(labels), info);
+  }
+
   private static double[][] sub(double[][] k, int[] idx) {
     double[][] s = new double[idx.length][idx.length];
     for (int a = 0; a < idx.length; a++) {
@@ -179,7 +222,7 @@ public final class KernelRidge {
       return w;
     }
     FeatureRidge system = new FeatureRidge(p, c);
-    int[] picks = subsample(n, ridge == null ? SELECTION_POINTS : 0);
+    long[] picks = ridge == null ? selectionRows(n) : new long[0];
     double[][] picked = new double[picks.length][];
     int next = 0;
     for (int start = 0; start < n; start += BLOCK) {
@@ -187,22 +230,18 @@ public final class KernelRidge {
       double[][] f = source.rows(start, end);
       system.add(f, Arrays.copyOfRange(targets.y(), start, end), pool);
       while (next < picks.length && picks[next] < end) {
-        picked[next] = f[picks[next] - start];
+        picked[next] = f[(int) picks[next] - start];
         next++;
       }
     }
     if (ridge != null) {
       lambda[0] = ridge;
     } else {
-      double[][] k = new double[picks.length][picks.length];
-      Syrk.accumulateUpper(picked, k, pool);
-      Syrk.symmetrize(k);
       double[] pl = new double[picks.length];
       for (int i = 0; i < picks.length; i++) {
-        pl[i] = labels[picks[i]];
+        pl[i] = labels[(int) picks[i]];
       }
-      lambda[0] = chooseByLoo(k, pl, targets.classification()
-          ? Targets.classification(pl, targets.classes()) : Targets.of(pl), info);
+      lambda[0] = chooseRidge(picked, pl, targets, pool, info);
     }
     info.put("form", "primal (" + n + " points, " + p + " features)");
     return system.solve(lambda[0]);

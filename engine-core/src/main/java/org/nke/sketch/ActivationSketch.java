@@ -166,4 +166,44 @@ public final class ActivationSketch {
   public int thetaInputDim() {
     return thetaInputDim;
   }
+
+  /** @return length of the incoming NNGP features */
+  public int inputDim() {
+    return inputDim;
+  }
+
+  /** @return the Hermite coefficients of the activation */
+  public HermiteSource source() {
+    return source;
+  }
+
+  /** @return whether degree 1 is the normalised input itself */
+  public boolean exactLinear() {
+    return exactLinear;
+  }
+
+  /** @return the degree-1 sketch, or {@code null} (exact, or no degree-1 features) */
+  public LinearSketch linear() {
+    return linear;
+  }
+
+  /** @return the sketches of degrees 2 and up */
+  public PolySketch poly() {
+    return poly;
+  }
+
+  /** @return the transform of the incoming NTK features, or {@code null} (NNGP only) */
+  public Srht thetaTransform() {
+    return thetaTransform;
+  }
+
+  /** @return the transform of the derivative features, or {@code null} */
+  public Srht derivTransform() {
+    return derivTransform;
+  }
+
+  /** @return the TensorSRHT of the NTK features, or {@code null} */
+  public TensorSrht thetaProduct() {
+    return thetaProduct;
+  }
 }

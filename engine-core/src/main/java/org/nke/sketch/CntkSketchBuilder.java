@@ -8,7 +8,11 @@ import org.nke.cntk.CntkNetwork.Nonlinearity;
 import org.nke.cntk.CntkNetwork.Pooling;
 import org.nke.cntk.PixelVariances;
 import org.nke.exact.DenseNetwork;
+import org.nke.dual.ABReluDual;
+import org.nke.dual.DualActivation;
+import org.nke.dual.RectifiedMonomialDual;
 import org.nke.hermite.HermiteSource;
+import org.nke.hermite.HomogeneousHermiteSource;
 
 /**
  * The budget bookkeeping of {@link CntkSketch#build}: walks the compiled network once, choosing every
@@ -165,9 +169,9 @@ final class CntkSketchBuilder {
     }
   }
 
-  private ActivationSketch activation(org.nke.dual.DualActivation dual, double[] vars,
+  private ActivationSketch activation(DualActivation dual, double[] vars,
       int budget, int thetaBudget) {
-    HermiteSource source = SketchPlan.hermiteSource(dual);
+    HermiteSource source = hermiteSource(dual);
     int q = options.degree() > 0 ? options.degree()
         : SketchPlan.autoDegree(source, vars, ntk, options.tailTolerance());
     // widths by the sample's peak coefficient masses (see docs/design-notes.md)
@@ -238,5 +242,22 @@ final class CntkSketchBuilder {
       }
     }
     return new double[] {k, t};
+  }
+
+  /**
+   * The dense sketch's coefficients, except that positively homogeneous activations (the ABReLU
+   * family, rectified monomials) scale their unit-scale coefficients ({@link HomogeneousHermiteSource})
+   * instead of integrating at every pixel's scale. The dense sketch keeps the quadrature, which the
+   * CUDA backend reproduces node for node.
+   */
+  static HermiteSource hermiteSource(DualActivation dual) {
+    HermiteSource quadrature = SketchPlan.hermiteSource(dual);
+    if (dual instanceof ABReluDual) {
+      return new HomogeneousHermiteSource(quadrature, 1);
+    }
+    if (dual instanceof RectifiedMonomialDual r && r.degree() >= 1) {
+      return new HomogeneousHermiteSource(quadrature, r.degree());
+    }
+    return quadrature;
   }
 }

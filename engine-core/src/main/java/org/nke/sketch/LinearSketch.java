@@ -69,6 +69,21 @@ public final class LinearSketch {
     }
   }
 
+  /** @return its randomised transform */
+  public Srht transform() {
+    return srht;
+  }
+
+  /** @return the sampled frequencies {@code p_i} (a copy) */
+  public int[] frequencies() {
+    return freq.clone();
+  }
+
+  /** @return the scale {@code √(2/m)} */
+  public double scale() {
+    return scale;
+  }
+
   /** @return a workspace for {@link #apply} */
   public double[] workspace() {
     return srht.workspace();

@@ -144,7 +144,45 @@ public final class PolySketch {
     return evaluateAll(spectra);
   }
 
-  private int usedLeaves() {
+  /**
+   * A read-only view of a tree node, for other backends: a leaf ({@code leaf ≥ 0}: leaf transform
+   * {@code leaf} of the input) or a TensorSRHT of two children, each child that is not a leaf
+   * re-transformed by its own complex {@link Srht} first.
+   *
+   * @param leaf the leaf index, or −1
+   * @param left the first child (null for a leaf)
+   * @param right the second child
+   * @param leftTransform the transform of a non-leaf first child, else {@code null}
+   * @param rightTransform the transform of a non-leaf second child, else {@code null}
+   * @param product the TensorSRHT (null for a leaf)
+   */
+  public record TreeNode(int leaf, TreeNode left, TreeNode right, Srht leftTransform,
+      Srht rightTransform, TensorSrht product) {
+  }
+
+  /**
+   * @param k a degree
+   * @return the root of its tree, or {@code null} when the degree is not sketched
+   */
+  public TreeNode tree(int k) {
+    return k < 2 || k >= roots.length || roots[k] == null ? null : view(roots[k]);
+  }
+
+  private static TreeNode view(Node n) {
+    return n.leaf >= 0 ? new TreeNode(n.leaf, null, null, null, null, null)
+        : new TreeNode(-1, view(n.left), view(n.right), n.leftTransform, n.rightTransform, n.product);
+  }
+
+  /**
+   * @param j a leaf index, below {@link #usedLeaves()}
+   * @return its transform of the input
+   */
+  public Srht leaf(int j) {
+    return leaves[j];
+  }
+
+  /** @return how many leaf transforms the sketched degrees use */
+  public int usedLeaves() {
     int used = 0;
     for (int k = 2; k < roots.length; k++) {
       if (roots[k] != null) {

@@ -13,7 +13,6 @@ import org.nke.exact.DenseNetwork.Step;
 import org.nke.exact.InputKernel;
 import org.nke.hermite.FunctionHermiteSource;
 import org.nke.hermite.HermiteSource;
-import org.nke.hermite.HomogeneousHermiteSource;
 
 /**
  * A dense NNGP/NTK sketch compiled for one architecture, input dimension, budget and seed: every
@@ -53,24 +52,15 @@ public final class SketchPlan {
 
   /**
    * @param dual an activation's dual
-   * @return its Hermite coefficients (for the ABReLU family and rectified monomials, scaled from
-   *     those at unit scale, see {@link HomogeneousHermiteSource})
+   * @return its Hermite coefficients
    * @throws ArchException when it has neither a pointwise function nor a known series
    */
   public static HermiteSource hermiteSource(DualActivation dual) {
     if (dual instanceof ExpNormalizedDual e) {
       return new org.nke.hermite.SeriesHermiteSource(e.gamma(), e.shift());
     }
-    HermiteSource quadrature = new FunctionHermiteSource(dual.function().orElseThrow(() ->
-        new ArchException(dual.describe() + " has no pointwise function, so it cannot be sketched")));
-    // positively homogeneous activations: coefficients at any scale from those at scale 1
-    if (dual instanceof org.nke.dual.ABReluDual) {
-      return new HomogeneousHermiteSource(quadrature, 1);
-    }
-    if (dual instanceof org.nke.dual.RectifiedMonomialDual r && r.degree() >= 1) {
-      return new HomogeneousHermiteSource(quadrature, r.degree());
-    }
-    return quadrature;
+    return new FunctionHermiteSource(dual.function().orElseThrow(() -> new ArchException(
+        dual.describe() + " has no pointwise function, so it cannot be sketched")));
   }
 
   /**
@@ -304,6 +294,11 @@ public final class SketchPlan {
   /** @return the number of features of the requested kind */
   public int outputDim() {
     return options.ntk() ? ntkDim : nngpDim;
+  }
+
+  /** @return the compiled layers (Dense and activation steps), input first */
+  public List<Step> steps() {
+    return steps;
   }
 
   /** @return the layers' sketches, input first */

@@ -30,6 +30,16 @@ public final class Srht {
     return dim;
   }
 
+  /** @return the random signs {@code D} (a copy) */
+  public double[] signs() {
+    return signs.clone();
+  }
+
+  /** @return whether the input is an interleaved complex vector */
+  public boolean complexInput() {
+    return complexInput;
+  }
+
   /** @return the transform length {@code N} (frequencies {@code 0 … N−1}) */
   public int size() {
     return fft.size();

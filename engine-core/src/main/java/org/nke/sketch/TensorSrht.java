@@ -35,6 +35,21 @@ public final class TensorSrht {
     return outputs;
   }
 
+  /** @return the frequencies {@code p_i} of the first factor (a copy) */
+  public int[] left() {
+    return p.clone();
+  }
+
+  /** @return the frequencies {@code q_i} of the second factor (a copy) */
+  public int[] right() {
+    return q.clone();
+  }
+
+  /** @return {@code M^{−1/2}} */
+  public double scale() {
+    return scale;
+  }
+
   /**
    * @param x spectrum of the first factor (interleaved), not modified
    * @param y spectrum of the second factor (interleaved), not modified

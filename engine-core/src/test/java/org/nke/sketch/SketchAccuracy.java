@@ -34,33 +34,7 @@ public final class SketchAccuracy {
    * @return relative Frobenius error of {@code F Fᵀ}
    */
   public static double gramError(double[][] k, double[][] features) {
-    int n = k.length;
-    double[][] parts = new double[n][2];
-    java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
-      double num = 0;
-      double den = 0;
-      double[] a = features[i];
-      for (int j = i; j < n; j++) {
-        double s = 0;
-        double[] b = features[j];
-        for (int t = 0; t < a.length; t++) {
-          s += a[t] * b[t];
-        }
-        double e = s - k[i][j];
-        double w = i == j ? 1 : 2;
-        num += w * e * e;
-        den += w * k[i][j] * k[i][j];
-      }
-      parts[i][0] = num;
-      parts[i][1] = den;
-    });
-    double num = 0;
-    double den = 0;
-    for (double[] p : parts) {
-      num += p[0];
-      den += p[1];
-    }
-    return Math.sqrt(num / den);
+    return GramError.relative(k, features, java.util.concurrent.ForkJoinPool.commonPool());
   }
 
   /**
@@ -69,15 +43,7 @@ public final class SketchAccuracy {
    * @return the expected relative Frobenius error of a Gaussian projection of an exact factor
    */
   public static double obliviousFloor(double[][] k, int features) {
-    double trace = 0;
-    double fro = 0;
-    for (int i = 0; i < k.length; i++) {
-      trace += k[i][i];
-      for (int j = 0; j < k.length; j++) {
-        fro += k[i][j] * k[i][j];
-      }
-    }
-    return Math.sqrt((trace * trace + fro) / features / fro);
+    return GramError.obliviousFloor(k, features);
   }
 
   /**

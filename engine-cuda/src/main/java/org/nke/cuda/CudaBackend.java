@@ -3,13 +3,16 @@ package org.nke.cuda;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 import org.nke.dual.BoundDual;
 import org.nke.dual.DualActivation;
 import org.nke.exact.InputKernel;
 import org.nke.exact.KernelMatrix;
+import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
+import org.nke.spi.ConvOps;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
@@ -19,7 +22,9 @@ import org.nke.spi.Progress;
  * device. The input Gram block comes from cuBLAS ({@code dgemm}/{@code sgemm}); the affine update,
  * every closed-form dual, the series duals (Hermite series and polynomials, Horner over per-point
  * tables) and the non-finite scan are hand-written PTX ({@link DualKernels}); a dual without a device
- * kernel runs on the CPU ({@link CpuFallback}), recorded in {@link #fallbacks()} and logged.
+ * kernel runs on the CPU ({@link CpuFallback}), recorded in {@link #fallbacks()} and logged. The
+ * exact CNTK's primitives are {@link CudaConvOps} ({@link #convOps()}), the sketch features
+ * {@link CudaSketchOps} ({@link #features}).
  *
  * <p>Symmetric blocks keep the upper triangle current, as on the CPU, and their diagonal is written
  * with the value the CPU would hold (computed on the host from the same binding), so that
@@ -31,6 +36,7 @@ public final class CudaBackend implements Backend {
   private final DeviceRuntime rt;
   private final DualKernels kernels;
   private final CudaDualOps duals;
+  private final CudaSketchOps sketches;
   private final List<String> fallbacks = Collections.synchronizedList(new ArrayList<>());
 
   /** @param runtime the device (owned: closed with the backend) */
@@ -38,6 +44,7 @@ public final class CudaBackend implements Backend {
     this.rt = runtime;
     this.kernels = new DualKernels(runtime);
     this.duals = new CudaDualOps(kernels);
+    this.sketches = new CudaSketchOps(runtime, this::fallback);
   }
 
   /**
@@ -68,6 +75,57 @@ public final class CudaBackend implements Backend {
   /** @return one line per operation that ran on the CPU for want of a device kernel */
   public List<String> fallbacks() {
     return List.copyOf(fallbacks);
+  }
+
+  private void fallback(String line) {
+    fallbacks.add(line);
+    LOG.warning("cuda backend: " + line);
+  }
+
+  /**
+   * Sketch features on the device in float64 (the CPU's arithmetic: results agree to the FFT's
+   * rounding), see {@link CudaSketchOps}; {@code null} (the caller then uses the CPU, explicitly)
+   * where cuFFT cannot be used, recorded in {@link #fallbacks()}.
+   */
+  @Override
+  public double[][] features(SketchPlan plan, double[][] points, Progress progress) {
+    return features(plan, points, Precision.F64, progress);
+  }
+
+  /**
+   * @param plan the compiled sketch
+   * @param points the points, not modified
+   * @param precision float64, or float32 (half the memory and traffic; agrees with the CPU to about
+   *     1e-5)
+   * @param progress progress sink (units: points)
+   * @return one feature row per point, or {@code null} where cuFFT cannot be used (recorded)
+   */
+  public double[][] features(SketchPlan plan, double[][] points, Precision precision,
+      Progress progress) {
+    String noFft = rt.fftUnavailable();
+    if (noFft != null) {
+      fallback("sketch features: cuFFT unusable (" + noFft + "), ran on the CPU");
+      return null;
+    }
+    return sketches.features(plan, points, precision, progress);
+  }
+
+  /**
+   * The CNTK primitives in float64, the CPU's arithmetic ({@code ExactCntk} computes in float64 and
+   * only rounds the stored result), so that the exact CNTK agrees with the CPU backend to rounding.
+   */
+  @Override
+  public Optional<ConvOps> convOps() {
+    return Optional.of(convOps(Precision.F64));
+  }
+
+  /**
+   * @param precision element type of the pixel-pair blocks: float32 halves memory and traffic (the
+   *     results then agree with the CPU's float64 to about 1e-5)
+   * @return the CNTK primitives on this device
+   */
+  public ConvOps convOps(Precision precision) {
+    return new CudaConvOps(rt, precision, duals, this::fallback);
   }
 
   private CudaKernelBlock cast(KernelBlock block) {
@@ -134,10 +192,8 @@ public final class CudaBackend implements Backend {
     double[] vy = b.symmetric ? varX : varY;
     BoundDual bound = dual.bind(varX, vy, b.hasNtk());
     if (!CudaDualOps.supported(dual, bound)) {
-      String line = "activation " + dual.describe() + " (" + dual.getClass().getSimpleName() + "): no "
-          + "device kernel, ran on the CPU (" + b.rows + " x " + b.cols + " entries)";
-      fallbacks.add(line);
-      LOG.warning("cuda backend: " + line);
+      fallback("activation " + dual.describe() + " (" + dual.getClass().getSimpleName() + "): no "
+          + "device kernel, ran on the CPU (" + b.rows + " x " + b.cols + " entries)");
       CpuFallback.apply(rt, b, bound);
       progress.advance(b.rows);
       return bound.errorBound();

@@ -44,6 +44,13 @@ final class CudaDualOps {
         || bound.seriesTables().isPresent();
   }
 
+  /** A dual map ready to launch: constants computed, tables uploaded. */
+  @FunctionalInterface
+  interface Prepared {
+    /** @param o the operands (variances and, for a batch of pixel blocks, the index table) */
+    void launch(DualKernels.Pair o);
+  }
+
   /**
    * Launches the dual map of a block.
    *
@@ -56,81 +63,92 @@ final class CudaDualOps {
    */
   void apply(DualKernels.Pair o, DualActivation dual, BoundDual bound, double[] varX, double[] varY,
       DeviceUploads scratch) {
-    Precision p = o.precision();
+    prepare(dual, bound, varX, varY, o.precision(), o.ntk() != null, scratch).launch(o);
+  }
+
+  /**
+   * Computes a dual's constants and uploads its tables once, for launches on any blocks whose points
+   * are those of {@code varX} (rows) and {@code varY} (columns), e.g. every batch of a CNTK tile.
+   *
+   * @param dual the dual; {@link #supported} must hold
+   * @param bound its binding to {@code varX}, {@code varY}
+   * @param varX row points' variances, not modified
+   * @param varY column points' variances, not modified
+   * @param p precision
+   * @param withNtk whether the blocks carry Θ (derivative tables are needed)
+   * @param uploads owns the tables
+   * @return the launcher
+   */
+  Prepared prepare(DualActivation dual, BoundDual bound, double[] varX, double[] varY, Precision p,
+      boolean withNtk, DeviceUploads uploads) {
     if (dual instanceof ABReluDual d) {
       double a = d.a();
       double b = d.b();
-      kernels.abrelu(o, (a - b) * (a - b) / (2 * Math.PI), (a * a + b * b) / 2);
+      double factor = (a - b) * (a - b) / (2 * Math.PI);
+      double base = (a * a + b * b) / 2;
+      return o -> kernels.abrelu(o, factor, base);
     } else if (dual instanceof SignDual) {
-      kernels.sign(o);
+      return kernels::sign;
     } else if (dual instanceof ErfDual d) {
       double a = d.a();
       double c = d.c();
       double b2 = d.b() * d.b();
-      kernels.erf(o, 2 * b2, a * a * (2 / Math.PI), c * c, a * a * b2 * (4 / Math.PI));
+      return o -> kernels.erf(o, 2 * b2, a * a * (2 / Math.PI), c * c, a * a * b2 * (4 / Math.PI));
     } else if (dual instanceof GeluDual) {
-      kernels.gelu(o);
+      return kernels::gelu;
     } else if (dual instanceof TrigDual d) {
       double b2 = d.b() * d.b();
       double halfA2 = d.a() * d.a() / 2;
-      kernels.trig(o, b2, halfA2, Math.cos(2 * d.phase()), halfA2 * b2);
+      double cos2c = Math.cos(2 * d.phase());
+      return o -> kernels.trig(o, b2, halfA2, cos2c, halfA2 * b2);
     } else if (dual instanceof RbfDual d) {
-      kernels.rbf(o, d.gamma(), 2 * d.gamma());
+      return o -> kernels.rbf(o, d.gamma(), 2 * d.gamma());
     } else if (dual instanceof ExpDual d) {
-      kernels.exp(o, d.a() * d.a(), d.b() * d.b());
+      return o -> kernels.exp(o, d.a() * d.a(), d.b() * d.b());
     } else if (dual instanceof GaussianDual d) {
       double a = d.a();
       double b = d.b();
-      kernels.gaussian(o, a * a, 2 * b, 4 * b * b, a * a * 4 * b * b);
+      return o -> kernels.gaussian(o, a * a, 2 * b, 4 * b * b, a * a * 4 * b * b);
     } else if (dual instanceof ExpNormalizedDual d) {
-      kernels.expNormalized(o, d.gamma(), d.shift(), d.clip());
+      return o -> kernels.expNormalized(o, d.gamma(), d.shift(), d.clip());
     } else if (dual instanceof RectifiedMonomialDual d) {
-      rectifiedMonomial(o, d, scratch);
+      return rectifiedMonomial(d, p, uploads);
     } else if (dual instanceof PolynomialDual d) {
-      polynomial(o, d, varX, varY, scratch);
-    } else {
-      Optional<SeriesTables> t = bound.seriesTables();
-      if (t.isEmpty()) {
-        throw new IllegalArgumentException("no device kernel for " + dual.describe());
-      }
-      hermiteSeries(o, t.get(), p, scratch);
+      SeriesHost.Tables t = SeriesHost.polynomial(d, varX, varY, withNtk);
+      return series(t, false, null, p, uploads);
     }
+    Optional<SeriesTables> t = bound.seriesTables();
+    if (t.isEmpty()) {
+      throw new IllegalArgumentException("no device kernel for " + dual.describe());
+    }
+    SeriesTables s = t.get();
+    SeriesHost.Tables tables = SeriesHost.hermite(s, varX.length, varY.length, withNtk);
+    double[] bounds = SeriesHost.truncationBounds(s.stride(), s.logTolerance());
+    return series(tables, true, uploads.upload(bounds, p, "series truncation table"), p, uploads);
   }
 
-  private void rectifiedMonomial(DualKernels.Pair o, RectifiedMonomialDual d, DeviceUploads scratch) {
+  private Prepared rectifiedMonomial(RectifiedMonomialDual d, Precision p, DeviceUploads uploads) {
     int n = d.degree();
     double[][] pq = d.angularPolynomials(n);
     double[][] pq1 = n > 0 ? d.angularPolynomials(n - 1) : new double[][] {{}, {}};
     double[] all = SeriesHost.concat(pq[0], pq[1], pq1[0], pq1[1]);
-    DeviceBuffer coef = scratch.upload(all, o.precision(), "RectifiedMonomial coefficients");
-    kernels.rectifiedMonomial(o, n, (double) n * n, coef, pq[0].length, pq[1].length,
+    DeviceBuffer coef = uploads.upload(all, p, "RectifiedMonomial coefficients");
+    return o -> kernels.rectifiedMonomial(o, n, (double) n * n, coef, pq[0].length, pq[1].length,
         pq1[0].length, pq1[1].length);
   }
 
-  private void polynomial(DualKernels.Pair o, PolynomialDual d, double[] varX, double[] varY,
-      DeviceUploads scratch) {
-    SeriesHost.Tables t = SeriesHost.polynomial(d, varX, varY, o.ntk() != null);
-    launchSeries(o, t, false, null, scratch);
-  }
-
-  private void hermiteSeries(DualKernels.Pair o, SeriesTables s, Precision p, DeviceUploads scratch) {
-    SeriesHost.Tables t = SeriesHost.hermite(s, o.rows(), o.cols(), o.ntk() != null);
-    double[] bounds = SeriesHost.truncationBounds(s.stride(), s.logTolerance());
-    launchSeries(o, t, true, scratch.upload(bounds, p, "series truncation table"), scratch);
-  }
-
-  private void launchSeries(DualKernels.Pair o, SeriesHost.Tables t, boolean clip, DeviceBuffer bounds,
-      DeviceUploads scratch) {
-    Precision p = o.precision();
-    DeviceBuffer cx = scratch.upload(t.coefX(), p, "series coefficients (rows)");
-    DeviceBuffer cy = scratch.upload(t.coefYT(), p, "series coefficients (columns)");
-    DeviceBuffer dx = t.derivX() == null ? null : scratch.upload(t.derivX(), p, "derivative "
+  private Prepared series(SeriesHost.Tables t, boolean clip, DeviceBuffer bounds, Precision p,
+      DeviceUploads uploads) {
+    DeviceBuffer cx = uploads.upload(t.coefX(), p, "series coefficients (rows)");
+    DeviceBuffer cy = uploads.upload(t.coefYT(), p, "series coefficients (columns)");
+    DeviceBuffer dx = t.derivX() == null ? null : uploads.upload(t.derivX(), p, "derivative "
         + "coefficients (rows)");
-    DeviceBuffer dy = t.derivYT() == null ? null : scratch.upload(t.derivYT(), p, "derivative "
+    DeviceBuffer dy = t.derivYT() == null ? null : uploads.upload(t.derivYT(), p, "derivative "
         + "coefficients (columns)");
-    DeviceBuffer w = t.weights() == null ? null : scratch.upload(t.weights(), p, "derivative weights");
-    DeviceBuffer ix = scratch.upload(t.invX(), p, "series scales (rows)");
-    DeviceBuffer iy = scratch.upload(t.invY(), p, "series scales (columns)");
-    kernels.series(o, new DualKernels.Series(t.stride(), cx, cy, dx, dy, w, ix, iy, clip, bounds));
+    DeviceBuffer w = t.weights() == null ? null : uploads.upload(t.weights(), p, "derivative weights");
+    DeviceBuffer ix = uploads.upload(t.invX(), p, "series scales (rows)");
+    DeviceBuffer iy = uploads.upload(t.invY(), p, "series scales (columns)");
+    DualKernels.Series s = new DualKernels.Series(t.stride(), cx, cy, dx, dy, w, ix, iy, clip, bounds);
+    return o -> kernels.series(o, s);
   }
 }

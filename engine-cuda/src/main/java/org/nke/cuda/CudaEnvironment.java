@@ -79,26 +79,43 @@ record CudaEnvironment(Availability availability, List<String> lines, CudaLibrar
             + " [" + cublas.detail() + "]"), lines, cublas);
       }
       lines.add(cufft());
-      try (PtxModule m = PtxModule.load(ctx, "dual")) {
-        lines.add("PTX              dual.ptx JIT-compiled, " + m.entries() + " entries resolved");
-      } catch (Throwable t) {
-        return new CudaEnvironment(Availability.unavailable("PTX JIT failed: " + message(t)), lines,
-            cublas);
+      for (String family : PtxKernel.families()) {
+        try (PtxModule m = PtxModule.load(ctx, family)) {
+          lines.add("PTX              " + family + ".ptx JIT-compiled, " + m.entries()
+              + " entries resolved");
+        } catch (Throwable t) {
+          return new CudaEnvironment(Availability.unavailable("PTX JIT failed (" + family + ".ptx): "
+              + message(t)), lines, cublas);
+        }
       }
       return new CudaEnvironment(Availability.available(device + ", cuBLAS " + cublasVersion + " ("
           + cublas.how() + ")"), lines, cublas);
     }
   }
 
-  /** cuFFT is not needed by this round's primitives: its state is reported, never fatal. */
+  /**
+   * cuFFT is needed only by the sketch features (which fall back to the CPU without it): its state is
+   * reported, never fatal.
+   */
   private static String cufft() {
+    String reason = cufftUnusable();
+    return reason == null ? "cuFFT: " + CudaLibraries.bindCufft().detail() + "; cufftGetVersion works"
+        : "cuFFT: unusable (" + reason + "); sketch features will run on the CPU";
+  }
+
+  /**
+   * Binds cuFFT (idempotent) and calls {@code cufftGetVersion}.
+   *
+   * @return {@code null} if cuFFT works, else why not
+   */
+  static String cufftUnusable() {
     try {
-      CudaLibraries.Binding b = CudaLibraries.bindCufft();
+      CudaLibraries.bindCufft();
       int[] v = new int[1];
       CudaCalls.checkCufft(jcuda.jcufft.JCufft.cufftGetVersion(v), "cufftGetVersion");
-      return b.detail() + "; cufftGetVersion " + v[0];
+      return null;
     } catch (Throwable t) {
-      return "cuFFT: unusable (" + message(t) + "); not needed by the dense kernels";
+      return message(t);
     }
   }
 

@@ -5,13 +5,15 @@ import jcuda.driver.CUdeviceptr;
 
 /**
  * One device allocation, freed by {@link #close()} (idempotent; any use after it throws
- * {@link IllegalStateException}). Allocated by a {@link DeviceRuntime}, usually through a
+ * {@link IllegalStateException}), or a {@link #slice view} of part of one. Allocated by a {@link DeviceRuntime}, usually through a
  * {@link DeviceArena} that owns it; copies go through the runtime.
  */
 public final class DeviceBuffer implements AutoCloseable {
   private final NativeHandle<CUdeviceptr> handle;
   private final long bytes;
   private final long address;
+  private final long offset;
+  private final boolean owner;
 
   /**
    * @param pointer the JCuda pointer (for cuBLAS/cuFFT and copies)
@@ -22,7 +24,31 @@ public final class DeviceBuffer implements AutoCloseable {
   DeviceBuffer(CUdeviceptr pointer, long address, long bytes, Consumer<CUdeviceptr> free) {
     this.bytes = bytes;
     this.address = address;
+    this.offset = 0;
+    this.owner = true;
     this.handle = new NativeHandle<>(pointer, free, "device buffer of " + bytes + " bytes");
+  }
+
+  private DeviceBuffer(DeviceBuffer parent, long offset, long bytes) {
+    this.handle = parent.handle;
+    this.bytes = bytes;
+    this.address = parent.address + offset;
+    this.offset = parent.offset + offset;
+    this.owner = false;
+  }
+
+  /**
+   * A view of part of this buffer (e.g. one slot of a batch): it frees nothing when closed, and
+   * fails like this buffer once this buffer is closed.
+   *
+   * @param byteOffset where the view starts
+   * @param count its size in bytes
+   * @return the view
+   * @throws IndexOutOfBoundsException if the range is outside this buffer
+   */
+  public DeviceBuffer slice(long byteOffset, long count) {
+    checkRange(count, byteOffset);
+    return new DeviceBuffer(this, byteOffset, count);
   }
 
   /** @return the size in bytes */
@@ -38,7 +64,8 @@ public final class DeviceBuffer implements AutoCloseable {
 
   /** @return the JCuda pointer (for cuBLAS/cuFFT calls and copies) */
   CUdeviceptr pointer() {
-    return handle.get();
+    CUdeviceptr p = handle.get();
+    return offset == 0 ? p : p.withByteOffset(offset);
   }
 
   /**
@@ -62,7 +89,9 @@ public final class DeviceBuffer implements AutoCloseable {
 
   @Override
   public void close() {
-    handle.close();
+    if (owner) {
+      handle.close();
+    }
   }
 
   @Override

@@ -35,6 +35,14 @@ interface DeviceRuntime extends KernelLauncher {
   void copyIn(DeviceBuffer dst, Precision p, long at, double[] src, int count);
 
   /**
+   * Copies 32-bit integers (index tables) to the start of a buffer.
+   *
+   * @param dst the buffer; modified
+   * @param src values (as u32), not modified
+   */
+  void copyIn(DeviceBuffer dst, int[] src);
+
+  /**
    * Copies {@code count} consecutive elements starting at element {@code at} to {@code dst}.
    *
    * @param src the buffer
@@ -73,6 +81,24 @@ interface DeviceRuntime extends KernelLauncher {
    */
   void gram(Precision p, DeviceBuffer x, DeviceBuffer y, DeviceBuffer c, int n, int m, int d,
       double alpha);
+
+  /**
+   * Batched forward DFTs {@code X_k = Σ_j x_j e^{−2πi jk/n}}, unnormalised (cuFFT on a GPU, the same
+   * convention as JTransforms on the CPU): {@code batch} transforms of length {@code n} stored back
+   * to back. Real input: {@code n} reals each in, the half spectrum ({@code n/2 + 1} complex,
+   * interleaved) out; complex input: {@code n} interleaved complex values in and out.
+   *
+   * @param p element type of both buffers
+   * @param real whether the input is real
+   * @param n transform length, a power of two
+   * @param batch number of transforms
+   * @param in the inputs, not modified (unless {@code out} is the same buffer, complex input only)
+   * @param out the spectra; modified
+   */
+  void fft(Precision p, boolean real, int n, int batch, DeviceBuffer in, DeviceBuffer out);
+
+  /** @return {@code null} when {@link #fft} works here, else why not (sketches then use the CPU) */
+  String fftUnavailable();
 
   /** @param after what was queued, for error messages; waits for all queued work */
   void synchronize(String after);

@@ -8,7 +8,10 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemsetD8;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import jcuda.Pointer;
 import jcuda.driver.CUDA_MEMCPY2D;
 import jcuda.driver.CUmemorytype;
@@ -16,34 +19,48 @@ import org.nke.error.ResourceLimitException;
 import org.nke.spi.Precision;
 
 /**
- * {@link DeviceRuntime} on a real GPU through JCuda: the primary context, the {@code dual} PTX module
- * and a cuBLAS handle, owned here and released in reverse order by {@link #close()}. Every call's
- * result code is checked and named ({@link CudaCalls}); kernels go to the null stream.
+ * {@link DeviceRuntime} on a real GPU through JCuda: the primary context, one PTX module per family
+ * ({@link PtxKernel#families()}, all JIT-compiled and resolved when the runtime opens) and a cuBLAS
+ * handle (and the cuFFT plans of the sketches, made on first use and cached), owned here and released
+ * in reverse order by {@link #close()}. Every call's result code is
+ * checked and named ({@link CudaCalls}); kernels go to the null stream.
  */
 final class DriverRuntime implements DeviceRuntime {
   private final CudaContext context;
-  private final PtxModule module;
+  private final Map<String, PtxModule> modules;
   private final CublasHandle cublas;
+  /** cuFFT plans by (precision, kind, n, batch), oldest first; at most {@value #MAX_PLANS} kept. */
+  private final List<CufftPlan> plans = new ArrayList<>();
+  private static final int MAX_PLANS = 16;
+  /** Empty when cuFFT works, else why not; {@code null} until first asked. */
+  private String fftState;
 
-  private DriverRuntime(CudaContext context, PtxModule module, CublasHandle cublas) {
+  private DriverRuntime(CudaContext context, Map<String, PtxModule> modules, CublasHandle cublas) {
     this.context = context;
-    this.module = module;
+    this.modules = modules;
     this.cublas = cublas;
   }
 
-  /** @return device 0 with the dual module loaded and a cuBLAS handle */
+  /** @return device 0 with every PTX family loaded and a cuBLAS handle */
   static DriverRuntime open() {
     CudaContext ctx = CudaContext.open(0);
-    PtxModule module = null;
+    Map<String, PtxModule> modules = new LinkedHashMap<>();
     try {
-      module = PtxModule.load(ctx, "dual");
-      return new DriverRuntime(ctx, module, CublasHandle.create(ctx));
-    } catch (RuntimeException | Error e) {
-      if (module != null) {
-        module.close();
+      for (String family : PtxKernel.families()) {
+        modules.put(family, PtxModule.load(ctx, family));
       }
+      return new DriverRuntime(ctx, modules, CublasHandle.create(ctx));
+    } catch (RuntimeException | Error e) {
+      closeModules(modules);
       ctx.close();
       throw e;
+    }
+  }
+
+  private static void closeModules(Map<String, PtxModule> modules) {
+    List<PtxModule> loaded = new ArrayList<>(modules.values());
+    for (int k = loaded.size() - 1; k >= 0; k--) {
+      loaded.get(k).close();
     }
   }
 
@@ -86,6 +103,14 @@ final class DriverRuntime implements DeviceRuntime {
     }
     CudaCalls.check(cuMemcpyHtoD(dst.pointer().withByteOffset(at * p.bytes()), host, bytes),
         "cuMemcpyHtoD " + bytes + " bytes");
+  }
+
+  @Override
+  public void copyIn(DeviceBuffer dst, int[] src) {
+    long bytes = 4L * src.length;
+    dst.checkRange(bytes, 0);
+    CudaCalls.check(cuMemcpyHtoD(dst.pointer(), Pointer.to(src), bytes), "cuMemcpyHtoD " + bytes
+        + " bytes (index table)");
   }
 
   @Override
@@ -144,6 +169,45 @@ final class DriverRuntime implements DeviceRuntime {
   }
 
   @Override
+  public String fftUnavailable() {
+    if (fftState == null) {
+      String reason = CudaEnvironment.cufftUnusable();
+      fftState = reason == null ? "" : reason;
+    }
+    return fftState.isEmpty() ? null : fftState;
+  }
+
+  @Override
+  public void fft(Precision p, boolean real, int n, int batch, DeviceBuffer in, DeviceBuffer out) {
+    if (n < 2) {
+      // a DFT of length 1 is the identity (cuFFT plans need n >= 2): through the host
+      double[] v = new double[batch * (real ? 1 : 2)];
+      copyOut(in, p, 0, v, v.length);
+      double[] c = new double[2 * batch];
+      for (int b = 0; b < batch; b++) {
+        c[2 * b] = real ? v[b] : v[2 * b];
+        c[2 * b + 1] = real ? 0 : v[2 * b + 1];
+      }
+      copyIn(out, p, 0, c, c.length);
+      return;
+    }
+    CufftPlan plan = null;
+    for (CufftPlan q : plans) {
+      if (q.matches(p, real, n, batch)) {
+        plan = q;
+      }
+    }
+    if (plan == null) {
+      if (plans.size() == MAX_PLANS) {
+        plans.remove(0).close();
+      }
+      plan = CufftPlan.forward(context, p, real, n, batch);
+      plans.add(plan);
+    }
+    plan.execute(in, out);
+  }
+
+  @Override
   public void launch(Shape s, KernelArgs args) {
     List<Object> values = args.values();
     Pointer[] params = new Pointer[values.size()];
@@ -159,7 +223,8 @@ final class DriverRuntime implements DeviceRuntime {
         params[k] = Pointer.to(new float[] {(Float) v});
       }
     }
-    CudaCalls.check(cuLaunchKernel(module.function(args.kernel()), s.gridX(), s.gridY(), 1, s.blockX(),
+    CudaCalls.check(cuLaunchKernel(modules.get(args.kernel().family()).function(args.kernel()),
+        s.gridX(), s.gridY(), 1, s.blockX(),
         s.blockY(), 1, 0, null, Pointer.to(params), null), "cuLaunchKernel " + args.kernel().entry()
         + " grid " + s.gridX() + "x" + s.gridY());
   }
@@ -177,10 +242,14 @@ final class DriverRuntime implements DeviceRuntime {
   @Override
   public void close() {
     try {
+      for (int k = plans.size() - 1; k >= 0; k--) {
+        plans.get(k).close();
+      }
+      plans.clear();
       cublas.close();
     } finally {
       try {
-        module.close();
+        closeModules(modules);
       } finally {
         context.close();
       }

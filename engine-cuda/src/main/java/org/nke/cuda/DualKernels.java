@@ -39,9 +39,27 @@ public final class DualKernels {
    * @param rows rows
    * @param cols columns
    * @param upper only {@code j ≥ i} (symmetric block)
+   * @param index {@code null} for one block; for a batch of CNTK pixel-pair blocks stacked as one
+   *     tall matrix, the table mapping rows to points ({@link PairIndex})
    */
   public record Pair(Precision precision, DeviceBuffer nngp, DeviceBuffer ntk, DeviceBuffer varx,
-      DeviceBuffer vary, int rows, int cols, boolean upper) {
+      DeviceBuffer vary, int rows, int cols, boolean upper, DeviceBuffer index) {
+    /**
+     * One dense block.
+     *
+     * @param precision element type of all buffers
+     * @param nngp K; modified
+     * @param ntk Θ or {@code null}; modified
+     * @param varx row variances
+     * @param vary column variances
+     * @param rows rows
+     * @param cols columns
+     * @param upper only {@code j ≥ i}
+     */
+    public Pair(Precision precision, DeviceBuffer nngp, DeviceBuffer ntk, DeviceBuffer varx,
+        DeviceBuffer vary, int rows, int cols, boolean upper) {
+      this(precision, nngp, ntk, varx, vary, rows, cols, upper, null);
+    }
   }
 
   /**
@@ -84,7 +102,7 @@ public final class DualKernels {
 
   private KernelArgs pairArgs(PtxKernel k, Pair o) {
     return KernelArgs.of(k).ptr(o.nngp()).ptr(o.ntk()).ptr(o.varx()).ptr(o.vary()).u32(o.rows())
-        .u32(o.cols()).flag(o.upper());
+        .u32(o.cols()).flag(o.upper()).ptr(o.index());
   }
 
   private void pair(Pair o, KernelArgs args) {
@@ -227,7 +245,7 @@ public final class DualKernels {
   public void series(Pair o, Series s) {
     PtxKernel k = pick(o.precision(), PtxKernel.DUAL_SERIES_F64, PtxKernel.DUAL_SERIES_F32);
     pair(o, KernelArgs.of(k).ptr(o.nngp()).ptr(o.ntk()).u32(o.rows()).u32(o.cols()).flag(o.upper())
-        .u32(s.stride()).ptr(s.coefx()).ptr(s.coefyt()).ptr(s.dcoefx()).ptr(s.dcoefyt())
+        .ptr(o.index()).u32(s.stride()).ptr(s.coefx()).ptr(s.coefyt()).ptr(s.dcoefx()).ptr(s.dcoefyt())
         .ptr(s.dweight()).ptr(s.invx()).ptr(s.invy()).flag(s.clip()).ptr(s.bounds()));
   }
 

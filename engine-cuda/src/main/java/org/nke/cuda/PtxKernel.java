@@ -9,7 +9,7 @@ import org.nke.spi.Precision;
  * parameter list ({@code PtxManifestTest} checks both against the {@code .ptx} resources, without a
  * GPU). Entry names are {@code nke_<family>_<op>_<f64|f32>}; {@code F} in a signature stands for the
  * entry's precision. Semantics and launch shapes: {@code kernels-ptx/README.md} and the comments in
- * {@code org/nke/ptx/dual.ptx}.
+ * the {@code org/nke/ptx/<family>.ptx} files.
  */
 public enum PtxKernel {
   /** {@code Θ ← a·K + b·Θ + c}, {@code K ← w2·K + b2} (float64 arithmetic in both variants). */
@@ -67,20 +67,90 @@ public enum PtxKernel {
   /** First non-finite entry (atomic minimum of its index). */
   DUAL_NONFINITE_F64("dual", "nonfinite", Precision.F64, Sig.NONFINITE),
   /** float32 non-finite scan. */
-  DUAL_NONFINITE_F32("dual", "nonfinite", Precision.F32, Sig.NONFINITE);
+  DUAL_NONFINITE_F32("dual", "nonfinite", Precision.F32, Sig.NONFINITE),
+  /** CNTK input kernel: per-pixel-pair channel Gram of each slot's image pair. */
+  CNTK_GRAM_F64("cntk", "gram", Precision.F64, Sig.GRAM),
+  /** float32 CNTK input kernel. */
+  CNTK_GRAM_F32("cntk", "gram", Precision.F32, Sig.GRAM),
+  /** CNTK convolution: same-offset window sums fused with the layer's affine map. */
+  CNTK_CONV_F64("cntk", "conv", Precision.F64, Sig.CONV),
+  /** float32 CNTK convolution. */
+  CNTK_CONV_F32("cntk", "conv", Precision.F32, Sig.CONV),
+  /** Average pooling, vertical pass (all pairs of row offsets). */
+  CNTK_POOLV_F64("cntk", "poolv", Precision.F64, Sig.POOLV),
+  /** float32 vertical pooling pass. */
+  CNTK_POOLV_F32("cntk", "poolv", Precision.F32, Sig.POOLV),
+  /** Average pooling, horizontal pass and scale. */
+  CNTK_POOLH_F64("cntk", "poolh", Precision.F64, Sig.POOLH),
+  /** float32 horizontal pooling pass. */
+  CNTK_POOLH_F32("cntk", "poolh", Precision.F32, Sig.POOLH),
+  /** Keeps the diagonal pixel pairs of full blocks. */
+  CNTK_DIAGONALIZE_F64("cntk", "diagonalize", Precision.F64, "u64 p_src, u64 p_dst, u32 p_pixels"),
+  /** float32 diagonal extraction. */
+  CNTK_DIAGONALIZE_F32("cntk", "diagonalize", Precision.F32, "u64 p_src, u64 p_dst, u32 p_pixels"),
+  /** Readout partial sums (Flatten: the diagonal; GlobalAvgPool: every pair), float64 partials. */
+  CNTK_READOUT_F64("cntk", "readout", Precision.F64, Sig.READOUT),
+  /** Readout partial sums of float32 blocks (float64 partials). */
+  CNTK_READOUT_F32("cntk", "readout", Precision.F32, Sig.READOUT),
+  /** Folded Hermite coefficients of the ABReLU family by in-kernel quadrature (float64 tables). */
+  HERMITE_ABRELU_F64("hermite", "abrelu", Precision.F64, "u64 p_var, u64 p_coef, u64 p_dcoef, "
+      + "u32 p_points, u32 p_q, u32 p_fold, f64 p_a, f64 p_b, u64 p_legendre, u64 p_weights, "
+      + "u64 p_offsets"),
+  /** Rows scaled by a constant or a per-point coefficient (or a constant feature). */
+  SRHT_SCALE_F64("srht", "scale", Precision.F64, Sig.SCALE),
+  /** float32 scaling. */
+  SRHT_SCALE_F32("srht", "scale", Precision.F32, Sig.SCALE),
+  /** Rows normalised to unit length. */
+  SRHT_NORMALIZE_F64("srht", "normalize", Precision.F64, Sig.NORMALIZE),
+  /** float32 normalisation. */
+  SRHT_NORMALIZE_F32("srht", "normalize", Precision.F32, Sig.NORMALIZE),
+  /** SRHT input: random signs and zero padding. */
+  SRHT_SIGNS_F64("srht", "signs", Precision.F64, Sig.SIGNS),
+  /** float32 SRHT input. */
+  SRHT_SIGNS_F32("srht", "signs", Precision.F32, Sig.SIGNS),
+  /** TensorSRHT products with per-point coefficients. */
+  SRHT_PRODUCT_F64("srht", "product", Precision.F64, Sig.PRODUCT),
+  /** float32 TensorSRHT products. */
+  SRHT_PRODUCT_F32("srht", "product", Precision.F32, Sig.PRODUCT),
+  /** LinearSketch frequency gather with per-point coefficients. */
+  SRHT_LINEAR_F64("srht", "linear", Precision.F64, Sig.LINEAR),
+  /** float32 LinearSketch gather. */
+  SRHT_LINEAR_F32("srht", "linear", Precision.F32, Sig.LINEAR);
 
   /** Shared parameter lists. */
   private static final class Sig {
     static final String AFFINE = "u64 p_nngp, u64 p_ntk, u32 p_rows, u32 p_cols, u32 p_upper, "
         + "f64 p_w2, f64 p_b2, f64 p_a, f64 p_b, f64 p_c";
     static final String PAIR = "u64 p_nngp, u64 p_ntk, u64 p_varx, u64 p_vary, u32 p_rows, "
-        + "u32 p_cols, u32 p_upper";
+        + "u32 p_cols, u32 p_upper, u64 p_index";
     static final String RECTMONO = ", u32 p_n, F p_nn, u64 p_coef, u32 p_lp, u32 p_lq, u32 p_lp1, "
         + "u32 p_lq1";
     static final String SERIES = "u64 p_nngp, u64 p_ntk, u32 p_rows, u32 p_cols, u32 p_upper, "
-        + "u32 p_stride, u64 p_coefx, u64 p_coefyt, u64 p_dcoefx, u64 p_dcoefyt, u64 p_dweight, "
+        + "u64 p_index, u32 p_stride, u64 p_coefx, u64 p_coefyt, u64 p_dcoefx, u64 p_dcoefyt, u64 p_dweight, "
         + "u64 p_invx, u64 p_invy, u32 p_clip, u64 p_bounds";
     static final String NONFINITE = "u64 p_mat, u32 p_rows, u32 p_cols, u32 p_upper, u64 p_first";
+    static final String GRAM = "u64 p_out, u64 p_x, u64 p_y, u32 p_pixels, u32 p_channels, "
+        + "u32 p_diagonal";
+    static final String CONV = "u64 p_nngp, u64 p_ntk, u64 p_outk, u64 p_outt, u32 p_inh, u32 p_inw, "
+        + "u32 p_outh, u32 p_outw, u32 p_fh, u32 p_fw, u32 p_sh, u32 p_sw, u32 p_padt, u32 p_padl, "
+        + "u32 p_diagonal, u32 p_sumntk, F p_wk, F p_b2, F p_a, F p_b, F p_c";
+    static final String POOLV = "u64 p_src, u64 p_dst, u32 p_inh, u32 p_inw, u32 p_outh, u32 p_fh, "
+        + "u32 p_sh, u32 p_padt";
+    static final String POOLH = "u64 p_src, u64 p_dst, u32 p_inw, u32 p_outh, u32 p_outw, u32 p_fw, "
+        + "u32 p_sw, u32 p_padl, F p_scale";
+    static final String READOUT = "u64 p_block, u64 p_partial, u32 p_pixels, u32 p_diagonal, "
+        + "u32 p_flatten, u32 p_chunk, u32 p_chunks";
+    static final String SCALE = "u64 p_dst, u32 p_dstride, u64 p_src, u32 p_sstride, u32 p_len, "
+        + "u64 p_coef, u32 p_cstride, u32 p_cidx, F p_factor";
+    static final String NORMALIZE = "u64 p_src, u64 p_dst, u32 p_dim, u32 p_points";
+    static final String SIGNS = "u64 p_dst, u32 p_dstride, u64 p_src, u32 p_sstride, u32 p_dim, "
+        + "u32 p_n, u32 p_complex, u64 p_signs";
+    static final String PRODUCT = "u64 p_out, u32 p_ostride, u64 p_out2, u32 p_o2stride, u64 p_x, "
+        + "u32 p_xstride, u32 p_xn, u32 p_xhalf, u64 p_y, u32 p_ystride, u32 p_yn, u32 p_yhalf, "
+        + "u64 p_p, u64 p_q, u32 p_m, F p_scale, u64 p_coef, u64 p_coef2, u32 p_cstride, u32 p_cidx";
+    static final String LINEAR = "u64 p_out, u32 p_ostride, u64 p_out2, u32 p_o2stride, u64 p_x, "
+        + "u32 p_xstride, u64 p_freq, u32 p_m, F p_scale, u64 p_coef, u64 p_coef2, u32 p_cstride, "
+        + "u32 p_cidx";
   }
 
   /**
@@ -108,6 +178,17 @@ public enum PtxKernel {
       list.add(new Param(PtxType.parse(t), tn[1]));
     }
     this.params = List.copyOf(list);
+  }
+
+  /** @return every family with at least one entry, in declaration order */
+  public static List<String> families() {
+    List<String> out = new ArrayList<>();
+    for (PtxKernel k : values()) {
+      if (!out.contains(k.family)) {
+        out.add(k.family);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** @return the family, i.e. the resource {@code org/nke/ptx/<family>.ptx} */

@@ -4,15 +4,15 @@ import java.util.List;
 import org.nke.spi.Precision;
 
 /**
- * A stand-in device for tests: kernels are executed by {@link PtxMachine} from the real
- * {@code dual.ptx} resource, buffers live in its memory. Lets the typed launchers, the host-side
+ * A stand-in device for tests: kernels are executed by {@link PtxMachine} from the real PTX
+ * resources of every family, buffers live in its memory. Lets the typed launchers, the host-side
  * preparation of {@link CudaDualOps}, the whole {@link CudaBackend} and the PTX itself be checked
  * against the CPU without a GPU. The Gram product stands in for cuBLAS (fused multiply-adds in index
  * order, scaled by alpha afterwards). What it cannot check: the driver, the JIT, cuBLAS itself,
  * timing and the hardware's own arithmetic (e.g. {@code ex2.approx}).
  */
 final class EmulatedDevice implements DeviceRuntime, DeviceUploads {
-  final PtxMachine machine = new PtxMachine(new PtxProgram(PtxModule.source("dual")));
+  final PtxMachine machine = new PtxMachine(PtxProgram.all());
   private final long memory;
 
   /** A device with unlimited memory. */
@@ -37,6 +37,10 @@ final class EmulatedDevice implements DeviceRuntime, DeviceUploads {
 
   @Override
   public DeviceBuffer allocate(long bytes, String what) {
+    if (bytes > memory) {
+      throw new org.nke.error.ResourceLimitException(what + " on " + deviceName(), bytes, memory,
+          "use --dtype float32, fewer points, or --backend cpu");
+    }
     return allocate(bytes);
   }
 
@@ -45,6 +49,14 @@ final class EmulatedDevice implements DeviceRuntime, DeviceUploads {
     dst.checkRange((long) count * p.bytes(), at * p.bytes());
     for (int k = 0; k < count; k++) {
       store(dst.address() + (at + k) * p.bytes(), src[k], p);
+    }
+  }
+
+  @Override
+  public void copyIn(DeviceBuffer dst, int[] src) {
+    dst.checkRange(4L * src.length, 0);
+    for (int k = 0; k < src.length; k++) {
+      machine.store(dst.address() + 4L * k, 4, src[k] & 0xFFFFFFFFL);
     }
   }
 
@@ -90,6 +102,30 @@ final class EmulatedDevice implements DeviceRuntime, DeviceUploads {
   }
 
   @Override
+  public String fftUnavailable() {
+    return null;
+  }
+
+  /** JTransforms stands in for cuFFT (the CPU sketches' own FFT, {@code org.nke.sketch.Fft}). */
+  @Override
+  public void fft(Precision p, boolean real, int n, int batch, DeviceBuffer in, DeviceBuffer out) {
+    org.nke.sketch.Fft fft = new org.nke.sketch.Fft(n);
+    int inLen = real ? n : 2 * n;
+    int outLen = real ? 2 * (n / 2 + 1) : 2 * n;
+    double[] v = new double[2 * n];
+    for (int b = 0; b < batch; b++) {
+      java.util.Arrays.fill(v, 0.0);
+      copyOut(in, p, (long) b * inLen, v, inLen);
+      if (real) {
+        fft.forwardReal(v);
+      } else {
+        fft.forward(v);
+      }
+      copyIn(out, p, (long) b * outLen, v, outLen);
+    }
+  }
+
+  @Override
   public void synchronize(String after) {
   }
 
@@ -116,7 +152,7 @@ final class EmulatedDevice implements DeviceRuntime, DeviceUploads {
 
   DeviceBuffer allocate(long bytes) {
     long address = machine.allocate(bytes);
-    return new DeviceBuffer(new DevicePointer(), address, bytes, p -> { });
+    return new DeviceBuffer(new DevicePointer(), address, bytes, p -> machine.free(address));
   }
 
   @Override

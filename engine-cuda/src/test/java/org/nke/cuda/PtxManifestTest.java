@@ -18,8 +18,8 @@ import org.nke.spi.Precision;
 
 /**
  * Without a GPU: every {@code .entry} of every PTX family matches its {@link PtxKernel} constant
- * (name, parameter count, types and names), and every typed launcher of {@link DualKernels} passes
- * exactly the declared arguments.
+ * (name, parameter count, types and names), and every typed launcher ({@link DualKernels},
+ * {@link CntkKernels}, {@link SrhtKernels}) passes exactly the declared arguments.
  */
 class PtxManifestTest {
   private static final Pattern ENTRY = Pattern.compile("\\.visible\\s+\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
@@ -131,6 +131,27 @@ class PtxManifestTest {
       k.series(o, new DualKernels.Series(9, a, b, null, null, null, a, b, true, a));
       k.setDiagonal(p, a, b, 100, 100);
       k.firstNonFinite(p, a, 100, 70, false, b);
+      k.abrelu(new DualKernels.Pair(p, a, b, a, b, 4 * 30, 30, false, b), 0.1, 0.5);
+      CntkKernels c = new CntkKernels(r);
+      org.nke.cntk.Window w = org.nke.cntk.Window.of(3, 3, 1, 1, org.nke.arch.Padding.SAME,
+          new org.nke.cntk.Grid(6, 5));
+      c.gram(p, a, b, b, 4, 30, 3, false);
+      c.conv(p, a, b, a, b, 4, w, false, true, new CntkKernels.Affine(1, 2, 3, 4, 5));
+      c.poolVertical(p, a, b, 4, w);
+      c.poolHorizontal(p, b, a, 4, w);
+      c.diagonalize(p, a, b, 4, 30);
+      c.readout(p, a, b, 4, 30, false, true, 4096, 1);
+      SrhtKernels sk = new SrhtKernels(r);
+      SrhtKernels.Rows rows = new SrhtKernels.Rows(a, 10);
+      SrhtKernels.Spectrum spec = new SrhtKernels.Spectrum(b, 9, 16, true);
+      SrhtKernels.Coefficients coef = new SrhtKernels.Coefficients(a, b, 5, 2);
+      sk.scale(p, rows, rows, 10, 7, coef, 1);
+      sk.scale(p, rows, null, 1, 7, SrhtKernels.Coefficients.NONE, 0.5);
+      sk.normalize(p, a, b, 10, 7);
+      sk.signs(p, rows, rows, 10, 16, false, b, 7);
+      sk.product(p, rows, rows, spec, spec, a, b, 4, 0.5, coef, 7);
+      sk.linear(p, rows, null, spec, a, 3, 0.5, coef, 7);
+      sk.hermiteAbRelu(a, b, null, 7, 4, true, 0, 1, a, b, a);
     }
     assertEquals(EnumSet.allOf(PtxKernel.class), r.launched, "every entry has a launcher");
   }

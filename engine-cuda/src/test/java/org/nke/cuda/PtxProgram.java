@@ -25,6 +25,27 @@ final class PtxProgram {
   }
 
   final Map<String, Function> functions = new HashMap<>();
+  private final Map<String, PtxCompiler.Function> compiled =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The PTX of every family, parsed once per test JVM (immutable once built). */
+  private static final class Families {
+    static final List<PtxProgram> ALL = PtxKernel.families().stream()
+        .map(f -> new PtxProgram(PtxModule.source(f))).toList();
+  }
+
+  /** @return every family's program (shared; compiled functions are cached in them) */
+  static List<PtxProgram> all() {
+    return Families.ALL;
+  }
+
+  /**
+   * @param name a function of this program
+   * @return it compiled (once per program)
+   */
+  PtxCompiler.Function compile(String name) {
+    return compiled.computeIfAbsent(name, n -> PtxCompiler.compile(this, n));
+  }
 
   private static final Pattern HEADER = Pattern.compile(
       "(\\.visible\\s+\\.entry|\\.func)\\s*(\\(([^)]*)\\))?\\s*(\\w+)\\s*\\(([^)]*)\\)\\s*\\{",

@@ -15,6 +15,7 @@ import org.nke.bench.BenchResult;
 import org.nke.bench.Cases;
 import org.nke.bench.Suite;
 import org.nke.exact.ExactKernel.Kind;
+import org.nke.io.ImageBatch;
 import org.nke.spi.Availability;
 import org.nke.spi.BackendProvider;
 import org.nke.spi.Backends;
@@ -32,7 +33,8 @@ public final class BackendsSuite implements Suite {
 
   @Override
   public String description() {
-    return "exact dense NTK and NTK sketch on each backend (CPU, CUDA when present), ratio in one run";
+    return "exact dense NTK, NTK sketch and exact Myrtle-5 CNTK on each backend (CPU, CUDA when "
+        + "present), ratio in one run";
   }
 
   @Override
@@ -66,8 +68,32 @@ public final class BackendsSuite implements Suite {
               return Sketches.of(arch).withDim(4096).withBackend(provider.name()).ntk(x);
             }, r -> Map.of(), n, "points", Double.NaN, Double.NaN));
       }
+      // the exact Myrtle-5 CNTK (computed in float64 on every backend), per image pair
+      int images = quick ? 4 : 16;
+      ImageBatch imgs = myrtleImages(images);
+      double pairs = images * (images + 1) / 2.0;
+      Map<String, Object> params = params(provider.name(), Precision.F64, images, 0);
+      params.put("method", "cntk");
+      params.put("activation", "Myrtle5");
+      params.put("d", 32 * 32 * 3);
+      cases.add(Cases.of(provider.name() + " float64 cntk Myrtle5 images=" + images, params, () -> {
+        if (!a.available()) {
+          throw new IllegalStateException("unavailable: " + a.reason());
+        }
+        return Kernels.of("Myrtle5").withBackend(provider.name()).compute(imgs, null, Kind.NTK).ntk();
+      }, r -> Map.of(), pairs, "pairs", Double.NaN, Double.NaN));
     }
     return cases;
+  }
+
+  /** Standard-normal 32 × 32 × 3 images (the CIFAR-10 shape). */
+  private static ImageBatch myrtleImages(int n) {
+    java.util.Random r = new java.util.Random(32);
+    double[] v = new double[n * 32 * 32 * 3];
+    for (int k = 0; k < v.length; k++) {
+      v[k] = r.nextGaussian();
+    }
+    return ImageBatch.of(v, n, 32, 32, 3);
   }
 
   private static Map<String, Object> params(String backend, Precision p, int n, int m) {

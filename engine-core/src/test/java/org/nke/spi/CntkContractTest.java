@@ -1,0 +1,148 @@
+package org.nke.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nke.arch.Architecture;
+import org.nke.arch.Presets;
+import org.nke.cntk.ExactCntk;
+import org.nke.cpu.CpuBackend;
+import org.nke.exact.ExactKernel.Kind;
+import org.nke.exact.KernelPair;
+import org.nke.io.ImageBatch;
+import org.nke.testing.KernelAsserts;
+
+/**
+ * The CNTK part of the backend contract: the exact convolutional NNGP and NTK computed through a
+ * backend's {@link ConvOps} equal those of the reference (a single-threaded {@link CpuBackend}) for
+ * SAME and VALID convolutions, strides, even filters, average pooling, GlobalAvgPool and Flatten
+ * (diagonal-only and full pixel pairs), several activation families, X = Y and X ≠ Y. Subclasses open
+ * the backend (which may skip the class with an assumption) and state the tolerance; a backend
+ * without its own {@link Backend#convOps()} is rejected, since the fallback would compare the CPU with
+ * itself. {@link #myrtle5MatchesTheReference} (32 × 32 images) is tagged {@code slow}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class CntkContractTest {
+  private Backend tested;
+  private Backend reference;
+  private String skipReason;
+
+  /** @return the backend under test (closed by this class); may abort with an assumption */
+  protected abstract Backend openBackend();
+
+  /**
+   * @param what the network compared
+   * @return the relative Frobenius tolerance against the CPU reference
+   */
+  protected abstract double tolerance(String what);
+
+  @BeforeAll
+  void open() {
+    reference = new CpuBackend(new BackendOptions(1, Long.MAX_VALUE));
+    try {
+      tested = openBackend();
+    } catch (org.opentest4j.TestAbortedException e) {
+      skipReason = e.getMessage().replaceFirst("^Assumption failed: ", "");
+    }
+  }
+
+  @BeforeEach
+  void requireBackend() {
+    Assumptions.assumeTrue(tested != null, skipReason);
+  }
+
+  @AfterAll
+  void close() {
+    if (tested != null) {
+      tested.close();
+    }
+    if (reference != null) {
+      reference.close();
+    }
+  }
+
+  /** @return the backend under test */
+  protected Backend tested() {
+    return tested;
+  }
+
+  /**
+   * @param seed seed
+   * @param n images
+   * @param h height
+   * @param w width
+   * @param c channels
+   * @return reproducible images whose scales differ by image
+   */
+  public static ImageBatch images(long seed, int n, int h, int w, int c) {
+    Random rnd = new Random(seed);
+    double[] v = new double[n * h * w * c];
+    for (int k = 0; k < v.length; k++) {
+      v[k] = rnd.nextGaussian() * (1 + 0.3 * ((k / (h * w * c)) % 3));
+    }
+    return ImageBatch.of(v, n, h, w, c);
+  }
+
+  /** @return networks covering every pixel-pair step (the ExactCntkTest corpus, small filters) */
+  public static Stream<String> architectures() {
+    return Stream.of(
+        "Conv(8, (3, 3), padding='SAME', W_std=1.5, b_std=0.1), Relu(), "
+            + "Conv(8, (3, 3), padding='SAME', W_std=1.3, b_std=0.2), Erf(), Flatten(), Dense(W_std=1.2, b_std=0.1)",
+        "Conv(4, (3, 3), W_std=1.4, b_std=0.3), Relu(), Conv(4, (2, 2), padding='VALID', W_std=1.1), Gelu(), "
+            + "GlobalAvgPool(), Dense(W_std=1.3, b_std=0.2), Relu(), Dense()",
+        "Conv(3, (3, 3), padding='SAME', W_std=2**0.5), Relu(), AvgPool((2, 2), strides=(2, 2)), "
+            + "Conv(3, (3, 3), padding='SAME', W_std=2**0.5, b_std=0.5), LeakyRelu(0.1), Flatten(), Dense()",
+        "Conv(3, (3, 3), strides=(2, 2), padding='SAME', W_std=1.2, b_std=0.1), Erf(a=1.5, b=0.7, c=0.2), "
+            + "AvgPool((3, 3), strides=(1, 1), padding='SAME'), Conv(3, (2, 2), padding='SAME'), Abs(), "
+            + "GlobalAvgPool(), Dense()",
+        "AvgPool((2, 2), strides=(1, 1)), Conv(3, (3, 3), padding='SAME', W_std=1.2, b_std=0.3), Relu(), "
+            + "GlobalAvgPool(), Dense()",
+        "Dense(4, W_std=1.1, b_std=0.2), Conv(3, (3, 2), strides=(1, 2), padding='SAME', W_std=1.3), "
+            + "Relu(), GlobalAvgPool(), Dense()",
+        "Conv(3, (1, 3), padding='SAME', W_std=1.1), AvgPool((2, 2), strides=(1, 1)), Relu(), "
+            + "Dense(5, W_std=0.9, b_std=0.4), Sin(), Flatten(), Dense(W_std=1.2)",
+        "Conv(3, (3, 3), padding='SAME', W_std=1.3, b_std=0.2), Tanh(), Flatten(), Dense()",
+        "Conv(3, (3, 3), padding='VALID', W_std=1.3), ElementwiseNumerical(fn=Tanh, deg=12), "
+            + "GlobalAvgPool(), Dense()");
+  }
+
+  private void compare(Architecture arch, ImageBatch x, ImageBatch y, String what) {
+    KernelPair want = ExactCntk.compute(arch, x, y, Kind.BOTH, reference, Precision.F64,
+        Progress.NONE, e -> { });
+    KernelPair got = ExactCntk.compute(arch, x, y, Kind.BOTH, tested, Precision.F64, Progress.NONE,
+        e -> { });
+    assertTrue(got.backend().equals(tested.name()), "ran on " + got.backend());
+    KernelAsserts.assertCloseMatrices(want.nngp().toArray(), got.nngp().toArray(),
+        tolerance(what), 0);
+    KernelAsserts.assertCloseMatrices(want.ntk().toArray(), got.ntk().toArray(), tolerance(what), 0);
+    assertEquals(want.errorBound(), got.errorBound(), 0.0, "error bound");
+  }
+
+  @ParameterizedTest
+  @MethodSource("architectures")
+  void cntkMatchesTheReference(String source) {
+    Assumptions.assumeTrue(tested.convOps().isPresent(), tested.name() + " has no CNTK primitives");
+    Architecture arch = Architecture.parse(source);
+    compare(arch, images(7, 3, 6, 5, 3), null, source + " (X = Y)");
+    compare(arch, images(7, 3, 6, 5, 3), images(8, 2, 6, 5, 3), source + " (X, Y)");
+  }
+
+  @Test
+  @Tag("slow")
+  void myrtle5MatchesTheReference() {
+    Assumptions.assumeTrue(tested.convOps().isPresent(), tested.name() + " has no CNTK primitives");
+    Architecture arch = new Architecture(Presets.myrtle(5, Math.sqrt(2), 0));
+    compare(arch, images(9, 2, 32, 32, 3), null, "Myrtle-5");
+  }
+}

@@ -1,0 +1,125 @@
+package org.nke.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nke.arch.Architecture;
+import org.nke.cpu.CpuBackend;
+import org.nke.sketch.SketchOptions;
+import org.nke.sketch.SketchPlan;
+import org.nke.testing.KernelAsserts;
+
+/**
+ * The sketch part of the backend contract: {@link Backend#features} reproduces the reference's
+ * features (a single-threaded {@link CpuBackend}, i.e. {@code SketchPlan.features}) for the same plan
+ * — the same host draws — for NNGP and NTK plans, ReLU-family activations and others, exact and
+ * sketched degree 1, automatic and fixed degrees, several depths. Subclasses open the backend (which
+ * may skip the class with an assumption) and state the tolerance (relative Frobenius over the feature
+ * matrix); a backend without device sketches ({@code features} returns {@code null}) is skipped.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class SketchContractTest {
+  private Backend tested;
+  private Backend reference;
+  private String skipReason;
+
+  /** @return the backend under test (closed by this class); may abort with an assumption */
+  protected abstract Backend openBackend();
+
+  /**
+   * @param what the plan compared
+   * @return the relative Frobenius tolerance against the CPU reference
+   */
+  protected abstract double tolerance(String what);
+
+  /**
+   * @param b the backend under test
+   * @param plan the plan
+   * @param x the points
+   * @return its features (subclasses may choose e.g. a precision)
+   */
+  protected double[][] features(Backend b, SketchPlan plan, double[][] x) {
+    return b.features(plan, x, Progress.NONE);
+  }
+
+  @BeforeAll
+  void open() {
+    reference = new CpuBackend(new BackendOptions(1, Long.MAX_VALUE));
+    try {
+      tested = openBackend();
+    } catch (org.opentest4j.TestAbortedException e) {
+      skipReason = e.getMessage().replaceFirst("^Assumption failed: ", "");
+    }
+  }
+
+  @BeforeEach
+  void requireBackend() {
+    Assumptions.assumeTrue(tested != null, skipReason);
+  }
+
+  @AfterAll
+  void close() {
+    if (tested != null) {
+      tested.close();
+    }
+    if (reference != null) {
+      reference.close();
+    }
+  }
+
+  /** @return reproducible points with norms over one decade */
+  public static double[][] points(int n, int d, long seed) {
+    Random r = new Random(seed);
+    double[][] x = new double[n][d];
+    for (int i = 0; i < n; i++) {
+      double scale = Math.pow(10, -0.5 + (double) i / Math.max(1, n - 1));
+      for (int k = 0; k < d; k++) {
+        x[i][k] = scale * r.nextGaussian();
+      }
+    }
+    return x;
+  }
+
+  /** @return (architecture, input dimension, m, degree, NTK) */
+  public static Stream<Arguments> plans() {
+    List<Arguments> out = new ArrayList<>();
+    String relu = "Dense(W_std=1.4, b_std=0.1), Relu(), Dense(W_std=1.3, b_std=0.2), Relu(), Dense()";
+    for (boolean ntk : new boolean[] {false, true}) {
+      out.add(Arguments.of(relu, 5, 128, 0, ntk));
+      out.add(Arguments.of(relu, 300, 128, 4, ntk));
+      out.add(Arguments.of("Dense(W_std=1.2), LeakyRelu(0.2), Dense(W_std=0.9, b_std=0.3), Abs(), Dense()",
+          7, 96, 5, ntk));
+      out.add(Arguments.of("Dense(W_std=1.5, b_std=0.1), Gelu(), Dense(W_std=1.2, b_std=0.1), Erf(), Dense()",
+          6, 128, 0, ntk));
+    }
+    out.add(Arguments.of("Dense(W_std=1.3), Tanh(), Dense(b_std=0.2)", 40, 64, 3, true));
+    return out.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("plans")
+  void featuresMatchTheReference(String arch, int d, int m, int degree, boolean ntk) {
+    double[][] x = points(23, d, 7 + d);
+    SketchPlan plan = SketchPlan.build(Architecture.parse(arch), d, new SketchOptions(m, 11, ntk,
+        degree, SketchOptions.DEFAULT_TAIL), x);
+    double[][] want = reference.features(plan, x, Progress.NONE);
+    double[][] got = features(tested, plan, x);
+    Assumptions.assumeTrue(got != null, tested.name() + " has no device sketches");
+    assertNotNull(want);
+    assertEquals(want.length, got.length);
+    assertEquals(want[0].length, got[0].length, "feature count");
+    KernelAsserts.assertCloseMatrices(want, got, tolerance(arch), 0);
+  }
+}

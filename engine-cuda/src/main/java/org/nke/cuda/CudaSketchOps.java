@@ -1,0 +1,228 @@
+package org.nke.cuda;
+
+import java.util.List;
+import java.util.function.Consumer;
+import org.nke.dual.ABReluDual;
+import org.nke.exact.DenseNetwork.Affine;
+import org.nke.exact.DenseNetwork.Nonlinear;
+import org.nke.exact.DenseNetwork.Step;
+import org.nke.exact.InputKernel;
+import org.nke.hermite.NormalExpectation;
+import org.nke.sketch.ActivationSketch;
+import org.nke.sketch.SketchPlan;
+import org.nke.spi.Precision;
+import org.nke.spi.Progress;
+
+/**
+ * Dense NNGP/NTK sketch features on the device (mirror of the CPU's {@code SketchPlan.features} per
+ * point): the plan's random draws are uploaded once, then the points run in batches through the
+ * plan's steps — Dense updates of {@code Φ_K}/{@code Φ_Θ} ({@code srht.ptx} scale kernel), and per
+ * activation the per-point Hermite coefficients ({@code hermite.ptx} quadrature for the ABReLU family,
+ * else the CPU's {@code HermiteSource}, recorded) and a {@link SketchLayer}. The exact variance
+ * recursion of each point is the host's scalar code, as on the CPU. FFTs go through
+ * {@link DeviceRuntime#fft} (cuFFT). float64 results differ from the CPU's only by the FFT's rounding.
+ */
+final class CudaSketchOps {
+  /** The most points per batch (grid y of the per-point kernels). */
+  static final int MAX_BATCH = 8192;
+
+  private final DeviceRuntime rt;
+  private final SrhtKernels kernels;
+  private final Consumer<String> note;
+
+  /**
+   * @param rt the device
+   * @param note records (and logs) a step that ran on the CPU
+   */
+  CudaSketchOps(DeviceRuntime rt, Consumer<String> note) {
+    this.rt = rt;
+    this.kernels = new SrhtKernels(rt);
+    this.note = note;
+  }
+
+  /**
+   * @param plan the compiled sketch
+   * @param points the points, not modified
+   * @param p precision of the device features
+   * @param progress progress sink (units: points)
+   * @return one feature row per point
+   */
+  double[][] features(SketchPlan plan, double[][] points, Precision p, Progress progress) {
+    rt.makeCurrent();
+    List<ActivationSketch> layers = plan.layers();
+    double[][] out = new double[points.length][];
+    try (DeviceArena draws = new DeviceArena(rt)) {
+      SketchLayer[] dev = new SketchLayer[layers.size()];
+      for (int l = 0; l < dev.length; l++) {
+        dev[l] = new SketchLayer(layers.get(l), rt, kernels, p, draws);
+      }
+      DeviceBuffer leg = draws.upload(NormalExpectation.legendre()[0], Precision.F64,
+          "Gauss-Legendre nodes");
+      int batch = batchSize(plan, p, points.length);
+      boolean[] noted = new boolean[dev.length];
+      for (int i0 = 0; i0 < points.length; i0 += batch) {
+        int n = Math.min(batch, points.length - i0);
+        batch(plan, dev, leg, points, i0, n, p, out, noted);
+        progress.advance(n);
+      }
+    }
+    return out;
+  }
+
+  /** Points per batch from the device's free memory and the plan's widest layer. */
+  int batchSize(SketchPlan plan, Precision p, int points) {
+    long perPoint = 0;
+    long maxFft = 1;
+    int dK = plan.inputDim();
+    for (ActivationSketch s : plan.layers()) {
+      long n = s.poly().usedLeaves() > 0 ? s.poly().leaf(0).size() : 0;
+      long leaves = s.poly().usedLeaves();
+      long nt = s.thetaTransform() == null ? 0 : s.thetaTransform().size();
+      long nd = s.derivTransform() == null ? 0 : s.derivTransform().size();
+      long lin = s.linear() == null ? 0 : s.linear().transform().size();
+      long values = 3L * dK + s.thetaInputDim() + 3L * s.outputDim() + 2L * s.thetaOutputDim()
+          + 3 * leaves * (n + 2) + 3 * (lin + 2) + 3 * (nt + nd + 4) + 8L * s.outputDim();
+      perPoint = Math.max(perPoint, values * p.bytes() + 16L * (s.degree() + 1));
+      maxFft = Math.max(maxFft, Math.max(leaves * n, Math.max(nt, nd)));
+      dK = s.outputDim() + 1;
+    }
+    long byMemory = rt.freeMemory() / 2 / Math.max(perPoint, 1);
+    long byFft = (Integer.MAX_VALUE / 2) / maxFft;
+    return (int) Math.max(1, Math.min(Math.min(byMemory, byFft), Math.min(points, MAX_BATCH)));
+  }
+
+  private DeviceBuffer rows(DeviceArena a, int n, int len, Precision p, String what) {
+    return a.allocate(Math.max(1L, (long) n * len) * p.bytes(), what);
+  }
+
+  private DeviceBuffer col(DeviceBuffer b, long col, Precision p) {
+    return b.slice(col * p.bytes(), b.bytes() - col * p.bytes());
+  }
+
+  private void batch(SketchPlan plan, SketchLayer[] dev, DeviceBuffer leg, double[][] points, int i0,
+      int n, Precision p, double[][] out, boolean[] noted) {
+    int d = plan.inputDim();
+    boolean ntk = plan.options().ntk();
+    double[] var = new double[n];
+    double[] x = new double[n * d];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(points[i0 + i], 0, x, i * d, d);
+      var[i] = InputKernel.of(points[i0 + i], points[i0 + i]);
+    }
+    try (DeviceArena a = new DeviceArena(rt)) {
+      DeviceBuffer xs = a.upload(x, p, "the points");
+      DeviceBuffer phiK = rows(a, n, d, p, "NNGP features");
+      kernels.scale(p, new SrhtKernels.Rows(phiK, d), new SrhtKernels.Rows(xs, d), d, n,
+          SrhtKernels.Coefficients.NONE, 1 / Math.sqrt(d));
+      xs.close();
+      DeviceBuffer phiT = ntk ? rows(a, n, 0, p, "NTK features (empty)") : null;
+      int dK = d;
+      int dT = 0;
+      int layer = 0;
+      for (Step step : plan.steps()) {
+        if (step instanceof Affine af) {
+          int k2 = dK + (af.b2() > 0 ? 1 : 0);
+          DeviceBuffer nk = rows(a, n, k2, p, "NNGP features");
+          kernels.scale(p, new SrhtKernels.Rows(nk, k2), new SrhtKernels.Rows(phiK, dK), dK, n,
+              SrhtKernels.Coefficients.NONE, Math.sqrt(af.w2()));
+          if (af.b2() > 0) {
+            kernels.scale(p, new SrhtKernels.Rows(col(nk, dK, p), k2), null, 1, n,
+                SrhtKernels.Coefficients.NONE, Math.sqrt(af.b2()));
+          }
+          if (phiT != null) {
+            int t2 = dK + dT + (af.ntkConstant() > 0 ? 1 : 0);
+            DeviceBuffer nt = rows(a, n, t2, p, "NTK features");
+            kernels.scale(p, new SrhtKernels.Rows(nt, t2), new SrhtKernels.Rows(phiK, dK), dK, n,
+                SrhtKernels.Coefficients.NONE, Math.sqrt(af.ntkFromNngp()));
+            if (dT > 0) {
+              kernels.scale(p, new SrhtKernels.Rows(col(nt, dK, p), t2), new SrhtKernels.Rows(phiT, dT),
+                  dT, n, SrhtKernels.Coefficients.NONE, Math.sqrt(af.ntkFromNtk()));
+            }
+            if (af.ntkConstant() > 0) {
+              kernels.scale(p, new SrhtKernels.Rows(col(nt, t2 - 1L, p), t2), null, 1, n,
+                  SrhtKernels.Coefficients.NONE, Math.sqrt(af.ntkConstant()));
+            }
+            phiT.close();
+            phiT = nt;
+            dT = t2;
+          }
+          rt.synchronize("a Dense layer of the sketch");
+          phiK.close();
+          phiK = nk;
+          dK = k2;
+          for (int i = 0; i < n; i++) {
+            var[i] = af.w2() * var[i] + af.b2();
+          }
+        } else if (step instanceof Nonlinear nl) {
+          SketchLayer l = dev[layer];
+          ActivationSketch s = l.sketch();
+          boolean withDeriv = phiT != null && s.thetaProduct() != null;
+          DeviceBuffer[] cd = coefficients(nl, s, var, withDeriv, leg, a, noted, layer);
+          DeviceBuffer[] r = l.apply(phiK, phiT, cd[0], cd[1], n, a);
+          phiK.close();
+          if (phiT != null) {
+            phiT.close();
+          }
+          cd[0].close();
+          if (cd[1] != null) {
+            cd[1].close();
+          }
+          phiK = r[0];
+          phiT = r[1];
+          dK = s.outputDim();
+          dT = phiT == null ? 0 : s.thetaOutputDim();
+          for (int i = 0; i < n; i++) {
+            var[i] = nl.dual().diagonal(var[i]);
+          }
+          layer++;
+        }
+      }
+      DeviceBuffer result = ntk ? phiT : phiK;
+      int width = ntk ? dT : dK;
+      double[] host = new double[n * width];
+      if (result != null && width > 0) {
+        rt.copyOut(result, p, 0, host, host.length);
+      }
+      for (int i = 0; i < n; i++) {
+        out[i0 + i] = java.util.Arrays.copyOfRange(host, i * width, (i + 1) * width);
+      }
+    }
+  }
+
+  /** The coefficient tables {c, d} of one activation for a batch (float64, points × (q + 1)). */
+  private DeviceBuffer[] coefficients(Nonlinear nl, ActivationSketch s, double[] var,
+      boolean withDeriv, DeviceBuffer leg, DeviceArena a, boolean[] noted, int layer) {
+    int n = var.length;
+    int q = s.degree();
+    if (nl.dual() instanceof ABReluDual relu) {
+      QuadratureWeights w = QuadratureWeights.of(var);
+      try (DeviceArena rule = new DeviceArena(rt)) {
+        DeviceBuffer v = rule.upload(var, Precision.F64, "pre-activation variances");
+        DeviceBuffer weights = rule.upload(w.weights(), Precision.F64, "quadrature weights");
+        DeviceBuffer offsets = rule.allocate(4L * n, "quadrature weight offsets");
+        rt.copyIn(offsets, w.offsets());
+        DeviceBuffer c = a.allocate(8L * n * (q + 1), "Hermite coefficients");
+        DeviceBuffer d = withDeriv ? a.allocate(8L * n * (q + 1), "derivative coefficients") : null;
+        kernels.hermiteAbRelu(v, c, d, n, q, true, relu.a(), relu.b(), leg, weights, offsets);
+        rt.synchronize("the Hermite coefficients of " + nl.describe());
+        return new DeviceBuffer[] {c, d};
+      }
+    }
+    if (!noted[layer]) {
+      noted[layer] = true;
+      note.accept("sketch: Hermite coefficients of " + nl.describe() + " computed on the CPU (no "
+          + "in-kernel quadrature for this activation); the SRHT ran on the device");
+    }
+    double[] c = new double[n * (q + 1)];
+    double[] d = withDeriv ? new double[n * (q + 1)] : null;
+    for (int i = 0; i < n; i++) {
+      double scale = Math.sqrt(Math.max(var[i], 0));
+      System.arraycopy(s.source().coefficients(scale, q, false, true), 0, c, i * (q + 1), q + 1);
+      if (d != null) {
+        System.arraycopy(s.source().coefficients(scale, q, true, true), 0, d, i * (q + 1), q + 1);
+      }
+    }
+    return new DeviceBuffer[] {a.upload(c, Precision.F64, "Hermite coefficients"),
+        d == null ? null : a.upload(d, Precision.F64, "derivative coefficients")};
+  }
+}

@@ -1,0 +1,94 @@
+package org.nke.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nke.arch.Architecture;
+import org.nke.cpu.CpuBackend;
+import org.nke.sketch.SketchOptions;
+import org.nke.sketch.SketchPlan;
+import org.nke.spi.BackendOptions;
+import org.nke.spi.Precision;
+import org.nke.spi.Progress;
+import org.nke.spi.SketchContractTest;
+import org.nke.testing.KernelAsserts;
+import org.nke.testing.Tolerances;
+
+/**
+ * {@link CudaSketchOps} on the {@link EmulatedDevice} beyond the shared contract: float32 features,
+ * the float64 error of ReLU sketches (FFT rounding only), independence of the batch size, and the
+ * recorded host coefficients of activations without in-kernel quadrature.
+ */
+class CudaSketchOpsTest {
+  private static final String RELU = "Dense(W_std=1.4, b_std=0.1), Relu(), Dense(W_std=1.3, b_std=0.2), "
+      + "Relu(), Dense()";
+
+  private static SketchPlan plan(String arch, int d, boolean ntk, double[][] x) {
+    return SketchPlan.build(Architecture.parse(arch), d, new SketchOptions(128, 5, ntk, 0,
+        SketchOptions.DEFAULT_TAIL), x);
+  }
+
+  private static double[][] cpu(SketchPlan plan, double[][] x) {
+    try (CpuBackend c = new CpuBackend(new BackendOptions(1, Long.MAX_VALUE))) {
+      return c.features(plan, x, Progress.NONE);
+    }
+  }
+
+  @Test
+  void float64ReluFeaturesDifferOnlyByFftRounding() {
+    double[][] x = SketchContractTest.points(17, 9, 3);
+    SketchPlan plan = plan(RELU, 9, true, x);
+    try (CudaBackend cuda = new CudaBackend(new EmulatedDevice())) {
+      double[][] got = cuda.features(plan, x, Progress.NONE);
+      double err = KernelAsserts.relativeFrobenius(cpu(plan, x), got);
+      assertTrue(err < 1e-14, "relative error " + err);
+      assertTrue(cuda.fallbacks().isEmpty(), cuda.fallbacks().toString());
+    }
+  }
+
+  @Test
+  void float32FeaturesMatchTheCpu() {
+    double[][] x = SketchContractTest.points(15, 40, 4);
+    for (boolean ntk : new boolean[] {false, true}) {
+      SketchPlan plan = plan(RELU, 40, ntk, x);
+      try (CudaBackend cuda = new CudaBackend(new EmulatedDevice())) {
+        KernelAsserts.assertCloseMatrices(cpu(plan, x), cuda.features(plan, x, Precision.F32,
+            Progress.NONE), Tolerances.F32_GPU, 0);
+      }
+    }
+  }
+
+  @Test
+  void resultsDoNotDependOnTheBatchSize() {
+    double[][] x = SketchContractTest.points(11, 6, 5);
+    SketchPlan plan = plan(RELU, 6, true, x);
+    double[][] all;
+    try (CudaBackend cuda = new CudaBackend(new EmulatedDevice())) {
+      all = cuda.features(plan, x, Progress.NONE);
+    }
+    EmulatedDevice small = new EmulatedDevice(1L << 17);
+    int batch = new CudaSketchOps(small, s -> { }).batchSize(plan, Precision.F64, x.length);
+    assertTrue(batch < x.length, "batch " + batch);
+    try (CudaBackend cuda = new CudaBackend(small)) {
+      double[][] got = cuda.features(plan, x, Progress.NONE);
+      for (int i = 0; i < x.length; i++) {
+        assertArrayEquals(all[i], got[i], 0.0, "point " + i);
+      }
+    }
+  }
+
+  @Test
+  void hostCoefficientsAreRecorded() {
+    double[][] x = SketchContractTest.points(5, 4, 6);
+    SketchPlan plan = plan("Dense(W_std=1.2), Tanh(), Dense()", 4, false, x);
+    try (CudaBackend cuda = new CudaBackend(new EmulatedDevice())) {
+      KernelAsserts.assertCloseMatrices(cpu(plan, x), cuda.features(plan, x, Progress.NONE),
+          Tolerances.F64_GPU, 0);
+      List<String> f = cuda.fallbacks();
+      assertTrue(f.size() == 1 && f.get(0).contains("Tanh()") && f.get(0).contains("on the CPU"),
+          f.toString());
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package org.nke.spark;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.nke.krr.RidgeModel;
+import org.nke.krr.Targets;
+
+/**
+ * The data of a saved {@link NeuralKernelRidgeModel}: one Parquet row under {@code path/data} with
+ * the fields of {@link RidgeModel} (architecture, kernel, input dimension, ridge, task, classes,
+ * target mean, plan sample, weights {@code W}, sketch budget, seed, degree, info), beside Spark's
+ * usual {@code path/metadata} (uid, parameters). Parquet stores doubles exactly, so a loaded model
+ * predicts bit for bit as the saved one; any path Spark can write (HDFS, S3, local) works.
+ */
+final class ModelData {
+  private static final StructType SCHEMA = new StructType()
+      .add("architecture", DataTypes.StringType, false)
+      .add("kernel", DataTypes.StringType, false)
+      .add("inputDim", DataTypes.IntegerType, false)
+      .add("ridge", DataTypes.DoubleType, false)
+      .add("classification", DataTypes.BooleanType, false)
+      .add("classes", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+      .add("targetMean", DataTypes.DoubleType, false)
+      .add("sample", matrix(), false)
+      .add("weights", matrix(), false)
+      .add("sketchDim", DataTypes.IntegerType, false)
+      .add("seed", DataTypes.LongType, false)
+      .add("degree", DataTypes.IntegerType, false)
+      .add("info", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, false), false);
+
+  private ModelData() {
+  }
+
+  private static org.apache.spark.sql.types.DataType matrix() {
+    return DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+  }
+
+  static void write(SparkSession spark, RidgeModel m, String path) {
+    Row row = RowFactory.create(m.architecture(), m.kernel(), m.inputDim(), m.ridge(),
+        m.targets().classification(), m.targets().classes(), m.targets().mean(), m.points(),
+        m.weights(), m.sketchDim(), m.seed(), m.degree(),
+        scala.collection.JavaConverters.mapAsScalaMap(m.info()));
+    spark.createDataFrame(List.of(row), SCHEMA).repartition(1).write().parquet(path + "/data");
+  }
+
+  static RidgeModel read(SparkSession spark, String path) {
+    Row r = spark.read().parquet(path + "/data").first();
+    double[] classes = doubles(r.getList(r.fieldIndex("classes")));
+    boolean classification = r.getBoolean(r.fieldIndex("classification"));
+    Targets targets = new Targets(classification, classes, r.getDouble(r.fieldIndex("targetMean")),
+        new double[1][classification ? classes.length : 1]);
+    Map<String, String> info = new LinkedHashMap<>(r.getJavaMap(r.fieldIndex("info")));
+    return new RidgeModel("sketch", r.getString(r.fieldIndex("architecture")),
+        r.getString(r.fieldIndex("kernel")), r.getInt(r.fieldIndex("inputDim")),
+        r.getDouble(r.fieldIndex("ridge")), targets, matrix(r, "sample"), matrix(r, "weights"),
+        r.getInt(r.fieldIndex("sketchDim")), r.getLong(r.fieldIndex("seed")),
+        r.getInt(r.fieldIndex("degree")), info);
+  }
+
+  private static double[][] matrix(Row r, String field) {
+    List<Object> rows = r.getList(r.fieldIndex(field));
+    double[][] out = new double[rows.size()][];
+    for (int i = 0; i < out.length; i++) {
+      Object row = rows.get(i);
+      out[i] = doubles(row instanceof List<?> l ? l
+          : scala.collection.JavaConverters.seqAsJavaList((scala.collection.Seq<?>) row));
+    }
+    return out;
+  }
+
+  private static double[] doubles(List<?> values) {
+    double[] out = new double[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ((Number) values.get(i)).doubleValue();
+    }
+    return out;
+  }
+}

@@ -1,0 +1,202 @@
+package org.nke.spark;
+
+import java.util.Arrays;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.nke.krr.RidgeModel;
+import org.nke.sketch.SketchOptions;
+import scala.Option;
+
+/**
+ * A fitted {@link NeuralKernelRidge}: predicts {@code f(x) = Φ(x)ᵀW} in {@code transform}, block by
+ * block on the executors, exactly as {@code KernelRidge.scores} does in one process (same plan, same
+ * features, same products). It wraps an engine-core {@link RidgeModel}, so a model fitted here can be
+ * written with {@code ModelFile} and used by {@code nke predict}, and a model from {@code nke fit
+ * --method sketch} can be scored on Spark ({@link #of(RidgeModel)}).
+ *
+ * <p>Output columns: {@code predictionCol} (double: the class label, or the value) and, unless empty,
+ * {@code rawPredictionCol} (vector: the scores, one per class; regression: the value less the
+ * training mean). Saved by {@code write().save(path)}: Spark's metadata plus one Parquet row of model
+ * data ({@link ModelData}).
+ */
+public final class NeuralKernelRidgeModel extends Model<NeuralKernelRidgeModel>
+    implements RidgeParams<NeuralKernelRidgeModel>, MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final transient RidgeModel model;
+  private final Param<String> inputCol;
+  private final Param<String> backend;
+  private final IntParam threads;
+  private final IntParam blockSize;
+  private final Param<String> predictionCol;
+  private final Param<String> rawPredictionCol;
+
+  /**
+   * @param uid the model's uid
+   * @param model an engine-core sketch model
+   */
+  public NeuralKernelRidgeModel(String uid, RidgeModel model) {
+    if (!model.isSketch()) {
+      throw new IllegalArgumentException("model must be a sketch model, got method "
+          + model.method());
+    }
+    this.uid = uid;
+    this.model = model;
+    this.inputCol = ParamDefs.inputCol(this);
+    this.backend = ParamDefs.backend(this);
+    this.threads = ParamDefs.threads(this);
+    this.blockSize = ParamDefs.blockSize(this);
+    this.predictionCol = new Param<>(this, "predictionCol", "column of predictions to add");
+    this.rawPredictionCol = new Param<>(this, "rawPredictionCol", "column of scores to add "
+        + "(empty: none)");
+    setDefault(inputCol, "features");
+    setDefault(backend, "auto");
+    setDefault(threads, 1);
+    setDefault(blockSize, 512);
+    setDefault(predictionCol, "prediction");
+    setDefault(rawPredictionCol, "rawPrediction");
+  }
+
+  /**
+   * @param model a sketch model, e.g. read by {@code ModelFile.read} from {@code nke fit}'s output
+   * @return a Spark model that predicts with it
+   */
+  public static NeuralKernelRidgeModel of(RidgeModel model) {
+    return new NeuralKernelRidgeModel(org.apache.spark.ml.util.Identifiable.randomUID("nkeRidge"),
+        model);
+  }
+
+  /** @return the engine-core model (weights, plan sample, task, ridge, info) */
+  public RidgeModel ridgeModel() {
+    return model;
+  }
+
+  /**
+   * @param m a sketch model
+   * @return the description of its plan (as {@code KernelRidge.scores} builds it)
+   */
+  static SketchSpec spec(RidgeModel m) {
+    return new SketchSpec(m.architecture(), new SketchOptions(m.sketchDim(), m.seed(),
+        m.kernel().equals("ntk"), m.degree(), SketchOptions.DEFAULT_TAIL), m.points());
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public Param<String> inputCol() {
+    return inputCol;
+  }
+
+  @Override
+  public Param<String> backend() {
+    return backend;
+  }
+
+  @Override
+  public IntParam threads() {
+    return threads;
+  }
+
+  @Override
+  public IntParam blockSize() {
+    return blockSize;
+  }
+
+  @Override
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  @Override
+  public Param<String> rawPredictionCol() {
+    return rawPredictionCol;
+  }
+
+  static StructType outputSchema(StructType schema, String prediction, String raw) {
+    PointColumn.checkAbsent(schema, prediction);
+    StructType out = schema.add(prediction, DataTypes.DoubleType, false);
+    if (!raw.isEmpty()) {
+      PointColumn.checkAbsent(schema, raw);
+      out = out.add(raw, SQLDataTypes.VectorType(), false);
+    }
+    return out;
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    PointColumn.checkPoints(schema, getInputCol());
+    return outputSchema(schema, getPredictionCol(), getRawPredictionCol());
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType out = transformSchema(dataset.schema());
+    int field = Arrays.asList(dataset.schema().fieldNames()).indexOf(getInputCol());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    Broadcast<ScoreRows.Scorer> b = jsc.broadcast(ScoreRows.Scorer.of(model));
+    JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitionsWithIndex(new ScoreRows(b, field,
+        getInputCol(), getBackend(), getThreads(), getBlockSize(),
+        !getRawPredictionCol().isEmpty()), true);
+    return dataset.sparkSession().createDataFrame(rows, out);
+  }
+
+  @Override
+  public NeuralKernelRidgeModel copy(ParamMap extra) {
+    NeuralKernelRidgeModel m = copyValues(new NeuralKernelRidgeModel(uid, model), extra);
+    return hasParent() ? m.setParent(parent()) : m;
+  }
+
+  @Override
+  public MLWriter write() {
+    return new MLWriter() {
+      @Override
+      public void saveImpl(String path) {
+        DefaultParamsWriter.saveMetadata(NeuralKernelRidgeModel.this, path, sc(), Option.empty(),
+            Option.empty());
+        ModelData.write(sparkSession(), model, path);
+      }
+    };
+  }
+
+  /** @return a reader for saved models */
+  public static MLReader<NeuralKernelRidgeModel> read() {
+    return new MLReader<>() {
+      @Override
+      public NeuralKernelRidgeModel load(String path) {
+        DefaultParamsReader.Metadata meta = DefaultParamsReader.loadMetadata(path, sc(),
+            NeuralKernelRidgeModel.class.getName());
+        NeuralKernelRidgeModel m = new NeuralKernelRidgeModel(meta.uid(),
+            ModelData.read(sparkSession(), path));
+        meta.getAndSetParams(m, Option.empty());
+        return m;
+      }
+    };
+  }
+
+  /**
+   * @param path where a model was saved with {@code write().save(path)}
+   * @return the model
+   */
+  public static NeuralKernelRidgeModel load(String path) {
+    return read().load(path);
+  }
+}
