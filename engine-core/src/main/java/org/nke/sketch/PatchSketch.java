@@ -10,12 +10,16 @@ import java.util.Arrays;
  * <pre>{@code P(v_1, …, v_f) = Σ_δ S_δ v_δ,   E⟨P(v), P(v')⟩ = Σ_δ ⟨v_δ, v'_δ⟩}</pre>
  *
  * (unbiased because the cross terms {@code δ ≠ δ'} vanish: the {@code S_δ} are independent and
- * mean zero). Three constructions:
+ * mean zero). Four constructions, compared in docs/design-notes.md ("CNTK sketch"):
  * <ul>
  *   <li>{@link Kind#COUNT}: a CountSketch per tap, {@code S_δ v = Σ_j s_δ(j) v_j e_{(h(j) + r_δ) mod w}}
  *   with shared buckets {@code h}, a random shift {@code r_δ} per tap and independent signs, so that
  *   any two distinct (tap, coordinate) pairs collide with probability {@code 1/w}; {@code O(f·d)}
  *   per output, no transform;</li>
+ *   <li>{@link Kind#HADAMARD_COUNT} (the default of {@link CntkSketch}): every input vector first
+ *   goes through one shared randomised {@link Hadamard} transform ({@link #prepare}, exact: it is
+ *   orthogonal), then {@link Kind#COUNT} — light-tailed errors for vectors with concentrated
+ *   mass;</li>
  *   <li>{@link Kind#SHARED_SRHT}: one {@link LinearSketch} {@code S} shared by the taps and an
  *   independent sign vector per tap on its outputs, {@code S_δ = diag(ε_δ) S}: each input vector is
  *   transformed once ({@link #prepare}) and each output sums {@code f} sign-flipped transforms;</li>
