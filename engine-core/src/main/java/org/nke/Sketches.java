@@ -2,6 +2,9 @@ package org.nke;
 
 import java.util.Arrays;
 import org.nke.arch.Architecture;
+import org.nke.error.InvalidInputException;
+import org.nke.io.ImageBatch;
+import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
@@ -23,6 +26,14 @@ import org.nke.util.Checks;
  * {@link #SAMPLE} rows of the data; use {@link #plan} once and {@link #features(SketchPlan, double[][])}
  * for further data (e.g. a test set) so that both share the same features. Same seed, same input →
  * bit-identical features, on any number of threads. Cost per point {@code O(L·q·m log m)}.
+ *
+ * <p>For convolutional architectures the same calls take {@link ImageBatch}es and give CNTK sketch
+ * features ({@link CntkSketch}: per-pixel features through Conv, activations and pools):
+ *
+ * <pre>{@code
+ * CntkSketch plan = Sketches.of("Myrtle5").withDim(8192).plan(train, true);
+ * double[][] f = Sketches.of("Myrtle5").features(plan, test);   // f[i]·f[j] ≈ Θ(x_i, x_j)
+ * }</pre>
  */
 public final class Sketches {
   /** Rows of the data used to choose block widths and degrees. */
@@ -149,6 +160,73 @@ public final class Sketches {
     Checks.sameDimension("the sketch plan", plan.inputDim(), "X", Checks.points("X", x));
     try (Backends.Selection s = Backends.open(backend, options)) {
       return features(s.backend(), plan, x, progress);
+    }
+  }
+
+  /**
+   * Compiles a CNTK sketch plan for images of {@code data}'s shape from its first
+   * {@link CntkSketch#SAMPLE_IMAGES} images.
+   *
+   * @param data images (only the first are read), not modified
+   * @param ntk NTK features (else NNGP)
+   * @return the plan, reusable for other images of the same shape (e.g. a test set)
+   */
+  public CntkSketch plan(ImageBatch data, boolean ntk) {
+    return CntkSketch.build(arch, data, new SketchOptions(nngp.dim(), nngp.seed(), ntk,
+        nngp.degree(), nngp.tailTolerance()));
+  }
+
+  /**
+   * @param x images
+   * @return CNTK-sketch NNGP features, one row per image
+   */
+  public double[][] nngp(ImageBatch x) {
+    return features(plan(x, false), x);
+  }
+
+  /**
+   * @param x images
+   * @return CNTK-sketch NTK features, one row per image
+   */
+  public double[][] ntk(ImageBatch x) {
+    return features(plan(x, true), x);
+  }
+
+  /**
+   * @param plan a plan from {@link #plan(ImageBatch, boolean)}
+   * @param x images of the plan's shape
+   * @return features, one row per image
+   */
+  public double[][] features(CntkSketch plan, ImageBatch x) {
+    try (Backends.Selection s = Backends.open(backend, options)) {
+      return features(s.backend(), plan, x, progress);
+    }
+  }
+
+  /**
+   * CNTK sketch features on an open backend, falling back to the CPU reference (explicitly, as
+   * {@link #features(Backend, SketchPlan, double[][], Progress)}).
+   *
+   * @param open an open backend (not closed here)
+   * @param plan the plan
+   * @param x images of the plan's shape
+   * @param progress progress sink (units: images)
+   * @return features
+   * @throws InvalidInputException if the images do not have the plan's shape
+   */
+  public static double[][] features(Backend open, CntkSketch plan, ImageBatch x,
+      Progress progress) {
+    if (x.height() != plan.height() || x.width() != plan.width() || x.channels() != plan.channels()) {
+      throw new InvalidInputException("images must have the shape the sketch plan was built for (H, W, "
+          + "C) = (" + plan.height() + ", " + plan.width() + ", " + plan.channels() + "), got "
+          + x.shapeString());
+    }
+    double[][] f = open.features(plan, x, progress);
+    if (f != null) {
+      return f;
+    }
+    try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
+      return cpu.backend().features(plan, x, progress);
     }
   }
 

@@ -19,6 +19,14 @@ public interface Suite {
   List<BenchCase> cases(boolean quick);
 
   /**
+   * @param results this suite's results
+   * @return Markdown appended after the suite's table (e.g. extrapolations), or empty
+   */
+  default String summary(List<BenchResult> results) {
+    return "";
+  }
+
+  /**
    * Draws the suite's PNG plots.
    *
    * @param results this suite's results

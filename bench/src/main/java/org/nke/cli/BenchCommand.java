@@ -20,6 +20,7 @@ import org.nke.bench.Suite;
 import org.nke.bench.report.MarkdownReport;
 import org.nke.bench.suites.BackendsSuite;
 import org.nke.bench.suites.BaselineSuite;
+import org.nke.bench.suites.CntkSuite;
 import org.nke.bench.suites.DenseSuite;
 import org.nke.bench.suites.HermiteSuite;
 import org.nke.bench.suites.ScaleSuite;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nke bench}: the benchmark harness (see bench/README.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark suites: hermite, dense, baseline, backends, scale, sparse (or all); writes JSON "
+    description = "Benchmark suites: hermite, dense, baseline, backends, scale, sparse, cntk (or all); writes JSON "
         + "lines, Markdown tables and PNG plots.")
 final class BenchCommand implements Callable<Integer> {
   @Spec
@@ -57,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
 
   static List<Suite> all() {
     return List.of(new HermiteSuite(), new DenseSuite(), new BaselineSuite(), new BackendsSuite(),
-        new ScaleSuite(), new SparseSuite());
+        new ScaleSuite(), new SparseSuite(), new CntkSuite());
   }
 
   @Override
@@ -106,6 +107,7 @@ final class BenchCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "%nFit: exact NTK %.3e s x n^2, sketch %.3e s x n; the "
             + "sketch is cheaper from n* = %.0f points on.%n", fit[0], fit[1], fit[2]));
       }
+      md.append(suite.summary(results));
       Files.writeString(outDir.resolve(suite.name() + ".md"), md.toString(), StandardCharsets.UTF_8);
       summary.append(md).append('\n');
       out.println(md);

@@ -16,8 +16,10 @@ import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
 import org.nke.io.AtomicOutput;
+import org.nke.io.ImageBatch;
 import org.nke.io.PointStream;
 import org.nke.io.MatrixWriter;
+import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.GramError;
 import org.nke.sketch.SketchPlan;
@@ -30,12 +32,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code nke features}: NNGP or NTK sketch features, streamed to the output in blocks. */
+/**
+ * {@code nke features}: NNGP or NTK sketch features, streamed to the output in blocks; CNTK sketch
+ * features of images for a convolutional architecture.
+ */
 @Command(name = "features", mixinStandardHelpOptions = true,
-    description = "Sketch features F with F Fᵀ ≈ K (NNGP: at most M features, NTK: at most 2M).")
+    description = {"Sketch features F with F Fᵀ ≈ K (NNGP: at most M features, NTK: at most 2M).",
+        "Images (4-D .npy (n, H, W, C), CIFAR-10 .bin, IDX -ubyte[.gz]) with a Conv/pooling "
+            + "architecture give CNTK sketch features."})
 final class FeaturesCommand implements Callable<Integer> {
   /** Points per block written. */
   static final int BLOCK = 1024;
+  /** Images per block written. */
+  static final int IMAGE_BLOCK = 256;
 
   @Spec
   CommandSpec spec;
@@ -43,7 +52,8 @@ final class FeaturesCommand implements Callable<Integer> {
   @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "Architecture.")
   String arch;
 
-  @Option(names = "--x", required = true, paramLabel = "X", description = "Points (.csv or .npy).")
+  @Option(names = "--x", required = true, paramLabel = "X",
+      description = "Points (.csv or .npy) or images (.npy (n, H, W, C), CIFAR-10 .bin, IDX -ubyte[.gz]).")
   Path x;
 
   @Option(names = "--kind", required = true, paramLabel = "nngp|ntk", description = "Which kernel.")
@@ -78,6 +88,10 @@ final class FeaturesCommand implements Callable<Integer> {
       description = "Certify: exact kernel on K random points vs the sketch, relative Gram error.")
   int check;
 
+  @Option(names = "--standardize", description = "Images: standardise each channel to mean 0 and "
+      + "standard deviation 1 with the statistics of X first (as nke kernel --standardize).")
+  boolean standardize;
+
   @Mixin
   CommonOptions common = new CommonOptions();
 
@@ -108,6 +122,18 @@ final class FeaturesCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--check must be >= 0");
     }
     Architecture architecture = Architecture.parse(arch);
+    if (architecture.isConvolutional()) {
+      if (!method.equalsIgnoreCase("sketch")) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--method " + method
+            + " is for fully connected networks; a convolutional architecture uses the CNTK sketch "
+            + "(--method sketch)");
+      }
+      return images(err, architecture, options);
+    }
+    if (standardize) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--standardize applies to "
+          + "images (a convolutional architecture); standardise points beforehand");
+    }
     switch (method.toLowerCase(Locale.ROOT)) {
       case "subspace" -> {
         return subspace(err, architecture, options);
@@ -156,21 +182,71 @@ final class FeaturesCommand implements Callable<Integer> {
           }
           output.commit();
         }
-        report(err, sel, p, n, width, t0);
+        report(err, sel, p, n, width, t0, "points");
         if (k > 0) {
-          certify(err, architecture, checked, Sketches.features(sel.backend(), plan, checked,
-              org.nke.spi.Progress.NONE), ntk, sel);
+          long t1 = System.nanoTime();
+          KernelPair exact = Kernels.of(architecture).compute(sel.backend(), checked, null,
+              ntk ? Kind.NTK : Kind.NNGP);
+          certify(err, exact, Sketches.features(sel.backend(), plan, checked,
+              org.nke.spi.Progress.NONE), ntk, "points", t1);
         }
       }
     }
     return 0;
   }
 
-  private void report(PrintWriter err, Backends.Selection sel, Precision p, long n, int width, long t0) {
+  private void report(PrintWriter err, Backends.Selection sel, Precision p, long n, int width, long t0,
+      String unit) {
     double seconds = (System.nanoTime() - t0) / 1e9;
     err.println(String.format(Locale.ROOT, "nke: wrote %s (%d x %d %s features, %s); %.2f s on %s "
-        + "(%.0f points/s)", out, n, width, kind.toLowerCase(Locale.ROOT), p.dtype(), seconds,
-        sel.backend().name(), n / seconds));
+        + "(%.4g %s/s)", out, n, width, kind.toLowerCase(Locale.ROOT), p.dtype(), seconds,
+        sel.backend().name(), n / seconds, unit));
+  }
+
+  /** CNTK sketch features of images, in blocks of {@value #IMAGE_BLOCK}. */
+  private int images(PrintWriter err, Architecture architecture, SketchOptions options)
+      throws IOException {
+    ImageBatch images = ImageInputs.read(x);
+    if (standardize) {
+      images = images.standardized(images.channelStats());
+      err.println("nke: standardised each channel with the mean and standard deviation of " + x);
+    }
+    long t0 = System.nanoTime();
+    CntkSketch plan = CntkSketch.build(architecture, images, options);
+    int n = images.count();
+    int width = plan.outputDim();
+    err.println(String.format(Locale.ROOT, "nke: CNTK sketch of %s, %d features, Hermite degrees %s "
+        + "(plan %.2f s)", images.shapeString(), width, plan.layers().stream().map(l ->
+        Integer.toString(l.degree())).toList(), (System.nanoTime() - t0) / 1e9));
+    try (Backends.Selection sel = common.open(err)) {
+      Precision p = common.precision(sel.backend());
+      t0 = System.nanoTime();
+      try (AtomicOutput output = new AtomicOutput();
+          ProgressBar bar = new ProgressBar(err, "features", n, !common.quiet)) {
+        try (OutputStream os = output.open(out);
+            MatrixWriter w = MatrixWriter.open(os, out, p, n, width)) {
+          for (int start = 0; start < n; start += IMAGE_BLOCK) {
+            ImageBatch block = images.slice(start, Math.min(n, start + IMAGE_BLOCK));
+            for (double[] row : Sketches.features(sel.backend(), plan, block, bar)) {
+              w.writeRow(row);
+            }
+          }
+        }
+        output.commit();
+      }
+      report(err, sel, p, n, width, t0, "images");
+      int k = Math.min(check, n);
+      if (k > 0) {
+        int[] picks = new Random(common.seed).ints(0, n).distinct().limit(k).sorted().toArray();
+        ImageBatch checked = images.select(picks);
+        long t1 = System.nanoTime();
+        KernelPair exact = Kernels.of(architecture).compute(sel.backend(), checked, null,
+            options.ntk() ? Kind.NTK : Kind.NNGP);
+        certify(err, exact, Sketches.features(sel.backend(), plan, checked,
+            org.nke.spi.Progress.NONE), options.ntk(), "images", t1);
+      }
+    }
+    return 0;
   }
 
   /** The input-sparsity-time embedding, for dense or sparse input held in memory. */
@@ -222,22 +298,21 @@ final class FeaturesCommand implements Callable<Integer> {
         n / seconds));
     if (k > 0) {
       try (Backends.Selection sel = common.open(err)) {
-        certify(err, architecture, checked, checkedFeatures, options.ntk(), sel);
+        long t1 = System.nanoTime();
+        KernelPair exact = Kernels.of(architecture).compute(sel.backend(), checked, null,
+            options.ntk() ? Kind.NTK : Kind.NNGP);
+        certify(err, exact, checkedFeatures, options.ntk(), "points", t1);
       }
     }
     return 0;
   }
 
   /** Relative Gram error of the features of the randomly picked points against the exact kernel. */
-  private void certify(PrintWriter err, Architecture architecture, double[][] pts, double[][] f,
-      boolean ntk, Backends.Selection sel) {
-    int k = pts.length;
-    long t0 = System.nanoTime();
-    KernelPair exact = Kernels.of(architecture).compute(sel.backend(), pts, null,
-        ntk ? Kind.NTK : Kind.NNGP);
+  private void certify(PrintWriter err, KernelPair exact, double[][] f, boolean ntk, String unit,
+      long t0) {
     double error = GramError.relative(ntk ? exact.ntk() : exact.nngp(), f, null);
-    err.println(String.format(Locale.ROOT, "nke: check on %d random points: relative Gram error "
-        + "%.4f (Frobenius; exact kernel in %.2f s)", k, error,
+    err.println(String.format(Locale.ROOT, "nke: check on %d random %s: relative Gram error "
+        + "%.4f (Frobenius; exact kernel in %.2f s)", f.length, unit, error,
         (System.nanoTime() - t0) / 1e9));
   }
 }

@@ -11,7 +11,11 @@ import java.util.concurrent.ForkJoinPool;
 import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.io.AtomicOutput;
+import org.nke.cntk.ExactCntk;
+import org.nke.io.ChannelStats;
 import org.nke.io.DataFiles;
+import org.nke.io.ImageBatch;
+import org.nke.krr.ImageRidge;
 import org.nke.krr.KernelRidge;
 import org.nke.krr.ModelFile;
 import org.nke.krr.RidgeModel;
@@ -69,6 +73,10 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Output model file.")
   Path model;
 
+  @Option(names = "--standardize", description = "Images: standardise each channel with the training "
+      + "images' mean and standard deviation (kept in the model, applied by nke predict).")
+  boolean standardize;
+
   @Mixin
   CommonOptions common = new CommonOptions();
 
@@ -102,6 +110,17 @@ final class FitCommand implements Callable<Integer> {
       }
     }
     Architecture architecture = Architecture.parse(arch);
+    if (architecture.isConvolutional()) {
+      if (how.equals("subspace")) {
+        throw new ParameterException(spec.commandLine(), "--method subspace is for fully connected "
+            + "networks; a convolutional architecture uses --method exact or sketch");
+      }
+      return images(err, architecture, k, sketch ? options : null);
+    }
+    if (standardize) {
+      throw new ParameterException(spec.commandLine(), "--standardize applies to images (a "
+          + "convolutional architecture); standardise points beforehand");
+    }
     Inputs.Loaded in = Inputs.read(x, 0);
     double[] ys = labels != null ? DataFiles.readLabels(labels) : in.labels();
     if (ys == null) {
@@ -128,23 +147,66 @@ final class FitCommand implements Callable<Integer> {
               common.precision(sel.backend()), bar);
         }
       }
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      m.info().put("fit_seconds", String.format(Locale.ROOT, "%.2f", seconds));
-      m.info().put("backend", sel.backend().name() + " (" + sel.backend().device() + ")");
-      try (AtomicOutput output = new AtomicOutput()) {
-        try (OutputStream os = output.open(model)) {
-          ModelFile.write(m, os);
-        }
-        output.commit();
-      }
-      err.println(String.format(Locale.ROOT, "nke: %s %s ridge on %d points (%s), ridge %.1e, %.2f s",
-          m.method(), m.kernel(), in.count(), m.targets().classification()
-              ? m.targets().classes().length + " classes" : "regression", m.ridge(), seconds));
-      for (Map.Entry<String, String> e : m.info().entrySet()) {
-        err.println("nke:   " + e.getKey() + " = " + e.getValue());
-      }
-      err.println("nke: wrote " + model);
+      save(err, m, t0, sel, in.count());
     }
     return 0;
+  }
+
+  /** Exact CNTK or CNTK sketch ridge on images. */
+  private int images(PrintWriter err, Architecture architecture, Kind k, SketchOptions options)
+      throws IOException {
+    ImageBatch images = ImageInputs.read(x);
+    if (labels == null) {
+      throw new ParameterException(spec.commandLine(), "--labels is required for images");
+    }
+    double[] ys = DataFiles.readLabels(labels);
+    ChannelStats stats = standardize ? images.channelStats() : null;
+    if (stats != null) {
+      images = images.standardized(stats);
+    }
+    try (Backends.Selection sel = common.open(err)) {
+      long t0 = System.nanoTime();
+      RidgeModel m;
+      long units = options != null ? images.count()
+          : ExactCntk.progressUnits(images.count(), images.count(), true);
+      try (ProgressBar bar = new ProgressBar(err, "fit", units, !common.quiet)) {
+        if (options != null) {
+          ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
+          try {
+            m = ImageRidge.fitSketch(architecture, options, images, ys, ridge, sel.backend(), pool, bar);
+          } finally {
+            pool.shutdown();
+          }
+        } else {
+          m = ImageRidge.fitExact(architecture, k, images, ys, ridge, sel.backend(),
+              common.precision(sel.backend()), bar);
+        }
+      }
+      if (stats != null) {
+        m.info().put(ImageInputs.STANDARDIZE, ImageInputs.encode(stats));
+      }
+      save(err, m, t0, sel, images.count());
+    }
+    return 0;
+  }
+
+  private void save(PrintWriter err, RidgeModel m, long t0, Backends.Selection sel, int count)
+      throws IOException {
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    m.info().put("fit_seconds", String.format(Locale.ROOT, "%.2f", seconds));
+    m.info().put("backend", sel.backend().name() + " (" + sel.backend().device() + ")");
+    try (AtomicOutput output = new AtomicOutput()) {
+      try (OutputStream os = output.open(model)) {
+        ModelFile.write(m, os);
+      }
+      output.commit();
+    }
+    err.println(String.format(Locale.ROOT, "nke: %s %s ridge on %d points (%s), ridge %.1e, %.2f s",
+        m.method(), m.kernel(), count, m.targets().classification()
+            ? m.targets().classes().length + " classes" : "regression", m.ridge(), seconds));
+    for (Map.Entry<String, String> e : m.info().entrySet()) {
+      err.println("nke:   " + e.getKey() + " = " + e.getValue());
+    }
+    err.println("nke: wrote " + model);
   }
 }

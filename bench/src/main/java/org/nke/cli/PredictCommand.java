@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nke.io.AtomicOutput;
+import org.nke.cntk.ExactCntk;
 import org.nke.io.DataFiles;
+import org.nke.io.ImageBatch;
 import org.nke.io.MatrixWriter;
+import org.nke.krr.ImageRidge;
 import org.nke.krr.KernelRidge;
 import org.nke.krr.ModelFile;
 import org.nke.krr.RidgeModel;
@@ -50,6 +53,9 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     RidgeModel m = ModelFile.read(model);
+    if (ImageRidge.isImageModel(m)) {
+      return images(err, m);
+    }
     Inputs.Loaded in = Inputs.read(x, m.inputDim());
     double[] truth = labels != null ? DataFiles.readLabels(labels) : in.labels();
     double[][] xs = m.method().equals("subspace") ? null : in.densify(m.method());
@@ -69,28 +75,54 @@ final class PredictCommand implements Callable<Integer> {
           s = KernelRidge.scores(m, xs, sel.backend(), common.precision(sel.backend()), bar);
         }
       }
-      double[] predicted = m.targets().decode(s);
-      int n = in.count();
-      double[][] rows = scores ? s : new double[n][];
-      if (!scores) {
-        for (int i = 0; i < n; i++) {
-          rows[i] = new double[] {predicted[i]};
-        }
-      }
-      try (AtomicOutput output = new AtomicOutput()) {
-        try (OutputStream os = output.open(out)) {
-          MatrixWriter.write(os, out, Precision.F64, rows.length, rows[0].length,
-              (i, row) -> System.arraycopy(rows[i], 0, row, 0, rows[i].length));
-        }
-        output.commit();
-      }
-      err.println(String.format(Locale.ROOT, "nke: wrote %s (%d predictions, %s model) in %.2f s",
-          out, n, m.method(), (System.nanoTime() - t0) / 1e9));
-      if (truth != null) {
-        err.println(String.format(Locale.ROOT, "nke: test %s = %.4f", m.targets().metricName(),
-            m.targets().metric(predicted, truth)));
-      }
+      write(err, m, s, truth, t0);
     }
     return 0;
+  }
+
+  /** A model fitted on images (exact CNTK or CNTK sketch). */
+  private int images(PrintWriter err, RidgeModel m) throws IOException {
+    ImageBatch images = ImageInputs.read(x);
+    double[] truth = labels != null ? DataFiles.readLabels(labels) : null;
+    String stats = m.info().get(ImageInputs.STANDARDIZE);
+    if (stats != null) {
+      images = images.standardized(ImageInputs.decode(stats));
+    }
+    try (Backends.Selection sel = common.open(err)) {
+      long t0 = System.nanoTime();
+      double[][] s;
+      long units = m.isSketch() ? images.count()
+          : ExactCntk.progressUnits(images.count(), m.points().length, false);
+      try (ProgressBar bar = new ProgressBar(err, "predict", units, !common.quiet)) {
+        s = ImageRidge.scores(m, images, sel.backend(), common.precision(sel.backend()), bar);
+      }
+      write(err, m, s, truth, t0);
+    }
+    return 0;
+  }
+
+  private void write(PrintWriter err, RidgeModel m, double[][] s, double[] truth, long t0)
+      throws IOException {
+    double[] predicted = m.targets().decode(s);
+    int n = s.length;
+    double[][] rows = scores ? s : new double[n][];
+    if (!scores) {
+      for (int i = 0; i < n; i++) {
+        rows[i] = new double[] {predicted[i]};
+      }
+    }
+    try (AtomicOutput output = new AtomicOutput()) {
+      try (OutputStream os = output.open(out)) {
+        MatrixWriter.write(os, out, Precision.F64, rows.length, rows[0].length,
+            (i, row) -> System.arraycopy(rows[i], 0, row, 0, rows[i].length));
+      }
+      output.commit();
+    }
+    err.println(String.format(Locale.ROOT, "nke: wrote %s (%d predictions, %s model) in %.2f s",
+        out, n, m.method(), (System.nanoTime() - t0) / 1e9));
+    if (truth != null) {
+      err.println(String.format(Locale.ROOT, "nke: test %s = %.4f", m.targets().metricName(),
+          m.targets().metric(predicted, truth)));
+    }
   }
 }

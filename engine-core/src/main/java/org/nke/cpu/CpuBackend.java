@@ -7,6 +7,8 @@ import java.util.stream.IntStream;
 import org.nke.dual.BoundDual;
 import org.nke.dual.DualActivation;
 import org.nke.exact.KernelMatrix;
+import org.nke.io.ImageBatch;
+import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
@@ -232,6 +234,26 @@ public final class CpuBackend implements Backend {
       }
     } else {
       pool.submit(() -> IntStream.range(0, points.length).parallel().forEach(one)).join();
+    }
+    return out;
+  }
+
+  @Override
+  public double[][] features(CntkSketch plan, ImageBatch images, Progress progress) {
+    double[][] out = new double[images.count()][];
+    int size = images.imageSize();
+    IntConsumer one = i -> {
+      double[] image = new double[size];
+      images.copyImage(i, image);
+      out[i] = plan.features(image);
+      progress.advance(1);
+    };
+    if (options.threads() == 1 || images.count() < 2) {
+      for (int i = 0; i < images.count(); i++) {
+        one.accept(i);
+      }
+    } else {
+      pool.submit(() -> IntStream.range(0, images.count()).parallel().forEach(one)).join();
     }
     return out;
   }

@@ -129,6 +129,53 @@ public final class ImageBatch {
     System.arraycopy(data, i * imageSize(), out, 0, imageSize());
   }
 
+  /**
+   * @param from first image
+   * @param to end image (exclusive), {@code from < to ≤ count}
+   * @return images {@code from … to−1} as a batch (copied)
+   */
+  public ImageBatch slice(int from, int to) {
+    int d = imageSize();
+    return new ImageBatch(to - from, height, width, channels,
+        java.util.Arrays.copyOfRange(data, from * d, to * d));
+  }
+
+  /**
+   * @param indices image indices (any order, repeats allowed), at least one
+   * @return those images as a batch (copied)
+   */
+  public ImageBatch select(int... indices) {
+    int d = imageSize();
+    double[] out = new double[indices.length * d];
+    for (int k = 0; k < indices.length; k++) {
+      System.arraycopy(data, indices[k] * d, out, k * d, d);
+    }
+    return new ImageBatch(indices.length, height, width, channels, out);
+  }
+
+  /**
+   * @param rows images as points ({@code H·W·C} values each in HWC order, as {@link #toPoints()}),
+   *     not modified
+   * @param h height
+   * @param w width
+   * @param c channels
+   * @return the batch
+   * @throws InvalidInputException if a row does not have {@code H·W·C} values or a value is not
+   *     finite
+   */
+  public static ImageBatch ofPoints(double[][] rows, int h, int w, int c) {
+    int d = h * w * c;
+    double[] out = new double[rows.length * d];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i].length != d) {
+        throw new InvalidInputException("images of shape (" + h + ", " + w + ", " + c + ") must have "
+            + d + " values each, got " + rows[i].length + " at row " + (i + 1));
+      }
+      System.arraycopy(rows[i], 0, out, i * d, d);
+    }
+    return adopt("images", out, rows.length, h, w, c);
+  }
+
   /** @return the images as points, one row of {@code H·W·C} values (HWC order, as stax's Flatten) */
   public double[][] toPoints() {
     int d = imageSize();

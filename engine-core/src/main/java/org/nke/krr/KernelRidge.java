@@ -95,7 +95,7 @@ public final class KernelRidge {
     return s;
   }
 
-  private static double chooseByLoo(double[][] k, double[] labels, Targets targets,
+  static double chooseByLoo(double[][] k, double[] labels, Targets targets,
       Map<String, String> info) {
     int[] idx = subsample(k.length, SELECTION_POINTS);
     double[] sl = new double[idx.length];

@@ -169,11 +169,18 @@ public final class SketchPlan {
   }
 
   /** Allocates the blocks, lowering an automatic degree until the budget suffices. */
-  private static BlockLayout layout(HermiteSource source, double[] vars, int q, boolean ntk, int dK,
+  static BlockLayout layout(HermiteSource source, double[] vars, int q, boolean ntk, int dK,
       int budget, boolean fixed) {
+    return layout(source, vars, q, ntk, dK, budget, fixed, false);
+  }
+
+  /** As above; {@code peak}: widths by {@link #peakMasses} instead of the mean masses. */
+  static BlockLayout layout(HermiteSource source, double[] vars, int q, boolean ntk, int dK,
+      int budget, boolean fixed, boolean peak) {
     for (int deg = q; ; deg--) {
       try {
-        return BlockLayout.allocate(masses(source, vars, deg, ntk), dK, budget);
+        return BlockLayout.allocate(peak ? peakMasses(source, vars, deg, ntk)
+            : masses(source, vars, deg, ntk), dK, budget);
       } catch (IllegalArgumentException e) {
         if (fixed || deg <= 1) {
           throw new IllegalArgumentException("sketch dimension " + budget + " is too small for "
@@ -205,6 +212,27 @@ public final class SketchPlan {
       }
     }
     return mass;
+  }
+
+  /**
+   * Per degree, the largest relative coefficient mass over the sample (NNGP and derivative series):
+   * a degree that carries much of some point's kernel (the folded tail of a large-scale point) gets
+   * a width that keeps that point's error small, not one sized for the typical point.
+   */
+  static double[] peakMasses(HermiteSource source, double[] vars, int q, boolean ntk) {
+    double[] peak = new double[q + 1];
+    int count = Math.min(vars.length, 64);
+    for (int i = 0; i < count; i++) {
+      double a = Math.sqrt(Math.max(vars[i * vars.length / count], 0));
+      for (boolean deriv : ntk ? new boolean[] {false, true} : new boolean[] {false}) {
+        double[] one = new double[q + 1];
+        addNormalised(one, source.coefficients(a, q, deriv, true));
+        for (int k = 0; k <= q; k++) {
+          peak[k] = Math.max(peak[k], one[k]);
+        }
+      }
+    }
+    return peak;
   }
 
   private static void addNormalised(double[] mass, double[] c) {

@@ -93,6 +93,22 @@ public interface Backend extends AutoCloseable {
     return null;
   }
 
+  /**
+   * CNTK sketch features of a batch of images (NNGP or NTK, as the plan says); like
+   * {@link #features(org.nke.sketch.SketchPlan, double[][], Progress)}, every image's features depend
+   * only on the plan and the image, and a backend without an implementation returns {@code null}
+   * (the caller falls back to the CPU explicitly, see {@code org.nke.Sketches}).
+   *
+   * @param plan the compiled CNTK sketch
+   * @param images images of the plan's shape, not modified
+   * @param progress progress sink (units: images)
+   * @return one feature row per image, or {@code null} if this backend cannot compute them
+   */
+  default double[][] features(org.nke.sketch.CntkSketch plan, org.nke.io.ImageBatch images,
+      Progress progress) {
+    return null;
+  }
+
   @Override
   void close();
 

@@ -72,7 +72,7 @@ public final class ScaleSuite implements Suite {
   }
 
   /** Long cases run once after the warm-up. */
-  private static BenchCase one(BenchCase c) {
+  static BenchCase one(BenchCase c) {
     return new BenchCase() {
       @Override
       public String name() {

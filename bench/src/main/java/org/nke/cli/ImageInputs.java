@@ -1,0 +1,59 @@
+package org.nke.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.nke.error.InvalidInputException;
+import org.nke.io.ChannelStats;
+import org.nke.io.DataFiles;
+import org.nke.io.ImageBatch;
+import org.nke.io.InputData;
+
+/**
+ * Image files for the commands that take a convolutional architecture ({@code features}, {@code fit},
+ * {@code predict}), and the per-channel standardisation a model carries in its info
+ * ({@value #STANDARDIZE} = {@code "m_1,…,m_C;s_1,…,s_C"}, the training images' statistics).
+ */
+final class ImageInputs {
+  /** Model info key of the standardisation statistics. */
+  static final String STANDARDIZE = "standardize";
+
+  private ImageInputs() {
+  }
+
+  /**
+   * @param path an image file
+   * @return its images
+   * @throws InvalidInputException if it holds points
+   */
+  static ImageBatch read(Path path) {
+    InputData d = DataFiles.readInput(path);
+    if (!d.isImages()) {
+      throw new InvalidInputException(path + " must hold images (a 4-D .npy (n, H, W, C), a CIFAR-10 "
+          + ".bin or an IDX -ubyte file) for an architecture with Conv or pooling layers, got "
+          + d.describe());
+    }
+    return d.images();
+  }
+
+  /** @return the statistics as a model info value */
+  static String encode(ChannelStats s) {
+    return join(s.mean()) + ";" + join(s.std());
+  }
+
+  /** @return the statistics of a model info value from {@link #encode} */
+  static ChannelStats decode(String v) {
+    String[] parts = v.split(";");
+    return new ChannelStats(parse(parts[0]), parse(parts[1]));
+  }
+
+  private static String join(double[] v) {
+    return Arrays.stream(v).mapToObj(Double::toString).collect(Collectors.joining(","));
+  }
+
+  private static double[] parse(String v) {
+    return Arrays.stream(v.split(",")).mapToDouble(s -> Double.parseDouble(s.trim().toLowerCase(
+        Locale.ROOT))).toArray();
+  }
+}

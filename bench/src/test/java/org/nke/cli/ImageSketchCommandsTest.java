@@ -1,0 +1,122 @@
+package org.nke.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nke.Sketches;
+import org.nke.io.DataFiles;
+import org.nke.io.ImageBatch;
+import org.nke.io.MatrixWriter;
+import org.nke.io.NpyArray;
+import org.nke.io.NpyReader;
+import org.nke.spi.Precision;
+
+/** {@code nke features}, {@code fit} and {@code predict} on image files (the CNTK sketch). */
+class ImageSketchCommandsTest {
+  private static final String CONV = "Conv(8, (3, 3), padding='SAME', W_std=1.4, b_std=0.1), Relu(), "
+      + "AvgPool((2, 2), strides=(2, 2)), Conv(8, (3, 3), padding='SAME', W_std=1.4), Relu(), "
+      + "GlobalAvgPool(), Dense()";
+
+  @TempDir
+  Path dir;
+
+  private String err;
+
+  private int nke(String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
+    err = e.toString();
+    return code;
+  }
+
+  /**
+   * Three classes of 6 × 6 × 2 images (a bright row, column or diagonal in noise, offset by 3 so that
+   * standardisation matters), as a 4-D float64 .npy, and their labels as a .csv.
+   */
+  private Path[] images(String name, int n, long seed) throws IOException {
+    Random r = new Random(seed);
+    double[][] rows = new double[n][72];
+    StringBuilder labels = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      int c = i % 3;
+      int at = r.nextInt(6);
+      for (int y = 0; y < 6; y++) {
+        for (int x = 0; x < 6; x++) {
+          boolean on = c == 0 ? y == at : c == 1 ? x == at : (x + at) % 6 == y;
+          for (int ch = 0; ch < 2; ch++) {
+            rows[i][(y * 6 + x) * 2 + ch] = 3 + (on ? 1.5 : 0) + 0.6 * r.nextGaussian();
+          }
+        }
+      }
+      labels.append(c).append('\n');
+    }
+    Path flat = dir.resolve(name + ".flat.npy");
+    try (OutputStream os = Files.newOutputStream(flat)) {
+      MatrixWriter.write(os, flat, Precision.F64, n, 72, (i, out) -> System.arraycopy(rows[i], 0, out,
+          0, 72));
+    }
+    byte[] bytes = Files.readAllBytes(flat);
+    int hl = (bytes[8] & 0xff) | (bytes[9] & 0xff) << 8;
+    String old = new String(bytes, 10, hl, StandardCharsets.ISO_8859_1);
+    String dict = old.trim().replaceFirst("\\(\\d+, \\d+\\)", "(" + n + ", 6, 6, 2)");
+    Path p = dir.resolve(name + ".npy");
+    try (OutputStream os = Files.newOutputStream(p)) {
+      os.write(bytes, 0, 10);
+      os.write((dict + " ".repeat(hl - dict.length() - 1) + "\n").getBytes(StandardCharsets.ISO_8859_1));
+      os.write(bytes, 10 + hl, bytes.length - 10 - hl);
+    }
+    Files.delete(flat);
+    Path l = dir.resolve(name + ".labels.csv");
+    Files.writeString(l, labels.toString());
+    return new Path[] {p, l};
+  }
+
+  @Test
+  void featuresOfImagesMatchTheLibraryAndAreChecked() throws IOException {
+    Path[] x = images("x", 12, 1);
+    Path f = dir.resolve("F.npy");
+    assertEquals(0, nke("features", "--arch", CONV, "--x", x[0].toString(), "--kind", "ntk", "--dim",
+        "256", "--out", f.toString(), "--check", "6", "--seed", "3", "--backend", "cpu"), err);
+    NpyArray a = NpyReader.read(f);
+    assertEquals(12, a.shape()[0]);
+    assertTrue(a.shape()[1] <= 512, "features " + a.shape()[1]);
+    ImageBatch images = DataFiles.readImages(x[0]);
+    double[][] ref = Sketches.of(CONV).withDim(256).withSeed(3).withBackend("cpu").ntk(images);
+    double[] row = new double[a.shape()[1]];
+    System.arraycopy(a.data(), 5 * row.length, row, 0, row.length);
+    assertArrayEquals(ref[5], row);
+    assertTrue(err.contains("relative Gram error"), err);
+    assertTrue(err.contains("images/s"), err);
+    assertEquals(2, nke("features", "--arch", CONV, "--x", x[0].toString(), "--kind", "ntk", "--dim",
+        "256", "--out", f.toString(), "--method", "subspace"), err);
+  }
+
+  @Test
+  void fitAndPredictOnImagesWithExactAndSketchKernels() throws IOException {
+    Path[] train = images("train", 36, 1);
+    Path[] test = images("test", 18, 2);
+    for (String method : new String[] {"exact", "sketch"}) {
+      Path model = dir.resolve(method + ".zip");
+      assertEquals(0, nke("fit", "--arch", CONV, "--x", train[0].toString(), "--labels",
+          train[1].toString(), "--method", method, "--dim", "1024", "--standardize", "--model",
+          model.toString(), "--quiet"), err);
+      assertTrue(err.contains("image_shape = 6,6,2") && err.contains("standardize = "), err);
+      assertEquals(0, nke("predict", "--model", model.toString(), "--x", test[0].toString(),
+          "--labels", test[1].toString(), "--out", dir.resolve("p.csv").toString(), "--quiet"), err);
+      double acc = Double.parseDouble(err.substring(err.indexOf("test accuracy = ") + 16).trim());
+      assertTrue(acc > 0.75, method + " accuracy " + acc);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package org.nke.cntk;
+
+import org.nke.cntk.CntkNetwork.Convolution;
+import org.nke.cntk.CntkNetwork.Diagonalize;
+import org.nke.cntk.CntkNetwork.Nonlinearity;
+import org.nke.cntk.CntkNetwork.Pooling;
+import org.nke.cntk.CntkNetwork.Readout;
+import org.nke.cntk.CntkNetwork.Step;
+import org.nke.dual.BoundDual;
+import org.nke.exact.DenseNetwork;
+
+/**
+ * The exact diagonal recursion of one image on the host: the CNTK of the image with itself, carried
+ * on the pixel-pair blocks the network needs ({@link CntkNetwork}: only the diagonal pairs
+ * {@code (p, p)} up to the first pooling layer seen from the readout, the full {@code (H·W)²} self
+ * block before it), read at every activation:
+ *
+ * <pre>{@code k_a(p) = K_xx(p, p)  before spatial activation a;   K_xx, Θ_xx at the readout}</pre>
+ *
+ * and through the dense layers after the readout. These are the per-pixel pre-activation variances
+ * the CNTK sketch needs (a pooling layer mixes pixel pairs, so after one the diagonal alone does not
+ * determine them); one self block costs as much as one image pair of the exact CNTK, a small
+ * fraction of the sketch's per-image work for images up to about 64 × 64. Uses {@link PixelGram},
+ * {@link ConvKernel}, {@link PoolKernel}, {@link PixelDual} and {@link SpatialReadout}, so it agrees
+ * bit for bit with the exact CNTK's own diagonal recursion.
+ */
+public final class PixelVariances {
+  private PixelVariances() {
+  }
+
+  /**
+   * The variances of one image.
+   *
+   * @param spatial per spatial activation (in order), the variance of every pixel of its grid
+   * @param tail per activation after the readout, the pre-activation variance
+   * @param nngp the readout's {@code K_xx} (after Flatten or GlobalAvgPool)
+   * @param ntk the readout's {@code Θ_xx}, or NaN when not computed
+   */
+  public record Result(double[][] spatial, double[] tail, double nngp, double ntk) {
+  }
+
+  /**
+   * @param net the compiled network
+   * @param image the image, {@code H·W·C} values in HWC order, not modified
+   * @param withNtk whether to carry {@code Θ} too (for the readout's {@code Θ_xx})
+   * @return the variances
+   */
+  public static Result of(CntkNetwork net, double[] image, boolean withNtk) {
+    int entries = (int) net.maxBlockEntries();
+    double[] k = new double[entries];
+    double[] t = withNtk ? new double[entries] : null;
+    double[] scratch = new double[entries];
+    Grid g = net.input();
+    PixelGram.compute(image, image, g.pixels(), net.channels(), net.inputDiagonal(), k);
+    double[][] spatial = new double[net.activations()][];
+    double readK = Double.NaN;
+    double readT = Double.NaN;
+    for (Step step : net.steps()) {
+      if (step instanceof Convolution c) {
+        ConvKernel.apply(k, t, scratch, c);
+      } else if (step instanceof Pooling p) {
+        PoolKernel.apply(k, t, scratch, p);
+      } else if (step instanceof Diagonalize d) {
+        SpatialReadout.diagonalize(k, d.grid().pixels());
+        if (t != null) {
+          SpatialReadout.diagonalize(t, d.grid().pixels());
+        }
+      } else if (step instanceof Nonlinearity a) {
+        int pixels = a.grid().pixels();
+        double[] v = new double[pixels];
+        SpatialReadout.diagonal(k, pixels, a.diagonal(), v);
+        spatial[a.index()] = v;
+        BoundDual bound = a.dual().bind(v, v, withNtk);
+        PixelDual.apply(bound, 0, 0, k, t, pixels, a.diagonal());
+      } else if (step instanceof Readout r) {
+        int n = r.grid().pixels();
+        readK = r.flatten() ? SpatialReadout.flatten(k, n, r.diagonal())
+            : SpatialReadout.globalAverage(k, n);
+        if (t != null) {
+          readT = r.flatten() ? SpatialReadout.flatten(t, n, r.diagonal())
+              : SpatialReadout.globalAverage(t, n);
+        }
+      }
+    }
+    return finish(net, spatial, readK, withNtk ? readT : Double.NaN);
+  }
+
+  private static Result finish(CntkNetwork net, double[][] spatial, double readK, double readT) {
+    int tailActivations = (int) net.tail().stream()
+        .filter(s -> s instanceof DenseNetwork.Nonlinear).count();
+    double[] tail = new double[tailActivations];
+    PairPipeline.selfTail(net.tail(), readK, readT, tail);
+    return new Result(spatial, tail, readK, readT);
+  }
+
+  /**
+   * The diagonal recursion with every pooling layer treated as if its pixels were perfectly
+   * correlated, {@code k'(P) ≈ Σ_{p∈P} k(p)/F} (an upper bound by Cauchy–Schwarz, exact for
+   * constant images) and GlobalAvgPool likewise: {@code O(H·W·F)} per layer instead of
+   * {@code O((H·W)²)}, for choosing a sketch's block widths on images too large for {@link #of}.
+   *
+   * @param net the compiled network
+   * @param image the image, not modified
+   * @return approximate variances (the NTK always carried)
+   */
+  public static Result approximate(CntkNetwork net, double[] image) {
+    Grid g = net.input();
+    double[] k = new double[g.pixels()];
+    PixelGram.compute(image, image, g.pixels(), net.channels(), true, k);
+    double[] t = new double[k.length];
+    double[][] spatial = new double[net.activations()][];
+    double readK = Double.NaN;
+    double readT = Double.NaN;
+    for (Step step : net.steps()) {
+      if (step instanceof Convolution c) {
+        Window w = c.window();
+        double[] nk = windowSum(k, w);
+        double[] nt = windowSum(t, w);
+        double f = w.size();
+        for (int p = 0; p < nk.length; p++) {
+          nt[p] = c.ntkFromNngp() / f * nk[p] + (c.ntkZero() ? 0 : c.ntkFromNtk() / f * nt[p])
+              + c.ntkConstant();
+          nk[p] = c.w2() / f * nk[p] + c.b2();
+        }
+        k = nk;
+        t = nt;
+      } else if (step instanceof Pooling p) {
+        k = windowSum(k, p.window());
+        t = windowSum(t, p.window());
+        for (int q = 0; q < k.length; q++) {
+          k[q] /= p.window().size();
+          t[q] /= p.window().size();
+        }
+      } else if (step instanceof Nonlinearity a) {
+        spatial[a.index()] = k.clone();
+        for (int p = 0; p < k.length; p++) {
+          t[p] *= a.dual().derivative(k[p], k[p], k[p]);
+          k[p] = a.dual().diagonal(k[p]);
+        }
+      } else if (step instanceof Readout) {
+        readK = SpatialReadout.flatten(k, k.length, true);
+        readT = SpatialReadout.flatten(t, t.length, true);
+      }
+    }
+    return finish(net, spatial, readK, readT);
+  }
+
+  /** {@code out(P) = Σ_δ v(P·s + δ − pad)}, out-of-image taps zero. */
+  private static double[] windowSum(double[] v, Window w) {
+    Grid in = w.in();
+    Grid out = w.out();
+    double[] o = new double[out.pixels()];
+    for (int ph = 0; ph < out.height(); ph++) {
+      for (int pw = 0; pw < out.width(); pw++) {
+        double s = 0;
+        for (int a = 0; a < w.height(); a++) {
+          int ih = ph * w.strideHeight() + a - w.padTop();
+          for (int b = 0; b < w.width(); b++) {
+            int iw = pw * w.strideWidth() + b - w.padLeft();
+            if (ih >= 0 && ih < in.height() && iw >= 0 && iw < in.width()) {
+              s += v[ih * in.width() + iw];
+            }
+          }
+        }
+        o[ph * out.width() + pw] = s;
+      }
+    }
+    return o;
+  }
+}

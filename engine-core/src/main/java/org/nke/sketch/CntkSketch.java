@@ -1,0 +1,183 @@
+package org.nke.sketch;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nke.arch.Architecture;
+import org.nke.cntk.CntkNetwork;
+import org.nke.cntk.Grid;
+import org.nke.cntk.PixelVariances;
+import org.nke.io.ImageBatch;
+
+/**
+ * A CNTK sketch compiled for one architecture, image shape, budget and seed (Zandieh et al. 2021,
+ * §5; Han et al. 2022; {@code shared/spec/maths.md}): random features {@code Φ(x)} with
+ * {@code ⟨Φ(x), Φ(y)⟩ ≈ K(x, y)} (NNGP) or {@code Θ(x, y)} (NTK) of the convolutional network, from
+ * per-pixel features carried layer by layer (stax conventions, NTK parameterization):
+ *
+ * <pre>{@code
+ * input:       Φ_K(p) = x_p/√C,  Φ_Θ(p) = ∅
+ * Conv (F taps): P_K(p) = concat_δ Φ_K(p+δ)  (zeros outside; re-sketched when wide: PixelPatch)
+ *              Φ_K'(p) = [σ_w/√F · P_K(p), σ_b],  Φ_Θ'(p) = [√a/√F · P_K(p), √b/√F · P_Θ(p), √c]
+ * Activation:  per pixel, ActivationSketch at the pixel's exact variance k(p) (PixelVariances)
+ * AvgPool:     Φ'(P) = Σ_{p∈P} Φ(p)/F;   GlobalAvgPool: mean_p Φ(p);   Flatten: concat_p Φ(p)/√N
+ * Dense:       Φ_K ← [σ_w Φ_K, σ_b],  Φ_Θ ← [√a Φ_K, √b Φ_Θ, √c]
+ * }</pre>
+ *
+ * All linear steps are exact in expectation, so the features are unbiased for the folded-series
+ * kernel when each activation is (one layer). Budgets as in the dense {@link SketchPlan}: at most
+ * {@code m} NNGP and {@code 2m} NTK features, the readout's {@code 2m} shared between its two blocks
+ * in proportion to {@code a K(x,x)} and {@code b Θ(x,x)}. Every random draw is made here from the
+ * seed ({@link SketchRandom#derive}), so features depend only on the plan and the image. Cost per
+ * image {@code O(L·H·W·(q·m log m + F·m))}, plus one exact self block for the pixel variances.
+ */
+public final class CntkSketch {
+  /** Images of the sample used for block widths, degrees and the NTK budget split. */
+  public static final int SAMPLE_IMAGES = 8;
+  /** The patch sketch construction used by default (see docs/design-notes.md). */
+  public static final PatchSketch.Kind DEFAULT_PATCH = PatchSketch.Kind.HADAMARD_COUNT;
+  /**
+   * Largest pixel-pair block (entries) for which the per-pixel variances come from the exact self
+   * recursion ({@link PixelVariances}); beyond it (images larger than 64 × 64 with pooling),
+   * from the squared norms of the pixels' NNGP features.
+   */
+  public static final long EXACT_VARIANCE_ENTRIES = 1L << 24;
+
+  private final SketchOptions options;
+  private final CntkNetwork net;
+  private final List<CntkStep> steps;
+  private final int outputDim;
+  private final boolean exactVariances;
+
+  CntkSketch(SketchOptions options, CntkNetwork net, List<CntkStep> steps, int outputDim,
+      boolean exactVariances) {
+    this.options = options;
+    this.net = net;
+    this.steps = List.copyOf(steps);
+    this.outputDim = outputDim;
+    this.exactVariances = exactVariances;
+  }
+
+  /**
+   * Compiles a plan with the default patch sketch.
+   *
+   * @param arch a convolutional architecture
+   * @param sample representative images (the first {@value #SAMPLE_IMAGES} are read); their shape
+   *     is the plan's
+   * @param options budget, seed, kind, degree
+   * @return the plan
+   */
+  public static CntkSketch build(Architecture arch, ImageBatch sample, SketchOptions options) {
+    return build(arch, sample, options, DEFAULT_PATCH);
+  }
+
+  /**
+   * @param arch a convolutional architecture
+   * @param sample representative images, not modified
+   * @param options budget, seed, kind, degree
+   * @param patch the construction of the Conv and Flatten re-sketches
+   * @return the plan
+   */
+  public static CntkSketch build(Architecture arch, ImageBatch sample, SketchOptions options,
+      PatchSketch.Kind patch) {
+    return build(arch, sample, options, patch, null);
+  }
+
+  /**
+   * As {@link #build(Architecture, ImageBatch, SketchOptions, PatchSketch.Kind)}, choosing where the
+   * pixel variances come from (for measurements).
+   *
+   * @param arch a convolutional architecture
+   * @param sample representative images, not modified
+   * @param options budget, seed, kind, degree
+   * @param patch the construction of the Conv and Flatten re-sketches
+   * @param exactVariances whether the pixel variances come from the exact self recursion, or
+   *     {@code null} to decide by {@link #EXACT_VARIANCE_ENTRIES}
+   * @return the plan
+   */
+  static CntkSketch build(Architecture arch, ImageBatch sample, SketchOptions options,
+      PatchSketch.Kind patch, Boolean exactVariances) {
+    CntkNetwork net = CntkNetwork.compile(arch, new Grid(sample.height(), sample.width()),
+        sample.channels());
+    boolean exact = exactVariances != null ? exactVariances
+        : net.maxBlockEntries() <= EXACT_VARIANCE_ENTRIES;
+    int ns = Math.min(sample.count(), SAMPLE_IMAGES);
+    PixelVariances.Result[] res = new PixelVariances.Result[ns];
+    double[] image = new double[sample.imageSize()];
+    for (int i = 0; i < ns; i++) {
+      sample.copyImage(i, image);
+      res[i] = net.maxBlockEntries() <= EXACT_VARIANCE_ENTRIES
+          ? PixelVariances.of(net, image, options.ntk()) : PixelVariances.approximate(net, image);
+    }
+    return new CntkSketchBuilder(net, options, patch, res).compile(exact);
+  }
+
+  /** @return the options */
+  public SketchOptions options() {
+    return options;
+  }
+
+  /** @return the number of features of the requested kind */
+  public int outputDim() {
+    return outputDim;
+  }
+
+  /** @return image height the plan was built for */
+  public int height() {
+    return net.input().height();
+  }
+
+  /** @return image width */
+  public int width() {
+    return net.input().width();
+  }
+
+  /** @return image channels */
+  public int channels() {
+    return net.channels();
+  }
+
+  /** @return the activation sketches, input first (spatial, then after the readout) */
+  public List<ActivationSketch> layers() {
+    List<ActivationSketch> l = new ArrayList<>();
+    for (CntkStep s : steps) {
+      if (s instanceof CntkStep.Act a) {
+        l.add(a.sketch());
+      } else if (s instanceof CntkStep.TailAct a) {
+        l.add(a.sketch());
+      }
+    }
+    return l;
+  }
+
+  /**
+   * The features of one image.
+   *
+   * @param image {@code H·W·C} values in HWC order (the plan's shape), not modified
+   * @return NNGP features, or NTK features for an NTK plan
+   */
+  public double[] features(double[] image) {
+    boolean ntk = options.ntk();
+    PixelVariances.Result v = exactVariances ? PixelVariances.of(net, image, false) : null;
+    PixelFeatures f = PixelFeatures.input(image, net.input(), net.channels(), ntk);
+    for (int s = 0; s < steps.size(); s++) {
+      CntkStep step = steps.get(s);
+      if (step instanceof CntkStep.Conv c) {
+        CntkStep.Act next = s + 1 < steps.size() && steps.get(s + 1) instanceof CntkStep.Act a
+            ? a : null;
+        f = f.conv(c, next, next == null || v == null ? null : v.spatial()[next.index()]);
+        s += next == null ? 0 : 1;
+      } else if (step instanceof CntkStep.Act a) {
+        f = f.activation(a, v == null ? null : v.spatial()[a.index()]);
+      } else if (step instanceof CntkStep.Pool p) {
+        f = f.pool(p);
+      } else if (step instanceof CntkStep.Readout r) {
+        f = f.readout(r);
+      } else if (step instanceof CntkStep.Affine a) {
+        f = f.affine(a);
+      } else if (step instanceof CntkStep.TailAct a) {
+        f = f.tailActivation(a, v == null ? Double.NaN : v.tail()[a.index()]);
+      }
+    }
+    return ntk ? f.t : f.k;
+  }
+}
