@@ -8,12 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,18 +29,8 @@ import org.nke.testing.KernelAsserts;
  * ({@link #openBackend()}, which may skip the class with an assumption) and state their tolerances
  * ({@link #tolerance}); CPU: {@code CpuBackendContractTest}, CUDA: {@code CudaBackendContractTest}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class BackendContractTest {
-  private Backend tested;
-  private Backend reference;
-  private String skipReason;
+public abstract class BackendContractTest extends BackendPairTest {
 
-  /**
-   * Opens the backend under test; may abort the class with {@code Assumptions.assumeTrue}.
-   *
-   * @return the backend (closed by this class)
-   */
-  protected abstract Backend openBackend();
 
   /**
    * @param precision the precision compared
@@ -53,37 +38,6 @@ public abstract class BackendContractTest {
    * @return the relative Frobenius tolerance against the CPU reference
    */
   protected abstract double tolerance(Precision precision, String what);
-
-  @BeforeAll
-  void open() {
-    reference = new CpuBackend(new BackendOptions(1, Long.MAX_VALUE));
-    try {
-      tested = openBackend();
-    } catch (org.opentest4j.TestAbortedException e) {
-      skipReason = e.getMessage().replaceFirst("^Assumption failed: ", "");
-    }
-  }
-
-  /** Every test is skipped, with the subclass's reason, when the backend cannot run here. */
-  @BeforeEach
-  void requireBackend() {
-    Assumptions.assumeTrue(tested != null, skipReason);
-  }
-
-  @AfterAll
-  void close() {
-    if (tested != null) {
-      tested.close();
-    }
-    if (reference != null) {
-      reference.close();
-    }
-  }
-
-  /** @return the backend under test (open) */
-  protected Backend tested() {
-    return tested;
-  }
 
   /** Points with norms over one decade, reproducible. */
   private static double[][] points(int n, int d, long seed) {

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nke.arch.Architecture;
@@ -32,50 +28,14 @@ import org.nke.testing.KernelAsserts;
  * without its own {@link Backend#convOps()} is rejected, since the fallback would compare the CPU with
  * itself. {@link #myrtle5MatchesTheReference} (32 × 32 images) is tagged {@code slow}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class CntkContractTest {
-  private Backend tested;
-  private Backend reference;
-  private String skipReason;
+public abstract class CntkContractTest extends BackendPairTest {
 
-  /** @return the backend under test (closed by this class); may abort with an assumption */
-  protected abstract Backend openBackend();
 
   /**
    * @param what the network compared
    * @return the relative Frobenius tolerance against the CPU reference
    */
   protected abstract double tolerance(String what);
-
-  @BeforeAll
-  void open() {
-    reference = new CpuBackend(new BackendOptions(1, Long.MAX_VALUE));
-    try {
-      tested = openBackend();
-    } catch (org.opentest4j.TestAbortedException e) {
-      skipReason = e.getMessage().replaceFirst("^Assumption failed: ", "");
-    }
-  }
-
-  @BeforeEach
-  void requireBackend() {
-    Assumptions.assumeTrue(tested != null, skipReason);
-  }
-
-  @AfterAll
-  void close() {
-    if (tested != null) {
-      tested.close();
-    }
-    if (reference != null) {
-      reference.close();
-    }
-  }
-
-  /** @return the backend under test */
-  protected Backend tested() {
-    return tested;
-  }
 
   /**
    * @param seed seed

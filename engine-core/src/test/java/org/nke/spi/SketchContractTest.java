@@ -7,11 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,14 +25,8 @@ import org.nke.testing.KernelAsserts;
  * may skip the class with an assumption) and state the tolerance (relative Frobenius over the feature
  * matrix); a backend without device sketches ({@code features} returns {@code null}) is skipped.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class SketchContractTest {
-  private Backend tested;
-  private Backend reference;
-  private String skipReason;
+public abstract class SketchContractTest extends BackendPairTest {
 
-  /** @return the backend under test (closed by this class); may abort with an assumption */
-  protected abstract Backend openBackend();
 
   /**
    * @param what the plan compared
@@ -52,31 +42,6 @@ public abstract class SketchContractTest {
    */
   protected double[][] features(Backend b, SketchPlan plan, double[][] x) {
     return b.features(plan, x, Progress.NONE);
-  }
-
-  @BeforeAll
-  void open() {
-    reference = new CpuBackend(new BackendOptions(1, Long.MAX_VALUE));
-    try {
-      tested = openBackend();
-    } catch (org.opentest4j.TestAbortedException e) {
-      skipReason = e.getMessage().replaceFirst("^Assumption failed: ", "");
-    }
-  }
-
-  @BeforeEach
-  void requireBackend() {
-    Assumptions.assumeTrue(tested != null, skipReason);
-  }
-
-  @AfterAll
-  void close() {
-    if (tested != null) {
-      tested.close();
-    }
-    if (reference != null) {
-      reference.close();
-    }
   }
 
   /** @return reproducible points with norms over one decade */
