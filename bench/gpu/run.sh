@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GPU run of nke's CUDA backend in ONE device-tool call: `nke doctor`, the CUDA contract tests (dense,
-# CNTK, sketches) and the timing rows (CPU vs CUDA on the same machine: exact dense NTK, exact
-# Myrtle-5 CNTK per image pair, dense NTK sketch features) and `nke bench --suite backends`, within
+# CNTK, sketches, CNTK sketches) and the timing rows (CPU vs CUDA on the same machine: exact dense NTK, exact
+# Myrtle-5 CNTK per image pair, Myrtle-5 CNTK sketch features, dense NTK sketch features) and `nke bench --suite backends`, within
 # the device tool's 600 s per command, everything written under $OUT as at most 8 files.
 #
 #   bench/gpu/run.sh prepare   on the build machine: builds the jars (mvn package, nothing installed),
@@ -12,12 +12,14 @@
 #                              sizes, to check the mechanics (CUDA tests skip with the probe's reason)
 #
 # Device-tool call (see README.md): command `bash bench/gpu/run.sh`, carry ["bench/gpu/carry"].
-# Knobs (environment): NKE_GPU_STAGES (default "doctor tests dense cntk sketch backends"),
+# Knobs (environment): NKE_GPU_STAGES (default "doctor tests dense cntk cntksketch sketch backends"),
 # NKE_GPU_N (dense sizes, default 2000,10000,20000), NKE_GPU_CPU_MAX_N (20000), NKE_GPU_DTYPE
 # (float32), NKE_GPU_CNTK_N (images, 32,128), NKE_GPU_CNTK_CPU_MAX_N (32), NKE_GPU_SKETCH_N
-# (10000,50000), NKE_GPU_SKETCH_CPU_MAX_N (10000), NKE_GPU_XMX (48g).
+# (10000,50000), NKE_GPU_SKETCH_CPU_MAX_N (10000), NKE_GPU_CNTKSK_N (images, 64,512),
+# NKE_GPU_CNTKSK_CPU_MAX_N (64), NKE_GPU_XMX (48g).
 # Output files: summary.txt (every step's log), env.txt (machine, libraries, nke doctor), tests.txt,
-# junit-jupiter.xml, dense.csv, cntk.csv, sketch.csv, backends.tgz (the bench suite's JSON/MD/PNG).
+# dense.csv, cntk.csv, cntk-sketch.csv, sketch.csv, backends.tgz (the bench suite's JSON/MD/PNG and
+# the JUnit XML report).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -84,35 +86,40 @@ PY
   echo "== library folders given to nke: ${libs:-none}" >> "$out/env.txt"
   local opts=(-Xmx"${NKE_GPU_XMX:-48g}" -Dnke.cuda.libpath="$libs")
   local cp="$carry/nke.jar"
-  local stages="${NKE_GPU_STAGES:-doctor tests dense cntk sketch backends}"
+  local stages="${NKE_GPU_STAGES:-doctor tests dense cntk cntksketch sketch backends}"
   local t0=$SECONDS
   step() { say "== $1 (exit $2, $((SECONDS - t0)) s so far)"; }
   for stage in $stages; do
     case "$stage" in
       doctor)
-        { echo "== nke doctor"; timeout 40 "$java" "${opts[@]}" -jar "$cp" doctor 2>&1; } >> "$out/env.txt"
+        { echo "== nke doctor"; timeout 30 "$java" "${opts[@]}" -jar "$cp" doctor 2>&1; } >> "$out/env.txt"
         step "nke doctor (in env.txt)" $?
         sed -n '/== nke doctor/,$p' "$out/env.txt" >> "$log" ;;
       tests)
         timeout 170 "$java" "${opts[@]}" -jar "$carry/junit-console.jar" execute \
           -cp "$cp:$carry/engine-cuda-tests.jar:$carry/engine-core-tests.jar" \
           --select-class org.nke.cuda.CudaBackendContractTest --select-class org.nke.cuda.CudaCntkContractTest \
-          --select-class org.nke.cuda.CudaSketchContractTest --select-class org.nke.cuda.CudaBackendProviderTest \
+          --select-class org.nke.cuda.CudaSketchContractTest --select-class org.nke.cuda.CudaCntkSketchContractTest --select-class org.nke.cuda.CudaBackendProviderTest \
           --select-class org.nke.cuda.PtxManifestTest --details=tree --disable-banner --disable-ansi-colors \
           --reports-dir /tmp/nke-gpu/junit > "$out/tests.txt" 2>&1
         step "CUDA contract tests" $?
         grep -E "tests (successful|failed|skipped|aborted)" "$out/tests.txt" | tee -a "$log"
-        cp /tmp/nke-gpu/junit/TEST-junit-jupiter.xml "$out/junit-jupiter.xml" 2>/dev/null ;;
+        ;;
       dense)
-        timeout 110 "$java" "${opts[@]}" -cp "$cp" org.nke.bench.DenseTiming \
+        timeout 100 "$java" "${opts[@]}" -cp "$cp" org.nke.bench.DenseTiming \
           n="${NKE_GPU_N:-2000,10000,20000}" cpuMaxN="${NKE_GPU_CPU_MAX_N:-20000}" \
           dtype="${NKE_GPU_DTYPE:-float32}" out=/tmp/nke-gpu/dense.csv > "$out/dense.csv" 2>> "$log"
         step "dense timing (dense.csv)" $? ;;
       cntk)
-        timeout 110 "$java" "${opts[@]}" -cp "$cp" org.nke.bench.CntkTiming \
+        timeout 80 "$java" "${opts[@]}" -cp "$cp" org.nke.bench.CntkTiming \
           n="${NKE_GPU_CNTK_N:-32,128}" cpuMaxN="${NKE_GPU_CNTK_CPU_MAX_N:-32}" \
           out=/tmp/nke-gpu/cntk.csv > "$out/cntk.csv" 2>> "$log"
         step "CNTK timing, Myrtle-5 (cntk.csv)" $? ;;
+      cntksketch)
+        timeout 50 "$java" "${opts[@]}" -cp "$cp" org.nke.bench.CntkSketchTiming \
+          n="${NKE_GPU_CNTKSK_N:-64,512}" cpuMaxN="${NKE_GPU_CNTKSK_CPU_MAX_N:-64}" \
+          out=/tmp/nke-gpu/cntk-sketch.csv > "$out/cntk-sketch.csv" 2>> "$log"
+        step "CNTK sketch timing, Myrtle-5 m=2048 (cntk-sketch.csv)" $? ;;
       sketch)
         timeout 80 "$java" "${opts[@]}" -cp "$cp" org.nke.bench.SketchTiming \
           n="${NKE_GPU_SKETCH_N:-10000,50000}" cpuMaxN="${NKE_GPU_SKETCH_CPU_MAX_N:-10000}" \
@@ -123,11 +130,11 @@ PY
         timeout 60 "$java" "${opts[@]}" -jar "$cp" bench --suite backends --quick --reps 1 --quiet \
           --out-dir /tmp/nke-gpu/bench >> "$log" 2>&1
         step "nke bench --suite backends --quick (backends.tgz)" $?
-        tar -C /tmp/nke-gpu -czf "$out/backends.tgz" bench ;;
+        tar -C /tmp/nke-gpu -czf "$out/backends.tgz" bench $(cd /tmp/nke-gpu && ls -d junit 2>/dev/null) ;;
       *) say "run.sh: unknown stage $stage" ;;
     esac
   done
-  for f in dense cntk sketch; do
+  for f in dense cntk cntk-sketch sketch; do
     [[ -s "$out/$f.csv" ]] && { echo "== $f.csv"; cat "$out/$f.csv"; } >> "$log"
   done
   say "== done in $((SECONDS - t0)) s"
@@ -137,7 +144,8 @@ case "$mode" in
   prepare) prepare ;;
   dry-run) OUT="${OUT:-/tmp/nke-gpu-dry}" NKE_GPU_N="${NKE_GPU_N:-300,600}" NKE_GPU_XMX="${NKE_GPU_XMX:-2g}" \
     NKE_GPU_CNTK_N="${NKE_GPU_CNTK_N:-2}" NKE_GPU_CNTK_CPU_MAX_N="${NKE_GPU_CNTK_CPU_MAX_N:-2}" \
-    NKE_GPU_SKETCH_N="${NKE_GPU_SKETCH_N:-300}" NKE_GPU_SKETCH_CPU_MAX_N="${NKE_GPU_SKETCH_CPU_MAX_N:-300}" device ;;
+    NKE_GPU_SKETCH_N="${NKE_GPU_SKETCH_N:-300}" NKE_GPU_SKETCH_CPU_MAX_N="${NKE_GPU_SKETCH_CPU_MAX_N:-300}" \
+    NKE_GPU_CNTKSK_N="${NKE_GPU_CNTKSK_N:-4}" NKE_GPU_CNTKSK_CPU_MAX_N="${NKE_GPU_CNTKSK_CPU_MAX_N:-4}" device ;;
   device) device ;;
   *) echo "usage: bench/gpu/run.sh [prepare|dry-run]" >&2; exit 2 ;;
 esac

@@ -8,6 +8,9 @@ import org.nke.cntk.CntkNetwork.Readout;
 import org.nke.cntk.CntkNetwork.Step;
 import org.nke.dual.BoundDual;
 import org.nke.exact.DenseNetwork;
+import org.nke.io.ImageBatch;
+import org.nke.spi.ConvOps;
+import org.nke.spi.PixelBlocks;
 
 /**
  * The exact diagonal recursion of one image on the host: the CNTK of the image with itself, carried
@@ -83,6 +86,41 @@ public final class PixelVariances {
       }
     }
     return finish(net, spatial, readK, withNtk ? readT : Double.NaN);
+  }
+
+  /**
+   * The variances of a batch of images by the same self recursion on a backend's CNTK primitives
+   * ({@code PairPipeline.runSelf}, the exact CNTK's diagonal recursion): every image with itself in
+   * one slot of {@code blocks}. On the CPU backend it equals {@link #of(CntkNetwork, double[],
+   * boolean)} without the NTK; a device backend keeps the blocks in device memory. The duals are
+   * bound to the variances of the whole batch, as in the exact CNTK (series duals choose their
+   * degree from them, so those results agree to about 1e−15 across batch sizes).
+   *
+   * @param net the compiled network
+   * @param ops the backend's CNTK primitives
+   * @param blocks at least {@code x.count()} slots of {@link CntkNetwork#maxBlockEntries()} entries,
+   *     from {@code ops} (NNGP only suffices); modified
+   * @param x the images, not modified
+   * @return per image, its variances ({@code ntk} NaN)
+   */
+  public static Result[] of(CntkNetwork net, ConvOps ops, PixelBlocks blocks, ImageBatch x) {
+    int count = x.count();
+    PairPipeline pipe = new PairPipeline(net, ops, blocks);
+    int[] images = new int[count];
+    for (int k = 0; k < count; k++) {
+      images[k] = k;
+    }
+    double[][][] pre = new double[net.activations()][count][];
+    pipe.runSelf(count, x, images, pre);
+    Result[] out = new Result[count];
+    for (int k = 0; k < count; k++) {
+      double[][] spatial = new double[net.activations()][];
+      for (int a = 0; a < spatial.length; a++) {
+        spatial[a] = pre[a][k];
+      }
+      out[k] = finish(net, spatial, pipe.nngp()[k], Double.NaN);
+    }
+    return out;
   }
 
   private static Result finish(CntkNetwork net, double[][] spatial, double readK, double readT) {

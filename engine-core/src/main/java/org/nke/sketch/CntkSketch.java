@@ -111,6 +111,24 @@ public final class CntkSketch {
     return new CntkSketchBuilder(net, options, patch, res).compile(exact);
   }
 
+  /** @return the compiled network (geometry and exact steps) */
+  public CntkNetwork network() {
+    return net;
+  }
+
+  /** @return the compiled steps with their random draws, in order (read-only) */
+  public List<CntkStep> steps() {
+    return steps;
+  }
+
+  /**
+   * @return whether {@link #features} takes the pixel variances from the exact self recursion
+   *     ({@link PixelVariances}); otherwise from the squared norms of the pixels' NNGP features
+   */
+  public boolean exactVariances() {
+    return exactVariances;
+  }
+
   /** @return the options */
   public SketchOptions options() {
     return options;

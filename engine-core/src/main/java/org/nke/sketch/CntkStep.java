@@ -4,10 +4,11 @@ import org.nke.cntk.Grid;
 import org.nke.cntk.Window;
 
 /**
- * The compiled steps of a {@link CntkSketch}, each with its random draws; {@link PixelFeatures}
- * applies them to one image's per-pixel features.
+ * The compiled steps of a {@link CntkSketch}, each with its random draws; {@code PixelFeatures}
+ * applies them to one image's per-pixel features. Public (read-only) so that a backend can run the
+ * same steps with the same draws on its device ({@link CntkSketch#steps()}).
  */
-sealed interface CntkStep permits CntkStep.Conv, CntkStep.Act, CntkStep.Pool, CntkStep.Readout,
+public sealed interface CntkStep permits CntkStep.Conv, CntkStep.Act, CntkStep.Pool, CntkStep.Readout,
     CntkStep.Affine, CntkStep.TailAct {
 
   /**
@@ -28,19 +29,23 @@ sealed interface CntkStep permits CntkStep.Conv, CntkStep.Act, CntkStep.Pool, Cn
    */
   record Conv(Window window, PixelPatch k, PixelPatch t, double w, double bias, double ta, double tb,
       double tc) implements CntkStep {
-    int outK() {
+    /** @return length of {@code Φ_K'} per pixel */
+    public int outK() {
       return k.outputs() + (bias > 0 ? 1 : 0);
     }
 
-    int heavyK() {
+    /** @return its heavy (exact) suffix */
+    public int heavyK() {
       return k.heavyOutputs() + (bias > 0 ? 1 : 0);
     }
 
-    int outT() {
+    /** @return length of {@code Φ_Θ'} per pixel */
+    public int outT() {
       return k.outputs() + (t == null ? 0 : t.outputs()) + (tc > 0 ? 1 : 0);
     }
 
-    int heavyT() {
+    /** @return its heavy (exact) suffix */
+    public int heavyT() {
       return k.heavyOutputs() + (t == null ? 0 : t.heavyOutputs()) + (tc > 0 ? 1 : 0);
     }
   }
@@ -75,11 +80,13 @@ sealed interface CntkStep permits CntkStep.Conv, CntkStep.Act, CntkStep.Pool, Cn
    */
   record Readout(boolean flatten, Grid grid, PixelPatch k, PixelPatch t, int inK, int inT)
       implements CntkStep {
-    int outK() {
+    /** @return length of the readout's NNGP features */
+    public int outK() {
       return k != null ? k.outputs() : inK;
     }
 
-    int outT() {
+    /** @return length of the readout's NTK features */
+    public int outT() {
       return t != null ? t.outputs() : inT;
     }
   }

@@ -31,6 +31,21 @@ public final class Hadamard {
     return size;
   }
 
+  /** @return the input length */
+  public int dim() {
+    return dim;
+  }
+
+  /** @return the random signs {@code D}, ±1 per input coordinate (a copy) */
+  public double[] signs() {
+    return signs.clone();
+  }
+
+  /** @return {@code 1/√N} */
+  public double scale() {
+    return scale;
+  }
+
   /**
    * @param x the input, not modified
    * @param offset where it starts

@@ -106,6 +106,51 @@ public final class PatchSketch {
     return outputs;
   }
 
+  /** @return the construction */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** @return {@code f}, the number of taps */
+  public int taps() {
+    return taps;
+  }
+
+  /**
+   * @return the coordinates per tap the buckets and signs are drawn for: the Hadamard length for
+   *     {@link Kind#HADAMARD_COUNT}, else {@code d}
+   */
+  public int dim() {
+    return dim;
+  }
+
+  /**
+   * @return the shared bucket {@code h(j) ∈ [0, w)} of every coordinate (a copy; CountSketch kinds
+   *     only, else {@code null})
+   */
+  public int[] buckets() {
+    return bucket == null ? null : bucket.clone();
+  }
+
+  /** @return the shift {@code r_δ} of every tap (a copy; CountSketch kinds only, else {@code null}) */
+  public int[] shifts() {
+    return shift == null ? null : shift.clone();
+  }
+
+  /**
+   * @param tap a tap
+   * @return its sign bits, coordinate {@code j} at bit {@code j mod 64} of word {@code j / 64} (set:
+   *     the coordinate is negated) — a copy; CountSketch and shared-SRHT kinds only
+   */
+  public long[] signBits(int tap) {
+    return signs[tap].clone();
+  }
+
+  /** @return the randomised Hadamard transform of {@link Kind#HADAMARD_COUNT}, else {@code null} */
+  public Hadamard hadamard() {
+    return hadamard;
+  }
+
   /** @return whether each input vector must go through {@link #prepare} first */
   public boolean prepares() {
     return kind == Kind.SHARED_SRHT || kind == Kind.HADAMARD_COUNT;

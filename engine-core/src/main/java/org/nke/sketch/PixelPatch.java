@@ -16,7 +16,7 @@ import java.util.Arrays;
  * in a CountSketch with probability about {@code f²/w}, and such a collision moves the whole kernel by
  * several percent (see docs/design-notes.md); kept exact they cost {@code f·h} features.
  */
-final class PixelPatch {
+public final class PixelPatch {
   private final PatchSketch sketch;
   private final int taps;
   private final int len;
@@ -35,18 +35,38 @@ final class PixelPatch {
     this.heavy = heavy;
   }
 
+  /** @return the sketch of the light parts, or {@code null} when they are concatenated exactly */
+  public PatchSketch sketch() {
+    return sketch;
+  }
+
+  /** @return {@code f}, the number of vectors (taps) */
+  public int taps() {
+    return taps;
+  }
+
+  /** @return {@code d}, the length of each vector */
+  public int length() {
+    return len;
+  }
+
+  /** @return {@code h}, the exact suffix of each vector */
+  public int heavy() {
+    return heavy;
+  }
+
   /** @return the output length: the light section, then {@code f·h} exact heavy coordinates */
-  int outputs() {
+  public int outputs() {
     return lightOutputs() + taps * heavy;
   }
 
   /** @return length of the light section of the output */
-  int lightOutputs() {
+  public int lightOutputs() {
     return sketch != null ? sketch.outputs() : taps * (len - heavy);
   }
 
   /** @return the heavy suffix of the output, {@code f·h} */
-  int heavyOutputs() {
+  public int heavyOutputs() {
     return taps * heavy;
   }
 

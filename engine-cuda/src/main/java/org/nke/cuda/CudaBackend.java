@@ -9,6 +9,8 @@ import org.nke.dual.BoundDual;
 import org.nke.dual.DualActivation;
 import org.nke.exact.InputKernel;
 import org.nke.exact.KernelMatrix;
+import org.nke.io.ImageBatch;
+import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
@@ -24,7 +26,7 @@ import org.nke.spi.Progress;
  * tables) and the non-finite scan are hand-written PTX ({@link DualKernels}); a dual without a device
  * kernel runs on the CPU ({@link CpuFallback}), recorded in {@link #fallbacks()} and logged. The
  * exact CNTK's primitives are {@link CudaConvOps} ({@link #convOps()}), the sketch features
- * {@link CudaSketchOps} ({@link #features}).
+ * {@link CudaSketchOps} and the CNTK sketch features {@link CudaCntkSketchOps} ({@link #features}).
  *
  * <p>Symmetric blocks keep the upper triangle current, as on the CPU, and their diagonal is written
  * with the value the CPU would hold (computed on the host from the same binding), so that
@@ -37,6 +39,7 @@ public final class CudaBackend implements Backend {
   private final DualKernels kernels;
   private final CudaDualOps duals;
   private final CudaSketchOps sketches;
+  private final CudaCntkSketchOps cntkSketches;
   private final List<String> fallbacks = Collections.synchronizedList(new ArrayList<>());
 
   /** @param runtime the device (owned: closed with the backend) */
@@ -45,6 +48,7 @@ public final class CudaBackend implements Backend {
     this.kernels = new DualKernels(runtime);
     this.duals = new CudaDualOps(kernels);
     this.sketches = new CudaSketchOps(runtime, this::fallback);
+    this.cntkSketches = new CudaCntkSketchOps(runtime, convOps(Precision.F64), this::fallback);
   }
 
   /**
@@ -108,6 +112,46 @@ public final class CudaBackend implements Backend {
       return null;
     }
     return sketches.features(plan, points, precision, progress);
+  }
+
+  /**
+   * CNTK sketch features on the device in float64 (the CPU's arithmetic), see
+   * {@link CudaCntkSketchOps}; {@code null} (the caller then uses the CPU, explicitly) where cuFFT
+   * cannot be used or a step of the plan has no device implementation, recorded in
+   * {@link #fallbacks()}.
+   */
+  @Override
+  public double[][] features(CntkSketch plan, ImageBatch images, Progress progress) {
+    return features(plan, images, Precision.F64, progress);
+  }
+
+  /**
+   * @param plan the compiled CNTK sketch
+   * @param images images of the plan's shape, not modified
+   * @param precision float64, or float32 features (the pixel variances and coefficient tables stay
+   *     float64; agrees with the CPU to about 1e-5)
+   * @param progress progress sink (units: images)
+   * @return one feature row per image, or {@code null} where the plan cannot run here (recorded)
+   */
+  public double[][] features(CntkSketch plan, ImageBatch images, Precision precision,
+      Progress progress) {
+    return features(plan, images, precision, progress, CudaCntkSketchOps.MAX_BATCH);
+  }
+
+  /** As above, with at most {@code maxBatch} images per batch (tests: independence of the batch). */
+  double[][] features(CntkSketch plan, ImageBatch images, Precision precision, Progress progress,
+      int maxBatch) {
+    String noFft = rt.fftUnavailable();
+    if (noFft != null) {
+      fallback("CNTK sketch features: cuFFT unusable (" + noFft + "), ran on the CPU");
+      return null;
+    }
+    String why = CntkSketchDevicePlan.unsupported(plan);
+    if (why != null) {
+      fallback("CNTK sketch features: " + why + "; the whole plan ran on the CPU");
+      return null;
+    }
+    return cntkSketches.features(plan, images, precision, progress, maxBatch);
   }
 
   /**

@@ -75,15 +75,8 @@ final class CudaSketchOps {
     long maxFft = 1;
     int dK = plan.inputDim();
     for (ActivationSketch s : plan.layers()) {
-      long n = s.poly().usedLeaves() > 0 ? s.poly().leaf(0).size() : 0;
-      long leaves = s.poly().usedLeaves();
-      long nt = s.thetaTransform() == null ? 0 : s.thetaTransform().size();
-      long nd = s.derivTransform() == null ? 0 : s.derivTransform().size();
-      long lin = s.linear() == null ? 0 : s.linear().transform().size();
-      long values = 3L * dK + s.thetaInputDim() + 3L * s.outputDim() + 2L * s.thetaOutputDim()
-          + 3 * leaves * (n + 2) + 3 * (lin + 2) + 3 * (nt + nd + 4) + 8L * s.outputDim();
-      perPoint = Math.max(perPoint, values * p.bytes() + 16L * (s.degree() + 1));
-      maxFft = Math.max(maxFft, Math.max(leaves * n, Math.max(nt, nd)));
+      perPoint = Math.max(perPoint, SketchLayer.bytesPerPoint(s, dK, p));
+      maxFft = Math.max(maxFft, SketchLayer.fftPerPoint(s));
       dK = s.outputDim() + 1;
     }
     long byMemory = rt.freeMemory() / 2 / Math.max(perPoint, 1);
@@ -93,10 +86,6 @@ final class CudaSketchOps {
 
   private DeviceBuffer rows(DeviceArena a, int n, int len, Precision p, String what) {
     return a.allocate(Math.max(1L, (long) n * len) * p.bytes(), what);
-  }
-
-  private DeviceBuffer col(DeviceBuffer b, long col, Precision p) {
-    return b.slice(col * p.bytes(), b.bytes() - col * p.bytes());
   }
 
   private void batch(SketchPlan plan, SketchLayer[] dev, DeviceBuffer leg, double[][] points, int i0,
@@ -121,35 +110,16 @@ final class CudaSketchOps {
       int layer = 0;
       for (Step step : plan.steps()) {
         if (step instanceof Affine af) {
-          int k2 = dK + (af.b2() > 0 ? 1 : 0);
-          DeviceBuffer nk = rows(a, n, k2, p, "NNGP features");
-          kernels.scale(p, new SrhtKernels.Rows(nk, k2), new SrhtKernels.Rows(phiK, dK), dK, n,
-              SrhtKernels.Coefficients.NONE, Math.sqrt(af.w2()));
-          if (af.b2() > 0) {
-            kernels.scale(p, new SrhtKernels.Rows(col(nk, dK, p), k2), null, 1, n,
-                SrhtKernels.Coefficients.NONE, Math.sqrt(af.b2()));
-          }
-          if (phiT != null) {
-            int t2 = dK + dT + (af.ntkConstant() > 0 ? 1 : 0);
-            DeviceBuffer nt = rows(a, n, t2, p, "NTK features");
-            kernels.scale(p, new SrhtKernels.Rows(nt, t2), new SrhtKernels.Rows(phiK, dK), dK, n,
-                SrhtKernels.Coefficients.NONE, Math.sqrt(af.ntkFromNngp()));
-            if (dT > 0) {
-              kernels.scale(p, new SrhtKernels.Rows(col(nt, dK, p), t2), new SrhtKernels.Rows(phiT, dT),
-                  dT, n, SrhtKernels.Coefficients.NONE, Math.sqrt(af.ntkFromNtk()));
-            }
-            if (af.ntkConstant() > 0) {
-              kernels.scale(p, new SrhtKernels.Rows(col(nt, t2 - 1L, p), t2), null, 1, n,
-                  SrhtKernels.Coefficients.NONE, Math.sqrt(af.ntkConstant()));
-            }
-            phiT.close();
-            phiT = nt;
-            dT = t2;
-          }
+          DeviceBuffer[] r = affine(kernels, p, a, af, phiK, dK, phiT, dT, n);
           rt.synchronize("a Dense layer of the sketch");
           phiK.close();
-          phiK = nk;
-          dK = k2;
+          if (phiT != null) {
+            phiT.close();
+            dT = dK + dT + (af.ntkConstant() > 0 ? 1 : 0);
+          }
+          phiK = r[0];
+          phiT = r[1];
+          dK += af.b2() > 0 ? 1 : 0;
           for (int i = 0; i < n; i++) {
             var[i] = af.w2() * var[i] + af.b2();
           }
@@ -187,6 +157,55 @@ final class CudaSketchOps {
         out[i0 + i] = java.util.Arrays.copyOfRange(host, i * width, (i + 1) * width);
       }
     }
+  }
+
+  /**
+   * A Dense layer on feature rows (the CPU's {@code SketchPlan} and {@code PixelFeatures.affine}):
+   * {@code Φ_K' = [√w² Φ_K, √b²]}, {@code Φ_Θ' = [√a Φ_K, √b Φ_Θ, √c]} (a column only where its
+   * constant is positive).
+   *
+   * @param kernels the launchers
+   * @param p precision
+   * @param a owns the outputs
+   * @param af the layer
+   * @param phiK NNGP rows ({@code dK} each)
+   * @param dK their length
+   * @param phiT NTK rows ({@code dT} each), or {@code null}
+   * @param dT their length
+   * @param n rows
+   * @return {@code {Φ_K', Φ_Θ'}} ({@code Φ_Θ'} null when {@code phiT} is); the inputs stay open
+   */
+  static DeviceBuffer[] affine(SrhtKernels kernels, Precision p, DeviceArena a, Affine af,
+      DeviceBuffer phiK, int dK, DeviceBuffer phiT, int dT, int n) {
+    int k2 = dK + (af.b2() > 0 ? 1 : 0);
+    DeviceBuffer nk = a.allocate(Math.max(1L, (long) n * k2) * p.bytes(), "NNGP features");
+    kernels.scale(p, new SrhtKernels.Rows(nk, k2), new SrhtKernels.Rows(phiK, dK), dK, n,
+        SrhtKernels.Coefficients.NONE, Math.sqrt(af.w2()));
+    if (af.b2() > 0) {
+      kernels.scale(p, new SrhtKernels.Rows(column(nk, dK, p), k2), null, 1, n,
+          SrhtKernels.Coefficients.NONE, Math.sqrt(af.b2()));
+    }
+    if (phiT == null) {
+      return new DeviceBuffer[] {nk, null};
+    }
+    int t2 = dK + dT + (af.ntkConstant() > 0 ? 1 : 0);
+    DeviceBuffer nt = a.allocate(Math.max(1L, (long) n * t2) * p.bytes(), "NTK features");
+    kernels.scale(p, new SrhtKernels.Rows(nt, t2), new SrhtKernels.Rows(phiK, dK), dK, n,
+        SrhtKernels.Coefficients.NONE, Math.sqrt(af.ntkFromNngp()));
+    if (dT > 0) {
+      kernels.scale(p, new SrhtKernels.Rows(column(nt, dK, p), t2), new SrhtKernels.Rows(phiT, dT),
+          dT, n, SrhtKernels.Coefficients.NONE, Math.sqrt(af.ntkFromNtk()));
+    }
+    if (af.ntkConstant() > 0) {
+      kernels.scale(p, new SrhtKernels.Rows(column(nt, t2 - 1L, p), t2), null, 1, n,
+          SrhtKernels.Coefficients.NONE, Math.sqrt(af.ntkConstant()));
+    }
+    return new DeviceBuffer[] {nk, nt};
+  }
+
+  /** @return {@code b} from element {@code col} on (a column offset of row-major rows) */
+  static DeviceBuffer column(DeviceBuffer b, long col, Precision p) {
+    return b.slice(col * p.bytes(), b.bytes() - col * p.bytes());
   }
 
   /** The coefficient tables {c, d} of one activation for a batch (float64, points × (q + 1)). */

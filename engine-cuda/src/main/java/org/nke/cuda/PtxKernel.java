@@ -115,7 +115,23 @@ public enum PtxKernel {
   /** LinearSketch frequency gather with per-point coefficients. */
   SRHT_LINEAR_F64("srht", "linear", Precision.F64, Sig.LINEAR),
   /** float32 LinearSketch gather. */
-  SRHT_LINEAR_F32("srht", "linear", Precision.F32, Sig.LINEAR);
+  SRHT_LINEAR_F32("srht", "linear", Precision.F32, Sig.LINEAR),
+  /** CNTK sketch: the CountSketch of a patch's light parts, gathered per output bucket. */
+  PATCH_COUNT_F64("patch", "count", Precision.F64, Sig.PATCH_COUNT),
+  /** float32 patch CountSketch. */
+  PATCH_COUNT_F32("patch", "count", Precision.F32, Sig.PATCH_COUNT),
+  /** CNTK sketch: the exact sections of a patch (heavy coordinates, narrow patches). */
+  PATCH_COPY_F64("patch", "copy", Precision.F64, Sig.PATCH_COPY),
+  /** float32 exact patch sections. */
+  PATCH_COPY_F32("patch", "copy", Precision.F32, Sig.PATCH_COPY),
+  /** CNTK sketch: average pooling (and the GlobalAvgPool mean) of pixel features. */
+  PATCH_POOL_F64("patch", "pool", Precision.F64, Sig.PATCH_POOL),
+  /** float32 pooling of pixel features. */
+  PATCH_POOL_F32("patch", "pool", Precision.F32, Sig.PATCH_POOL),
+  /** CNTK sketch: butterfly stages of the Walsh–Hadamard transform, in place. */
+  PATCH_FWHT_F64("patch", "fwht", Precision.F64, Sig.PATCH_FWHT),
+  /** float32 Walsh–Hadamard stages. */
+  PATCH_FWHT_F32("patch", "fwht", Precision.F32, Sig.PATCH_FWHT);
 
   /** Shared parameter lists. */
   private static final class Sig {
@@ -151,6 +167,15 @@ public enum PtxKernel {
     static final String LINEAR = "u64 p_out, u32 p_ostride, u64 p_out2, u32 p_o2stride, u64 p_x, "
         + "u32 p_xstride, u64 p_freq, u32 p_m, F p_scale, u64 p_coef, u64 p_coef2, u32 p_cstride, "
         + "u32 p_cidx";
+    static final String PATCH_COUNT = "u64 p_out, u32 p_ostride, u64 p_out2, u32 p_o2stride, "
+        + "u64 p_src, u32 p_sstride, u64 p_taps, u32 p_ntaps, u32 p_outpix, u32 p_inpix, u64 p_shift, "
+        + "u64 p_start, u64 p_list, u64 p_signs, u32 p_swords, u32 p_w, F p_pf, F p_f1, F p_f2";
+    static final String PATCH_COPY = "u64 p_out, u32 p_ostride, u64 p_out2, u32 p_o2stride, "
+        + "u64 p_src, u32 p_sstride, u64 p_taps, u32 p_ntaps, u32 p_outpix, u32 p_inpix, u32 p_from, "
+        + "u32 p_count, F p_pf, F p_f1, F p_f2";
+    static final String PATCH_POOL = "u64 p_dst, u32 p_dstride, u64 p_src, u32 p_sstride, u32 p_len, "
+        + "u64 p_taps, u32 p_ntaps, u32 p_outpix, u32 p_inpix, F p_scale";
+    static final String PATCH_FWHT = "u64 p_data, u32 p_stride, u32 p_n, u32 p_h, u32 p_radix4";
   }
 
   /**

@@ -97,6 +97,37 @@ final class SketchLayer {
     return new Product(ts, ints(ts.left()), ints(ts.right()));
   }
 
+  /**
+   * Device memory one point needs while a layer runs (its input, outputs and scratch), for batch
+   * sizing.
+   *
+   * @param s the layer
+   * @param dK length of the incoming NNGP features
+   * @param p precision of the features
+   * @return bytes per point
+   */
+  static long bytesPerPoint(ActivationSketch s, int dK, Precision p) {
+    long n = s.poly().usedLeaves() > 0 ? s.poly().leaf(0).size() : 0;
+    long leaves = s.poly().usedLeaves();
+    long nt = s.thetaTransform() == null ? 0 : s.thetaTransform().size();
+    long nd = s.derivTransform() == null ? 0 : s.derivTransform().size();
+    long lin = s.linear() == null ? 0 : s.linear().transform().size();
+    long values = 3L * dK + s.thetaInputDim() + 3L * s.outputDim() + 2L * s.thetaOutputDim()
+        + 3 * leaves * (n + 2) + 3 * (lin + 2) + 3 * (nt + nd + 4) + 8L * s.outputDim();
+    return values * p.bytes() + 16L * (s.degree() + 1);
+  }
+
+  /**
+   * @param s the layer
+   * @return the most values one point contributes to one batched FFT of the layer
+   */
+  static long fftPerPoint(ActivationSketch s) {
+    long n = s.poly().usedLeaves() > 0 ? s.poly().leaf(0).size() : 0;
+    long nt = s.thetaTransform() == null ? 0 : s.thetaTransform().size();
+    long nd = s.derivTransform() == null ? 0 : s.derivTransform().size();
+    return Math.max(s.poly().usedLeaves() * n, Math.max(nt, nd));
+  }
+
   /** @return the layer */
   ActivationSketch sketch() {
     return sketch;
@@ -143,6 +174,27 @@ final class SketchLayer {
    */
   DeviceBuffer[] apply(DeviceBuffer phiK, DeviceBuffer phiT, DeviceBuffer c, DeviceBuffer d,
       int points, DeviceArena out) {
+    return apply(phiK, phiT, c, d, points, out, false);
+  }
+
+  /**
+   * As {@link #apply(DeviceBuffer, DeviceBuffer, DeviceBuffer, DeviceBuffer, int, DeviceArena)},
+   * optionally with the NNGP features' constant (degree-0) column moved last,
+   * {@code [Φ_1 … Φ_{d−1}, Φ_0]}: the layout of the CNTK sketch's pixel features, whose next patch
+   * keeps that heavy coordinate exact ({@code PixelFeatures.heavyLast}). The derivative features
+   * keep the plain order (the NTK product reads them).
+   *
+   * @param phiK incoming NNGP features
+   * @param phiT incoming NTK features, or {@code null}
+   * @param c coefficients of φ per point
+   * @param d coefficients of φ' per point, or {@code null}
+   * @param points points
+   * @param out owns the outputs
+   * @param constantLast write the degree-0 feature in the last column
+   * @return {@code {Φ_K', Φ_Θ'}}
+   */
+  DeviceBuffer[] apply(DeviceBuffer phiK, DeviceBuffer phiT, DeviceBuffer c, DeviceBuffer d,
+      int points, DeviceArena out, boolean constantLast) {
     int dim = sketch.inputDim();
     int q = sketch.degree();
     int width = sketch.outputDim();
@@ -155,14 +207,16 @@ final class SketchLayer {
       k.normalize(p, phiK, u, dim, points);
       SrhtKernels.Rows uRows = new SrhtKernels.Rows(u, dim);
       SrhtKernels.Coefficients coef = new SrhtKernels.Coefficients(c, d, q + 1, 0);
-      // degree 0: k[0] = c_0 (a constant feature)
-      k.scale(p, new SrhtKernels.Rows(kOut, width), null, 1, points, coef, 1);
+      // degree 0: k[0] = c_0 (a constant feature), or k[width - 1] with constantLast
+      int shift = constantLast ? 1 : 0;
+      k.scale(p, new SrhtKernels.Rows(at(kOut, constantLast ? width - 1L : 0), width), null, 1, points,
+          coef, 1);
       if (ntk) {
         k.scale(p, new SrhtKernels.Rows(kd, width), null, 1, points, withTable(coef, d, 0), 1);
       }
       int at = 1;
       if (q >= 1) {
-        at += degreeOne(uRows, kOut, kd, width, coef, points, scratch);
+        at += degreeOne(uRows, at(kOut, 1L - shift), kd, width, coef, points, scratch);
       }
       PolySketch poly = sketch.poly();
       if (leafSigns.length > 0) {
@@ -182,7 +236,7 @@ final class SketchLayer {
           if (root == null) {
             continue;
           }
-          SrhtKernels.Rows o1 = new SrhtKernels.Rows(at(kOut, at), width);
+          SrhtKernels.Rows o1 = new SrhtKernels.Rows(at(kOut, at - shift), width);
           SrhtKernels.Rows o2 = ntk ? new SrhtKernels.Rows(at(kd, at), width) : null;
           evaluate(root, o1, o2, new SrhtKernels.Coefficients(c, ntk ? d : null, q + 1, deg), spec,
               leaves, n, points);
@@ -209,12 +263,15 @@ final class SketchLayer {
     return new SrhtKernels.Coefficients(table, null, c.stride(), index);
   }
 
-  /** Degree 1 into columns {@code 1 …}; returns its width. */
+  /**
+   * Degree 1 into {@code kOut} (already at its first column) and columns {@code 1 …} of {@code kd};
+   * returns its width.
+   */
   private int degreeOne(SrhtKernels.Rows u, DeviceBuffer kOut, DeviceBuffer kd, int width,
       SrhtKernels.Coefficients coef, int points, DeviceArena scratch) {
     int dim = sketch.inputDim();
     if (sketch.exactLinear()) {
-      k.scale(p, new SrhtKernels.Rows(at(kOut, 1), width), u, dim, points, withTable(coef,
+      k.scale(p, new SrhtKernels.Rows(kOut, width), u, dim, points, withTable(coef,
           coef.table(), 1), 1);
       if (kd != null) {
         k.scale(p, new SrhtKernels.Rows(at(kd, 1), width), u, dim, points, withTable(coef,
@@ -227,7 +284,7 @@ final class SketchLayer {
     }
     LinearSketch lin = sketch.linear();
     SrhtKernels.Spectrum x = realSpectrum(linear, u, points, scratch);
-    k.linear(p, new SrhtKernels.Rows(at(kOut, 1), width), kd == null ? null
+    k.linear(p, new SrhtKernels.Rows(kOut, width), kd == null ? null
         : new SrhtKernels.Rows(at(kd, 1), width), x, linearFreq, lin.outputs() / 2, lin.scale(),
         new SrhtKernels.Coefficients(coef.table(), kd == null ? null : coef.table2(), coef.stride(), 1),
         points);

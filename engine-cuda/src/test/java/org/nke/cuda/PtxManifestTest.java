@@ -19,7 +19,7 @@ import org.nke.spi.Precision;
 /**
  * Without a GPU: every {@code .entry} of every PTX family matches its {@link PtxKernel} constant
  * (name, parameter count, types and names), and every typed launcher ({@link DualKernels},
- * {@link CntkKernels}, {@link SrhtKernels}) passes exactly the declared arguments.
+ * {@link CntkKernels}, {@link SrhtKernels}, {@link PatchKernels}) passes exactly the declared arguments.
  */
 class PtxManifestTest {
   private static final Pattern ENTRY = Pattern.compile("\\.visible\\s+\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
@@ -152,6 +152,13 @@ class PtxManifestTest {
       sk.product(p, rows, rows, spec, spec, a, b, 4, 0.5, coef, 7);
       sk.linear(p, rows, null, spec, a, 3, 0.5, coef, 7);
       sk.hermiteAbRelu(a, b, null, 7, 4, true, 0, 1, a, b, a);
+      PatchKernels pk = new PatchKernels(r);
+      PatchKernels.Source src = new PatchKernels.Source(a, 12, b, 9, 16, 16);
+      PatchKernels.Target dst = new PatchKernels.Target(b, 40, a, 44, 0.5, 1, 2);
+      pk.count(p, src, new PatchKernels.Count(a, b, a, b, 1, 32), dst, 3);
+      pk.copy(p, src, 8, 4, new PatchKernels.Target(b, 40, null, 0, 1, 1, 0), 3);
+      pk.pool(p, src, 12, b, 12, 0.25, 3);
+      pk.fwht(p, a, 16, 16, 3);
     }
     assertEquals(EnumSet.allOf(PtxKernel.class), r.launched, "every entry has a launcher");
   }

@@ -1,0 +1,106 @@
+package org.nke.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nke.arch.Architecture;
+import org.nke.cpu.CpuBackend;
+import org.nke.io.ImageBatch;
+import org.nke.sketch.CntkSketch;
+import org.nke.sketch.CntkSketchAccuracy;
+import org.nke.sketch.SketchOptions;
+import org.nke.testing.KernelAsserts;
+
+/**
+ * The CNTK-sketch part of the backend contract: {@link Backend#features(CntkSketch, ImageBatch,
+ * Progress)} reproduces the reference's features (a single-threaded {@link CpuBackend}, i.e.
+ * {@code CntkSketch.features}) for the same plan — the same host draws — on small images (8 × 8 × 3),
+ * NNGP and NTK: SAME and VALID convolutions, strides, a 5 × 5 and an even filter, average pooling
+ * (with an activation after it), GlobalAvgPool (with and without its re-sketch), Flatten (exact and
+ * re-sketched), a pixelwise Dense, ReLU-family and non-homogeneous activations (GeLU, Erf), dense
+ * tails with and without activations. Subclasses open the backend (which may skip the class with an
+ * assumption) and state the tolerance (relative Frobenius over the feature matrix); a backend
+ * without device CNTK sketches ({@code features} returns {@code null}) is skipped.
+ */
+public abstract class CntkSketchContractTest extends BackendPairTest {
+  private static final String CONV = "Conv(8, (3, 3), padding='SAME', W_std=1.4, b_std=0.1)";
+
+  /**
+   * @param what the network compared
+   * @return the relative Frobenius tolerance against the CPU reference
+   */
+  protected abstract double tolerance(String what);
+
+  /**
+   * @param b the backend under test
+   * @param plan the plan
+   * @param x the images
+   * @return its features, or {@code null} when it has none (subclasses may choose e.g. a precision)
+   */
+  protected double[][] features(Backend b, CntkSketch plan, ImageBatch x) {
+    return b.features(plan, x, Progress.NONE);
+  }
+
+  /** @return (architecture, m, degree) */
+  public static Stream<Arguments> networks() {
+    List<String> nets = List.of(
+        // SAME, AvgPool, a re-sketched Flatten of 4 × 4 pixels, a Dense readout with a bias
+        CONV + ", Relu(), AvgPool((2, 2), strides=(2, 2)), " + CONV + ", Relu(), Flatten(), "
+            + "Dense(W_std=1.4, b_std=0.1)",
+        // VALID, GeLU, Flatten of the full grid, an activation after the readout
+        "Conv(4, (3, 3), padding='VALID', W_std=1.4), Gelu(), Conv(4, (3, 3), padding='SAME', "
+            + "W_std=1.4), Relu(), Flatten(), Dense(W_std=1.3, b_std=0.2), Gelu(), Dense()",
+        // a 5 × 5 filter, an activation after a pool (not fused), a stride, GlobalAvgPool
+        "Conv(4, (5, 5), padding='SAME', W_std=1.4, b_std=0.1), AvgPool((2, 2), strides=(2, 2)), "
+            + "Relu(), Conv(4, (3, 3), strides=(2, 2), padding='SAME', W_std=1.4), Relu(), "
+            + "GlobalAvgPool(), Dense()",
+        // Erf, a pixelwise Dense with a bias, a Conv straight into GlobalAvgPool (re-sketched mean)
+        CONV + ", Erf(), Dense(W_std=1.2, b_std=0.3), Relu(), " + CONV + ", GlobalAvgPool(), "
+            + "Dense(W_std=1.4, b_std=0.1)",
+        // LeakyRelu, an even filter, Abs, Flatten as the output
+        "Conv(4, (3, 3), padding='SAME', W_std=1.5), LeakyRelu(0.1), Conv(4, (2, 2), "
+            + "padding='SAME', W_std=1.3, b_std=0.2), Abs(), Flatten()");
+    List<Arguments> out = new ArrayList<>();
+    for (int i = 0; i < nets.size(); i++) {
+      out.add(Arguments.of(nets.get(i), i == 1 ? 128 : 64, i == 1 ? 4 : 0));
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("networks")
+  void featuresMatchTheReference(String arch, int m, int degree) {
+    ImageBatch x = CntkSketchAccuracy.images(4, 8, 8, 3, 5);
+    for (boolean ntk : new boolean[] {false, true}) {
+      CntkSketch plan = CntkSketch.build(Architecture.parse(arch), x, new SketchOptions(m, 17, ntk,
+          degree, SketchOptions.DEFAULT_TAIL));
+      double[][] want = reference.features(plan, x, Progress.NONE);
+      double[][] got = features(tested, plan, x);
+      Assumptions.assumeTrue(got != null, tested.name() + " has no device CNTK sketches");
+      assertEquals(want.length, got.length);
+      assertEquals(want[0].length, got[0].length, "feature count");
+      KernelAsserts.assertCloseMatrices(want, got, tolerance(arch), 0);
+    }
+  }
+
+  @Test
+  void imagesAreIndependentOfTheirBatch() {
+    ImageBatch x = CntkSketchAccuracy.images(3, 8, 8, 3, 6);
+    CntkSketch plan = CntkSketch.build(Architecture.parse(CONV + ", Relu(), " + CONV + ", Relu(), "
+        + "GlobalAvgPool(), Dense()"), x, new SketchOptions(64, 3, true, 0,
+        SketchOptions.DEFAULT_TAIL));
+    double[][] all = features(tested, plan, x);
+    Assumptions.assumeTrue(all != null, tested.name() + " has no device CNTK sketches");
+    for (int i = 0; i < x.count(); i++) {
+      double[][] one = features(tested, plan, x.slice(i, i + 1));
+      KernelAsserts.assertCloseMatrices(new double[][] {all[i]}, one, tolerance("one image"), 0);
+    }
+  }
+}

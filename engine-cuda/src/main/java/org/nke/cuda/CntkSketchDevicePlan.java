@@ -1,0 +1,111 @@
+package org.nke.cuda;
+
+import org.nke.cntk.CntkNetwork;
+import org.nke.sketch.ActivationSketch;
+import org.nke.sketch.CntkSketch;
+import org.nke.sketch.CntkStep;
+import org.nke.sketch.PixelPatch;
+import org.nke.spi.Precision;
+
+/**
+ * Host-side decisions about a CNTK sketch plan on the device, before anything is uploaded: whether
+ * every step has a device implementation ({@link #unsupported}) and how many images fit in one batch
+ * ({@link #batchSize}).
+ */
+final class CntkSketchDevicePlan {
+  private CntkSketchDevicePlan() {
+  }
+
+  /**
+   * @param plan a plan
+   * @return {@code null} when every step of the plan runs on the device, else why not (the caller
+   *     then runs the CPU's features, recorded)
+   */
+  static String unsupported(CntkSketch plan) {
+    if (!plan.exactVariances()) {
+      return "pixel variances from the features' norms (self blocks above "
+          + CntkSketch.EXACT_VARIANCE_ENTRIES + " entries) have no device implementation";
+    }
+    for (CntkStep s : plan.steps()) {
+      PixelPatch[] p = s instanceof CntkStep.Conv c ? new PixelPatch[] {c.k(), c.t()}
+          : s instanceof CntkStep.Readout r ? new PixelPatch[] {r.k(), r.t()} : new PixelPatch[0];
+      for (PixelPatch x : p) {
+        if (!DevicePatch.supported(x)) {
+          return "patch sketch " + x.sketch().kind() + " has no device implementation";
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Images per batch from the device's free memory, the grid-row limit and cuFFT's batch limit: the
+   * largest per-image working set over the plan's steps (features in and out, Hadamard-prepared
+   * patches, activation sketch buffers), the self recursion's pixel-pair blocks and the staged
+   * image, at most half the free memory.
+   *
+   * @param plan the plan
+   * @param p precision of the device features
+   * @param images images to compute
+   * @param maxBatch the most images per batch
+   * @param freeMemory free device memory in bytes
+   * @return images per batch, at least 1
+   */
+  static int batchSize(CntkSketch plan, Precision p, int images, int maxBatch, long freeMemory) {
+    CntkNetwork net = plan.network();
+    long pixels = net.input().pixels();
+    long maxPixels = pixels;
+    long dK = net.channels();
+    long dT = 0;
+    long peak = 0;
+    long maxFft = 1;
+    for (CntkStep s : plan.steps()) {
+      long bytes;
+      if (s instanceof CntkStep.Conv c) {
+        long out = c.window().out().pixels();
+        long prepared = hadamard(c.k()) + hadamard(c.t());
+        bytes = pixels * (dK + dT + prepared) + out * (c.outK() + (plan.options().ntk() ? c.outT()
+            : 0));
+        pixels = out;
+        dK = c.outK();
+        dT = plan.options().ntk() ? c.outT() : 0;
+      } else if (s instanceof CntkStep.Pool pool) {
+        long out = pool.window().out().pixels();
+        bytes = (pixels + out) * (dK + dT);
+        pixels = out;
+      } else if (s instanceof CntkStep.Readout r) {
+        bytes = pixels * (dK + dT) + 2 * (dK + dT) + hadamard(r.k()) + hadamard(r.t()) + r.outK()
+            + r.outT();
+        pixels = 1;
+        dK = r.outK();
+        dT = plan.options().ntk() ? r.outT() : 0;
+      } else if (s instanceof CntkStep.Affine) {
+        bytes = 4 * (dK + dT + 2);
+        dK += 1;
+        dT += dK + 1;
+      } else {
+        ActivationSketch a = s instanceof CntkStep.Act act ? act.sketch()
+            : ((CntkStep.TailAct) s).sketch();
+        long perPixel = SketchLayer.bytesPerPoint(a, (int) dK, p) / p.bytes() + dK + dT;
+        bytes = pixels * perPixel;
+        maxFft = Math.max(maxFft, pixels * SketchLayer.fftPerPoint(a));
+        dK = a.outputDim();
+        dT = plan.options().ntk() ? a.thetaOutputDim() : 0;
+      }
+      peak = Math.max(peak, bytes * p.bytes());
+      maxPixels = Math.max(maxPixels, pixels);
+    }
+    // the pixel-pair blocks of the self recursion (K and its spare, float64) and staged images
+    long perImage = peak + 2 * net.maxBlockEntries() * 8 + 16L * pixels * net.channels();
+    long byMemory = freeMemory / 2 / Math.max(perImage, 1);
+    long byRows = SrhtKernels.MAX_POINTS / maxPixels;
+    long byFft = (Integer.MAX_VALUE / 2) / maxFft;
+    return (int) Math.max(1, Math.min(Math.min(byMemory, Math.min(byRows, byFft)),
+        Math.min(images, Math.min(maxBatch, CntkKernels.MAX_SLOTS))));
+  }
+
+  private static long hadamard(PixelPatch patch) {
+    return patch == null || patch.sketch() == null || patch.sketch().hadamard() == null ? 0
+        : patch.sketch().hadamard().size();
+  }
+}

@@ -1,0 +1,37 @@
+package org.nke.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nke.Sketches;
+import org.nke.io.ImageBatch;
+import org.nke.sketch.CntkSketch;
+import org.nke.sketch.CntkSketchAccuracy;
+import org.nke.spi.Precision;
+
+/**
+ * The host-side decisions for the headline case, Myrtle-5 on 32 × 32 × 3 images (CIFAR-10's shape):
+ * every step of its NTK sketch plan has a device implementation, and the batch size follows the free
+ * memory (at least one image, more on a large device, never more than asked).
+ */
+class CntkSketchDevicePlanTest {
+  @Test
+  void myrtle5OnCifarShapedImagesRunsEntirelyOnTheDevice() {
+    ImageBatch x = CntkSketchAccuracy.images(2, 32, 32, 3, 1);
+    CntkSketch plan = Sketches.of("Myrtle5").withDim(1024).withSeed(3).plan(x, true);
+    assertTrue(plan.exactVariances(), "32 x 32 images take the exact pixel variances");
+    assertNull(CntkSketchDevicePlan.unsupported(plan));
+
+    long gib = 1L << 30;
+    int large = CntkSketchDevicePlan.batchSize(plan, Precision.F64, 10_000, 256, 70 * gib);
+    int small = CntkSketchDevicePlan.batchSize(plan, Precision.F64, 10_000, 256, 64L << 20);
+    assertEquals(1, CntkSketchDevicePlan.batchSize(plan, Precision.F64, 10_000, 256, 0));
+    assertTrue(large > small, large + " images per batch on 70 GiB vs " + small + " on 64 MiB");
+    assertTrue(large <= 256);
+    assertEquals(3, CntkSketchDevicePlan.batchSize(plan, Precision.F64, 3, 256, 70 * gib));
+    assertTrue(CntkSketchDevicePlan.batchSize(plan, Precision.F32, 10_000, 256, 8 * gib)
+        >= CntkSketchDevicePlan.batchSize(plan, Precision.F64, 10_000, 256, 8 * gib));
+  }
+}
