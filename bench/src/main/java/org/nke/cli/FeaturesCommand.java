@@ -261,6 +261,11 @@ final class FeaturesCommand implements Callable<Integer> {
     double[][] checked = new double[k][];
     double[][] checkedFeatures = new double[k][];
     ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
+    String requested = Backends.resolveRequest(common.backend);
+    if (!"cpu".equals(requested) && !Backends.AUTO.equals(requested)) {
+      err.println("nke: the subspace embedding's features are computed on the CPU ("
+          + pool.getParallelism() + " threads): it has no device implementation");
+    }
     long t0 = System.nanoTime();
     try (AtomicOutput output = new AtomicOutput();
         ProgressBar bar = new ProgressBar(err, "features", n, !common.quiet)) {
@@ -293,7 +298,7 @@ final class FeaturesCommand implements Callable<Integer> {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     err.println(String.format(Locale.ROOT, "nke: wrote %s (%d x %d %s features, subspace embedding of "
-        + "degree %d%s); %.2f s (%.0f points/s)", out, n, e.outputDim(), kind.toLowerCase(Locale.ROOT),
+        + "degree %d%s); %.2f s (%.0f points/s on the CPU)", out, n, e.outputDim(), kind.toLowerCase(Locale.ROOT),
         e.degree(), in.sparse() != null ? ", " + in.sparse().nnz() + " non-zeros" : "", seconds,
         n / seconds));
     if (k > 0) {

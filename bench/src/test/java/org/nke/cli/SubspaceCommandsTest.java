@@ -72,6 +72,17 @@ class SubspaceCommandsTest {
   }
 
   @Test
+  void aDeviceRequestIsToldThatTheEmbeddingRunsOnTheCpu() throws IOException {
+    Path x = libsvm("x", 30, 2);
+    assertEquals(0, nke("features", "--method", "subspace", "--arch", ARCH, "--x", x.toString(),
+        "--kind", "nngp", "--dim", "128", "--out", dir.resolve("F.npy").toString(), "--check", "0",
+        "--quiet", "--backend", "cuda"), err);
+    assertTrue(err.contains("computed on the CPU") && err.contains("no device implementation")
+        && err.contains("points/s on the CPU"), err);
+    assertEquals(30, NpyReader.read(dir.resolve("F.npy")).shape()[0]);
+  }
+
+  @Test
   void epsilonChoosesTheDimensionFromTheStatisticalDimension() throws IOException {
     Path x = libsvm("x", 150, 4);
     assertEquals(0, nke("features", "--method", "subspace", "--arch", ARCH, "--x", x.toString(),
