@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,19 +33,8 @@ public final class CntkTiming {
 
   /** @param args {@code key=value} settings (see the class comment) */
   public static void main(String[] args) throws IOException {
-    Map<String, String> a = new LinkedHashMap<>();
-    a.put("n", "32,128");
-    a.put("cpuMaxN", "32");
-    a.put("hw", "32");
-    a.put("c", "3");
-    a.put("kind", "ntk");
-    a.put("backends", "cpu,cuda");
-    a.put("arch", "Myrtle5");
-    a.put("out", "cntk.csv");
-    for (String s : args) {
-      int eq = s.indexOf('=');
-      a.put(s.substring(0, eq), s.substring(eq + 1));
-    }
+    Map<String, String> a = FeatureTiming.settings(args, "n", "32,128", "cpuMaxN", "32", "hw", "32",
+        "c", "3", "kind", "ntk", "backends", "cpu,cuda", "arch", "Myrtle5", "out", "cntk.csv");
     ExactKernel.Kind kind = ExactKernel.Kind.parse(a.get("kind"));
     int hw = Integer.parseInt(a.get("hw"));
     int c = Integer.parseInt(a.get("c"));
@@ -55,7 +43,7 @@ public final class CntkTiming {
     List<String> rows = new ArrayList<>();
     rows.add("arch,images,pairs,hw,c,kind,backend,device,seconds,seconds_per_pair,"
         + "speedup_per_pair_vs_cpu,rel_frobenius_vs_cpu,note");
-    print(rows.get(0));
+    FeatureTiming.print(rows.get(0));
     double cpuPerPair = Double.NaN;
     for (String ns : a.get("n").split(",")) {
       int n = Integer.parseInt(ns.trim());
@@ -90,7 +78,7 @@ public final class CntkTiming {
           }
         }
         rows.add(row);
-        print(row);
+        FeatureTiming.print(row);
       }
     }
     Files.write(Path.of(a.get("out")), rows);
@@ -115,10 +103,5 @@ public final class CntkTiming {
     return String.format(Locale.ROOT, "\"%s\",%d,%d,%d,%d,%s,%s,\"%s\",%.4f,%.3e,%.2f,%.3e,\"%s\"", arch,
         n, pairs(n), hw, c, kind.name().toLowerCase(Locale.ROOT), backend, device.replace("\"", "'"),
         seconds, seconds / pairs(n), speedup, err, note.replace("\"", "'"));
-  }
-
-  private static void print(String line) {
-    System.out.println(line);
-    System.out.flush();
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,28 +30,19 @@ public final class DenseTiming {
 
   /** @param args {@code key=value} settings (see the class comment) */
   public static void main(String[] args) throws IOException {
-    Map<String, String> a = new LinkedHashMap<>();
-    a.put("n", "2000,10000,20000");
-    a.put("d", "64");
-    a.put("dtype", "float32");
-    a.put("kind", "ntk");
-    a.put("backends", "cpu,cuda");
-    a.put("cpuMaxN", "20000");
-    a.put("out", "dense-timing.csv");
-    a.put("arch", "Dense(W_std=1.5, b_std=0.1), Relu(), Dense(W_std=1.5, b_std=0.1), Relu(), "
-        + "Dense(W_std=1.5);Dense(W_std=1.2, b_std=0.2), Erf(), Dense(W_std=1.2), Gelu(), Dense();"
-        + "Dense(W_std=1.3, b_std=0.1), Tanh(), Dense(W_std=1.3)");
-    for (String s : args) {
-      int eq = s.indexOf('=');
-      a.put(s.substring(0, eq), s.substring(eq + 1));
-    }
+    Map<String, String> a = FeatureTiming.settings(args, "n", "2000,10000,20000", "d", "64",
+        "dtype", "float32", "kind", "ntk", "backends", "cpu,cuda", "cpuMaxN", "20000",
+        "out", "dense-timing.csv",
+        "arch", "Dense(W_std=1.5, b_std=0.1), Relu(), Dense(W_std=1.5, b_std=0.1), Relu(), "
+            + "Dense(W_std=1.5);Dense(W_std=1.2, b_std=0.2), Erf(), Dense(W_std=1.2), Gelu(), Dense();"
+            + "Dense(W_std=1.3, b_std=0.1), Tanh(), Dense(W_std=1.3)");
     Precision p = Precision.parse(a.get("dtype"));
     ExactKernel.Kind kind = ExactKernel.Kind.parse(a.get("kind"));
     int d = Integer.parseInt(a.get("d"));
     int cpuMax = Integer.parseInt(a.get("cpuMaxN"));
     List<String> rows = new ArrayList<>();
     rows.add("arch,n,d,dtype,kind,backend,device,seconds,speedup_vs_cpu,rel_frobenius_vs_cpu,note");
-    print(rows.get(0));
+    FeatureTiming.print(rows.get(0));
     for (String arch : a.get("arch").split(";")) {
       Architecture net = Architecture.parse(arch);
       for (String ns : a.get("n").split(",")) {
@@ -74,7 +64,7 @@ public final class DenseTiming {
             }
           }
           rows.add(row);
-          print(row);
+          FeatureTiming.print(row);
         }
       }
     }
@@ -119,10 +109,5 @@ public final class DenseTiming {
     return String.format(Locale.ROOT, "\"%s\",%d,%d,%s,%s,%s,\"%s\",%.4f,%.2f,%.3e,\"%s\"",
         arch.replace("\"", "'"), n, d, p.dtype(), kind.name().toLowerCase(Locale.ROOT), backend,
         device, seconds, speedup, err, note.replace("\"", "'"));
-  }
-
-  private static void print(String line) {
-    System.out.println(line);
-    System.out.flush();
   }
 }
