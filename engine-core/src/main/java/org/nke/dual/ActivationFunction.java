@@ -18,6 +18,18 @@ public interface ActivationFunction {
   double derivative(double x);
 
   /**
+   * Both at once, for callers that need both at the same points (the NTK sketch's quadrature);
+   * implementations may share work, but must return exactly {@link #value} and {@link #derivative}.
+   *
+   * @param x the pre-activation
+   * @param out receives {@code φ(x)} at 0 and {@code φ'(x)} at 1; modified
+   */
+  default void valueAndDerivative(double x, double[] out) {
+    out[0] = value(x);
+    out[1] = derivative(x);
+  }
+
+  /**
    * Whether {@code φ} is smooth (analytic in a strip around the real line). Quadrature and Hermite
    * series converge geometrically for smooth activations and only algebraically at kinks.
    *

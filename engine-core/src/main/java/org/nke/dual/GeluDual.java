@@ -55,6 +55,13 @@ public final class GeluDual extends ClosedFormDual {
       public double derivative(double x) {
         return SpecialFunctions.normalCdf(x) + x * SpecialFunctions.normalPdf(x);
       }
+
+      @Override
+      public void valueAndDerivative(double x, double[] out) {
+        double cdf = SpecialFunctions.normalCdf(x);
+        out[0] = x * cdf;
+        out[1] = cdf + x * SpecialFunctions.normalPdf(x);
+      }
     });
   }
 }

@@ -27,6 +27,21 @@ public interface HermiteSource {
   double[] coefficients(double scale, int q, boolean derivative, boolean fold);
 
   /**
+   * The coefficients of {@code φ} and of {@code φ'} at one scale, as the NTK sketch needs them for
+   * every point: equal to {@code {coefficients(scale, q, false, fold), coefficients(scale, q, true,
+   * fold)}} bit for bit; a source may share work between the two (the quadrature nodes, the Hermite
+   * values, the activation's special functions).
+   *
+   * @param scale the pre-activation standard deviation {@code a ≥ 0}
+   * @param q the degree
+   * @param fold whether to fold the tails onto degrees {@code q−1, q}
+   * @return {@code {c_0 … c_q of φ, c_0 … c_q of φ'}}
+   */
+  default double[][] coefficientsWithDerivative(double scale, int q, boolean fold) {
+    return new double[][] {coefficients(scale, q, false, fold), coefficients(scale, q, true, fold)};
+  }
+
+  /**
    * Folds a tail onto the top two degrees. A tail within rounding of its parity's total
    * ({@code ≤ 1e−13} of it) is taken as zero: it is the difference of two nearly equal sums, pure
    * rounding noise there, and its square root ({@code ~1e−8} relative) would move the coefficient —

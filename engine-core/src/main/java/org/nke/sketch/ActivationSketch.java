@@ -103,8 +103,10 @@ public final class ActivationSketch {
     }
     double a = Math.sqrt(Math.max(variance, 0));
     boolean ntk = phiT != null && thetaProduct != null;
-    double[] c = source.coefficients(a, degree, false, true);
-    double[] d = ntk ? source.coefficients(a, degree, true, true) : null;
+    double[][] cd = ntk ? source.coefficientsWithDerivative(a, degree, true)
+        : new double[][] {source.coefficients(a, degree, false, true), null};
+    double[] c = cd[0];
+    double[] d = cd[1];
     double[] k = new double[outputDim];
     double[] kd = ntk ? new double[outputDim] : null;
     // degree 0: a constant

@@ -277,11 +277,7 @@ final class CudaCntkSketchOps {
     double[] d = withDeriv ? new double[rows * (q + 1)] : null;
     IntStream range = IntStream.range(0, rows);
     (homogeneous ? range : range.parallel()).forEach(i -> {
-      double scale = Math.sqrt(Math.max(var[i], 0));
-      System.arraycopy(s.source().coefficients(scale, q, false, true), 0, c, i * (q + 1), q + 1);
-      if (d != null) {
-        System.arraycopy(s.source().coefficients(scale, q, true, true), 0, d, i * (q + 1), q + 1);
-      }
+      CoefficientTables.fill(s.source(), Math.sqrt(Math.max(var[i], 0)), q, c, d, i);
     });
     DeviceBuffer dc = a.upload(c, Precision.F64, "Hermite coefficients");
     DeviceBuffer dd = d == null ? null : a.upload(d, Precision.F64, "derivative coefficients");

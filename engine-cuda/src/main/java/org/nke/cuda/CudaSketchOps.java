@@ -2,6 +2,7 @@ package org.nke.cuda;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.nke.dual.ABReluDual;
 import org.nke.exact.DenseNetwork.Affine;
 import org.nke.exact.DenseNetwork.Nonlinear;
@@ -234,13 +235,9 @@ final class CudaSketchOps {
     }
     double[] c = new double[n * (q + 1)];
     double[] d = withDeriv ? new double[n * (q + 1)] : null;
-    for (int i = 0; i < n; i++) {
-      double scale = Math.sqrt(Math.max(var[i], 0));
-      System.arraycopy(s.source().coefficients(scale, q, false, true), 0, c, i * (q + 1), q + 1);
-      if (d != null) {
-        System.arraycopy(s.source().coefficients(scale, q, true, true), 0, d, i * (q + 1), q + 1);
-      }
-    }
+    // every point's quadrature is independent: all host cores
+    IntStream.range(0, n).parallel().forEach(i ->
+        CoefficientTables.fill(s.source(), Math.sqrt(Math.max(var[i], 0)), q, c, d, i));
     return new DeviceBuffer[] {a.upload(c, Precision.F64, "Hermite coefficients"),
         d == null ? null : a.upload(d, Precision.F64, "derivative coefficients")};
   }
