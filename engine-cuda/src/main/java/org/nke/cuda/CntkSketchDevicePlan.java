@@ -74,7 +74,9 @@ final class CntkSketchDevicePlan {
         bytes = (pixels + out) * (dK + dT);
         pixels = out;
       } else if (s instanceof CntkStep.Readout r) {
-        bytes = pixels * (dK + dT) + 2 * (dK + dT) + hadamard(r.k()) + hadamard(r.t()) + r.outK()
+        // Flatten prepares every pixel's light part for its patch, the mean only one row
+        long prepared = (hadamard(r.k()) + hadamard(r.t())) * (r.flatten() ? pixels : 1);
+        bytes = pixels * (dK + dT) + 2 * (dK + dT) + prepared + r.outK()
             + r.outT();
         pixels = 1;
         dK = r.outK();
@@ -96,7 +98,7 @@ final class CntkSketchDevicePlan {
       maxPixels = Math.max(maxPixels, pixels);
     }
     // the pixel-pair blocks of the self recursion (K and its spare, float64) and staged images
-    long perImage = peak + 2 * net.maxBlockEntries() * 8 + 16L * pixels * net.channels();
+    long perImage = peak + 2 * net.maxBlockEntries() * 8 + 16L * net.input().pixels() * net.channels();
     long byMemory = freeMemory / 2 / Math.max(perImage, 1);
     long byRows = SrhtKernels.MAX_POINTS / maxPixels;
     long byFft = (Integer.MAX_VALUE / 2) / maxFft;

@@ -162,6 +162,7 @@ final class CudaCntkSketchOps {
       // PixelFeatures.input: Φ_K(p) = x_p · (1/√C)
       srht.scale(p, new SrhtKernels.Rows(f.k, len), new SrhtKernels.Rows(staged, len), len, n,
           SrhtKernels.Coefficients.NONE, 1 / Math.sqrt(c));
+      rt.synchronize("scaling the input pixels");
       staged.close();
       f.t = ntk ? rows(a, 0, 0, p, "NTK features (empty)") : null;
       for (int s = 0; s < steps.size(); s++) {

@@ -29,9 +29,17 @@ final class DriverRuntime implements DeviceRuntime {
   private final CudaContext context;
   private final Map<String, PtxModule> modules;
   private final CublasHandle cublas;
-  /** cuFFT plans by (precision, kind, n, batch), oldest first; at most {@value #MAX_PLANS} kept. */
+  /**
+   * cuFFT plans by (precision, kind, n, batch), least recently used first; at most
+   * {@value #MAX_PLANS} kept (a Myrtle-5 CNTK sketch batch uses about 30 shapes).
+   */
   private final List<CufftPlan> plans = new ArrayList<>();
-  private static final int MAX_PLANS = 16;
+  private static final int MAX_PLANS = 64;
+  /**
+   * The one work area of every plan (plans are made without their own, see {@link CufftPlan}),
+   * grown to the largest plan's need; {@code null} until a plan needs one.
+   */
+  private DeviceBuffer fftWork;
   /** Empty when cuFFT works, else why not; {@code null} until first asked. */
   private String fftState;
 
@@ -192,9 +200,9 @@ final class DriverRuntime implements DeviceRuntime {
       return;
     }
     CufftPlan plan = null;
-    for (CufftPlan q : plans) {
-      if (q.matches(p, real, n, batch)) {
-        plan = q;
+    for (int k = 0; k < plans.size() && plan == null; k++) {
+      if (plans.get(k).matches(p, real, n, batch)) {
+        plan = plans.remove(k);
       }
     }
     if (plan == null) {
@@ -202,9 +210,17 @@ final class DriverRuntime implements DeviceRuntime {
         plans.remove(0).close();
       }
       plan = CufftPlan.forward(context, p, real, n, batch);
-      plans.add(plan);
     }
-    plan.execute(in, out);
+    plans.add(plan);
+    if (plan.workBytes() > 0 && (fftWork == null || fftWork.bytes() < plan.workBytes())) {
+      if (fftWork != null) {
+        synchronize("growing the cuFFT work area");
+        fftWork.close();
+        fftWork = null;
+      }
+      fftWork = allocate(plan.workBytes(), "cuFFT work area");
+    }
+    plan.execute(in, out, fftWork);
   }
 
   @Override
@@ -246,6 +262,10 @@ final class DriverRuntime implements DeviceRuntime {
         plans.get(k).close();
       }
       plans.clear();
+      if (fftWork != null) {
+        fftWork.close();
+        fftWork = null;
+      }
       cublas.close();
     } finally {
       try {

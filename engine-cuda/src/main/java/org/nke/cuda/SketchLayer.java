@@ -244,6 +244,8 @@ final class SketchLayer {
         }
       }
       if (!ntk) {
+        // the scratch arena is freed on return: no kernel may still be reading it
+        rt.synchronize("the sketch layer");
         return new DeviceBuffer[] {kOut, null};
       }
       SrhtKernels.Spectrum x = realSpectrum(theta, new SrhtKernels.Rows(phiT,
