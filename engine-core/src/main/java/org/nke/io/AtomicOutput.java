@@ -31,7 +31,20 @@ public final class AtomicOutput implements AutoCloseable {
     if (dir != null) {
       Files.createDirectories(dir);
     }
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".partial");
+    // not Files.createTempFile, which makes the file owner-only (0600): results get the
+    // permissions of any other file the user creates (the umask's)
+    Path tmp = null;
+    for (int attempt = 0; tmp == null; attempt++) {
+      Path candidate = abs.resolveSibling("." + abs.getFileName() + "."
+          + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".partial");
+      try {
+        tmp = Files.createFile(candidate);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (attempt > 100) {
+          throw e;
+        }
+      }
+    }
     targets.add(abs);
     temps.add(tmp);
     return Files.newOutputStream(tmp);
