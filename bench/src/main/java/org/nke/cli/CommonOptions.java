@@ -4,7 +4,10 @@ import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
 import org.nke.spi.Precision;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Options shared by the computing commands ({@code shared/spec/cli.md}, "Common options"). */
 final class CommonOptions {
@@ -16,8 +19,19 @@ final class CommonOptions {
       description = "Precision (default: float64 on cpu, float32 on cuda).")
   String dtype;
 
-  @Option(names = "--threads", paramLabel = "N", description = "CPU worker threads (default: all cores).")
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
   Integer threads;
+
+  /** Checked while the command line is parsed, before any work. */
+  @Option(names = "--threads", paramLabel = "N", description = "CPU worker threads (default: all cores).")
+  void setThreads(Integer n) {
+    if (n != null && n < 1) {
+      throw new ParameterException(mixee.commandLine(), "--threads must be at least 1, got " + n);
+    }
+    threads = n;
+  }
 
   @Option(names = "--seed", paramLabel = "S", description = "Seed of random sketches (default: 0).")
   long seed;
@@ -28,10 +42,6 @@ final class CommonOptions {
   BackendOptions backendOptions() {
     BackendOptions o = BackendOptions.defaults();
     if (threads != null) {
-      if (threads < 1) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "--threads must be at least 1, got " + threads);
-      }
       o = o.withThreads(threads);
     }
     return o;

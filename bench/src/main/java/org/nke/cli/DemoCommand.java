@@ -68,6 +68,12 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    for (int m : dims) {
+      if (m < 64 || m % 2 != 0) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--dims: each sketch dimension must be even and at least 64, got " + m);
+      }
+    }
     DemoData data = DemoData.load();
     Architecture arch = Architecture.parse(ARCH);
     out.println("nke demo: kernel ridge classification of Fashion-MNIST (" + data.trainX().length

@@ -78,9 +78,12 @@ final class Inputs {
             Math.min(in.dense().length, org.nke.sketch.EmbeddingDimension.SAMPLE)));
     org.nke.sketch.EmbeddingDimension.Estimate e = org.nke.sketch.EmbeddingDimension.of(arch, sample,
         in.count(), options.ntk(), epsilon, ridge);
+    org.nke.sketch.SketchOptions chosen = new org.nke.sketch.SketchOptions(e.features(),
+        options.seed(), options.ntk(), options.degree(), options.tailTolerance());
+    int written = org.nke.sketch.SubspaceEmbedding.build(arch, in.dim(), chosen).outputDim();
     err.println(String.format(java.util.Locale.ROOT, "nke: epsilon %.3g at ridge %.3g: statistical "
-        + "dimension about %.0f, so --dim %d (%d features)", epsilon, ridge, e.statisticalDimension(),
-        e.features(), options.ntk() ? 2 * e.features() - 1 : e.features()));
+        + "dimension about %.0f, so --dim %d (%d features)", epsilon, ridge,
+        e.statisticalDimension(), e.features(), written));
     if (e.capped()) {
       err.println("nke: warning: the budget was capped at " + org.nke.sketch.EmbeddingDimension.MAX_BUDGET
           + "; the requested epsilon is not guaranteed");
@@ -91,7 +94,6 @@ final class Inputs {
           + "estimate is a lower bound and the epsilon guarantee needs about as many features as "
           + "points; use a larger --ridge or a fixed --dim", e.sampled(), ridge));
     }
-    return new org.nke.sketch.SketchOptions(e.features(), options.seed(), options.ntk(), options.degree(),
-        options.tailTolerance());
+    return chosen;
   }
 }

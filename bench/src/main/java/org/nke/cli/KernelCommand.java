@@ -152,7 +152,8 @@ final class KernelCommand implements Callable<Integer> {
           result.backend(), sel.backend().device()));
       if (result.errorBound() > 1e-9) {
         err.println(String.format(Locale.ROOT, "nke: warning: numerical duals are accurate to about "
-            + "%.1e relative here (the Hermite series reached its maximum degree: very large "
+            + "%.1e relative here (the Hermite series reached its maximum degree: it converges "
+            + "slowly for an activation with a kink, e.g. Selu or Elu at 0, or for very large "
             + "pre-activation variances); closed-form activations are exact", result.errorBound()));
       }
     }

@@ -48,7 +48,7 @@ public final class Main implements Runnable {
       return 1;
     });
     cli.setParameterExceptionHandler((ex, params) -> {
-      err.println("nke: " + ex.getMessage());
+      err.println("nke: " + message(ex));
       err.println("Try 'nke " + ex.getCommandLine().getCommandName().replace("nke", "").trim()
           + (ex.getCommandLine().getCommandName().equals("nke") ? "" : " ") + "--help' for usage.");
       err.flush();
@@ -58,6 +58,17 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** The parse error, or for an unknown first word the command list. */
+  private static String message(CommandLine.ParameterException ex) {
+    CommandLine c = ex.getCommandLine();
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && c.getParent() == null
+        && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+      return "unknown command '" + u.getUnmatched().get(0) + "'; commands: "
+          + String.join(", ", c.getSubcommands().keySet());
+    }
+    return ex.getMessage();
   }
 
   /**

@@ -67,6 +67,10 @@ class SubspaceCommandsTest {
         err);
     assertEquals(2, nke("features", "--arch", ARCH, "--x", x.toString(), "--kind", "nngp", "--dim",
         "512", "--out", dir.resolve("G.npy").toString()));
+    assertEquals(2, nke("fit", "--method", "subspace", "--arch", ARCH, "--x", x.toString(), "--dim",
+        "64", "--degree", "20", "--model", dir.resolve("m.nkem").toString(), "--quiet"));
+    assertTrue(err.contains("--dim 64 is too small for the subspace embedding of degree 20")
+        && err.contains("use --dim 128 or more"), err);
     assertEquals(2, nke("features", "--method", "subspace", "--arch", "Dense(b_std=0.1), Relu()",
         "--x", x.toString(), "--kind", "nngp", "--dim", "512", "--out", dir.resolve("H.npy").toString()));
   }
@@ -91,9 +95,15 @@ class SubspaceCommandsTest {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("so --dim (\\d+) \\((\\d+) features")
         .matcher(err);
     assertTrue(m.find(), err);
-    // NTK: 2m - 1 features, as the message says
+    // the count announced is the count written, NTK and NNGP
     int[] shape = NpyReader.read(dir.resolve("F.npy")).shape();
     assertEquals(Integer.parseInt(m.group(2)), shape[1], err);
+    assertEquals(0, nke("features", "--method", "subspace", "--arch", ARCH, "--x", x.toString(),
+        "--kind", "nngp", "--epsilon", "0.9", "--ridge", "0.5", "--out",
+        dir.resolve("N.npy").toString(), "--quiet", "--backend", "cpu"), err);
+    m = java.util.regex.Pattern.compile("so --dim (\\d+) \\((\\d+) features").matcher(err);
+    assertTrue(m.find(), err);
+    assertEquals(Integer.parseInt(m.group(2)), NpyReader.read(dir.resolve("N.npy")).shape()[1], err);
     assertEquals(2, nke("features", "--method", "subspace", "--arch", ARCH, "--x", x.toString(),
         "--kind", "ntk", "--out", dir.resolve("G.npy").toString()));
     assertEquals(2, nke("features", "--arch", ARCH, "--x", x.toString(), "--kind", "ntk",

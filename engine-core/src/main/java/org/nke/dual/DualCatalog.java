@@ -182,13 +182,17 @@ public final class DualCatalog {
   }
 
   /**
-   * @param source an activation name, e.g. {@code "Gelu"} or {@code "Tanh"}
-   * @return its dual with default parameters
+   * @param source one activation as the architecture syntax writes it, e.g. {@code "Gelu"},
+   *     {@code "Tanh()"} or {@code "Erf(a=2)"}
+   * @return its dual
+   * @throws org.nke.error.ArchException if the text is not exactly one activation
    */
   public static DualActivation byName(String source) {
-    return org.nke.arch.Architecture.parse("Dense(), " + source).layers().stream()
-        .filter(l -> l instanceof org.nke.arch.Activation)
-        .map(l -> ((org.nke.arch.Activation) l).dual())
-        .findFirst().orElseThrow();
+    List<org.nke.arch.Layer> layers = org.nke.arch.Architecture.parse(source).layers();
+    if (layers.size() != 1 || !(layers.get(0) instanceof org.nke.arch.Activation a)) {
+      throw new org.nke.error.ArchException("'" + source + "' is not one activation (e.g. Gelu or 'Erf(a=2)'; "
+          + "activations: " + String.join(", ", names()) + ")");
+    }
+    return a.dual();
   }
 }

@@ -107,6 +107,11 @@ public final class ModelFile {
    * @throws InvalidInputException if the file is not an nke model
    */
   public static RidgeModel read(Path path) {
+    if (!Files.isRegularFile(path)) {
+      throw new InvalidInputException("cannot read model " + path + ": "
+          + (Files.exists(path) ? "not a regular file" : "no such file") + " (write one with nke fit "
+          + "--model " + path.getFileName() + ")");
+    }
     Map<String, byte[]> entries = new LinkedHashMap<>();
     try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
       ZipEntry e;

@@ -59,6 +59,31 @@ public final class SubspaceEmbedding {
     this.outputDim = outputDim;
   }
 
+  /** The block widths, or a usage error naming the smallest {@code --dim} that fits degree q. */
+  private static BlockLayout layout(double[] share, SketchOptions options, int q) {
+    int factor = options.ntk() ? 2 : 1;
+    try {
+      return BlockLayout.allocate(share, Integer.MAX_VALUE, factor * options.dim(),
+          Integer.MAX_VALUE);
+    } catch (IllegalArgumentException e) {
+      int m = options.dim();
+      boolean fits = false;
+      while (!fits && m < (1 << 24)) {
+        m *= 2;
+        try {
+          BlockLayout.allocate(share, Integer.MAX_VALUE, factor * m, Integer.MAX_VALUE);
+          fits = true;
+        } catch (IllegalArgumentException tooSmall) {
+          // keep doubling
+        }
+      }
+      throw new org.nke.error.NkeException("--dim " + options.dim() + " is too small for the "
+          + "subspace embedding of degree " + q + " (each of its polynomial blocks needs at least "
+          + BlockLayout.MIN_WIDTH + " features): use --dim " + m + " or more, or a lower --degree",
+          2, e);
+    }
+  }
+
   /**
    * @param arch a bias-free network with homogeneous activations
    * @param inputDim {@code d}
@@ -71,14 +96,13 @@ public final class SubspaceEmbedding {
     double[] full = options.ntk() ? series.ntk() : series.nngp();
     int q = options.degree() > 0 ? options.degree() : degreeFor(full, DEFAULT_TAIL);
     double[] c = refold(full, q);
-    int budget = options.ntk() ? 2 * options.dim() : options.dim();
     // widths ∝ c_k^{2/3}: the spectral error of block k is about c_k √(n/m_k); minimising
     // Σ_k c_k/√m_k under Σ_k m_k = m gives m_k ∝ c_k^{2/3}
     double[] share = new double[c.length];
     for (int i = 0; i < c.length; i++) {
       share[i] = Math.pow(c[i], 2.0 / 3);
     }
-    BlockLayout layout = BlockLayout.allocate(share, Integer.MAX_VALUE, budget, Integer.MAX_VALUE);
+    BlockLayout layout = layout(share, options, q);
     long seed = options.seed();
     CountSketch lin = layout.linearWidth() > 0
         ? new CountSketch(inputDim, layout.linearWidth(), SketchRandom.derive(seed, 0, 1)) : null;
