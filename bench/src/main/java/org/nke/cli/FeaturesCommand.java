@@ -319,7 +319,14 @@ final class FeaturesCommand implements Callable<Integer> {
   private void certify(PrintWriter err, KernelPair exact, double exactSeconds, double[][] f,
       boolean ntk, String unit) {
     long t0 = System.nanoTime();
-    double error = GramError.relative(ntk ? exact.ntk() : exact.nngp(), f, null);
+    ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
+    double error;
+    try {
+      // per-row sums added in order: the same number on any number of threads
+      error = GramError.relative(ntk ? exact.ntk() : exact.nngp(), f, pool);
+    } finally {
+      pool.shutdown();
+    }
     err.println(String.format(Locale.ROOT, "nke: check on %d random %s: relative Gram error "
         + "%.4f (Frobenius; exact kernel %.2f s, comparison %.2f s)", f.length, unit, error,
         exactSeconds, (System.nanoTime() - t0) / 1e9));
