@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -15,21 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nke.io.NpyReader;
 
 /** Sparse inputs end to end: {@code nke features --method subspace}, fit and predict on libsvm files. */
-class SubspaceCommandsTest {
+class SubspaceCommandsTest extends CommandTest {
   private static final String ARCH = "Dense(W_std=1.5), Relu(), Dense(W_std=1.5), Relu(), Dense()";
 
   @TempDir
   Path dir;
-
-  private String err;
-
-  private int nke(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-    err = e.toString();
-    return code;
-  }
 
   /** Sparse points in ℝ^2000 from three sparse prototypes, labelled by prototype (libsvm format). */
   private Path libsvm(String name, int n, long seed) throws IOException {
