@@ -121,12 +121,12 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--standardize applies to images (a "
           + "convolutional architecture); standardise points beforehand");
     }
-    Inputs.Loaded in = Inputs.read(x, 0);
+    Inputs.Loaded in = Inputs.read(err, x);
     double[] ys = labels != null ? DataFiles.readLabels(labels) : in.labels();
     if (ys == null) {
       throw new ParameterException(spec.commandLine(), "--labels is required unless X is a libsvm file");
     }
-    double[][] xs = how.equals("subspace") ? null : in.densify(how);
+    double[][] xs = how.equals("subspace") ? null : in.densify("--method " + how);
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       RidgeModel m;
@@ -146,6 +146,9 @@ final class FitCommand implements Callable<Integer> {
           m = KernelRidge.fitExact(architecture, k, xs, ys, ridge, sel.backend(),
               common.precision(sel.backend()), bar);
         }
+      }
+      if (in.base() != null) {
+        m.info().put(Inputs.INDEX_BASE, in.base().name().toLowerCase(Locale.ROOT));
       }
       save(err, m, t0, sel, in.count());
     }

@@ -56,9 +56,9 @@ final class PredictCommand implements Callable<Integer> {
     if (ImageRidge.isImageModel(m)) {
       return images(err, m);
     }
-    Inputs.Loaded in = Inputs.read(x, m.inputDim());
+    Inputs.Loaded in = Inputs.readFor(err, x, m.inputDim(), m.info());
     double[] truth = labels != null ? DataFiles.readLabels(labels) : in.labels();
-    double[][] xs = m.method().equals("subspace") ? null : in.densify(m.method());
+    double[][] xs = m.method().equals("subspace") ? null : in.densify("--method " + m.method());
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       double[][] s;

@@ -53,8 +53,10 @@ class SubspaceCommandsTest extends CommandTest {
     assertEquals(200, NpyReader.read(dir.resolve("F.npy")).shape()[0]);
     assertTrue(err.contains("subspace embedding of degree") && err.contains("relative Gram error 0."),
         err);
-    assertEquals(2, nke("features", "--arch", ARCH, "--x", x.toString(), "--kind", "nngp", "--dim",
-        "512", "--out", dir.resolve("G.npy").toString()));
+    // --method sketch makes sparse points dense (they fit) and points to --method subspace
+    assertEquals(0, nke("features", "--arch", ARCH, "--x", x.toString(), "--kind", "nngp", "--dim",
+        "512", "--out", dir.resolve("G.npy").toString(), "--quiet", "--backend", "cpu"), err);
+    assertTrue(err.contains("made dense for --method sketch"), err);
     assertEquals(2, nke("features", "--method", "subspace", "--arch", "Dense(b_std=0.1), Relu()",
         "--x", x.toString(), "--kind", "nngp", "--dim", "512", "--out", dir.resolve("H.npy").toString()));
   }
