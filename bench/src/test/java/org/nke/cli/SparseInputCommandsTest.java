@@ -108,6 +108,19 @@ class SparseInputCommandsTest extends CommandTest {
     assertArrayEquals(npy("dense.npy"), npy("sparse.npy"));
   }
 
+  @Test
+  void sparsePointsTooLargeToMakeDenseExitWithFive() throws IOException {
+    Path huge = dir.resolve("huge.svm");
+    Files.writeString(huge, "1 1:1 2000000000:1\n0 3:1\n");
+    assertEquals(5, nke("kernel", "--arch", ARCH, "--x", huge.toString(), "--out",
+        dir.resolve("K.npy").toString()), err);
+    assertTrue(err.contains("made dense for nke kernel") && err.contains("--method subspace"), err);
+    assertEquals(5, nke("features", "--arch", ARCH, "--x", huge.toString(), "--kind", "nngp", "--dim",
+        "64", "--out", dir.resolve("F.npy").toString()), err);
+    assertTrue(err.contains("made dense for --method sketch"), err);
+    assertFalse(Files.exists(dir.resolve("K.npy")) || Files.exists(dir.resolve("F.npy")));
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
