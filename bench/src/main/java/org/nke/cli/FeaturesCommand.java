@@ -53,7 +53,8 @@ final class FeaturesCommand implements Callable<Integer> {
   String arch;
 
   @Option(names = "--x", required = true, paramLabel = "X",
-      description = "Points (.csv or .npy) or images (.npy (n, H, W, C), CIFAR-10 .bin, IDX -ubyte[.gz]).")
+      description = "Points (.csv, .npy; sparse .svm/.libsvm/.npz: made dense for --method sketch) or "
+          + "images (.npy (n, H, W, C), CIFAR-10 .bin, IDX -ubyte[.gz]).")
   Path x;
 
   @Option(names = "--kind", required = true, paramLabel = "nngp|ntk", description = "Which kernel.")
@@ -139,15 +140,11 @@ final class FeaturesCommand implements Callable<Integer> {
         return subspace(err, architecture, options);
       }
       case "sketch" -> {
-        if (org.nke.io.SparseReaders.accepts(x)) {
-          throw new picocli.CommandLine.ParameterException(spec.commandLine(), x + " is sparse: use "
-              + "--method subspace (or convert it to a dense .npy for --method sketch)");
-        }
       }
       default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--method must be sketch or subspace, got " + method);
     }
-    try (PointStream points = PointStream.open(x)) {
+    try (PointStream points = open(err)) {
       double[][] sample = points.next(Sketches.SAMPLE);
       SketchPlan plan = SketchPlan.build(architecture, points.dim(), options, sample);
       int width = plan.outputDim();
@@ -193,6 +190,17 @@ final class FeaturesCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The points of X as a stream; a sparse file is made dense when it fits in memory. */
+  private PointStream open(PrintWriter err) {
+    if (!org.nke.io.SparseReaders.accepts(x)) {
+      return PointStream.open(x);
+    }
+    double[][] rows = Inputs.read(err, x).densify("--method sketch");
+    err.println("nke: " + x + " is sparse: its points were made dense for --method sketch; "
+        + "--method subspace reads sparse rows in input-sparsity time (bias-free ReLU-family networks)");
+    return PointStream.of(x.toString(), rows);
   }
 
   private void report(PrintWriter err, Backends.Selection sel, Precision p, long n, int width, long t0,
@@ -252,7 +260,7 @@ final class FeaturesCommand implements Callable<Integer> {
   /** The input-sparsity-time embedding, for dense or sparse input held in memory. */
   private int subspace(PrintWriter err, Architecture architecture, SketchOptions options)
       throws IOException {
-    Inputs.Loaded in = Inputs.read(x, 0);
+    Inputs.Loaded in = Inputs.read(err, x);
     options = Inputs.dimensionFor(err, architecture, in, options, epsilon, ridge);
     SubspaceEmbedding e = SubspaceEmbedding.build(architecture, in.dim(), options);
     int n = in.count();

@@ -13,7 +13,6 @@ import org.nke.exact.ExactKernel.Kind;
 import org.nke.io.AtomicOutput;
 import org.nke.cntk.ExactCntk;
 import org.nke.io.ChannelStats;
-import org.nke.io.DataFiles;
 import org.nke.io.ImageBatch;
 import org.nke.krr.ImageRidge;
 import org.nke.krr.KernelRidge;
@@ -44,7 +43,8 @@ final class FitCommand implements Callable<Integer> {
   Path x;
 
   @Option(names = "--labels", paramLabel = "L",
-      description = "One label per row (.csv/.npy/IDX/CIFAR); optional for libsvm input, which carries them.")
+      description = "One label per row (.csv/.npy/IDX/CIFAR); optional for libsvm input and CIFAR-10 "
+          + "batches, which carry them.")
   Path labels;
 
   @Option(names = "--method", defaultValue = "exact", paramLabel = "exact|sketch|subspace",
@@ -121,12 +121,12 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--standardize applies to images (a "
           + "convolutional architecture); standardise points beforehand");
     }
-    Inputs.Loaded in = Inputs.read(x, 0);
-    double[] ys = labels != null ? DataFiles.readLabels(labels) : in.labels();
+    Inputs.Loaded in = Inputs.read(err, x);
+    double[] ys = labels != null ? Inputs.labels(labels, x, in.count(), "point") : in.labels();
     if (ys == null) {
       throw new ParameterException(spec.commandLine(), "--labels is required unless X is a libsvm file");
     }
-    double[][] xs = how.equals("subspace") ? null : in.densify(how);
+    double[][] xs = how.equals("subspace") ? null : in.densify("--method " + how);
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       RidgeModel m;
@@ -147,6 +147,9 @@ final class FitCommand implements Callable<Integer> {
               common.precision(sel.backend()), bar);
         }
       }
+      if (in.base() != null) {
+        m.info().put(Inputs.INDEX_BASE, in.base().name().toLowerCase(Locale.ROOT));
+      }
       save(err, m, t0, sel, in.count());
     }
     return 0;
@@ -156,10 +159,12 @@ final class FitCommand implements Callable<Integer> {
   private int images(PrintWriter err, Architecture architecture, Kind k, SketchOptions options)
       throws IOException {
     ImageBatch images = ImageInputs.read(x);
-    if (labels == null) {
-      throw new ParameterException(spec.commandLine(), "--labels is required for images");
+    double[] ys = labels != null ? Inputs.labels(labels, x, images.count(), "image")
+        : ImageInputs.batchLabels(err, x);
+    if (ys == null) {
+      throw new ParameterException(spec.commandLine(), "--labels is required for images other than "
+          + "CIFAR-10 batches (an IDX image file has its labels in a separate -labels-idx1-ubyte file)");
     }
-    double[] ys = DataFiles.readLabels(labels);
     ChannelStats stats = standardize ? images.channelStats() : null;
     if (stats != null) {
       images = images.standardized(stats);

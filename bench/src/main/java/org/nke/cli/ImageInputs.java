@@ -37,6 +37,21 @@ final class ImageInputs {
     return d.images();
   }
 
+  /**
+   * The labels inside a CIFAR-10 batch, for a command given no {@code --labels} (said on {@code err}).
+   *
+   * @param err where the note goes
+   * @param x an image file
+   * @return its labels, or {@code null} unless it is a CIFAR-10 batch ({@code .bin})
+   */
+  static double[] batchLabels(java.io.PrintWriter err, Path x) {
+    if (!x.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".bin")) {
+      return null;
+    }
+    err.println("nke: no --labels: using the labels inside the CIFAR-10 batch " + x);
+    return DataFiles.readLabels(x);
+  }
+
   /** @return the statistics as a model info value */
   static String encode(ChannelStats s) {
     return join(s.mean()) + ";" + join(s.std());

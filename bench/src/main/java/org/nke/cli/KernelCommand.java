@@ -18,7 +18,6 @@ import org.nke.exact.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.io.AtomicOutput;
 import org.nke.io.ChannelStats;
-import org.nke.io.DataFiles;
 import org.nke.io.InputData;
 import org.nke.io.MatrixWriter;
 import org.nke.spi.Backends;
@@ -46,7 +45,8 @@ final class KernelCommand implements Callable<Integer> {
   String arch;
 
   @Option(names = "--x", required = true, paramLabel = "X",
-      description = "Points (.csv, .npy (n, d)) or images (.npy (n, H, W, C), CIFAR-10 .bin, IDX -ubyte[.gz]).")
+      description = "Points (.csv, .npy (n, d); sparse .svm/.libsvm/.npz, made dense) or images "
+          + "(.npy (n, H, W, C), CIFAR-10 .bin, IDX -ubyte[.gz]).")
   Path x;
 
   @Option(names = "--y", paramLabel = "Y", description = "Second set of points or images (default: X).")
@@ -76,8 +76,9 @@ final class KernelCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     Architecture architecture = Architecture.parse(arch);
-    InputData xs = DataFiles.readInput(x);
-    InputData ys = y == null ? null : DataFiles.readInput(y);
+    InputData[] read = Inputs.dense(err, x, y, "nke kernel");
+    InputData xs = read[0];
+    InputData ys = read[1];
     if (standardize) {
       ChannelStats stats = xs.stats();
       xs = xs.standardized(stats);

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nke.io.AtomicOutput;
 import org.nke.cntk.ExactCntk;
-import org.nke.io.DataFiles;
 import org.nke.io.ImageBatch;
 import org.nke.io.MatrixWriter;
 import org.nke.krr.ImageRidge;
@@ -40,10 +40,12 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "Predictions (.npy or .csv).")
   Path out;
 
-  @Option(names = "--labels", paramLabel = "L", description = "True labels: report accuracy or MSE.")
+  @Option(names = "--labels", paramLabel = "L", description = "True labels: report accuracy or MSE "
+      + "(default: the labels a libsvm file or CIFAR-10 batch carries).")
   Path labels;
 
-  @Option(names = "--scores", description = "Write the raw scores (one column per class) instead of labels.")
+  @Option(names = "--scores", description = "Write the raw scores (one column per class, float64) "
+      + "instead of labels (integers for integer classes: .npy int64, .csv without a decimal point).")
   boolean scores;
 
   @Mixin
@@ -56,9 +58,9 @@ final class PredictCommand implements Callable<Integer> {
     if (ImageRidge.isImageModel(m)) {
       return images(err, m);
     }
-    Inputs.Loaded in = Inputs.read(x, m.inputDim());
-    double[] truth = labels != null ? DataFiles.readLabels(labels) : in.labels();
-    double[][] xs = m.method().equals("subspace") ? null : in.densify(m.method());
+    Inputs.Loaded in = Inputs.readFor(err, x, m.inputDim(), m.info());
+    double[] truth = labels != null ? Inputs.labels(labels, x, in.count(), "point") : in.labels();
+    double[][] xs = m.method().equals("subspace") ? null : in.densify("--method " + m.method());
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       double[][] s;
@@ -83,7 +85,8 @@ final class PredictCommand implements Callable<Integer> {
   /** A model fitted on images (exact CNTK or CNTK sketch). */
   private int images(PrintWriter err, RidgeModel m) throws IOException {
     ImageBatch images = ImageInputs.read(x);
-    double[] truth = labels != null ? DataFiles.readLabels(labels) : null;
+    double[] truth = labels != null ? Inputs.labels(labels, x, images.count(), "image")
+        : ImageInputs.batchLabels(err, x);
     String stats = m.info().get(ImageInputs.STANDARDIZE);
     if (stats != null) {
       images = images.standardized(ImageInputs.decode(stats));
@@ -105,16 +108,16 @@ final class PredictCommand implements Callable<Integer> {
       throws IOException {
     double[] predicted = m.targets().decode(s);
     int n = s.length;
-    double[][] rows = scores ? s : new double[n][];
-    if (!scores) {
-      for (int i = 0; i < n; i++) {
-        rows[i] = new double[] {predicted[i]};
-      }
-    }
     try (AtomicOutput output = new AtomicOutput()) {
       try (OutputStream os = output.open(out)) {
-        MatrixWriter.write(os, out, Precision.F64, rows.length, rows[0].length,
-            (i, row) -> System.arraycopy(rows[i], 0, row, 0, rows[i].length));
+        if (scores) {
+          MatrixWriter.write(os, out, Precision.F64, n, s[0].length,
+              (i, row) -> System.arraycopy(s[i], 0, row, 0, row.length));
+        } else if (m.targets().integerClasses()) {
+          MatrixWriter.writeIntegers(os, out, Arrays.stream(predicted).mapToLong(v -> (long) v).toArray());
+        } else {
+          MatrixWriter.write(os, out, Precision.F64, n, 1, (i, row) -> row[0] = predicted[i]);
+        }
       }
       output.commit();
     }

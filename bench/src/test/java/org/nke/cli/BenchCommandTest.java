@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -18,21 +16,9 @@ import org.nke.bench.BenchCase;
 import org.nke.bench.Suite;
 
 /** {@code nke bench}: suite selection, the files it writes, and the grids of every suite. */
-class BenchCommandTest {
+class BenchCommandTest extends CommandTest {
   @TempDir
   Path dir;
-
-  private String out;
-  private String err;
-
-  private int nke(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-    out = o.toString();
-    err = e.toString();
-    return code;
-  }
 
   @Test
   void aQuickSuiteWritesItsResultsTableAndPlot() throws IOException {

@@ -8,8 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -26,23 +24,13 @@ import org.nke.io.NpyReader;
 import org.nke.spi.Precision;
 
 /** {@code nke kernel} on image files: the CNTK, standardisation, flattening, and bad image files. */
-class ImageKernelCommandTest {
+class ImageKernelCommandTest extends CommandTest {
   private static final String CONV = "Conv(8, (3, 3), padding='SAME', W_std=1.4, b_std=0.1), Relu(), "
       + "AvgPool((2, 2), strides=(2, 2)), Conv(8, (3, 3), padding='SAME', W_std=1.4), Relu(), Flatten(), "
       + "Dense()";
 
   @TempDir
   Path dir;
-
-  private String err;
-
-  private int nke(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-    err = e.toString();
-    return code;
-  }
 
   private long outputs() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,23 +21,13 @@ import org.nke.io.NpyReader;
 import org.nke.spi.Precision;
 
 /** {@code nke features}, {@code fit} and {@code predict} on image files (the CNTK sketch). */
-class ImageSketchCommandsTest {
+class ImageSketchCommandsTest extends CommandTest {
   private static final String CONV = "Conv(8, (3, 3), padding='SAME', W_std=1.4, b_std=0.1), Relu(), "
       + "AvgPool((2, 2), strides=(2, 2)), Conv(8, (3, 3), padding='SAME', W_std=1.4), Relu(), "
       + "GlobalAvgPool(), Dense()";
 
   @TempDir
   Path dir;
-
-  private String err;
-
-  private int nke(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-    err = e.toString();
-    return code;
-  }
 
   /**
    * Three classes of 6 × 6 × 2 images (a bright row, column or diagonal in noise, offset by 3 so that

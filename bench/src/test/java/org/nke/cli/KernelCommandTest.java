@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -17,21 +15,9 @@ import org.nke.io.NpyArray;
 import org.nke.io.NpyReader;
 
 /** {@code nke kernel} end to end: outputs, formats, exit codes, and no partial files on failure. */
-class KernelCommandTest {
+class KernelCommandTest extends CommandTest {
   @TempDir
   Path dir;
-
-  private String err;
-  private String out;
-
-  private int nke(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-    out = o.toString();
-    err = e.toString();
-    return code;
-  }
 
   private Path write(String name, String content) throws IOException {
     Path p = dir.resolve(name);

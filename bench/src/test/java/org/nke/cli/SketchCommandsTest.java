@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -16,21 +14,9 @@ import org.nke.io.NpyArray;
 import org.nke.io.NpyReader;
 
 /** {@code nke features, hermite, fit, predict, demo} end to end. */
-class SketchCommandsTest {
+class SketchCommandsTest extends CommandTest {
   @TempDir
   Path dir;
-
-  private String out;
-  private String err;
-
-  private int nke(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-    out = o.toString();
-    err = e.toString();
-    return code;
-  }
 
   /** Three Gaussian blobs in ℝ⁵ with integer labels. */
   private Path[] blobs(String name, int n, long seed) throws IOException {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -15,21 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nke.io.NpyReader;
 
 /** Sparse inputs end to end: {@code nke features --method subspace}, fit and predict on libsvm files. */
-class SubspaceCommandsTest {
+class SubspaceCommandsTest extends CommandTest {
   private static final String ARCH = "Dense(W_std=1.5), Relu(), Dense(W_std=1.5), Relu(), Dense()";
 
   @TempDir
   Path dir;
-
-  private String err;
-
-  private int nke(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-    err = e.toString();
-    return code;
-  }
 
   /** Sparse points in ℝ^2000 from three sparse prototypes, labelled by prototype (libsvm format). */
   private Path libsvm(String name, int n, long seed) throws IOException {
@@ -65,8 +53,10 @@ class SubspaceCommandsTest {
     assertEquals(200, NpyReader.read(dir.resolve("F.npy")).shape()[0]);
     assertTrue(err.contains("subspace embedding of degree") && err.contains("relative Gram error 0."),
         err);
-    assertEquals(2, nke("features", "--arch", ARCH, "--x", x.toString(), "--kind", "nngp", "--dim",
-        "512", "--out", dir.resolve("G.npy").toString()));
+    // --method sketch makes sparse points dense (they fit) and points to --method subspace
+    assertEquals(0, nke("features", "--arch", ARCH, "--x", x.toString(), "--kind", "nngp", "--dim",
+        "512", "--out", dir.resolve("G.npy").toString(), "--quiet", "--backend", "cpu"), err);
+    assertTrue(err.contains("made dense for --method sketch"), err);
     assertEquals(2, nke("fit", "--method", "subspace", "--arch", ARCH, "--x", x.toString(), "--dim",
         "64", "--degree", "20", "--model", dir.resolve("m.nkem").toString(), "--quiet"));
     assertTrue(err.contains("--dim 64 is too small for the subspace embedding of degree 20")

@@ -3,8 +3,6 @@ package org.nke.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,19 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Mistakes a new user makes are answered with one message that names the problem, before any work,
  * and the contract's exit code (2 usage, 4 bad input).
  */
-class UsageErrorsTest {
+class UsageErrorsTest extends CommandTest {
   @TempDir
   Path dir;
-
-  private String err;
-
-  private int nke(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
-    err = e.toString();
-    return code;
-  }
 
   @Test
   void anUnknownCommandListsTheCommands() {

@@ -111,7 +111,7 @@ public final class DataFiles {
    * @param path a {@code .csv} or {@code .npy} file with one value per row, a CIFAR-10 {@code .bin}
    *     (its labels) or an IDX label file ({@code *-labels-idx1-ubyte[.gz]})
    * @return the labels
-   * @throws InvalidInputException for bad content
+   * @throws InvalidInputException for bad content (a non-finite label: with the file and row)
    */
   public static double[] readLabels(Path path) {
     double[][] m;
@@ -131,7 +131,14 @@ public final class DataFiles {
       }
       NpyArray a = NpyReader.read(path);
       if (a.rank() == 1 || (a.rank() == 2 && a.shape()[1] == 1)) {
-        return a.data();
+        double[] y = a.data();
+        for (int i = 0; i < y.length; i++) {
+          if (!Double.isFinite(y[i])) {
+            throw new InvalidInputException(path + " labels must be finite, got " + y[i] + " at row "
+                + (i + 1));
+          }
+        }
+        return y;
       }
       throw new InvalidInputException(path + " must hold one label per row, got shape "
           + java.util.Arrays.toString(a.shape()));

@@ -14,7 +14,8 @@ import org.nke.spi.Precision;
 
 /**
  * Writes matrices as {@code .npy} (format 1.0, little-endian {@code <f8} or {@code <f4}, C order) or,
- * when the path ends in {@code .csv}, as CSV with full round-trip precision. Rows are supplied one at
+ * when the path ends in {@code .csv}, as CSV with full round-trip precision; a column of integers as
+ * {@code <i8} or plain integers ({@link #writeIntegers}). Rows are supplied one at
  * a time, so a matrix need not exist in memory as a whole.
  */
 public final class MatrixWriter implements AutoCloseable {
@@ -42,7 +43,7 @@ public final class MatrixWriter implements AutoCloseable {
     this.cols = cols;
     this.text = csv ? new OutputStreamWriter(this.out, StandardCharsets.UTF_8) : null;
     if (!csv) {
-      writeHeader(rows, cols);
+      writeHeader(this.out, precision == Precision.F64 ? "<f8" : "<f4", rows, cols);
     }
   }
 
@@ -91,9 +92,39 @@ public final class MatrixWriter implements AutoCloseable {
     }
   }
 
-  private void writeHeader(int rows, int cols) throws IOException {
-    String dict = "{'descr': '" + (precision == Precision.F64 ? "<f8" : "<f4")
-        + "', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
+  /**
+   * Writes one column of integers (e.g. predicted class labels): {@code .npy} {@code <i8} of shape
+   * {@code (n, 1)}, or CSV lines without a decimal point.
+   *
+   * @param out the stream (closed when done)
+   * @param target the target path (its extension picks the format)
+   * @param column the values, not modified
+   * @throws IOException on write errors
+   */
+  public static void writeIntegers(OutputStream out, Path target, long[] column) throws IOException {
+    try (OutputStream o = new BufferedOutputStream(out, 1 << 16)) {
+      if (isCsv(target)) {
+        Writer w = new OutputStreamWriter(o, StandardCharsets.UTF_8);
+        for (long v : column) {
+          w.write(Long.toString(v));
+          w.write('\n');
+        }
+        w.flush();
+        return;
+      }
+      writeHeader(o, "<i8", column.length, 1);
+      ByteBuffer bb = ByteBuffer.allocate(8 * column.length).order(ByteOrder.LITTLE_ENDIAN);
+      for (long v : column) {
+        bb.putLong(v);
+      }
+      o.write(bb.array());
+    }
+  }
+
+  private static void writeHeader(OutputStream out, String descr, int rows, int cols)
+      throws IOException {
+    String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + rows + ", " + cols
+        + "), }";
     int total = 10 + dict.length() + 1;
     int pad = (64 - total % 64) % 64;
     String header = dict + " ".repeat(pad) + "\n";

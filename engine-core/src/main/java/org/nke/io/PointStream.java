@@ -36,6 +36,7 @@ public final class PointStream implements Closeable {
   private long read;
   private int line;
   private boolean skipHeader;
+  private double[][] memory;
 
   private PointStream(String name, long count, int dim, DataInputStream npy, ByteOrder order,
       int bytes, BufferedReader csv, boolean skipHeader) {
@@ -67,6 +68,19 @@ public final class PointStream implements Closeable {
     } catch (IOException e) {
       throw new InvalidInputException("cannot read " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Points already in memory (e.g. a sparse file made dense), served in blocks like a file.
+   *
+   * @param name the name for messages
+   * @param rows the points, rows = points, at least one (kept by reference, not modified)
+   * @return a stream positioned at the first point
+   */
+  public static PointStream of(String name, double[][] rows) {
+    PointStream s = new PointStream(name, rows.length, rows[0].length, null, null, 0, null, false);
+    s.memory = rows;
+    return s;
   }
 
   private static PointStream openNpy(Path path) throws IOException {
@@ -167,7 +181,7 @@ public final class PointStream implements Closeable {
     double[][] out = new double[n][];
     try {
       for (int i = 0; i < n; i++) {
-        out[i] = npy != null ? npyRow() : csvRow();
+        out[i] = memory != null ? memory[(int) read] : npy != null ? npyRow() : csvRow();
         read++;
       }
     } catch (EOFException e) {

@@ -18,21 +18,46 @@ import org.nke.error.InvalidInputException;
 
 /**
  * Readers of sparse point sets: the svmlight / libsvm text format ({@code label idx:val idx:val …},
- * 1-based indices, {@code #} comments, {@code qid:} ignored; optionally gzipped) and scipy's sparse
+ * {@code #} comments, {@code qid:} ignored; optionally gzipped) and scipy's sparse
  * CSR {@code .npz} files ({@code scipy.sparse.save_npz}: {@code data.npy}, {@code indices.npy},
  * {@code indptr.npy}, {@code shape.npy}, {@code format.npy} = "csr").
+ *
+ * <p>libsvm indices are one-based, but scikit-learn's {@code dump_svmlight_file} writes zero-based
+ * ones by default. As its {@code load_svmlight_file(zero_based="auto")} does, a file in which some
+ * index is 0 is read as zero-based ({@link IndexBase#AUTO}), any other file as one-based. The caller
+ * can instead fix the numbering ({@link IndexBase#ZERO}, {@link IndexBase#ONE}), e.g. to read test
+ * data the way the model's training file was read. The dimension of a libsvm file is its largest
+ * index unless one is given; given a dimension, the entries beyond it (and index 0 of a file read as
+ * one-based) are dropped and counted ({@link Labelled#ignoredValues()}), as liblinear's
+ * {@code predict} drops features it did not see in training.
  */
 public final class SparseReaders {
   private SparseReaders() {
   }
 
+  /** How the indices of a libsvm file are numbered. */
+  public enum IndexBase {
+    /** Zero-based if some index is 0, else one-based (scikit-learn's {@code zero_based="auto"}). */
+    AUTO,
+    /** Zero-based, whether or not an index 0 occurs. */
+    ZERO,
+    /** One-based; entries at index 0 are dropped and counted. */
+    ONE
+  }
+
   /**
-   * Points and labels of a libsvm file.
+   * Points and labels of a sparse file.
    *
    * @param points the points
-   * @param labels one label per point
+   * @param labels one label per point (empty for {@code .npz})
+   * @param base how the libsvm indices were read ({@link IndexBase#ZERO} or {@link IndexBase#ONE};
+   *     {@code null} for {@code .npz})
+   * @param sawZero whether an index 0 occurred in the libsvm file
+   * @param ignoredValues entries dropped: index beyond the requested dimension, or 0 when one-based
+   * @param ignoredRows rows that lost at least one entry that way
    */
-  public record Labelled(SparseMatrix points, double[] labels) {
+  public record Labelled(SparseMatrix points, double[] labels, IndexBase base, boolean sawZero,
+      long ignoredValues, int ignoredRows) {
   }
 
   /**
@@ -46,26 +71,41 @@ public final class SparseReaders {
   }
 
   /**
+   * Reads a sparse file, libsvm indices numbered as {@link IndexBase#AUTO}.
+   *
    * @param path a sparse file
-   * @param dim the dimension to use, or 0 for the largest index seen (libsvm) / the stored shape
+   * @param dim the dimension to use (libsvm entries beyond it are dropped and counted), or 0 for the
+   *     largest index seen (libsvm) / the stored shape
    * @return points and labels (labels empty for {@code .npz})
    */
   public static Labelled read(Path path, int dim) {
+    return read(path, dim, IndexBase.AUTO);
+  }
+
+  /**
+   * @param path a sparse file
+   * @param dim the dimension to use (libsvm entries beyond it are dropped and counted), or 0 for the
+   *     largest index seen (libsvm) / the stored shape
+   * @param base how libsvm indices are numbered
+   * @return points and labels (labels empty for {@code .npz})
+   */
+  public static Labelled read(Path path, int dim, IndexBase base) {
     if (!Files.isRegularFile(path)) {
       throw new InvalidInputException(path + " must be an existing file, got nothing there");
     }
     return path.toString().toLowerCase(Locale.ROOT).endsWith(".npz")
-        ? new Labelled(npz(path), new double[0]) : libsvm(path, dim);
+        ? new Labelled(npz(path), new double[0], null, false, 0, 0) : libsvm(path, dim, base);
   }
 
-  private static Labelled libsvm(Path path, int dim) {
+  private static Labelled libsvm(Path path, int dim, IndexBase base) {
     String name = path.toString();
     IntList ptr = new IntList();
     IntList idx = new IntList();
     DoubleList val = new DoubleList();
     DoubleList labels = new DoubleList();
     ptr.add(0);
-    int maxIndex = 0;
+    int maxIndex = -1;
+    boolean sawZero = false;
     try (InputStream raw = Files.newInputStream(path);
         InputStream in = name.endsWith(".gz") ? new GZIPInputStream(raw) : raw;
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -90,14 +130,16 @@ public final class SparseReaders {
             throw new InvalidInputException(name + " entries must be index:value, got '" + tok[k]
                 + "' at line " + lineNo);
           }
-          int j = (int) number(tok[k].substring(0, colon), name, lineNo, "index") - 1;
+          // the index as written; the base is known only at the end of the file
+          int j = (int) number(tok[k].substring(0, colon), name, lineNo, "index");
           if (j < 0 || j <= last) {
-            throw new InvalidInputException(name + " indices must be increasing and at least 1, got "
-                + (j + 1) + " at line " + lineNo);
+            throw new InvalidInputException(name + " indices must be increasing and at least 0, got "
+                + j + " at line " + lineNo);
           }
           double v = number(tok[k].substring(colon + 1), name, lineNo, "value");
           last = j;
-          maxIndex = Math.max(maxIndex, j + 1);
+          sawZero |= j == 0;
+          maxIndex = Math.max(maxIndex, j);
           if (v != 0) {
             idx.add(j);
             val.add(v);
@@ -108,14 +150,35 @@ public final class SparseReaders {
     } catch (IOException e) {
       throw new InvalidInputException("cannot read " + name + ": " + e.getMessage(), e);
     }
-    int d = dim > 0 ? dim : maxIndex;
-    if (dim > 0 && maxIndex > dim) {
-      throw new InvalidInputException(name + " indices must be at most the dimension " + dim
-          + ", got " + maxIndex);
+    IndexBase read = base != IndexBase.AUTO ? base : sawZero ? IndexBase.ZERO : IndexBase.ONE;
+    int shift = read == IndexBase.ZERO ? 0 : 1;
+    int d = dim > 0 ? dim : maxIndex + 1 - shift;
+    int[] p = ptr.toArray();
+    int[] j = idx.toArray();
+    double[] v = val.toArray();
+    // column = written index - shift; entries at columns < 0 or >= d are dropped, rows compacted in place
+    long ignored = 0;
+    int ignoredRows = 0;
+    int kept = 0;
+    for (int i = 0; i + 1 < p.length; i++) {
+      int from = p[i];
+      p[i] = kept;
+      int before = kept;
+      for (int q = from; q < p[i + 1]; q++) {
+        int c = j[q] - shift;
+        if (c >= 0 && c < d) {
+          j[kept] = c;
+          v[kept++] = v[q];
+        }
+      }
+      int dropped = (p[i + 1] - from) - (kept - before);
+      ignored += dropped;
+      ignoredRows += dropped > 0 ? 1 : 0;
     }
-    SparseMatrix m = new SparseMatrix(labels.size(), Math.max(d, 1), ptr.toArray(), idx.toArray(),
-        val.toArray());
-    return new Labelled(m.validate(name), labels.toArray());
+    p[p.length - 1] = kept;
+    SparseMatrix m = new SparseMatrix(labels.size(), Math.max(d, 1), p,
+        java.util.Arrays.copyOf(j, kept), java.util.Arrays.copyOf(v, kept));
+    return new Labelled(m.validate(name), labels.toArray(), read, sawZero, ignored, ignoredRows);
   }
 
   private static double number(String s, String name, int line, String what) {

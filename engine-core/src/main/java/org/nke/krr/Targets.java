@@ -62,6 +62,15 @@ public record Targets(boolean classification, double[] classes, double mean, dou
     return new Targets(true, classes.clone(), 0, y);
   }
 
+  /**
+   * @return whether this is a classification whose classes are all integers (within the range of a
+   *     {@code long}), so that predicted classes can be written as integers
+   */
+  public boolean integerClasses() {
+    return classification && Arrays.stream(classes).allMatch(v -> v == Math.rint(v)
+        && Math.abs(v) < 0x1p63);
+  }
+
   /** @return number of target columns */
   public int columns() {
     return y[0].length;

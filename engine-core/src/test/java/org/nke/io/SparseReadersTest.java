@@ -47,8 +47,49 @@ class SparseReadersTest {
     assertThrows(InvalidInputException.class, () -> SparseReaders.read(f, 0));
     Files.writeString(f, "1 1:NaN\n");
     assertThrows(InvalidInputException.class, () -> SparseReaders.read(f, 0));
-    Files.writeString(f, "1 5:1\n");
-    assertThrows(InvalidInputException.class, () -> SparseReaders.read(f, 3));
+    Files.writeString(f, "1 -1:1\n");
+    assertTrue(assertThrows(InvalidInputException.class, () -> SparseReaders.read(f, 0)).getMessage()
+        .contains("indices must be increasing and at least 0, got -1 at line 1"));
+  }
+
+  @Test
+  void aFileWithIndexZeroIsZeroBasedAsInScikitLearn() throws IOException {
+    Path zero = dir.resolve("zero.svm");
+    Files.writeString(zero, "1 0:0.5 2:2\n0 1:1.5\n");
+    SparseReaders.Labelled z = SparseReaders.read(zero, 0);
+    assertTrue(z.base() == SparseReaders.IndexBase.ZERO && z.sawZero());
+    assertEquals(3, z.points().cols());
+    assertArrayEquals(new double[] {0.5, 0, 2}, z.points().dense(0));
+    assertArrayEquals(new double[] {0, 1.5, 0}, z.points().dense(1));
+    Path one = dir.resolve("one.svm");
+    Files.writeString(one, "1 1:0.5 3:2\n0 2:1.5\n");
+    SparseReaders.Labelled o = SparseReaders.read(one, 0);
+    assertTrue(o.base() == SparseReaders.IndexBase.ONE && !o.sawZero());
+    assertEquals(z.points(), o.points());
+    // forced zero-based (the test file of a zero-based model that happens to have no index 0)
+    SparseReaders.Labelled forced = SparseReaders.read(one, 4, SparseReaders.IndexBase.ZERO);
+    assertEquals(SparseReaders.IndexBase.ZERO, forced.base());
+    assertArrayEquals(new double[] {0, 0.5, 0, 2}, forced.points().dense(0));
+    // forced one-based (a one-based model): index 0 is a feature it never saw, dropped and counted
+    SparseReaders.Labelled one4 = SparseReaders.read(zero, 3, SparseReaders.IndexBase.ONE);
+    assertArrayEquals(new double[] {0, 2, 0}, one4.points().dense(0));
+    assertEquals(1, one4.ignoredValues());
+    assertEquals(1, one4.ignoredRows());
+  }
+
+  @Test
+  void entriesBeyondAGivenDimensionAreDroppedAndCounted() throws IOException {
+    Path f = dir.resolve("c.svm");
+    Files.writeString(f, "1 1:1 5:2 7:3\n2 2:1\n3 4:1 9:1\n");
+    SparseReaders.Labelled l = SparseReaders.read(f, 3);
+    assertEquals(3, l.points().cols());
+    assertEquals(4, l.ignoredValues());
+    assertEquals(2, l.ignoredRows());
+    assertArrayEquals(new double[] {1, 0, 0}, l.points().dense(0));
+    assertArrayEquals(new double[] {0, 1, 0}, l.points().dense(1));
+    assertEquals(0, l.points().rowNnz(2));
+    assertEquals(0, SparseReaders.read(f, 0).ignoredValues());
+    assertEquals(9, SparseReaders.read(f, 0).points().cols());
   }
 
   private static byte[] npy(String descr, String shape, ByteBuffer data) {
