@@ -1,9 +1,6 @@
 package org.nke.cuda;
 
-import org.junit.jupiter.api.Assumptions;
-import org.nke.spi.Availability;
 import org.nke.spi.Backend;
-import org.nke.spi.BackendOptions;
 import org.nke.spi.CntkSketchContractTest;
 import org.nke.testing.Tolerances;
 
@@ -15,10 +12,7 @@ import org.nke.testing.Tolerances;
 class CudaCntkSketchContractTest extends CntkSketchContractTest {
   @Override
   protected Backend openBackend() {
-    CudaBackendProvider provider = new CudaBackendProvider();
-    Availability a = provider.probe();
-    Assumptions.assumeTrue(a.available(), "no usable CUDA device: " + a.reason());
-    return provider.open(BackendOptions.defaults());
+    return RealDevice.openOrSkip();
   }
 
   @Override

@@ -1,9 +1,6 @@
 package org.nke.cuda;
 
-import org.junit.jupiter.api.Assumptions;
-import org.nke.spi.Availability;
 import org.nke.spi.Backend;
-import org.nke.spi.BackendOptions;
 import org.nke.spi.SketchContractTest;
 import org.nke.testing.Tolerances;
 
@@ -14,10 +11,7 @@ import org.nke.testing.Tolerances;
 class CudaSketchContractTest extends SketchContractTest {
   @Override
   protected Backend openBackend() {
-    CudaBackendProvider provider = new CudaBackendProvider();
-    Availability a = provider.probe();
-    Assumptions.assumeTrue(a.available(), "no usable CUDA device: " + a.reason());
-    return provider.open(BackendOptions.defaults());
+    return RealDevice.openOrSkip();
   }
 
   @Override
