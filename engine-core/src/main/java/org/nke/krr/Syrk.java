@@ -2,11 +2,12 @@ package org.nke.krr;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
+import org.nke.cpu.DotBlock;
 
 /**
  * Symmetric products for ridge systems on features: {@code G += Tᵀ T}-style accumulation from a
  * transposed feature block ({@code t[i] = column i of the block}), upper triangle, 4 × 4
- * register-blocked, in parallel over row tiles of {@code G}; and {@code G = F Fᵀ} for the dual form.
+ * register-blocked ({@link DotBlock}), in parallel over row tiles of {@code G}; and {@code G = F Fᵀ} for the dual form.
  * Each entry's sum runs in a fixed order, so results do not depend on the number of threads.
  */
 public final class Syrk {
@@ -51,6 +52,7 @@ public final class Syrk {
 
   private static void tile(double[][] t, double[][] g, int i0, int i1, int j0, int j1) {
     int b = t[0].length;
+    double[] c = new double[16];
     for (int i = i0; i < i1; i += 4) {
       int ni = Math.min(4, i1 - i);
       double[] a0 = t[i];
@@ -63,39 +65,10 @@ public final class Syrk {
         double[] b1 = t[j + Math.min(1, nj - 1)];
         double[] b2 = t[j + Math.min(2, nj - 1)];
         double[] b3 = t[j + Math.min(3, nj - 1)];
-        double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-        double c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        for (int r = 0; r < b; r++) {
-          double x0 = a0[r];
-          double x1 = a1[r];
-          double x2 = a2[r];
-          double x3 = a3[r];
-          double y0 = b0[r];
-          double y1 = b1[r];
-          double y2 = b2[r];
-          double y3 = b3[r];
-          c00 += x0 * y0;
-          c01 += x0 * y1;
-          c02 += x0 * y2;
-          c03 += x0 * y3;
-          c10 += x1 * y0;
-          c11 += x1 * y1;
-          c12 += x1 * y2;
-          c13 += x1 * y3;
-          c20 += x2 * y0;
-          c21 += x2 * y1;
-          c22 += x2 * y2;
-          c23 += x2 * y3;
-          c30 += x3 * y0;
-          c31 += x3 * y1;
-          c32 += x3 * y2;
-          c33 += x3 * y3;
-        }
-        double[][] c = {{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23},
-            {c30, c31, c32, c33}};
+        DotBlock.dot4x4(a0, a1, a2, a3, b0, b1, b2, b3, b, c);
         for (int u = 0; u < ni; u++) {
           for (int v = 0; v < nj; v++) {
-            g[i + u][j + v] += c[u][v];
+            g[i + u][j + v] += c[4 * u + v];
           }
         }
       }

@@ -3,6 +3,7 @@ package org.nke.sketch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntToDoubleFunction;
 import java.util.stream.IntStream;
+import org.nke.cpu.DotBlock;
 import org.nke.exact.KernelMatrix;
 
 /**
@@ -29,27 +30,43 @@ public final class GramError {
     int n = exact.rows();
     double[] num = new double[n];
     double[] den = new double[n];
-    IntToDoubleFunction row = i -> {
-      double[] a = features[i];
-      for (int j = i; j < n; j++) {
-        double[] b = features[j];
-        double s = 0;
-        for (int t = 0; t < a.length; t++) {
-          s += a[t] * b[t];
+    int p = n == 0 ? 0 : features[0].length;
+    // rows in blocks of four against columns in blocks of four (DotBlock); row i still adds its
+    // entries j = i, i+1, … in order, so the sums are those of one dot product per pair
+    IntToDoubleFunction block = bi -> {
+      int i = 4 * bi;
+      double[] c = new double[16];
+      double[][] a = new double[4][];
+      for (int u = 0; u < 4; u++) {
+        a[u] = features[Math.min(i + u, n - 1)];
+      }
+      for (int j = i; j < n; j += 4) {
+        DotBlock.dot4x4(a[0], a[1], a[2], a[3], features[j], features[Math.min(j + 1, n - 1)],
+            features[Math.min(j + 2, n - 1)], features[Math.min(j + 3, n - 1)], p, c);
+        for (int u = 0; u < 4 && i + u < n; u++) {
+          for (int v = 0; v < 4 && j + v < n; v++) {
+            int r = i + u;
+            int col = j + v;
+            if (col < r) {
+              continue;
+            }
+            double s = c[4 * u + v];
+            double k = exact.get(r, col);
+            double w = r == col ? 1 : 2;
+            num[r] += w * (s - k) * (s - k);
+            den[r] += w * k * k;
+          }
         }
-        double k = exact.get(i, j);
-        double w = i == j ? 1 : 2;
-        num[i] += w * (s - k) * (s - k);
-        den[i] += w * k * k;
       }
       return 0;
     };
+    int blocks = (n + 3) / 4;
     if (pool == null) {
-      for (int i = 0; i < n; i++) {
-        row.applyAsDouble(i);
+      for (int b = 0; b < blocks; b++) {
+        block.applyAsDouble(b);
       }
     } else {
-      pool.submit(() -> IntStream.range(0, n).parallel().forEach(row::applyAsDouble)).join();
+      pool.submit(() -> IntStream.range(0, blocks).parallel().forEach(block::applyAsDouble)).join();
     }
     double a = 0;
     double b = 0;
