@@ -14,6 +14,12 @@ public final class SpecialFunctions {
   private static final double INV_SQRT_PI = 1.0 / Math.sqrt(Math.PI);
   /** Where the series hands over to the continued fraction. */
   private static final double SERIES_LIMIT = 2.5;
+  /**
+   * From here on {@code erfc(x) < 2.2e−17}, below half an ulp of 1: {@code 1 − erfc(x)} and
+   * {@code 2 − erfc(x)} round to exactly 1 and 2, so {@code erf} and {@code erfc(−x)} skip the
+   * continued fraction with the same result.
+   */
+  private static final double SATURATION = 6.0;
 
   private SpecialFunctions() {
   }
@@ -27,7 +33,7 @@ public final class SpecialFunctions {
     if (ax < SERIES_LIMIT) {
       return series(x);
     }
-    double r = 1.0 - erfcPositive(ax);
+    double r = ax >= SATURATION ? 1.0 : 1.0 - erfcPositive(ax);
     return x < 0 ? -r : r;
   }
 
@@ -40,7 +46,7 @@ public final class SpecialFunctions {
       return erfcPositive(x);
     }
     if (x <= -SERIES_LIMIT) {
-      return 2.0 - erfcPositive(-x);
+      return x <= -SATURATION ? 2.0 : 2.0 - erfcPositive(-x);
     }
     return 1.0 - series(x);
   }
@@ -76,7 +82,7 @@ public final class SpecialFunctions {
     return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
   }
 
-  private static double erfcPositive(double x) {
+  static double erfcPositive(double x) {
     if (x > 27) {
       return 0.0;
     }
