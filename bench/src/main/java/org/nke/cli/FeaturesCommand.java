@@ -260,6 +260,15 @@ final class FeaturesCommand implements Callable<Integer> {
   /** The input-sparsity-time embedding, for dense or sparse input held in memory. */
   private int subspace(PrintWriter err, Architecture architecture, SketchOptions options)
       throws IOException {
+    // the backend asked for is opened first, so that an unknown or unavailable one fails before any
+    // work; the embedding itself is CPU code, the backend computes the --check kernel
+    try (Backends.Selection sel = common.open(err)) {
+      return subspace(err, architecture, options, sel);
+    }
+  }
+
+  private int subspace(PrintWriter err, Architecture architecture, SketchOptions options,
+      Backends.Selection sel) throws IOException {
     Inputs.Loaded in = Inputs.read(err, x);
     options = Inputs.dimensionFor(err, architecture, in, options, epsilon, ridge);
     SubspaceEmbedding e = SubspaceEmbedding.build(architecture, in.dim(), options);
@@ -269,8 +278,7 @@ final class FeaturesCommand implements Callable<Integer> {
     double[][] checked = new double[k][];
     double[][] checkedFeatures = new double[k][];
     ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
-    String requested = Backends.resolveRequest(common.backend);
-    if (!"cpu".equals(requested) && !Backends.AUTO.equals(requested)) {
+    if (!"cpu".equals(sel.backend().name())) {
       err.println("nke: the subspace embedding's features are computed on the CPU ("
           + pool.getParallelism() + " threads): it has no device implementation");
     }
@@ -310,12 +318,10 @@ final class FeaturesCommand implements Callable<Integer> {
         e.degree(), in.sparse() != null ? ", " + in.sparse().nnz() + " non-zeros" : "", seconds,
         n / seconds));
     if (k > 0) {
-      try (Backends.Selection sel = common.open(err)) {
-        long t1 = System.nanoTime();
-        KernelPair exact = Kernels.of(architecture).compute(sel.backend(), checked, null,
-            options.ntk() ? Kind.NTK : Kind.NNGP);
-        certify(err, exact, (System.nanoTime() - t1) / 1e9, checkedFeatures, options.ntk(), "points");
-      }
+      long t1 = System.nanoTime();
+      KernelPair exact = Kernels.of(architecture).compute(sel.backend(), checked, null,
+          options.ntk() ? Kind.NTK : Kind.NNGP);
+      certify(err, exact, (System.nanoTime() - t1) / 1e9, checkedFeatures, options.ntk(), "points");
     }
     return 0;
   }

@@ -105,8 +105,8 @@ final class Inputs {
         : SparseReaders.IndexBase.valueOf(base.toUpperCase(Locale.ROOT)));
     if (l.ignoredValues() > 0) {
       err.println(String.format(Locale.ROOT, "nke: warning: %s: ignored %d non-zeros in %d rows at "
-          + "features the model has not seen: indices beyond its input dimension %d (the largest "
-          + "index of its training file)%s", path, l.ignoredValues(), l.ignoredRows(), model,
+          + "features the model has not seen: indices beyond its input dimension %d (set by its "
+          + "training data)%s", path, l.ignoredValues(), l.ignoredRows(), model,
           l.sawZero() && l.base() == SparseReaders.IndexBase.ONE ? " or index 0 (its training file "
           + "had no index 0, so indices are read as one-based)" : ""));
     } else if (l.sawZero() && base == null) {
@@ -148,6 +148,16 @@ final class Inputs {
   static InputData[] dense(PrintWriter err, Path x, Path y, String purpose) {
     Loaded sx = SparseReaders.accepts(x) ? read(err, x) : null;
     Loaded sy = y != null && SparseReaders.accepts(y) ? read(err, y) : null;
+    if (sx != null && sy != null && sx.base() != null && sy.base() != null
+        && sx.base() != sy.base()) {
+      // one libsvm file has index 0, so both are zero-based (the other merely lacks index 0)
+      boolean xZero = sx.base() == SparseReaders.IndexBase.ZERO;
+      Path other = xZero ? y : x;
+      Loaded again = loaded(SparseReaders.read(other, 0, SparseReaders.IndexBase.ZERO));
+      err.println("nke: " + other + " is read as zero-based too, as " + (xZero ? x : y));
+      sx = xZero ? sx : again;
+      sy = xZero ? again : sy;
+    }
     InputData dx = sx == null ? DataFiles.readInput(x) : null;
     InputData dy = y == null || sy != null ? null : DataFiles.readInput(y);
     int d = Math.max(width(sx, dx), width(sy, dy));
@@ -187,12 +197,17 @@ final class Inputs {
             Math.min(in.dense().length, org.nke.sketch.EmbeddingDimension.SAMPLE)));
     org.nke.sketch.EmbeddingDimension.Estimate e = org.nke.sketch.EmbeddingDimension.of(arch, sample,
         in.count(), options.ntk(), epsilon, ridge);
-    org.nke.sketch.SketchOptions chosen = new org.nke.sketch.SketchOptions(e.features(),
+    org.nke.sketch.SketchOptions estimate = new org.nke.sketch.SketchOptions(e.features(),
         options.seed(), options.ntk(), options.degree(), options.tailTolerance());
+    // at least what the degree's blocks need (a small statistical dimension can ask for less)
+    int dim = org.nke.sketch.SubspaceEmbedding.smallestDim(arch, in.dim(), estimate);
+    org.nke.sketch.SketchOptions chosen = new org.nke.sketch.SketchOptions(dim, options.seed(),
+        options.ntk(), options.degree(), options.tailTolerance());
     int written = org.nke.sketch.SubspaceEmbedding.build(arch, in.dim(), chosen).outputDim();
     err.println(String.format(java.util.Locale.ROOT, "nke: epsilon %.3g at ridge %.3g: statistical "
-        + "dimension about %.0f, so --dim %d (%d features)", epsilon, ridge,
-        e.statisticalDimension(), e.features(), written));
+        + "dimension about %.0f, so --dim %d (%d features)%s", epsilon, ridge,
+        e.statisticalDimension(), dim, written, dim > e.features() ? " — raised from "
+        + e.features() + ": the smallest that fits the embedding's degree" : ""));
     if (e.capped()) {
       err.println("nke: warning: the budget was capped at " + org.nke.sketch.EmbeddingDimension.MAX_BUDGET
           + "; the requested epsilon is not guaranteed");

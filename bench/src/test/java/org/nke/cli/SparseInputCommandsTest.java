@@ -96,6 +96,30 @@ class SparseInputCommandsTest extends CommandTest {
   }
 
   @Test
+  void xAndYOfOneKernelAreReadWithOneIndexBase() throws IOException {
+    // Y is zero-based too but happens to lack index 0: read alone it would shift by one
+    Files.writeString(dir.resolve("x0.svm"), "1 0:1 1:2\n");
+    Files.writeString(dir.resolve("y0.svm"), "1 1:2\n");
+    assertEquals(0, nke("kernel", "--arch", ARCH, "--x", dir.resolve("x0.svm").toString(), "--y",
+        dir.resolve("y0.svm").toString(), "--out", dir.resolve("k0.npy").toString(), "--quiet"), err);
+    assertTrue(err.contains("read as zero-based too"), err);
+    assertEquals(0, nke("kernel", "--arch", ARCH, "--x", csv("x0.csv", new double[][] {{1, 2}})
+        .toString(), "--y", csv("y0.csv", new double[][] {{0, 2}}).toString(), "--out",
+        dir.resolve("k0d.npy").toString(), "--quiet"), err);
+    assertArrayEquals(npy("k0d.npy"), npy("k0.npy"));
+  }
+
+  @Test
+  void indicesThatAreNotWholeNumbersInRangeAreBadInput() throws IOException {
+    for (String bad : new String[] {"1 1.5:2\n", "1 2147483647:1\n", "1 1e12:1\n"}) {
+      Files.writeString(dir.resolve("bad.svm"), bad);
+      assertEquals(4, nke("kernel", "--arch", ARCH, "--x", dir.resolve("bad.svm").toString(),
+          "--out", dir.resolve("kb.npy").toString()), bad);
+      assertTrue(err.contains("feature indices must be whole numbers"), err);
+    }
+  }
+
+  @Test
   void sketchFeaturesOfASparseFileDensifyItAndPointToTheSubspaceMethod() throws IOException {
     double[][] x = points(20, 30, 4);
     String[] common = {"features", "--arch", ARCH, "--kind", "nngp", "--dim", "128", "--seed", "5",

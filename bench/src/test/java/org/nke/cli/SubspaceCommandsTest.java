@@ -66,14 +66,19 @@ class SubspaceCommandsTest extends CommandTest {
   }
 
   @Test
-  void aDeviceRequestIsToldThatTheEmbeddingRunsOnTheCpu() throws IOException {
+  void theBackendAskedForIsCheckedBeforeAnyWork() throws IOException {
     Path x = libsvm("x", 30, 2);
-    assertEquals(0, nke("features", "--method", "subspace", "--arch", ARCH, "--x", x.toString(),
-        "--kind", "nngp", "--dim", "128", "--out", dir.resolve("F.npy").toString(), "--check", "0",
-        "--quiet", "--backend", "cuda"), err);
-    assertTrue(err.contains("computed on the CPU") && err.contains("no device implementation")
-        && err.contains("points/s on the CPU"), err);
-    assertEquals(30, NpyReader.read(dir.resolve("F.npy")).shape()[0]);
+    Path f = dir.resolve("F.npy");
+    assertEquals(2, nke("features", "--method", "subspace", "--arch", ARCH, "--x", x.toString(),
+        "--kind", "nngp", "--dim", "128", "--out", f.toString(), "--backend", "foo"), err);
+    assertTrue(err.contains("foo"), err);
+    // no GPU here: cuda asked for is exit 3 (elsewhere the features say they ran on the CPU)
+    org.junit.jupiter.api.Assumptions.assumeFalse(new org.nke.cuda.CudaBackendProvider().probe()
+        .available(), "a CUDA device is present");
+    assertEquals(3, nke("features", "--method", "subspace", "--arch", ARCH, "--x", x.toString(),
+        "--kind", "nngp", "--dim", "128", "--out", f.toString(), "--check", "3", "--backend",
+        "cuda"), err);
+    assertTrue(!Files.exists(f), "no output after a failed command");
   }
 
   @Test
@@ -94,6 +99,11 @@ class SubspaceCommandsTest extends CommandTest {
     m = java.util.regex.Pattern.compile("so --dim (\\d+) \\((\\d+) features").matcher(err);
     assertTrue(m.find(), err);
     assertEquals(Integer.parseInt(m.group(2)), NpyReader.read(dir.resolve("N.npy")).shape()[1], err);
+    // a tiny statistical dimension asks for fewer features than the degree's blocks need: raised
+    assertEquals(0, nke("features", "--method", "subspace", "--arch", ARCH, "--x", x.toString(),
+        "--kind", "ntk", "--epsilon", "0.99", "--ridge", "100", "--degree", "20", "--out",
+        dir.resolve("R.npy").toString(), "--quiet", "--backend", "cpu"), err);
+    assertTrue(err.contains("the smallest that fits the embedding's degree"), err);
     assertEquals(2, nke("features", "--method", "subspace", "--arch", ARCH, "--x", x.toString(),
         "--kind", "ntk", "--out", dir.resolve("G.npy").toString()));
     assertEquals(2, nke("features", "--arch", ARCH, "--x", x.toString(), "--kind", "ntk",

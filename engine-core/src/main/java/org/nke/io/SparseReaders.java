@@ -131,9 +131,15 @@ public final class SparseReaders {
                 + "' at line " + lineNo);
           }
           // the index as written; the base is known only at the end of the file
-          int j = (int) number(tok[k].substring(0, colon), name, lineNo, "index");
-          if (j < 0 || j <= last) {
-            throw new InvalidInputException(name + " indices must be increasing and at least 0, got "
+          double written = number(tok[k].substring(0, colon), name, lineNo, "index");
+          if (written != Math.rint(written) || written < 0 || written > Integer.MAX_VALUE - 1) {
+            throw new InvalidInputException(name + " feature indices must be whole numbers from 0 to "
+                + (Integer.MAX_VALUE - 1) + ", got '" + tok[k].substring(0, colon) + "' at line "
+                + lineNo);
+          }
+          int j = (int) written;
+          if (j <= last) {
+            throw new InvalidInputException(name + " indices must be increasing within a line, got "
                 + j + " at line " + lineNo);
           }
           double v = number(tok[k].substring(colon + 1), name, lineNo, "value");

@@ -59,6 +59,66 @@ public final class SubspaceEmbedding {
     this.outputDim = outputDim;
   }
 
+  /**
+   * @return the smallest even dimension above {@code tooSmall} whose layout fits (the layout fits
+   *     from some dimension on: doubling finds one, bisection the first)
+   */
+  static int minimumDim(double[] share, int factor, int tooSmall) {
+    int lo = tooSmall;
+    int hi = tooSmall;
+    while (!fits(share, factor * hi) && hi < (1 << 24)) {
+      lo = hi;
+      hi *= 2;
+    }
+    while (hi - lo > 2) {
+      int mid = (lo + hi) / 2 & ~1;
+      if (fits(share, factor * mid)) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return hi;
+  }
+
+  private static boolean fits(double[] share, int budget) {
+    try {
+      BlockLayout.allocate(share, Integer.MAX_VALUE, budget, Integer.MAX_VALUE);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Widths ∝ {@code c_k^{2/3}}: the spectral error of block k is about {@code c_k √(n/m_k)};
+   * minimising {@code Σ_k c_k/√m_k} under {@code Σ_k m_k = m} gives {@code m_k ∝ c_k^{2/3}}.
+   */
+  private static double[] shares(double[] c) {
+    double[] share = new double[c.length];
+    for (int i = 0; i < c.length; i++) {
+      share[i] = Math.pow(c[i], 2.0 / 3);
+    }
+    return share;
+  }
+
+  /**
+   * @param arch a bias-free network with homogeneous activations
+   * @param inputDim {@code d}
+   * @param options kind and degree (0: automatic) as for {@link #build}
+   * @return the smallest {@code --dim} at least {@code options.dim()} whose blocks all fit (each of
+   *     the degree's polynomial blocks needs {@link BlockLayout#MIN_WIDTH} features)
+   */
+  public static int smallestDim(Architecture arch, int inputDim, SketchOptions options) {
+    HomogeneousSeries series = HomogeneousSeries.of(arch, inputDim, SERIES_DEGREE);
+    double[] full = options.ntk() ? series.ntk() : series.nngp();
+    int q = options.degree() > 0 ? options.degree() : degreeFor(full, DEFAULT_TAIL);
+    double[] share = shares(refold(full, q));
+    int factor = options.ntk() ? 2 : 1;
+    return fits(share, factor * options.dim()) ? options.dim()
+        : minimumDim(share, factor, options.dim());
+  }
+
   /** The block widths, or a usage error naming the smallest {@code --dim} that fits degree q. */
   private static BlockLayout layout(double[] share, SketchOptions options, int q) {
     int factor = options.ntk() ? 2 : 1;
@@ -66,17 +126,7 @@ public final class SubspaceEmbedding {
       return BlockLayout.allocate(share, Integer.MAX_VALUE, factor * options.dim(),
           Integer.MAX_VALUE);
     } catch (IllegalArgumentException e) {
-      int m = options.dim();
-      boolean fits = false;
-      while (!fits && m < (1 << 24)) {
-        m *= 2;
-        try {
-          BlockLayout.allocate(share, Integer.MAX_VALUE, factor * m, Integer.MAX_VALUE);
-          fits = true;
-        } catch (IllegalArgumentException tooSmall) {
-          // keep doubling
-        }
-      }
+      int m = minimumDim(share, factor, options.dim());
       throw new org.nke.error.NkeException("--dim " + options.dim() + " is too small for the "
           + "subspace embedding of degree " + q + " (each of its polynomial blocks needs at least "
           + BlockLayout.MIN_WIDTH + " features): use --dim " + m + " or more, or a lower --degree",
@@ -96,11 +146,15 @@ public final class SubspaceEmbedding {
     double[] full = options.ntk() ? series.ntk() : series.nngp();
     int q = options.degree() > 0 ? options.degree() : degreeFor(full, DEFAULT_TAIL);
     double[] c = refold(full, q);
-    // widths ∝ c_k^{2/3}: the spectral error of block k is about c_k √(n/m_k); minimising
-    // Σ_k c_k/√m_k under Σ_k m_k = m gives m_k ∝ c_k^{2/3}
-    double[] share = new double[c.length];
-    for (int i = 0; i < c.length; i++) {
-      share[i] = Math.pow(c[i], 2.0 / 3);
+    double[] share = shares(c);
+    // the CountSketches hold a bucket (int) and a sign bit per input coordinate and leaf
+    long tables = (long) (q + 1) * inputDim * (Integer.BYTES + 1);
+    long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory()
+        - Runtime.getRuntime().freeMemory());
+    if (tables > free / 2) {
+      throw new org.nke.error.ResourceLimitException("the subspace embedding's CountSketch tables "
+          + "for dimension " + inputDim + " and degree " + q, tables, free / 2, "check the largest "
+          + "feature index of the input (it sets the dimension), lower --degree, or raise -Xmx");
     }
     BlockLayout layout = layout(share, options, q);
     long seed = options.seed();

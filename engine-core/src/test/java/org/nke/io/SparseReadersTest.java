@@ -49,7 +49,7 @@ class SparseReadersTest {
     assertThrows(InvalidInputException.class, () -> SparseReaders.read(f, 0));
     Files.writeString(f, "1 -1:1\n");
     assertTrue(assertThrows(InvalidInputException.class, () -> SparseReaders.read(f, 0)).getMessage()
-        .contains("indices must be increasing and at least 0, got -1 at line 1"));
+        .contains("feature indices must be whole numbers from 0 to 2147483646, got '-1' at line 1"));
   }
 
   @Test

@@ -92,4 +92,22 @@ class SubspaceEmbeddingTest {
     assertThrows(ArchException.class, () -> SubspaceEmbedding.build(Architecture.parse(
         "Dense(), Gelu(), Dense()"), 10, SketchOptions.of(256, 0, false)));
   }
+
+  @Test
+  void theSmallestDimensionThatFitsIsFoundExactly() {
+    org.nke.arch.Architecture arch = org.nke.arch.Architecture.parse(
+        "Dense(W_std=1.5), Relu(), Dense(W_std=1.5), Relu(), Dense()");
+    SketchOptions small = new SketchOptions(66, 1, true, 20, SketchOptions.DEFAULT_TAIL);
+    int m = SubspaceEmbedding.smallestDim(arch, 500, small);
+    org.junit.jupiter.api.Assertions.assertTrue(m > 66 && m % 2 == 0, "m = " + m);
+    SubspaceEmbedding.build(arch, 500, new SketchOptions(m, 1, true, 20, SketchOptions.DEFAULT_TAIL));
+    org.nke.error.NkeException e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.nke.error.NkeException.class, () -> SubspaceEmbedding.build(arch, 500,
+            new SketchOptions(m - 2, 1, true, 20, SketchOptions.DEFAULT_TAIL)));
+    org.junit.jupiter.api.Assertions.assertEquals(2, e.exitCode());
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("use --dim " + m + " or more"),
+        e.getMessage());
+    org.junit.jupiter.api.Assertions.assertEquals(m, SubspaceEmbedding.smallestDim(arch, 500,
+        new SketchOptions(m, 1, true, 20, SketchOptions.DEFAULT_TAIL)));
+  }
 }

@@ -113,8 +113,9 @@ class NeuralKernelFeaturesTest {
         .setPlanSample(SparkTests.points(4, 6, 2));
     Exception dim = assertThrows(Exception.class,
         () -> fixed.transform(SparkTests.frame(spark, y, null, 2)).collect());
-    assertTrue(message(dim).contains("column 'features' must hold points of dimension 6, got 5 "
-        + "values at row 1 of partition 0"), message(dim));
+    // both partitions are wrong; whichever task fails first is reported
+    assertTrue(java.util.regex.Pattern.compile("column 'features' must hold points of dimension 6, "
+        + "got 5 values at row 1 of partition [01]").matcher(message(dim)).find(), message(dim));
   }
 
   static String message(Throwable e) {
