@@ -80,9 +80,21 @@ public final class NormalExpectation {
    * @return {@code {nodes, weights}}
    */
   public static double[][] rule(double width) {
+    return rule(width, MAX_PANEL);
+  }
+
+  /**
+   * The same composite rule with another largest panel (panels start at the origin, so a kink or
+   * jump of the integrand at {@code z = 0} is always at a panel boundary).
+   *
+   * @param width the width of the sharpest feature at the origin, positive
+   * @param maxPanel the largest panel width
+   * @return {@code {nodes, weights}}
+   */
+  public static double[][] rule(double width, double maxPanel) {
     java.util.List<double[]> pairs = new java.util.ArrayList<>();
     double lo = 0;
-    double step = Math.min(MAX_PANEL, Math.max(width, 1e-12) / 8);
+    double step = Math.min(maxPanel, Math.max(width, 1e-12) / 8);
     double norm = 1 / Math.sqrt(2 * Math.PI);
     while (lo < RANGE) {
       double hi = Math.min(RANGE, lo + step);
@@ -95,7 +107,7 @@ public final class NormalExpectation {
         pairs.add(new double[] {-z, w});
       }
       lo = hi;
-      step = Math.min(MAX_PANEL, 2 * step);
+      step = Math.min(maxPanel, 2 * step);
     }
     double[][] out = new double[2][pairs.size()];
     for (int i = 0; i < pairs.size(); i++) {

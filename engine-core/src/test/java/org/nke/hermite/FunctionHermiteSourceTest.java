@@ -18,7 +18,13 @@ class FunctionHermiteSourceTest {
   private static double[] plain(ActivationFunction fn, double scale, int q, boolean derivative,
       boolean fold) {
     double a = Math.max(scale, 0);
-    double[][] rule = NormalExpectation.rule(a > 1 ? 1 / a : 1);
+    return plain(fn, a, q, derivative, fold,
+        fn.smooth() ? Math.min(2.0, Math.max(0.5, 4 / Math.max(a, 1e-300))) : 0.5);
+  }
+
+  private static double[] plain(ActivationFunction fn, double a, int q, boolean derivative,
+      boolean fold, double panel) {
+    double[][] rule = NormalExpectation.rule(a > 1 ? 1 / a : 1, panel);
     double[] c = new double[q + 1];
     double[] h = new double[q + 1];
     double even = 0;
@@ -61,6 +67,29 @@ class FunctionHermiteSourceTest {
           double[][] both = source.coefficientsWithDerivative(scale, q, fold);
           assertArrayEquals(plain(fn, scale, q, false, fold), both[0], 0, activation + " both, value");
           assertArrayEquals(plain(fn, scale, q, true, fold), both[1], 0, activation + " both, φ'");
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Gelu()", "Erf()", "Tanh()", "Sin()", "Sigmoid()", "Softplus()", "Swish()",
+      "Mish()", "Gaussian()", "Exp(a=0.5, b=0.7)"})
+  void smoothActivationsLoseNothingOnTheWiderPanels(String activation) {
+    // against the finest rule (panels of at most 0.5, 880 nodes)
+    ActivationFunction fn = DualCatalog.byName(activation).function().orElseThrow();
+    FunctionHermiteSource source = new FunctionHermiteSource(fn);
+    for (double a : new double[] {0.05, 0.3, 1, 2, 3, 5, 8}) {
+      for (boolean derivative : new boolean[] {false, true}) {
+        double[] fine = plain(fn, a, 30, derivative, false, 0.5);
+        double[] got = source.coefficients(a, 30, derivative, false);
+        double norm = 0;
+        for (double v : fine) {
+          norm += v * v;
+        }
+        for (int k = 0; k <= 30; k++) {
+          org.junit.jupiter.api.Assertions.assertEquals(fine[k], got[k], 1e-13 * Math.sqrt(norm),
+              activation + " a=" + a + " derivative=" + derivative + " k=" + k);
         }
       }
     }
