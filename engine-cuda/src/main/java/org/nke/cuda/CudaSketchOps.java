@@ -214,7 +214,9 @@ final class CudaSketchOps {
       boolean withDeriv, DeviceBuffer leg, DeviceArena a, boolean[] noted, int layer) {
     int n = var.length;
     int q = s.degree();
-    if (nl.dual() instanceof ABReluDual relu) {
+    // the kernel generates the kinked rule (panels ≤ 0.5); ABRelu(a, a) is linear, i.e. smooth, and
+    // the CPU integrates it on wider panels: its table comes from the CPU like other smooth ones
+    if (nl.dual() instanceof ABReluDual relu && relu.a() != relu.b()) {
       QuadratureWeights w = QuadratureWeights.of(var);
       try (DeviceArena rule = new DeviceArena(rt)) {
         DeviceBuffer v = rule.upload(var, Precision.F64, "pre-activation variances");
