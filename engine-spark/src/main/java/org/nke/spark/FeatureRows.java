@@ -7,7 +7,6 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * The executor side of {@link NeuralKernelFeatures}: a partition's rows, block by block, each with
@@ -41,22 +40,11 @@ final class FeatureRows implements Function2<Integer, Iterator<Row>, Iterator<Ro
     SketchSpec s = spec.value();
     long[] seen = {0};
     return Blocks.flatMap(rows, blockSize, block -> {
-      double[][] x = new double[block.size()][];
-      for (int i = 0; i < x.length; i++) {
-        seen[0]++;
-        x[i] = PointColumn.point(block.get(i), field, column, s.inputDim(),
-            "row " + seen[0] + " of partition " + partition);
-      }
+      double[][] x = PointColumn.points(block, field, column, s.inputDim(), partition, seen);
       double[][] f = ExecutorResources.features(s, backend, threads, x);
       List<Row> out = new ArrayList<>(x.length);
       for (int i = 0; i < x.length; i++) {
-        Row r = block.get(i);
-        Object[] v = new Object[r.size() + 1];
-        for (int j = 0; j < r.size(); j++) {
-          v[j] = r.get(j);
-        }
-        v[r.size()] = float32 ? toFloat(f[i]) : Vectors.dense(f[i]);
-        out.add(RowFactory.create(v));
+        out.add(PointColumn.appended(block.get(i), float32 ? toFloat(f[i]) : Vectors.dense(f[i])));
       }
       return out;
     });

@@ -119,6 +119,41 @@ public final class PointColumn {
     return x;
   }
 
+  /**
+   * The points of a block of one partition's rows, numbered on from {@code seen} in messages.
+   *
+   * @param block rows
+   * @param field index of the points column
+   * @param column its name, for messages
+   * @param dim the dimension every point must have
+   * @param partition the partition, for messages
+   * @param seen rows of the partition read so far; advanced by the block's size
+   * @return one point per row
+   */
+  static double[][] points(List<Row> block, int field, String column, int dim, int partition,
+      long[] seen) {
+    double[][] x = new double[block.size()][];
+    for (int i = 0; i < x.length; i++) {
+      seen[0]++;
+      x[i] = point(block.get(i), field, column, dim, "row " + seen[0] + " of partition " + partition);
+    }
+    return x;
+  }
+
+  /**
+   * @param row a row
+   * @param extra values of the columns to add after its own
+   * @return the row with them appended
+   */
+  public static Row appended(Row row, Object... extra) {
+    Object[] v = new Object[row.size() + extra.length];
+    for (int j = 0; j < row.size(); j++) {
+      v[j] = row.get(j);
+    }
+    System.arraycopy(extra, 0, v, row.size(), extra.length);
+    return org.apache.spark.sql.RowFactory.create(v);
+  }
+
   private static void flatten(Object v, List<Double> out, String column, String where) {
     if (v instanceof Number n) {
       out.add(n.doubleValue());

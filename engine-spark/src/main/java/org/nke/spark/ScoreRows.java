@@ -8,7 +8,6 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.nke.krr.FeatureRidge;
 import org.nke.krr.RidgeModel;
 import org.nke.krr.Targets;
@@ -63,27 +62,14 @@ final class ScoreRows implements Function2<Integer, Iterator<Row>, Iterator<Row>
     Targets targets = new Targets(s.classification(), s.classes(), s.mean(), new double[0][0]);
     long[] seen = {0};
     return Blocks.flatMap(rows, blockSize, block -> {
-      double[][] x = new double[block.size()][];
-      for (int i = 0; i < x.length; i++) {
-        seen[0]++;
-        x[i] = PointColumn.point(block.get(i), field, column, s.spec().inputDim(),
-            "row " + seen[0] + " of partition " + partition);
-      }
+      double[][] x = PointColumn.points(block, field, column, s.spec().inputDim(), partition, seen);
       double[][] scores = FeatureRidge.scores(
           ExecutorResources.features(s.spec(), backend, threads, x), s.weights());
       double[] predicted = targets.decode(scores);
       List<Row> out = new ArrayList<>(x.length);
       for (int i = 0; i < x.length; i++) {
-        Row r = block.get(i);
-        Object[] v = new Object[r.size() + (raw ? 2 : 1)];
-        for (int j = 0; j < r.size(); j++) {
-          v[j] = r.get(j);
-        }
-        v[r.size()] = predicted[i];
-        if (raw) {
-          v[r.size() + 1] = Vectors.dense(scores[i]);
-        }
-        out.add(RowFactory.create(v));
+        out.add(raw ? PointColumn.appended(block.get(i), predicted[i], Vectors.dense(scores[i]))
+            : PointColumn.appended(block.get(i), predicted[i]));
       }
       return out;
     });

@@ -71,12 +71,7 @@ final class JobInputs {
     StructType schema = in.frame().schema().add("label", DataTypes.DoubleType, false);
     JavaRDD<Row> rows = in.frame().drop("label").javaRDD().map(r -> {
       long i = r.getLong(0);
-      Object[] v = new Object[r.size() + 1];
-      for (int j = 0; j < r.size(); j++) {
-        v[j] = r.get(j);
-      }
-      v[r.size()] = by.value()[(int) i];
-      return RowFactory.create(v);
+      return org.nke.spark.PointColumn.appended(r, by.value()[(int) i]);
     });
     return new Input(spark.createDataFrame(rows, in.frame().drop("label").schema()
         .add(schema.apply("label"))), true);
