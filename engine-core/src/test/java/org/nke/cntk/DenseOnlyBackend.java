@@ -1,18 +1,12 @@
 package org.nke.cntk;
 
-import org.nke.dual.DualActivation;
-import org.nke.exact.KernelMatrix;
 import org.nke.spi.Backend;
-import org.nke.spi.KernelBlock;
-import org.nke.spi.Precision;
-import org.nke.spi.Progress;
+import org.nke.testing.DelegatingBackend;
 
 /** A backend with only the dense primitives (as a new GPU backend starts): CNTK must fall back. */
-final class DenseOnlyBackend implements Backend {
-  private final Backend inner;
-
+final class DenseOnlyBackend extends DelegatingBackend {
   DenseOnlyBackend(Backend inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   @Override
@@ -20,44 +14,7 @@ final class DenseOnlyBackend implements Backend {
     return "dense-only";
   }
 
-  @Override
-  public String device() {
-    return inner.device();
-  }
-
-  @Override
-  public Precision defaultPrecision() {
-    return inner.defaultPrecision();
-  }
-
-  @Override
-  public KernelBlock inputKernel(double[][] x, double[][] y, boolean withNtk, Precision precision,
-      Progress progress) {
-    return inner.inputKernel(x, y, withNtk, precision, progress);
-  }
-
-  @Override
-  public void affine(KernelBlock block, double w2, double b2, double ntkFromNngp, double ntkFromNtk,
-      double ntkConstant, Progress progress) {
-    inner.affine(block, w2, b2, ntkFromNngp, ntkFromNtk, ntkConstant, progress);
-  }
-
-  @Override
-  public double activation(KernelBlock block, DualActivation dual, double[] varX, double[] varY,
-      Progress progress) {
-    return inner.activation(block, dual, varX, varY, progress);
-  }
-
-  @Override
-  public long firstNonFinite(KernelBlock block, boolean ntk) {
-    return inner.firstNonFinite(block, ntk);
-  }
-
-  @Override
-  public KernelMatrix read(KernelBlock block, boolean ntk) {
-    return inner.read(block, ntk);
-  }
-
+  /** The inner backend is not owned. */
   @Override
   public void close() {
   }

@@ -3,27 +3,23 @@ package org.nke.cuda;
 import java.util.Optional;
 import org.nke.cntk.CntkNetwork;
 import org.nke.cntk.Grid;
-import org.nke.dual.DualActivation;
-import org.nke.exact.KernelMatrix;
 import org.nke.io.ImageBatch;
 import org.nke.spi.Backend;
 import org.nke.spi.ConvOps;
-import org.nke.spi.KernelBlock;
 import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
-import org.nke.spi.Progress;
+import org.nke.testing.DelegatingBackend;
 
 /**
  * A backend whose CNTK primitives are given ones (e.g. {@link CudaBackend#convOps(Precision)} with
  * float32 blocks) with a chosen batch size, the rest delegated: lets tests drive {@code ExactCntk}
  * through any {@link ConvOps}.
  */
-final class ConvOpsBackend implements Backend {
-  private final Backend inner;
+final class ConvOpsBackend extends DelegatingBackend {
   private final ConvOps ops;
 
   ConvOpsBackend(Backend inner, ConvOps ops, int batch) {
-    this.inner = inner;
+    super(inner);
     this.ops = new ConvOps() {
       @Override
       public int preferredBatch() {
@@ -76,55 +72,7 @@ final class ConvOpsBackend implements Backend {
   }
 
   @Override
-  public String name() {
-    return inner.name();
-  }
-
-  @Override
-  public String device() {
-    return inner.device();
-  }
-
-  @Override
-  public Precision defaultPrecision() {
-    return inner.defaultPrecision();
-  }
-
-  @Override
-  public KernelBlock inputKernel(double[][] x, double[][] y, boolean withNtk, Precision precision,
-      Progress progress) {
-    return inner.inputKernel(x, y, withNtk, precision, progress);
-  }
-
-  @Override
-  public void affine(KernelBlock block, double w2, double b2, double a, double b, double c,
-      Progress progress) {
-    inner.affine(block, w2, b2, a, b, c, progress);
-  }
-
-  @Override
-  public double activation(KernelBlock block, DualActivation dual, double[] varX, double[] varY,
-      Progress progress) {
-    return inner.activation(block, dual, varX, varY, progress);
-  }
-
-  @Override
-  public long firstNonFinite(KernelBlock block, boolean ntk) {
-    return inner.firstNonFinite(block, ntk);
-  }
-
-  @Override
-  public KernelMatrix read(KernelBlock block, boolean ntk) {
-    return inner.read(block, ntk);
-  }
-
-  @Override
   public Optional<ConvOps> convOps() {
     return Optional.of(ops);
-  }
-
-  @Override
-  public void close() {
-    inner.close();
   }
 }
