@@ -20,6 +20,7 @@ import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.io.ImageBatch;
+import org.nke.spi.CntkContractTest;
 import org.nke.testing.KernelAsserts;
 import org.nke.testing.NaiveCntk;
 import org.nke.testing.Tolerances;
@@ -47,29 +48,9 @@ class ExactCntkTest {
     return x;
   }
 
+  /** @return the pixel-pair corpus shared with the backend contract (smooth closed-form duals) */
   static Stream<String> architectures() {
-    return Stream.of(
-        // Flatten without pools: the whole network runs on diagonal pairs only
-        "Conv(8, (3, 3), padding='SAME', W_std=1.5, b_std=0.1), Relu(), "
-            + "Conv(8, (3, 3), padding='SAME', W_std=1.3, b_std=0.2), Erf(), Flatten(), Dense(W_std=1.2, b_std=0.1)",
-        // VALID, an even filter, GlobalAvgPool (full pairs throughout), a dense tail with an activation
-        "Conv(4, (3, 3), W_std=1.4, b_std=0.3), Relu(), Conv(4, (2, 2), padding='VALID', W_std=1.1), Gelu(), "
-            + "GlobalAvgPool(), Dense(W_std=1.3, b_std=0.2), Relu(), Dense()",
-        // pooling then Flatten: full pairs, then only the pool's diagonal
-        "Conv(3, (3, 3), padding='SAME', W_std=2**0.5), Relu(), AvgPool((2, 2), strides=(2, 2)), "
-            + "Conv(3, (3, 3), padding='SAME', W_std=2**0.5, b_std=0.5), LeakyRelu(0.1), Flatten(), Dense()",
-        // SAME pooling with stride 1 (zero padding, full divisor), strided conv, even SAME filter
-        "Conv(3, (3, 3), strides=(2, 2), padding='SAME', W_std=1.2, b_std=0.1), Erf(a=1.5, b=0.7, c=0.2), "
-            + "AvgPool((3, 3), strides=(1, 1), padding='SAME'), Conv(3, (2, 2), padding='SAME'), Abs(), "
-            + "GlobalAvgPool(), Dense()",
-        // the first Conv not fused with the input kernel: after a pool, after a pixelwise Dense
-        "AvgPool((2, 2), strides=(1, 1)), Conv(3, (3, 3), padding='SAME', W_std=1.2, b_std=0.3), Relu(), "
-            + "GlobalAvgPool(), Dense()",
-        "Dense(4, W_std=1.1, b_std=0.2), Conv(3, (3, 2), strides=(1, 2), padding='SAME', W_std=1.3), "
-            + "Relu(), GlobalAvgPool(), Dense()",
-        // a pixelwise Dense and an activation directly after a pool of a Gaussian
-        "Conv(3, (1, 3), padding='SAME', W_std=1.1), AvgPool((2, 2), strides=(1, 1)), Relu(), "
-            + "Dense(5, W_std=0.9, b_std=0.4), Sin(), Flatten(), Dense(W_std=1.2)");
+    return CntkContractTest.corpus();
   }
 
   @ParameterizedTest
