@@ -5,6 +5,8 @@ import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
 import org.nke.io.ImageBatch;
 import org.nke.sketch.CntkSketch;
+import org.nke.sketch.PlanFile;
+import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
@@ -22,10 +24,13 @@ import org.nke.util.Checks;
  * // f[i]·f[j] ≈ Θ(x_i, x_j); at most 2·8192 features for the NTK, 8192 for the NNGP
  * }</pre>
  *
- * The plan (every random draw, the block widths) is built from the seed and the first
- * {@link #SAMPLE} rows of the data; use {@link #plan} once and {@link #features(SketchPlan, double[][])}
- * for further data (e.g. a test set) so that both share the same features. Same seed, same input →
- * bit-identical features, on any number of threads. Cost per point {@code O(L·q·m log m)}.
+ * The plan (every random draw, the block widths) depends only on the architecture, the input
+ * dimension and these settings — not on the data — so the features of a point are the same
+ * whatever else is sketched with it: {@code ntk(train)} and {@code ntk(test)} compose, in one
+ * process or in two ({@link SketchPlan#build(Architecture, int, SketchOptions)}). Same seed, same
+ * point → bit-identical features, on any number of threads. Block widths adapted to a sample of the
+ * data ({@link #plan(double[][], boolean)}) are an option; keep that plan (or its
+ * {@link PlanSpec}) for further data. Cost per point {@code O(L·q·m log m)}.
  *
  * <p>For convolutional architectures the same calls take {@link ImageBatch}es and give CNTK sketch
  * features ({@link CntkSketch}: per-pixel features through Conv, activations and pools):
@@ -122,7 +127,34 @@ public final class Sketches {
   }
 
   /**
-   * Compiles the plan from the first {@link #SAMPLE} rows of {@code data}.
+   * The data-free plan for points of dimension {@code d}: the plan {@link #nngp(double[][])} and
+   * {@link #ntk(double[][])} use.
+   *
+   * @param d the input dimension
+   * @param ntk NTK features (else NNGP)
+   * @return the plan
+   */
+  public SketchPlan plan(int d, boolean ntk) {
+    return spec(ntk, d).densePlan();
+  }
+
+  /**
+   * @param ntk NTK features (else NNGP)
+   * @param shape {@code {d}} for points, {@code {H, W, C}} for images
+   * @return the data-free plan description with these settings (for {@link PlanFile})
+   */
+  public PlanSpec spec(boolean ntk, int... shape) {
+    return PlanSpec.reference("sketch", arch, options(ntk), shape);
+  }
+
+  private SketchOptions options(boolean ntk) {
+    return new SketchOptions(nngp.dim(), nngp.seed(), ntk, nngp.degree(), nngp.tailTolerance());
+  }
+
+  /**
+   * Compiles a plan whose block widths are adapted to the first {@link #SAMPLE} rows of
+   * {@code data} (rather than the data-free reference); features of other data compose with these
+   * only through this plan.
    *
    * @param data points (only the first rows are read), not modified
    * @param ntk NTK features (else NNGP)
@@ -130,9 +162,7 @@ public final class Sketches {
    */
   public SketchPlan plan(double[][] data, boolean ntk) {
     int d = Checks.points("X", data);
-    SketchOptions o = new SketchOptions(nngp.dim(), nngp.seed(), ntk, nngp.degree(),
-        nngp.tailTolerance());
-    return SketchPlan.build(arch, d, o, Arrays.copyOf(data, Math.min(SAMPLE, data.length)));
+    return SketchPlan.build(arch, d, options(ntk), Arrays.copyOf(data, Math.min(SAMPLE, data.length)));
   }
 
   /**
@@ -140,7 +170,7 @@ public final class Sketches {
    * @return NNGP features, one row per point
    */
   public double[][] nngp(double[][] x) {
-    return features(plan(x, false), x);
+    return features(plan(Checks.points("X", x), false), x);
   }
 
   /**
@@ -148,7 +178,7 @@ public final class Sketches {
    * @return NTK features, one row per point
    */
   public double[][] ntk(double[][] x) {
-    return features(plan(x, true), x);
+    return features(plan(Checks.points("X", x), true), x);
   }
 
   /**
@@ -164,16 +194,29 @@ public final class Sketches {
   }
 
   /**
-   * Compiles a CNTK sketch plan for images of {@code data}'s shape from its first
-   * {@link CntkSketch#SAMPLE_IMAGES} images.
+   * The data-free CNTK sketch plan for images of a shape: the plan {@link #nngp(ImageBatch)} and
+   * {@link #ntk(ImageBatch)} use.
+   *
+   * @param height image height
+   * @param width image width
+   * @param channels image channels
+   * @param ntk NTK features (else NNGP)
+   * @return the plan
+   */
+  public CntkSketch plan(int height, int width, int channels, boolean ntk) {
+    return spec(ntk, height, width, channels).cntkPlan();
+  }
+
+  /**
+   * Compiles a CNTK sketch plan for images of {@code data}'s shape with block widths adapted to its
+   * first {@link CntkSketch#SAMPLE_IMAGES} images (rather than the data-free reference).
    *
    * @param data images (only the first are read), not modified
    * @param ntk NTK features (else NNGP)
    * @return the plan, reusable for other images of the same shape (e.g. a test set)
    */
   public CntkSketch plan(ImageBatch data, boolean ntk) {
-    return CntkSketch.build(arch, data, new SketchOptions(nngp.dim(), nngp.seed(), ntk,
-        nngp.degree(), nngp.tailTolerance()));
+    return CntkSketch.build(arch, data, options(ntk));
   }
 
   /**
@@ -181,7 +224,7 @@ public final class Sketches {
    * @return CNTK-sketch NNGP features, one row per image
    */
   public double[][] nngp(ImageBatch x) {
-    return features(plan(x, false), x);
+    return features(plan(x.height(), x.width(), x.channels(), false), x);
   }
 
   /**
@@ -189,7 +232,7 @@ public final class Sketches {
    * @return CNTK-sketch NTK features, one row per image
    */
   public double[][] ntk(ImageBatch x) {
-    return features(plan(x, true), x);
+    return features(plan(x.height(), x.width(), x.channels(), true), x);
   }
 
   /**

@@ -16,12 +16,14 @@ import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
 import org.nke.io.AtomicOutput;
+import org.nke.io.ChannelStats;
 import org.nke.io.ImageBatch;
 import org.nke.io.PointStream;
 import org.nke.io.MatrixWriter;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.GramError;
+import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchPlan;
 import org.nke.sketch.SubspaceEmbedding;
 import org.nke.spi.Backends;
@@ -49,7 +51,7 @@ final class FeaturesCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "Architecture.")
+  @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture (required unless --plan).")
   String arch;
 
   @Option(names = "--x", required = true, paramLabel = "X",
@@ -57,7 +59,7 @@ final class FeaturesCommand implements Callable<Integer> {
           + "images (.npy (n, H, W, C), CIFAR-10 .bin, IDX -ubyte[.gz]).")
   Path x;
 
-  @Option(names = "--kind", required = true, paramLabel = "nngp|ntk", description = "Which kernel.")
+  @Option(names = "--kind", paramLabel = "nngp|ntk", description = "Which kernel (required unless --plan).")
   String kind;
 
   @Option(names = "--dim", paramLabel = "M",
@@ -90,15 +92,38 @@ final class FeaturesCommand implements Callable<Integer> {
   int check;
 
   @Option(names = "--standardize", description = "Images: standardise each channel to mean 0 and "
-      + "standard deviation 1 with the statistics of X first (as nke kernel --standardize).")
+      + "standard deviation 1 with the statistics of X first (as nke kernel --standardize); the "
+      + "statistics are part of the plan (--save-plan).")
   boolean standardize;
+
+  @Mixin
+  PlanOptions plans = new PlanOptions();
 
   @Mixin
   CommonOptions common = new CommonOptions();
 
+  /** The plan given by --plan, or null. */
+  private PlanSpec given;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
+    given = plans.given(spec);
+    if (given != null) {
+      arch = given.architecture();
+      kind = given.kind();
+      dim = given.options().dim();
+      degree = given.options().degree();
+      common.seed = given.options().seed();
+      method = given.method();
+    } else if (arch == null || kind == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--arch and --kind are "
+          + "required (or --plan FILE, which holds them)");
+    }
+    if (plans.adapt && !method.equalsIgnoreCase("sketch")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--adapt applies to "
+          + "--method sketch; the subspace embedding needs no data to choose its widths");
+    }
     boolean ntk = switch (kind.toLowerCase(Locale.ROOT)) {
       case "ntk" -> true;
       case "nngp" -> false;
@@ -115,7 +140,8 @@ final class FeaturesCommand implements Callable<Integer> {
     }
     SketchOptions options;
     try {
-      options = new SketchOptions(dim == null ? 64 : dim, common.seed, ntk, degree, SketchOptions.DEFAULT_TAIL);
+      options = given != null ? given.options() : new SketchOptions(dim == null ? 64 : dim,
+          common.seed, ntk, degree, SketchOptions.DEFAULT_TAIL);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -146,7 +172,9 @@ final class FeaturesCommand implements Callable<Integer> {
     }
     try (PointStream points = open(err)) {
       double[][] sample = points.next(Sketches.SAMPLE);
-      SketchPlan plan = SketchPlan.build(architecture, points.dim(), options, sample);
+      PlanSpec planSpec = plans.resolve(given, "sketch", architecture, options, x.toString(),
+          new int[] {points.dim()}, () -> sample, Sketches.SAMPLE, null);
+      SketchPlan plan = planSpec.densePlan();
       int width = plan.outputDim();
       long n = points.count();
       if (n > Integer.MAX_VALUE) {
@@ -180,6 +208,7 @@ final class FeaturesCommand implements Callable<Integer> {
           output.commit();
         }
         report(err, sel, p, n, width, t0, "points");
+        plans.save(err, planSpec, false);
         if (k > 0) {
           long t1 = System.nanoTime();
           KernelPair exact = Kernels.of(architecture).compute(sel.backend(), checked, null,
@@ -215,12 +244,20 @@ final class FeaturesCommand implements Callable<Integer> {
   private int images(PrintWriter err, Architecture architecture, SketchOptions options)
       throws IOException {
     ImageBatch images = ImageInputs.read(x);
-    if (standardize) {
-      images = images.standardized(images.channelStats());
-      err.println("nke: standardised each channel with the mean and standard deviation of " + x);
+    ChannelStats stats = given != null ? given.standardization()
+        : standardize ? images.channelStats() : null;
+    if (stats != null) {
+      images = images.standardized(stats);
+      err.println("nke: standardised each channel with the mean and standard deviation of "
+          + (given != null ? "the plan's data (" + plans.plan + ")" : x.toString()));
     }
+    ImageBatch standardized = images;
+    PlanSpec planSpec = plans.resolve(given, "sketch", architecture, options, x.toString(),
+        new int[] {images.height(), images.width(), images.channels()},
+        () -> standardized.slice(0, Math.min(standardized.count(), CntkSketch.SAMPLE_IMAGES))
+            .toPoints(), CntkSketch.SAMPLE_IMAGES, stats);
     long t0 = System.nanoTime();
-    CntkSketch plan = CntkSketch.build(architecture, images, options);
+    CntkSketch plan = planSpec.cntkPlan();
     int n = images.count();
     int width = plan.outputDim();
     err.println(String.format(Locale.ROOT, "nke: CNTK sketch of %s, %d features, Hermite degrees %s "
@@ -243,6 +280,7 @@ final class FeaturesCommand implements Callable<Integer> {
         output.commit();
       }
       report(err, sel, p, n, width, t0, "images");
+      plans.save(err, planSpec, false);
       int k = Math.min(check, n);
       if (k > 0) {
         int[] picks = new Random(common.seed).ints(0, n).distinct().limit(k).sorted().toArray();
@@ -270,8 +308,12 @@ final class FeaturesCommand implements Callable<Integer> {
   private int subspace(PrintWriter err, Architecture architecture, SketchOptions options,
       Backends.Selection sel) throws IOException {
     Inputs.Loaded in = Inputs.read(err, x);
-    options = Inputs.dimensionFor(err, architecture, in, options, epsilon, ridge);
-    SubspaceEmbedding e = SubspaceEmbedding.build(architecture, in.dim(), options);
+    if (given == null) {
+      options = Inputs.dimensionFor(err, architecture, in, options, epsilon, ridge);
+    }
+    PlanSpec planSpec = plans.resolve(given, "subspace", architecture, options, x.toString(),
+        new int[] {in.dim()}, null, 0, null);
+    SubspaceEmbedding e = planSpec.embedding();
     int n = in.count();
     int k = Math.min(check, n);
     int[] picks = new Random(common.seed).ints(0, n).distinct().limit(k).sorted().toArray();
@@ -317,6 +359,7 @@ final class FeaturesCommand implements Callable<Integer> {
         + "degree %d%s); %.2f s (%.0f points/s on the CPU)", out, n, e.outputDim(), kind.toLowerCase(Locale.ROOT),
         e.degree(), in.sparse() != null ? ", " + in.sparse().nnz() + " non-zeros" : "", seconds,
         n / seconds));
+    plans.save(err, planSpec, epsilon != null && given == null);
     if (k > 0) {
       long t1 = System.nanoTime();
       KernelPair exact = Kernels.of(architecture).compute(sel.backend(), checked, null,

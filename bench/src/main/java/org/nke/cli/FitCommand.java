@@ -19,6 +19,7 @@ import org.nke.krr.KernelRidge;
 import org.nke.krr.ModelFile;
 import org.nke.krr.RidgeModel;
 import org.nke.krr.SubspaceRidge;
+import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.Backends;
 import picocli.CommandLine.Command;
@@ -36,7 +37,7 @@ final class FitCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "Architecture.")
+  @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture (required unless --plan).")
   String arch;
 
   @Option(names = "--x", required = true, paramLabel = "X", description = "Training points.")
@@ -78,11 +79,29 @@ final class FitCommand implements Callable<Integer> {
   boolean standardize;
 
   @Mixin
+  PlanOptions plans = new PlanOptions();
+
+  @Mixin
   CommonOptions common = new CommonOptions();
+
+  /** The plan given by --plan, or null. */
+  private PlanSpec given;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
+    given = plans.given(spec);
+    if (given != null) {
+      arch = given.architecture();
+      kind = given.kind();
+      method = given.method();
+      dim = given.options().dim();
+      degree = given.options().degree();
+      common.seed = given.options().seed();
+    } else if (arch == null) {
+      throw new ParameterException(spec.commandLine(), "--arch is required (or --plan FILE, which "
+          + "holds it)");
+    }
     Kind k = switch (kind.toLowerCase(Locale.ROOT)) {
       case "ntk" -> Kind.NTK;
       case "nngp" -> Kind.NNGP;
@@ -94,6 +113,14 @@ final class FitCommand implements Callable<Integer> {
           + method);
     }
     boolean sketch = !how.equals("exact");
+    if (plans.adapt && !how.equals("sketch")) {
+      throw new ParameterException(spec.commandLine(), "--adapt applies to --method sketch, got "
+          + "--method " + method);
+    }
+    if (plans.savePlan != null && !sketch) {
+      throw new ParameterException(spec.commandLine(), "--save-plan applies to feature models "
+          + "(--method sketch or subspace), got --method exact");
+    }
     if (ridge != null && !(ridge > 0)) {
       throw new ParameterException(spec.commandLine(), "--ridge must be positive, got " + ridge);
     }
@@ -104,7 +131,8 @@ final class FitCommand implements Callable<Integer> {
     SketchOptions options = null;
     if (sketch) {
       try {
-        options = new SketchOptions(dim, common.seed, k == Kind.NTK, degree, SketchOptions.DEFAULT_TAIL);
+        options = given != null ? given.options()
+            : new SketchOptions(dim, common.seed, k == Kind.NTK, degree, SketchOptions.DEFAULT_TAIL);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
@@ -135,10 +163,15 @@ final class FitCommand implements Callable<Integer> {
         if (sketch) {
           ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
           try {
-            m = how.equals("subspace")
-                ? SubspaceRidge.fit(architecture, Inputs.dimensionFor(err, architecture, in, options,
-                    epsilon, ridge == null ? 0.01 : ridge), in.dense(), in.sparse(), ys, ridge, pool, bar)
-                : KernelRidge.fitSketch(architecture, options, xs, ys, ridge, sel.backend(), pool, bar);
+            if (how.equals("subspace")) {
+              m = SubspaceRidge.fit(architecture, given != null ? options : Inputs.dimensionFor(err,
+                  architecture, in, options, epsilon, ridge == null ? 0.01 : ridge), in.dense(),
+                  in.sparse(), ys, ridge, pool, bar);
+            } else {
+              PlanSpec p = plans.resolve(given, "sketch", architecture, options, x.toString(),
+                  new int[] {in.dim()}, () -> xs, org.nke.Sketches.SAMPLE, null);
+              m = KernelRidge.fitSketch(p, xs, ys, ridge, sel.backend(), pool, bar);
+            }
           } finally {
             pool.shutdown();
           }
@@ -165,10 +198,12 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--labels is required for images other than "
           + "CIFAR-10 batches (an IDX image file has its labels in a separate -labels-idx1-ubyte file)");
     }
-    ChannelStats stats = standardize ? images.channelStats() : null;
+    ChannelStats stats = given != null ? given.standardization()
+        : standardize ? images.channelStats() : null;
     if (stats != null) {
       images = images.standardized(stats);
     }
+    ImageBatch standardized = images;
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       RidgeModel m;
@@ -178,7 +213,12 @@ final class FitCommand implements Callable<Integer> {
         if (options != null) {
           ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
           try {
-            m = ImageRidge.fitSketch(architecture, options, images, ys, ridge, sel.backend(), pool, bar);
+            PlanSpec p = plans.resolve(given, "sketch", architecture, options, x.toString(),
+                new int[] {images.height(), images.width(), images.channels()},
+                () -> standardized.slice(0, Math.min(standardized.count(),
+                    org.nke.sketch.CntkSketch.SAMPLE_IMAGES)).toPoints(),
+                org.nke.sketch.CntkSketch.SAMPLE_IMAGES, stats);
+            m = ImageRidge.fitSketch(p, images, ys, ridge, sel.backend(), pool, bar);
           } finally {
             pool.shutdown();
           }
@@ -187,8 +227,9 @@ final class FitCommand implements Callable<Integer> {
               common.precision(sel.backend()), bar);
         }
       }
-      if (stats != null) {
-        m.info().put(ImageInputs.STANDARDIZE, ImageInputs.encode(stats));
+      if (stats != null && !m.isSketch()) {
+        // a feature model keeps its statistics in its plan
+        m.info().put(ImageInputs.STANDARDIZE, stats.format());
       }
       save(err, m, t0, sel, images.count());
     }
@@ -209,9 +250,15 @@ final class FitCommand implements Callable<Integer> {
     err.println(String.format(Locale.ROOT, "nke: %s %s ridge on %d points (%s), ridge %.1e, %.2f s",
         m.method(), m.kernel(), count, m.targets().classification()
             ? m.targets().classes().length + " classes" : "regression", m.ridge(), seconds));
+    if (m.plan() != null) {
+      err.println("nke:   plan = " + m.plan().describe());
+    }
     for (Map.Entry<String, String> e : m.info().entrySet()) {
       err.println("nke:   " + e.getKey() + " = " + e.getValue());
     }
     err.println("nke: wrote " + model);
+    if (m.plan() != null && plans.savePlan != null) {
+      plans.save(err, m.plan(), false);
+    }
   }
 }

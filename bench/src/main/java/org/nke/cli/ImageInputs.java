@@ -1,9 +1,7 @@
 package org.nke.cli;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import org.nke.error.InvalidInputException;
 import org.nke.io.ChannelStats;
 import org.nke.io.DataFiles;
@@ -16,7 +14,10 @@ import org.nke.io.InputData;
  * ({@value #STANDARDIZE} = {@code "m_1,…,m_C;s_1,…,s_C"}, the training images' statistics).
  */
 final class ImageInputs {
-  /** Model info key of the standardisation statistics. */
+  /**
+   * Info key of an exact image model's standardisation statistics ({@link ChannelStats#format});
+   * a feature model keeps them in its plan.
+   */
   static final String STANDARDIZE = "standardize";
 
   private ImageInputs() {
@@ -50,25 +51,5 @@ final class ImageInputs {
     }
     err.println("nke: no --labels: using the labels inside the CIFAR-10 batch " + x);
     return DataFiles.readLabels(x);
-  }
-
-  /** @return the statistics as a model info value */
-  static String encode(ChannelStats s) {
-    return join(s.mean()) + ";" + join(s.std());
-  }
-
-  /** @return the statistics of a model info value from {@link #encode} */
-  static ChannelStats decode(String v) {
-    String[] parts = v.split(";");
-    return new ChannelStats(parse(parts[0]), parse(parts[1]));
-  }
-
-  private static String join(double[] v) {
-    return Arrays.stream(v).mapToObj(Double::toString).collect(Collectors.joining(","));
-  }
-
-  private static double[] parse(String v) {
-    return Arrays.stream(v.split(",")).mapToDouble(s -> Double.parseDouble(s.trim().toLowerCase(
-        Locale.ROOT))).toArray();
   }
 }

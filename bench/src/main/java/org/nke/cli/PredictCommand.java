@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nke.io.AtomicOutput;
 import org.nke.cntk.ExactCntk;
+import org.nke.io.ChannelStats;
 import org.nke.io.ImageBatch;
 import org.nke.io.MatrixWriter;
 import org.nke.krr.ImageRidge;
@@ -66,6 +67,7 @@ final class PredictCommand implements Callable<Integer> {
       double[][] s;
       try (ProgressBar bar = new ProgressBar(err, "predict", in.count() * 8L, !common.quiet)) {
         if (m.method().equals("subspace")) {
+          // sparse rows stay sparse: the embedding reads them in input-sparsity time
           java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(
               common.backendOptions().threads());
           try {
@@ -87,9 +89,11 @@ final class PredictCommand implements Callable<Integer> {
     ImageBatch images = ImageInputs.read(x);
     double[] truth = labels != null ? Inputs.labels(labels, x, images.count(), "image")
         : ImageInputs.batchLabels(err, x);
-    String stats = m.info().get(ImageInputs.STANDARDIZE);
+    ChannelStats stats = m.isSketch() ? m.plan().standardization()
+        : m.info().containsKey(ImageInputs.STANDARDIZE)
+            ? ChannelStats.parse(m.info().get(ImageInputs.STANDARDIZE)) : null;
     if (stats != null) {
-      images = images.standardized(ImageInputs.decode(stats));
+      images = images.standardized(stats);
     }
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();

@@ -123,4 +123,39 @@ public record ChannelStats(double[] mean, double[] std) {
   public String toString() {
     return "ChannelStats[mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]";
   }
+
+  /** @return the statistics as text, {@code "m_1,…,m_C;s_1,…,s_C"} (exact round trip) */
+  public String format() {
+    return join(mean) + ";" + join(std);
+  }
+
+  /**
+   * @param text statistics from {@link #format}
+   * @return the statistics
+   * @throws IllegalArgumentException if the text is not of that form
+   */
+  public static ChannelStats parse(String text) {
+    String[] parts = text.split(";");
+    if (parts.length != 2) {
+      throw new IllegalArgumentException("channel statistics must be \"means;stds\", got " + text);
+    }
+    return new ChannelStats(numbers(parts[0]), numbers(parts[1]));
+  }
+
+  private static String join(double[] v) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < v.length; i++) {
+      sb.append(i > 0 ? "," : "").append(v[i]);
+    }
+    return sb.toString();
+  }
+
+  private static double[] numbers(String v) {
+    String[] p = v.split(",");
+    double[] out = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      out[i] = Double.parseDouble(p[i].trim().toLowerCase(java.util.Locale.ROOT));
+    }
+    return out;
+  }
 }

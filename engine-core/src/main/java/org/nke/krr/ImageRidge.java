@@ -11,6 +11,7 @@ import org.nke.error.InvalidInputException;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.io.ImageBatch;
 import org.nke.sketch.CntkSketch;
+import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.Backend;
 import org.nke.spi.Precision;
@@ -43,7 +44,15 @@ public final class ImageRidge {
    * @return its image shape {@code {H, W, C}}
    */
   public static int[] shape(RidgeModel model) {
-    String[] p = model.info().get(SHAPE).split(",");
+    return shape(model.info());
+  }
+
+  /**
+   * @param info a model's info, with {@value #SHAPE}
+   * @return the image shape {@code {H, W, C}}
+   */
+  static int[] shape(Map<String, String> info) {
+    String[] p = info.get(SHAPE).split(",");
     return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()),
         Integer.parseInt(p[2].trim())};
   }
@@ -88,7 +97,7 @@ public final class ImageRidge {
     info.put("train_" + targets.metricName(), String.format(Locale.ROOT, "%.6g", train));
     info.put("train_points", Integer.toString(x.count()));
     return new RidgeModel("exact", arch.describe(), kind.name().toLowerCase(Locale.ROOT),
-        x.imageSize(), lambda, targets, x.toPoints(), alpha, 0, 0, 0, info);
+        x.imageSize(), lambda, targets, x.toPoints(), alpha, null, info);
   }
 
   /**
@@ -106,19 +115,38 @@ public final class ImageRidge {
    */
   public static RidgeModel fitSketch(Architecture arch, SketchOptions options, ImageBatch x,
       double[] labels, Double ridge, Backend backend, ForkJoinPool pool, Progress progress) {
+    return fitSketch(PlanSpec.reference("sketch", arch, options, x.height(), x.width(),
+        x.channels()), x, labels, ridge, backend, pool, progress);
+  }
+
+  /**
+   * Fits on the features of a given CNTK sketch plan (data-free, or adapted to a sample and kept in
+   * the model). The images are taken as they are: a plan's standardization, if any, is recorded in
+   * the model for prediction and must already have been applied to {@code x}.
+   *
+   * @param spec a CNTK sketch plan of the images' shape
+   * @param x training images, not modified
+   * @param labels one label per image
+   * @param ridge relative ridge, or {@code null} to choose it
+   * @param backend an open backend
+   * @param pool threads for the {@code O(n p²)} accumulation, or {@code null}
+   * @param progress progress sink (units: images)
+   * @return the model, holding {@code spec}
+   */
+  public static RidgeModel fitSketch(PlanSpec spec, ImageBatch x, double[] labels, Double ridge,
+      Backend backend, ForkJoinPool pool, Progress progress) {
+    spec.checkShape("the images", x.height(), x.width(), x.channels());
     checkLabels(x, labels);
     Targets targets = Targets.of(labels);
-    CntkSketch plan = CntkSketch.build(arch, x, options);
+    CntkSketch plan = spec.cntkPlan();
     Map<String, String> info = info(x);
     double[] lambda = new double[1];
     double[][] w = KernelRidge.ridgeOnFeatures(x.count(), plan.outputDim(), (from, to) ->
         Sketches.features(backend, plan, x.slice(from, to), progress), labels, targets, ridge, pool,
         info, lambda);
     info.put("train_points", Integer.toString(x.count()));
-    ImageBatch sample = x.slice(0, Math.min(x.count(), CntkSketch.SAMPLE_IMAGES));
-    return new RidgeModel("sketch", arch.describe(), options.ntk() ? "ntk" : "nngp", x.imageSize(),
-        lambda[0], targets, sample.toPoints(), w, options.dim(), options.seed(), options.degree(),
-        info);
+    return new RidgeModel("sketch", spec.architecture(), spec.kind(), x.imageSize(), lambda[0],
+        targets, new double[0][], w, spec, info);
   }
 
   /**
@@ -140,16 +168,14 @@ public final class ImageRidge {
           + "W, C) = (" + s[0] + ", " + s[1] + ", " + s[2] + "), got " + x.shapeString());
     }
     Architecture arch = Architecture.parse(model.architecture());
-    ImageBatch points = ImageBatch.ofPoints(model.points(), s[0], s[1], s[2]);
     if (!model.isSketch()) {
+      ImageBatch points = ImageBatch.ofPoints(model.points(), s[0], s[1], s[2]);
       Kind kind = Kind.parse(model.kernel());
       var k = Kernels.of(arch).withPrecision(precision).withProgress(progress)
           .compute(backend, x, points, kind);
       return ExactRidge.scores((kind == Kind.NTK ? k.ntk() : k.nngp()).toArray(), model.weights());
     }
-    SketchOptions o = new SketchOptions(model.sketchDim(), model.seed(), model.kernel().equals("ntk"),
-        model.degree(), SketchOptions.DEFAULT_TAIL);
-    CntkSketch plan = CntkSketch.build(arch, points, o);
+    CntkSketch plan = model.plan().cntkPlan();
     double[][] out = new double[x.count()][];
     for (int start = 0; start < x.count(); start += KernelRidge.BLOCK) {
       int end = Math.min(x.count(), start + KernelRidge.BLOCK);

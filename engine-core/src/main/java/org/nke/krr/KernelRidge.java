@@ -10,6 +10,7 @@ import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
 import org.nke.exact.ExactKernel;
 import org.nke.exact.ExactKernel.Kind;
+import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
@@ -142,7 +143,7 @@ public final class KernelRidge {
     info.put("train_" + targets.metricName(), fmt(train));
     info.put("train_points", Integer.toString(x.length));
     return new RidgeModel("exact", arch.describe(), kind.name().toLowerCase(Locale.ROOT), d, lambda,
-        targets, x, alpha, 0, 0, 0, info);
+        targets, x, alpha, null, info);
   }
 
   private static void checkLabels(double[][] x, double[] labels) {
@@ -153,7 +154,9 @@ public final class KernelRidge {
   }
 
   /**
-   * Fits on sketch features.
+   * Fits on the features of the data-free sketch plan ({@link SketchPlan#build(Architecture, int,
+   * SketchOptions)}), so that the model's features of a point are those {@code nke features} and
+   * {@link Sketches} give it with the same options.
    *
    * @param arch a fully connected architecture
    * @param options sketch budget, seed, kind, degree
@@ -168,18 +171,36 @@ public final class KernelRidge {
   public static RidgeModel fitSketch(Architecture arch, SketchOptions options, double[][] x,
       double[] labels, Double ridge, Backend backend, ForkJoinPool pool, Progress progress) {
     int d = Checks.points("X", x);
+    return fitSketch(PlanSpec.reference("sketch", arch, options, d), x, labels, ridge, backend, pool,
+        progress);
+  }
+
+  /**
+   * Fits on the features of a given plan (data-free, or adapted to a sample and kept in the model).
+   *
+   * @param spec a dense sketch plan of the points' dimension
+   * @param x training points, not modified
+   * @param labels one label per point
+   * @param ridge relative ridge, or {@code null} to choose it
+   * @param backend an open backend
+   * @param pool threads for the {@code O(n p²)} accumulation, or {@code null}
+   * @param progress progress sink (units: points)
+   * @return the model, holding {@code spec}
+   */
+  public static RidgeModel fitSketch(PlanSpec spec, double[][] x, double[] labels, Double ridge,
+      Backend backend, ForkJoinPool pool, Progress progress) {
+    spec.checkShape("X", Checks.points("X", x));
     checkLabels(x, labels);
     Targets targets = Targets.of(labels);
-    double[][] sample = Arrays.copyOf(x, Math.min(Sketches.SAMPLE, x.length));
-    SketchPlan plan = SketchPlan.build(arch, d, options, sample);
+    SketchPlan plan = spec.densePlan();
     int p = plan.outputDim();
     Map<String, String> info = new LinkedHashMap<>();
     double[] lambda = new double[1];
     double[][] w = ridgeOnFeatures(x.length, p, (from, to) -> Sketches.features(backend, plan,
         Arrays.copyOfRange(x, from, to), progress), labels, targets, ridge, pool, info, lambda);
     info.put("train_points", Integer.toString(x.length));
-    return new RidgeModel("sketch", arch.describe(), options.ntk() ? "ntk" : "nngp", d, lambda[0],
-        targets, sample, w, options.dim(), options.seed(), options.degree(), info);
+    return new RidgeModel("sketch", spec.architecture(), spec.kind(), spec.inputSize(), lambda[0],
+        targets, new double[0][], w, spec, info);
   }
 
   /** Features of training rows {@code from … to−1}. */
@@ -266,9 +287,10 @@ public final class KernelRidge {
       var k = ExactKernel.compute(arch, x, model.points(), kind, backend, precision, progress);
       return ExactRidge.scores((kind == Kind.NTK ? k.ntk() : k.nngp()).toArray(), model.weights());
     }
-    SketchOptions o = new SketchOptions(model.sketchDim(), model.seed(), model.kernel().equals("ntk"),
-        model.degree(), SketchOptions.DEFAULT_TAIL);
-    SketchPlan plan = SketchPlan.build(arch, model.inputDim(), o, model.points());
+    if (model.method().equals("subspace")) {
+      return SubspaceRidge.scores(model, x, null, null, progress);
+    }
+    SketchPlan plan = model.plan().densePlan();
     double[][] out = new double[x.length][];
     for (int start = 0; start < x.length; start += BLOCK) {
       int end = Math.min(x.length, start + BLOCK);

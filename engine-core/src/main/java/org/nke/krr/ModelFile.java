@@ -1,42 +1,39 @@
 package org.nke.krr;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.nke.error.InvalidInputException;
-import org.nke.io.MatrixWriter;
-import org.nke.io.NpyArray;
-import org.nke.io.NpyReader;
-import org.nke.spi.Precision;
+import org.nke.io.ChannelStats;
+import org.nke.io.FlatJson;
+import org.nke.sketch.PlanFile;
+import org.nke.sketch.PlanSpec;
+import org.nke.sketch.SketchOptions;
 
 /**
- * The model file of {@code nke fit}/{@code nke predict}: a ZIP archive with
+ * The model file of {@code nke fit}/{@code nke predict}: a ZIP archive ({@link FlatJson}) with
  * <ul>
- *   <li>{@code model.json}: a flat JSON object — {@code format} ("nke-model"), {@code version} (1),
+ *   <li>{@code model.json}: a flat JSON object — {@code format} ("nke-model"), {@code version} (2),
  *   {@code method}, {@code architecture}, {@code kernel}, {@code input_dim}, {@code ridge},
- *   {@code task} ("classification"/"regression"), {@code classes}, {@code target_mean},
- *   {@code sketch_dim}, {@code seed}, {@code degree}, and {@code info} (strings);</li>
- *   <li>{@code points.npy}: training points (exact) or the sketch plan's sample rows (sketch),
- *   float64;</li>
+ *   {@code task} ("classification"/"regression"), {@code classes}, {@code target_mean}, for feature
+ *   models the plan ({@code sketch_dim}, {@code seed}, {@code degree}, {@code tail_tolerance},
+ *   {@code plan_shape}, {@code plan_widths} ("reference" or "sample"), and for standardised images
+ *   {@code standardize_mean}, {@code standardize_std}), and {@code info} (strings);</li>
+ *   <li>{@code points.npy}: the training points (exact models), float64;</li>
+ *   <li>{@code sample.npy}: the rows a feature plan's widths were adapted to (when they were);</li>
  *   <li>{@code weights.npy}: {@code α} or {@code W}, float64.</li>
  * </ul>
- * Any tool that reads ZIP, JSON and NPY (numpy: {@code np.load(zipfile.open(...))}) can use it.
+ * Version 1 files (before plans were data-free: a sketch model's {@code points.npy} held its plan
+ * sample, the tail tolerance was the default, image statistics were in {@code info.standardize})
+ * still load and predict as they did.
  */
 public final class ModelFile {
   private static final String FORMAT = "nke-model";
+  /** Model info key of image standardisation statistics in version 1 files. */
+  static final String V1_STANDARDIZE = "standardize";
 
   private ModelFile() {
   }
@@ -47,58 +44,35 @@ public final class ModelFile {
    * @throws IOException on write errors
    */
   public static void write(RidgeModel model, OutputStream out) throws IOException {
-    try (ZipOutputStream zip = new ZipOutputStream(out)) {
-      zip.putNextEntry(new ZipEntry("model.json"));
-      zip.write(json(model).getBytes(StandardCharsets.UTF_8));
-      zip.closeEntry();
-      writeArray(zip, "points.npy", model.points());
-      writeArray(zip, "weights.npy", model.weights());
+    try (ZipOutputStream zip = FlatJson.zip(out)) {
+      FlatJson.putText(zip, "model.json", json(model));
+      if (model.plan() == null) {
+        FlatJson.putArray(zip, "points.npy", model.points());
+      } else if (model.plan().adapted()) {
+        FlatJson.putArray(zip, "sample.npy", model.plan().sample());
+      }
+      FlatJson.putArray(zip, "weights.npy", model.weights());
     }
-  }
-
-  private static void writeArray(ZipOutputStream zip, String name, double[][] a) throws IOException {
-    zip.putNextEntry(new ZipEntry(name));
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    MatrixWriter.write(buf, Path.of(name), Precision.F64, a.length, a[0].length,
-        (i, row) -> System.arraycopy(a[i], 0, row, 0, a[i].length));
-    buf.writeTo(zip);
-    zip.closeEntry();
   }
 
   private static String json(RidgeModel m) {
     StringBuilder sb = new StringBuilder("{\n");
-    field(sb, "format", quote(FORMAT));
-    field(sb, "version", "1");
-    field(sb, "method", quote(m.method()));
-    field(sb, "architecture", quote(m.architecture()));
-    field(sb, "kernel", quote(m.kernel()));
-    field(sb, "input_dim", Integer.toString(m.inputDim()));
-    field(sb, "ridge", Double.toString(m.ridge()));
-    field(sb, "task", quote(m.targets().classification() ? "classification" : "regression"));
-    StringBuilder classes = new StringBuilder("[");
-    for (int i = 0; i < m.targets().classes().length; i++) {
-      classes.append(i > 0 ? ", " : "").append(m.targets().classes()[i]);
+    FlatJson.field(sb, "format", FlatJson.quote(FORMAT));
+    FlatJson.field(sb, "version", "2");
+    FlatJson.field(sb, "method", FlatJson.quote(m.method()));
+    FlatJson.field(sb, "architecture", FlatJson.quote(m.architecture()));
+    FlatJson.field(sb, "kernel", FlatJson.quote(m.kernel()));
+    FlatJson.field(sb, "input_dim", Integer.toString(m.inputDim()));
+    FlatJson.field(sb, "ridge", Double.toString(m.ridge()));
+    FlatJson.field(sb, "task", FlatJson.quote(m.targets().classification() ? "classification"
+        : "regression"));
+    FlatJson.field(sb, "classes", FlatJson.array(m.targets().classes()));
+    FlatJson.field(sb, "target_mean", Double.toString(m.targets().mean()));
+    if (m.plan() != null) {
+      PlanFile.planFields(sb, m.plan());
     }
-    field(sb, "classes", classes.append(']').toString());
-    field(sb, "target_mean", Double.toString(m.targets().mean()));
-    field(sb, "sketch_dim", Integer.toString(m.sketchDim()));
-    field(sb, "seed", Long.toString(m.seed()));
-    field(sb, "degree", Integer.toString(m.degree()));
-    StringBuilder info = new StringBuilder("{");
-    int i = 0;
-    for (Map.Entry<String, String> e : m.info().entrySet()) {
-      info.append(i++ > 0 ? ", " : "").append(quote(e.getKey())).append(": ").append(quote(e.getValue()));
-    }
-    sb.append("  \"info\": ").append(info.append('}')).append("\n}\n");
+    sb.append("  \"info\": ").append(FlatJson.object(m.info())).append("\n}\n");
     return sb.toString();
-  }
-
-  private static void field(StringBuilder sb, String key, String value) {
-    sb.append("  \"").append(key).append("\": ").append(value).append(",\n");
-  }
-
-  private static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
   }
 
   /**
@@ -107,93 +81,58 @@ public final class ModelFile {
    * @throws InvalidInputException if the file is not an nke model
    */
   public static RidgeModel read(Path path) {
-    if (!Files.isRegularFile(path)) {
-      throw new InvalidInputException("cannot read model " + path + ": "
-          + (Files.exists(path) ? "not a regular file" : "no such file") + " (write one with nke fit "
-          + "--model " + path.getFileName() + ")");
-    }
-    Map<String, byte[]> entries = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
-      ZipEntry e;
-      while ((e = zip.getNextEntry()) != null) {
-        entries.put(e.getName(), zip.readAllBytes());
-      }
-    } catch (IOException e) {
-      throw new InvalidInputException("cannot read model " + path + ": " + e.getMessage(), e);
-    }
+    Map<String, byte[]> entries = FlatJson.entries(path, "model", "write one with nke fit --model "
+        + path.getFileName());
     byte[] json = entries.get("model.json");
-    if (json == null || !entries.containsKey("weights.npy") || !entries.containsKey("points.npy")) {
-      throw new InvalidInputException(path + " must be an nke model file (a ZIP with model.json, "
-          + "points.npy and weights.npy)");
+    if (json == null || !entries.containsKey("weights.npy")) {
+      throw new InvalidInputException(path + " must be an nke model file (a ZIP with model.json and "
+          + "weights.npy)");
     }
     String s = new String(json, StandardCharsets.UTF_8);
-    if (!FORMAT.equals(string(s, "format", path))) {
-      throw new InvalidInputException(path + " must be an nke model file, got format "
-          + string(s, "format", path));
-    }
-    double[] classes = numbers(s, "classes", path);
-    boolean classification = string(s, "task", path).equals("classification");
-    Targets targets = new Targets(classification, classes, number(s, "target_mean", path),
+    int version = FlatJson.checkFormat(s, FORMAT, 2, path);
+    double[] classes = FlatJson.numbers(s, "classes", path);
+    boolean classification = FlatJson.string(s, "task", path).equals("classification");
+    Targets targets = new Targets(classification, classes, FlatJson.number(s, "target_mean", path),
         new double[0][0]);
-    Map<String, String> info = new LinkedHashMap<>();
-    Matcher im = Pattern.compile("\"info\"\\s*:\\s*\\{(.*)\\}", Pattern.DOTALL).matcher(s);
-    if (im.find()) {
-      Matcher kv = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
-          .matcher(im.group(1));
-      while (kv.find()) {
-        info.put(unquote(kv.group(1)), unquote(kv.group(2)));
-      }
+    Map<String, String> info = FlatJson.strings(s, "info");
+    String method = FlatJson.string(s, "method", path);
+    String architecture = FlatJson.string(s, "architecture", path);
+    String kernel = FlatJson.string(s, "kernel", path);
+    int inputDim = (int) FlatJson.number(s, "input_dim", path);
+    double[][] points = new double[0][];
+    PlanSpec plan = null;
+    if (method.equals("exact")) {
+      points = array(entries, "points.npy", path);
+    } else if (version >= 2) {
+      plan = PlanFile.planFrom(s, method, architecture, kernel,
+          entries.containsKey("sample.npy") ? array(entries, "sample.npy", path) : new double[0][],
+          path);
+    } else {
+      plan = v1Plan(s, method, architecture, kernel, inputDim, info, entries, path);
     }
-    return new RidgeModel(string(s, "method", path), string(s, "architecture", path),
-        string(s, "kernel", path), (int) number(s, "input_dim", path), number(s, "ridge", path),
-        targets, array(entries.get("points.npy"), path), array(entries.get("weights.npy"), path),
-        (int) number(s, "sketch_dim", path), (long) number(s, "seed", path),
-        (int) number(s, "degree", path), info);
+    return new RidgeModel(method, architecture, kernel, inputDim,
+        FlatJson.number(s, "ridge", path), targets, points, array(entries, "weights.npy", path),
+        plan, info);
   }
 
-  private static double[][] array(byte[] bytes, Path path) {
-    try {
-      NpyArray a = NpyReader.read(new ByteArrayInputStream(bytes), path.toString());
-      return a.toMatrix(path.toString());
-    } catch (IOException e) {
-      throw new InvalidInputException("cannot read an array of model " + path, e);
-    }
+  /** The plan of a version 1 feature model, as version 1 rebuilt it. */
+  private static PlanSpec v1Plan(String s, String method, String architecture, String kernel,
+      int inputDim, Map<String, String> info, Map<String, byte[]> entries, Path path) {
+    SketchOptions o = new SketchOptions((int) FlatJson.number(s, "sketch_dim", path),
+        (long) FlatJson.number(s, "seed", path), kernel.equals("ntk"),
+        (int) FlatJson.number(s, "degree", path), SketchOptions.DEFAULT_TAIL);
+    int[] shape = info.containsKey(ImageRidge.SHAPE) ? ImageRidge.shape(info) : new int[] {inputDim};
+    double[][] sample = method.equals("sketch") ? array(entries, "points.npy", path) : new double[0][];
+    ChannelStats stats = info.containsKey(V1_STANDARDIZE) && shape.length == 3
+        ? ChannelStats.parse(info.get(V1_STANDARDIZE)) : null;
+    return new PlanSpec(method, architecture, o, shape, sample, stats);
   }
 
-  private static String unquote(String s) {
-    return s.replace("\\n", "\n").replace("\\\"", "\"").replace("\\\\", "\\");
-  }
-
-  private static String string(String json, String key, Path path) {
-    Matcher m = Pattern.compile("\"" + key + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
-    if (!m.find()) {
-      throw new InvalidInputException(path + ": model.json lacks \"" + key + "\"");
+  private static double[][] array(Map<String, byte[]> entries, String name, Path path) {
+    byte[] b = entries.get(name);
+    if (b == null) {
+      throw new InvalidInputException(path + " must hold " + name + " (an nke model file)");
     }
-    return unquote(m.group(1));
-  }
-
-  private static double number(String json, String key, Path path) {
-    Matcher m = Pattern.compile("\"" + key + "\"\\s*:\\s*([-+0-9.eEInfinityNa]+)").matcher(json);
-    if (!m.find()) {
-      throw new InvalidInputException(path + ": model.json lacks \"" + key + "\"");
-    }
-    return Double.parseDouble(m.group(1));
-  }
-
-  private static double[] numbers(String json, String key, Path path) {
-    Matcher m = Pattern.compile("\"" + key + "\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(json);
-    if (!m.find()) {
-      throw new InvalidInputException(path + ": model.json lacks \"" + key + "\"");
-    }
-    String body = m.group(1).trim();
-    if (body.isEmpty()) {
-      return new double[0];
-    }
-    String[] parts = body.split(",");
-    double[] out = new double[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      out[i] = Double.parseDouble(parts[i].trim().toLowerCase(Locale.ROOT));
-    }
-    return out;
+    return FlatJson.matrix(b, path);
   }
 }

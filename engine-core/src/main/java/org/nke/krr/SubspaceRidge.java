@@ -8,6 +8,7 @@ import java.util.stream.IntStream;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
 import org.nke.io.SparseMatrix;
+import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.SubspaceEmbedding;
 import org.nke.spi.Progress;
@@ -64,7 +65,8 @@ public final class SubspaceRidge {
       throw new InvalidInputException("labels must have one value per point: " + rows.count()
           + " points, got " + labels.length + " labels");
     }
-    SubspaceEmbedding e = SubspaceEmbedding.build(arch, rows.dim(), options);
+    PlanSpec spec = PlanSpec.reference("subspace", arch, options, rows.dim());
+    SubspaceEmbedding e = spec.embedding();
     Targets targets = Targets.of(labels);
     Map<String, String> info = new LinkedHashMap<>();
     info.put("degree", Integer.toString(e.degree()));
@@ -73,9 +75,8 @@ public final class SubspaceRidge {
         (from, to) -> rows.features(e, from, to, pool, progress), labels, targets, ridge, pool, info,
         lambda);
     info.put("train_points", Integer.toString(rows.count()));
-    return new RidgeModel("subspace", arch.describe(), options.ntk() ? "ntk" : "nngp", rows.dim(),
-        lambda[0], targets, new double[][] {{0}}, w, options.dim(), options.seed(), options.degree(),
-        info);
+    return new RidgeModel("subspace", spec.architecture(), spec.kind(), rows.dim(), lambda[0],
+        targets, new double[0][], w, spec, info);
   }
 
   /**
@@ -93,9 +94,7 @@ public final class SubspaceRidge {
       throw new InvalidInputException(String.format(Locale.ROOT, "X must have the dimension of the "
           + "model's training data (%d), got %d", model.inputDim(), rows.dim()));
     }
-    SubspaceEmbedding e = SubspaceEmbedding.build(Architecture.parse(model.architecture()),
-        model.inputDim(), new SketchOptions(model.sketchDim(), model.seed(),
-            model.kernel().equals("ntk"), model.degree(), SketchOptions.DEFAULT_TAIL));
+    SubspaceEmbedding e = model.plan().embedding();
     double[][] out = new double[rows.count()][];
     for (int start = 0; start < rows.count(); start += KernelRidge.BLOCK) {
       int end = Math.min(rows.count(), start + KernelRidge.BLOCK);

@@ -58,7 +58,49 @@ public final class CntkSketch {
   }
 
   /**
-   * Compiles a plan with the default patch sketch.
+   * Compiles the data-free plan for images of the given shape: block widths, degrees and the NTK
+   * budget split are chosen for {@link #referenceImages reference images} (constant images whose
+   * pixel variances {@code x_p·x_p/C} span the {@link SketchPlan#referenceInputVariances() dense
+   * reference}), so an image's features depend only on the architecture, the shape, the options and
+   * the image: features of a training and a test set made in two runs compose.
+   *
+   * @param arch a convolutional architecture
+   * @param height image height
+   * @param width image width
+   * @param channels image channels
+   * @param options budget, seed, kind, degree
+   * @return the plan
+   */
+  public static CntkSketch build(Architecture arch, int height, int width, int channels,
+      SketchOptions options) {
+    return build(arch, referenceImages(height, width, channels), options);
+  }
+
+  /**
+   * The data-free reference: {@value #SAMPLE_IMAGES} constant images, image {@code i} with every
+   * value {@code √v_i}, {@code v_i} spaced log-uniformly over the dense reference range
+   * {@code [0.01, 100]}. A pixel's variances up to the first pooling layer depend only on the input
+   * variances of the pixels in its receptive field, which these span; constant images are fully
+   * correlated across pixels, as natural images nearly are, for the layers after a pooling.
+   *
+   * @param height image height
+   * @param width image width
+   * @param channels image channels
+   * @return the reference images
+   */
+  public static ImageBatch referenceImages(int height, int width, int channels) {
+    double[] v = SketchPlan.logGrid(0.01, 100, SAMPLE_IMAGES);
+    int size = Math.multiplyExact(Math.multiplyExact(height, width), channels);
+    double[] nhwc = new double[Math.multiplyExact(size, SAMPLE_IMAGES)];
+    for (int i = 0; i < SAMPLE_IMAGES; i++) {
+      java.util.Arrays.fill(nhwc, i * size, (i + 1) * size, Math.sqrt(v[i]));
+    }
+    return ImageBatch.of(nhwc, SAMPLE_IMAGES, height, width, channels);
+  }
+
+  /**
+   * Compiles a plan with the default patch sketch, adapted to a sample of the data; keep the sample
+   * (a plan file, a model) to sketch further images the same way.
    *
    * @param arch a convolutional architecture
    * @param sample representative images (the first {@value #SAMPLE_IMAGES} are read); their shape

@@ -173,9 +173,9 @@ final class CntkSketchBuilder {
       int budget, int thetaBudget) {
     HermiteSource source = hermiteSource(dual);
     int q = options.degree() > 0 ? options.degree()
-        : SketchPlan.autoDegree(source, vars, ntk, options.tailTolerance());
+        : BlockWidths.autoDegree(source, vars, ntk, options.tailTolerance());
     // widths by the sample's peak coefficient masses (see docs/design-notes.md)
-    BlockLayout layout = SketchPlan.layout(source, vars, q, ntk, inK, budget, options.degree() > 0,
+    BlockLayout layout = BlockWidths.layout(source, vars, q, ntk, inK, budget, options.degree() > 0,
         true);
     ActivationSketch sk = new ActivationSketch(source, inK, layout, ntk ? inT : 0, thetaBudget,
         options.seed(), layer++);

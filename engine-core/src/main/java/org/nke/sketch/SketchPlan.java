@@ -29,8 +29,15 @@ import org.nke.hermite.HermiteSource;
  *
  * Budgets: each activation returns {@code m} NNGP features less the bias feature the next Dense adds,
  * and {@code m} NTK features, so the NNGP sketch ends with at most {@code m} features and the NTK
- * sketch with at most {@code 2m}. Block widths and automatic degrees come from the exact per-layer
- * variances of a sample of the data (deterministic for a given sample).
+ * sketch with at most {@code 2m}. Block widths, automatic degrees and the NTK readout's budget split
+ * come from the exact per-layer variances of a set of input variances {@code x·x/d}: by default the
+ * data-free {@link #REFERENCE_INPUT_VARIANCES} ({@link #build(Architecture, int, SketchOptions)}), so
+ * that a point's features do not depend on what else was sketched with it (features of a training
+ * and a test file made in two runs compose); or those of a sample of the data
+ * ({@link #build(Architecture, int, SketchOptions, double[][])}), which must then be kept (a plan
+ * file, a model) to sketch further data the same way. The scale of each point enters its features
+ * exactly in either case (Hermite series at the point's own variance); the reference only sizes the
+ * blocks.
  */
 public final class SketchPlan {
   private final SketchOptions options;
@@ -51,6 +58,29 @@ public final class SketchPlan {
   }
 
   /**
+   * The data-free reference of input variances {@code x·x/d}: nine values spaced log-uniformly over
+   * {@code [0.01, 100]}, two decades either side of the variance of standardised data. Measured
+   * against widths fitted to the data's first 256 points (docs/design-notes.md, "Data-free sketch
+   * plans"): equal within the seed-to-seed spread on points whose norms spread over one decade, and
+   * at most 10 % worse over four decades.
+   */
+  private static final double[] REFERENCE_INPUT_VARIANCES = logGrid(0.01, 100, 9);
+
+  /** @return a copy of {@link #REFERENCE_INPUT_VARIANCES} */
+  public static double[] referenceInputVariances() {
+    return REFERENCE_INPUT_VARIANCES.clone();
+  }
+
+  /** {@code n} values spaced log-uniformly over {@code [lo, hi]}. */
+  static double[] logGrid(double lo, double hi, int n) {
+    double[] g = new double[n];
+    for (int i = 0; i < n; i++) {
+      g[i] = Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * i / (n - 1));
+    }
+    return g;
+  }
+
+  /**
    * @param dual an activation's dual
    * @return its Hermite coefficients
    * @throws ArchException when it has neither a pointwise function nor a known series
@@ -64,7 +94,21 @@ public final class SketchPlan {
   }
 
   /**
-   * Compiles a plan.
+   * Compiles the data-free plan: block widths and degrees for {@link #REFERENCE_INPUT_VARIANCES}.
+   * The features of a point depend only on the architecture, {@code d}, the options and the point.
+   *
+   * @param arch a fully connected architecture
+   * @param inputDim the input dimension {@code d}
+   * @param options budget, seed, kind, degree
+   * @return the plan
+   */
+  public static SketchPlan build(Architecture arch, int inputDim, SketchOptions options) {
+    return build(arch, inputDim, options, REFERENCE_INPUT_VARIANCES);
+  }
+
+  /**
+   * Compiles a plan adapted to a sample of the data (its input variances); keep the sample, or the
+   * plan file written from it, to sketch further data with the same plan.
    *
    * @param arch a fully connected architecture
    * @param inputDim the input dimension {@code d}
@@ -74,9 +118,24 @@ public final class SketchPlan {
    */
   public static SketchPlan build(Architecture arch, int inputDim, SketchOptions options,
       double[][] sample) {
+    return build(arch, inputDim, options, InputKernel.variances(sample));
+  }
+
+  /**
+   * Compiles a plan whose block widths, automatic degrees and NTK budget split are chosen for points
+   * with the given input variances {@code x·x/d}: the plan depends on the data only through them.
+   *
+   * @param arch a fully connected architecture
+   * @param inputDim the input dimension {@code d}
+   * @param options budget, seed, kind, degree
+   * @param inputVariances representative input variances (non-empty), not modified
+   * @return the plan
+   */
+  public static SketchPlan build(Architecture arch, int inputDim, SketchOptions options,
+      double[] inputVariances) {
     DenseNetwork net = DenseNetwork.compile(arch, inputDim);
     List<Step> steps = net.steps();
-    double[][] sampleVars = net.diagonals(InputKernel.variances(sample), org.nke.spi.Precision.F64)
+    double[][] sampleVars = net.diagonals(inputVariances, org.nke.spi.Precision.F64)
         .preActivation().toArray(new double[0][]);
     int m = options.dim();
     boolean ntk = options.ntk();
@@ -84,7 +143,7 @@ public final class SketchPlan {
     int dT = 0;
     int layer = 0;
     int last = lastNonlinear(steps);
-    double[] split = ntk && last >= 0 ? finalSplit(steps, last, sample, inputDim) : null;
+    double[] split = ntk && last >= 0 ? finalSplit(steps, last, inputVariances) : null;
     List<ActivationSketch> sketches = new ArrayList<>();
     for (int s = 0; s < steps.size(); s++) {
       Step step = steps.get(s);
@@ -106,9 +165,9 @@ public final class SketchPlan {
           thetaBudget = (total - budget) & ~1;
         }
         double[] vars = sampleVars[layer];
-        int q = options.degree() > 0 ? options.degree() : autoDegree(source, vars, ntk,
+        int q = options.degree() > 0 ? options.degree() : BlockWidths.autoDegree(source, vars, ntk,
             options.tailTolerance());
-        BlockLayout layout = layout(source, vars, q, ntk, dK, budget, options.degree() > 0);
+        BlockLayout layout = BlockWidths.layout(source, vars, q, ntk, dK, budget, options.degree() > 0);
         ActivationSketch sk = new ActivationSketch(source, dK, layout, ntk ? dT : 0, thetaBudget,
             options.seed(), layer);
         sketches.add(sk);
@@ -140,7 +199,7 @@ public final class SketchPlan {
    * to give the NNGP block, {@code a K(x,x) / (a K(x,x) + b Θ(x,x))} averaged over the sample (exact
    * diagonal recursions of both kernels), and whether the readout adds a constant feature.
    */
-  private static double[] finalSplit(List<Step> steps, int last, double[][] sample, int d) {
+  private static double[] finalSplit(List<Step> steps, int last, double[] inputVariances) {
     double fraction = 0;
     Affine readout = null;
     for (int s = last + 1; s < steps.size() && readout == null; s++) {
@@ -148,9 +207,9 @@ public final class SketchPlan {
         readout = a;
       }
     }
-    int count = Math.min(sample.length, 64);
+    int count = Math.min(inputVariances.length, 64);
     for (int i = 0; i < count; i++) {
-      double k = InputKernel.of(sample[i], sample[i]);
+      double k = inputVariances[i];
       double t = 0;
       for (int s = 0; s <= last; s++) {
         if (steps.get(s) instanceof Affine a) {
@@ -168,28 +227,6 @@ public final class SketchPlan {
     return new double[] {fraction, 0, readout.ntkConstant() > 0 ? 1 : 0};
   }
 
-  /** Allocates the blocks, lowering an automatic degree until the budget suffices. */
-  static BlockLayout layout(HermiteSource source, double[] vars, int q, boolean ntk, int dK,
-      int budget, boolean fixed) {
-    return layout(source, vars, q, ntk, dK, budget, fixed, false);
-  }
-
-  /** As above; {@code peak}: widths by {@link #peakMasses} instead of the mean masses. */
-  static BlockLayout layout(HermiteSource source, double[] vars, int q, boolean ntk, int dK,
-      int budget, boolean fixed, boolean peak) {
-    for (int deg = q; ; deg--) {
-      try {
-        return BlockLayout.allocate(peak ? peakMasses(source, vars, deg, ntk)
-            : masses(source, vars, deg, ntk), dK, budget);
-      } catch (IllegalArgumentException e) {
-        if (fixed || deg <= 1) {
-          throw new IllegalArgumentException("sketch dimension " + budget + " is too small for "
-              + "Hermite degree " + q + "; use a larger --dim or a lower --degree", e);
-        }
-      }
-    }
-  }
-
   private static boolean nextAffineHasBias(List<Step> steps, int from) {
     for (int s = from + 1; s < steps.size(); s++) {
       if (steps.get(s) instanceof Affine a) {
@@ -198,87 +235,6 @@ public final class SketchPlan {
       return false;
     }
     return false;
-  }
-
-  /** Mean relative coefficient mass per degree over the sample (NNGP and derivative series). */
-  static double[] masses(HermiteSource source, double[] vars, int q, boolean ntk) {
-    double[] mass = new double[q + 1];
-    int count = Math.min(vars.length, 64);
-    for (int i = 0; i < count; i++) {
-      double a = Math.sqrt(Math.max(vars[i * vars.length / count], 0));
-      addNormalised(mass, source.coefficients(a, q, false, true));
-      if (ntk) {
-        addNormalised(mass, source.coefficients(a, q, true, true));
-      }
-    }
-    return mass;
-  }
-
-  /**
-   * Per degree, the largest relative coefficient mass over the sample (NNGP and derivative series):
-   * a degree that carries much of some point's kernel (the folded tail of a large-scale point) gets
-   * a width that keeps that point's error small, not one sized for the typical point.
-   */
-  static double[] peakMasses(HermiteSource source, double[] vars, int q, boolean ntk) {
-    double[] peak = new double[q + 1];
-    int count = Math.min(vars.length, 64);
-    for (int i = 0; i < count; i++) {
-      double a = Math.sqrt(Math.max(vars[i * vars.length / count], 0));
-      for (boolean deriv : ntk ? new boolean[] {false, true} : new boolean[] {false}) {
-        double[] one = new double[q + 1];
-        addNormalised(one, source.coefficients(a, q, deriv, true));
-        for (int k = 0; k <= q; k++) {
-          peak[k] = Math.max(peak[k], one[k]);
-        }
-      }
-    }
-    return peak;
-  }
-
-  private static void addNormalised(double[] mass, double[] c) {
-    double total = 0;
-    for (double v : c) {
-      total += v * v;
-    }
-    if (total > 0) {
-      for (int k = 0; k < c.length; k++) {
-        mass[k] += c[k] * c[k] / total;
-      }
-    }
-  }
-
-  /** Smallest degree whose unfolded tail mass is below the tolerance, clamped to the auto range. */
-  static int autoDegree(HermiteSource source, double[] vars, boolean ntk, double tol) {
-    int qMax = SketchOptions.MAX_AUTO_DEGREE;
-    double[] mass = new double[qMax + 2];
-    int count = Math.min(vars.length, 16);
-    for (int i = 0; i < count; i++) {
-      double a = Math.sqrt(Math.max(vars[i * vars.length / count], 0));
-      // plain coefficients to qMax and folded ones: the folded top holds the whole tail
-      for (boolean deriv : ntk ? new boolean[] {false, true} : new boolean[] {false}) {
-        double[] plain = source.coefficients(a, qMax + 1, deriv, false);
-        double[] folded = source.coefficients(a, qMax + 1, deriv, true);
-        double total = 0;
-        for (double v : folded) {
-          total += v * v;
-        }
-        for (int k = 0; k <= qMax + 1 && total > 0; k++) {
-          double v = k >= qMax ? folded[k] : plain[k];
-          mass[k] += v * v / total / count;
-        }
-      }
-    }
-    double tail = 0;
-    for (double v : mass) {
-      tail += v;
-    }
-    for (int q = 0; q <= qMax; q++) {
-      tail -= mass[q];
-      if (q >= SketchOptions.MIN_AUTO_DEGREE && tail <= tol * (ntk ? 2 : 1)) {
-        return q;
-      }
-    }
-    return qMax;
   }
 
   /** @return the options */

@@ -9,6 +9,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.nke.krr.RidgeModel;
+import org.nke.sketch.PlanSpec;
+import org.nke.sketch.SketchOptions;
 import org.nke.krr.Targets;
 
 /**
@@ -43,8 +45,8 @@ final class ModelData {
 
   static void write(SparkSession spark, RidgeModel m, String path) {
     Row row = RowFactory.create(m.architecture(), m.kernel(), m.inputDim(), m.ridge(),
-        m.targets().classification(), m.targets().classes(), m.targets().mean(), m.points(),
-        m.weights(), m.sketchDim(), m.seed(), m.degree(),
+        m.targets().classification(), m.targets().classes(), m.targets().mean(),
+        m.plan().sample(), m.weights(), m.sketchDim(), m.seed(), m.degree(),
         scala.collection.JavaConverters.mapAsScalaMap(m.info()));
     spark.createDataFrame(List.of(row), SCHEMA).repartition(1).write().parquet(path + "/data");
   }
@@ -56,11 +58,16 @@ final class ModelData {
     Targets targets = new Targets(classification, classes, r.getDouble(r.fieldIndex("targetMean")),
         new double[1][classification ? classes.length : 1]);
     Map<String, String> info = new LinkedHashMap<>(r.getJavaMap(r.fieldIndex("info")));
-    return new RidgeModel("sketch", r.getString(r.fieldIndex("architecture")),
-        r.getString(r.fieldIndex("kernel")), r.getInt(r.fieldIndex("inputDim")),
-        r.getDouble(r.fieldIndex("ridge")), targets, matrix(r, "sample"), matrix(r, "weights"),
-        r.getInt(r.fieldIndex("sketchDim")), r.getLong(r.fieldIndex("seed")),
-        r.getInt(r.fieldIndex("degree")), info);
+    String arch = r.getString(r.fieldIndex("architecture"));
+    String kernel = r.getString(r.fieldIndex("kernel"));
+    int d = r.getInt(r.fieldIndex("inputDim"));
+    SketchOptions o = new SketchOptions(r.getInt(r.fieldIndex("sketchDim")),
+        r.getLong(r.fieldIndex("seed")), kernel.equals("ntk"), r.getInt(r.fieldIndex("degree")),
+        SketchOptions.DEFAULT_TAIL);
+    // an empty sample: the data-free plan; rows: widths adapted to them (models saved before)
+    PlanSpec plan = new PlanSpec("sketch", arch, o, new int[] {d}, matrix(r, "sample"), null);
+    return new RidgeModel("sketch", arch, kernel, d, r.getDouble(r.fieldIndex("ridge")), targets,
+        new double[0][], matrix(r, "weights"), plan, info);
   }
 
   private static double[][] matrix(Row r, String field) {

@@ -191,13 +191,17 @@ public final class NeuralKernelFeatures extends Transformer
   /**
    * The plan description for a dataset: these parameters and the plan sample.
    *
-   * @param data the data to be transformed (its first rows are read when no sample is set)
+   * @param data the data to be transformed (its first row gives the dimension when no sample is
+   *     set: the plan is then the data-free one, the same for any data of that dimension)
    * @return the description executors rebuild the plan from
    */
   public SketchSpec spec(Dataset<?> data) {
-    double[][] sample = isDefined(planSample) ? getOrDefault(planSample)
-        : SampleRows.take(data, getInputCol());
-    return new SketchSpec(requireArch(), sketchOptions(), sample);
+    if (isDefined(planSample)) {
+      double[][] sample = getOrDefault(planSample);
+      return new SketchSpec(requireArch(), sketchOptions(), sample);
+    }
+    int d = SampleRows.take(data.limit(1), getInputCol())[0].length;
+    return new SketchSpec(requireArch(), sketchOptions(), d, new double[0][]);
   }
 
   private String requireArch() {

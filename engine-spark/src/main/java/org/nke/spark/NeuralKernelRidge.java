@@ -226,8 +226,9 @@ public final class NeuralKernelRidge extends Estimator<NeuralKernelRidgeModel>
     Targets targets = LabelSummary.targets(parts, label);
     long[] offsets = LabelSummary.offsets(parts);
     long n = offsets[offsets.length - 1] + parts.get(parts.size() - 1).count();
-    double[][] sample = SampleRows.take(df, x);
-    SketchSpec spec = new SketchSpec(getArch(), sketchOptions(), sample);
+    // the data-free plan: the model's features of a point are NeuralKernelFeatures' and nke's
+    int d = SampleRows.take(df.limit(1), x)[0].length;
+    SketchSpec spec = new SketchSpec(getArch(), sketchOptions(), d, new double[0][]);
     int p = ExecutorResources.plan(spec).outputDim();
     boolean selecting = !isDefined(ridge);
     long[] selection = selecting ? KernelRidge.selectionRows(n) : new long[0];
@@ -266,7 +267,7 @@ public final class NeuralKernelRidge extends Estimator<NeuralKernelRidgeModel>
     info.put("spark_task_seconds_merge", fmt(sec[2]));
     info.put("spark_seconds_driver_solve", fmt((System.nanoTime() - t0) * 1e-9));
     RidgeModel model = new RidgeModel("sketch", spec.architecture(), getKind(), spec.inputDim(),
-        s.lambda(), targets, sample, s.weights(), getDim(), getSeed(), getDegree(), info);
+        s.lambda(), targets, new double[0][], s.weights(), spec.planSpec(), info);
     NeuralKernelRidgeModel m = new NeuralKernelRidgeModel(uid, model);
     copyValues(m, ParamMap.empty());
     return m.setParent(this);

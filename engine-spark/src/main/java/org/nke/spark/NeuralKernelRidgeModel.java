@@ -92,8 +92,11 @@ public final class NeuralKernelRidgeModel extends Model<NeuralKernelRidgeModel>
    * @return the description of its plan (as {@code KernelRidge.scores} builds it)
    */
   static SketchSpec spec(RidgeModel m) {
-    return new SketchSpec(m.architecture(), new SketchOptions(m.sketchDim(), m.seed(),
-        m.kernel().equals("ntk"), m.degree(), SketchOptions.DEFAULT_TAIL), m.points());
+    if (!m.method().equals("sketch") || m.plan().images()) {
+      throw new IllegalArgumentException("a Spark model predicts with a dense sketch plan, got a "
+          + m.plan().describe());
+    }
+    return new SketchSpec(m.architecture(), m.plan().options(), m.inputDim(), m.plan().sample());
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.nke.arch.Architecture;
+import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.SketchPlan;
 
@@ -37,13 +38,26 @@ public final class SketchSpec implements Serializable {
    * @param architecture an architecture string, kept as given (parsed here, so syntax errors surface
    *     on the driver)
    * @param options budget {@code m}, seed, kind, degree, tail tolerance
-   * @param sample the rows the plan is built from (the first {@code Sketches.SAMPLE} rows of the
-   *     data), all of the same length {@code d}; copied
+   * @param sample the rows the plan's widths are adapted to (e.g. the first {@code Sketches.SAMPLE}
+   *     rows of the training data), at least one, all of the same length {@code d}; copied
    */
   public SketchSpec(String architecture, SketchOptions options, double[][] sample) {
+    this(architecture, options, sample[0].length, sample);
+  }
+
+  /**
+   * @param architecture an architecture string, kept as given (parsed here, so syntax errors surface
+   *     on the driver)
+   * @param options budget {@code m}, seed, kind, degree, tail tolerance
+   * @param inputDim the input dimension {@code d}
+   * @param sample the rows the plan's widths are adapted to, all of length {@code d}, or none for
+   *     the data-free plan ({@code SketchPlan.build(arch, d, options)}, the default: features that
+   *     do not depend on the rest of the data); copied
+   */
+  public SketchSpec(String architecture, SketchOptions options, int inputDim, double[][] sample) {
     Architecture.parse(architecture);
     this.architecture = architecture;
-    this.inputDim = sample[0].length;
+    this.inputDim = inputDim;
     this.dim = options.dim();
     this.seed = options.seed();
     this.ntk = options.ntk();
@@ -96,7 +110,12 @@ public final class SketchSpec implements Serializable {
    * @return the plan
    */
   public SketchPlan build() {
-    return SketchPlan.build(Architecture.parse(architecture), inputDim, options(), sample);
+    return planSpec().densePlan();
+  }
+
+  /** @return the engine-core description of the same plan (as kept in a model) */
+  public PlanSpec planSpec() {
+    return new PlanSpec("sketch", architecture, options(), new int[] {inputDim}, sample, null);
   }
 
   private String digest() {

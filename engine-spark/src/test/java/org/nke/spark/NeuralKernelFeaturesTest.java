@@ -48,17 +48,19 @@ class NeuralKernelFeaturesTest {
       NeuralKernelFeatures stage = new NeuralKernelFeatures().setArch(ARCH).setKind(kind).setDim(128)
           .setSeed(42).setBlockSize(50).withPlanSampleFrom(df);
       df = df.repartition(7);
-      assertLocal(x, kind, collect(stage.transform(df), "nkeFeatures", x.length));
+      assertLocal(x, kind, true, collect(stage.transform(df), "nkeFeatures", x.length));
       return;
     }
     Dataset<Row> out = new NeuralKernelFeatures().setArch(ARCH).setKind(kind).setDim(128).setSeed(42)
         .setBlockSize(50).transform(df);
-    assertLocal(x, kind, collect(out, "nkeFeatures", x.length));
+    // no plan sample: the data-free plan, whatever the data
+    assertLocal(x, kind, false, collect(out, "nkeFeatures", x.length));
   }
 
-  private static void assertLocal(double[][] x, String kind, double[][] got) {
+  private static void assertLocal(double[][] x, String kind, boolean adapted, double[][] got) {
     Sketches local = Sketches.of(ARCH).withDim(128).withSeed(42).withBackend("cpu").withThreads(2);
-    SketchPlan plan = local.plan(x, kind.equals("ntk"));
+    SketchPlan plan = adapted ? local.plan(x, kind.equals("ntk"))
+        : local.plan(x[0].length, kind.equals("ntk"));
     double[][] want = local.features(plan, x);
     for (int i = 0; i < x.length; i++) {
       assertArrayEquals(want[i], got[i], 0.0, "row " + i);
@@ -98,8 +100,14 @@ class NeuralKernelFeaturesTest {
     assertTrue(message(e).contains("column 'features' values must be finite, got NaN at row 134 of "
         + "partition 1, element 3"), message(e));
     x[33][4] = Double.POSITIVE_INFINITY;
+    x[333][2] = 0;
+    // the data-free plan reads only the first row on the driver; the executors name the bad one
+    Exception inf = assertThrows(Exception.class,
+        () -> stage.transform(SparkTests.frame(spark, x, null, 2)).collect());
+    assertTrue(message(inf).contains("column 'features' values must be finite, got Infinity at row "
+        + "34 of partition 0, element 5"), message(inf));
     InvalidInputException sample = assertThrows(InvalidInputException.class,
-        () -> stage.transform(SparkTests.frame(spark, x, null, 2)));
+        () -> stage.withPlanSampleFrom(SparkTests.frame(spark, x, null, 2)));
     assertEquals("column 'features' values must be finite, got Infinity at row 34, element 5",
         sample.getMessage());
 

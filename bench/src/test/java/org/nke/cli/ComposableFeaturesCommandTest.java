@@ -1,0 +1,187 @@
+package org.nke.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nke.io.MatrixWriter;
+import org.nke.io.NpyReader;
+import org.nke.spi.Precision;
+
+/**
+ * {@code nke features} in two runs composes with one run ({@code shared/spec/cli.md}, "Features that
+ * compose"): bit for bit for the data-free plan, and through {@code --save-plan}/{@code --plan} for
+ * what is fitted to data ({@code --adapt}, {@code --standardize}).
+ */
+class ComposableFeaturesCommandTest extends CommandTest {
+  private static final String GELU = "Dense(W_std=1.5, b_std=0.1), Gelu(), Dense(W_std=1.5, "
+      + "b_std=0.1), Tanh(), Dense()";
+  private static final String CONV = "Conv(4, (3, 3), padding='SAME', W_std=1.4, b_std=0.1), Gelu(), "
+      + "AvgPool((2, 2), strides=(2, 2)), Conv(4, (3, 3), padding='SAME', W_std=1.4), Relu(), "
+      + "Flatten(), Dense()";
+
+  @TempDir
+  Path dir;
+
+  private Path npy(String name, double[][] rows, int... shape) throws IOException {
+    Path p = dir.resolve(name);
+    try (OutputStream os = Files.newOutputStream(p)) {
+      MatrixWriter.write(os, p, Precision.F64, rows.length, rows[0].length,
+          (i, out) -> System.arraycopy(rows[i], 0, out, 0, out.length));
+    }
+    if (shape.length == 3) {
+      ImageFiles.reshape(p, rows.length, shape);
+    }
+    return p;
+  }
+
+  private static double[][] points(int n, int d, double scale, long seed) {
+    Random r = new Random(seed);
+    double[][] x = new double[n][d];
+    for (double[] row : x) {
+      for (int j = 0; j < d; j++) {
+        row[j] = scale * (r.nextGaussian() + 0.5);
+      }
+    }
+    return x;
+  }
+
+  private static double[][] rows(Path npy) throws IOException {
+    return NpyReader.read(npy).toMatrix(npy.toString());
+  }
+
+  private static <T> T[] concat(T[] a, T[] b) {
+    T[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
+  void pointFeaturesOfTwoFilesEqualTheRowsOfOneRun() throws IOException {
+    double[][] train = points(300, 10, 1, 1);
+    double[][] test = points(40, 10, 6, 2);
+    Path trainX = npy("train.npy", train);
+    Path testX = npy("test.npy", test);
+    Path allX = npy("all.npy", concat(train, test));
+    for (String kind : new String[] {"nngp", "ntk"}) {
+      String[] common = {"--arch", GELU, "--kind", kind, "--dim", "128", "--seed", "4", "--backend",
+          "cpu", "--quiet"};
+      double[][][] out = new double[3][][];
+      Path[] in = {trainX, testX, allX};
+      for (int r = 0; r < 3; r++) {
+        Path f = dir.resolve(kind + r + ".npy");
+        String[] args = concat(new String[] {"features", "--x", in[r].toString(), "--out",
+            f.toString()}, common);
+        assertEquals(0, nke(args), err);
+        out[r] = rows(f);
+      }
+      assertArrayEquals(out[2], concat(out[0], out[1]), kind);
+    }
+  }
+
+  @Test
+  void adaptedWidthsComposeThroughThePlanFile() throws IOException {
+    double[][] train = points(300, 10, 1, 3);
+    double[][] test = points(30, 10, 4, 4);
+    Path plan = dir.resolve("plan.zip");
+    Path trainF = dir.resolve("train-f.npy");
+    assertEquals(0, nke("features", "--arch", GELU, "--kind", "ntk", "--dim", "128", "--adapt",
+        "--x", npy("train.npy", train).toString(), "--out", trainF.toString(), "--save-plan",
+        plan.toString(), "--backend", "cpu", "--quiet"), err);
+    assertTrue(err.contains("wrote the plan"), err);
+    Path testF = dir.resolve("test-f.npy");
+    Path allF = dir.resolve("all-f.npy");
+    assertEquals(0, nke("features", "--plan", plan.toString(), "--x", npy("test.npy", test).toString(),
+        "--out", testF.toString(), "--backend", "cpu", "--quiet"), err);
+    assertEquals(0, nke("features", "--plan", plan.toString(), "--x",
+        npy("all.npy", concat(train, test)).toString(), "--out", allF.toString(), "--backend", "cpu",
+        "--quiet"), err);
+    assertArrayEquals(rows(allF), concat(rows(trainF), rows(testF)));
+    // without --save-plan, a fitted plan is said to be lost
+    assertEquals(0, nke("features", "--arch", GELU, "--kind", "ntk", "--dim", "128", "--adapt",
+        "--x", dir.resolve("test.npy").toString(), "--out", testF.toString(), "--backend", "cpu",
+        "--quiet"), err);
+    assertTrue(err.contains("fitted to this file") && err.contains("--save-plan"), err);
+  }
+
+  @Test
+  void standardisedImageFeaturesComposeThroughThePlanFile() throws IOException {
+    Random r = new Random(5);
+    double[][] imgs = new double[10][6 * 6 * 2];
+    for (double[] row : imgs) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = 3 + r.nextGaussian();
+      }
+    }
+    double[][] train = Arrays.copyOfRange(imgs, 0, 6);
+    double[][] test = Arrays.copyOfRange(imgs, 6, 10);
+    Path plan = dir.resolve("images.plan");
+    Path trainF = dir.resolve("train-f.npy");
+    assertEquals(0, nke("features", "--arch", CONV, "--kind", "ntk", "--dim", "128", "--standardize",
+        "--x", npy("train.npy", train, 6, 6, 2).toString(), "--out", trainF.toString(),
+        "--save-plan", plan.toString(), "--backend", "cpu", "--quiet"), err);
+    Path testF = dir.resolve("test-f.npy");
+    assertEquals(0, nke("features", "--plan", plan.toString(), "--x",
+        npy("test.npy", test, 6, 6, 2).toString(), "--out", testF.toString(), "--backend", "cpu",
+        "--quiet"), err);
+    Path allF = dir.resolve("all-f.npy");
+    assertEquals(0, nke("features", "--plan", plan.toString(), "--x",
+        npy("all.npy", imgs, 6, 6, 2).toString(), "--out", allF.toString(), "--backend", "cpu",
+        "--quiet"), err);
+    assertArrayEquals(rows(allF), concat(rows(trainF), rows(testF)));
+  }
+
+  @Test
+  void optionsThatContradictThePlanAreUsageErrors() throws IOException {
+    Path x = npy("x.npy", points(20, 5, 1, 6));
+    Path plan = dir.resolve("p.zip");
+    assertEquals(0, nke("features", "--arch", GELU, "--kind", "nngp", "--dim", "128", "--x",
+        x.toString(), "--out", dir.resolve("f.npy").toString(), "--save-plan", plan.toString(),
+        "--quiet", "--backend", "cpu"), err);
+    assertEquals(2, nke("features", "--plan", plan.toString(), "--dim", "256", "--x", x.toString(),
+        "--out", dir.resolve("g.npy").toString()), err);
+    assertTrue(err.contains("--dim 256"), err);
+    assertEquals(2, nke("features", "--plan", plan.toString(), "--adapt", "--x", x.toString(),
+        "--out", dir.resolve("g.npy").toString()), err);
+    // the same values are fine
+    assertEquals(0, nke("features", "--plan", plan.toString(), "--dim", "128", "--kind", "nngp",
+        "--x", x.toString(), "--out", dir.resolve("g.npy").toString(), "--quiet", "--backend", "cpu"),
+        err);
+    Path wrongD = npy("w.npy", points(4, 6, 1, 7));
+    assertEquals(4, nke("features", "--plan", plan.toString(), "--x", wrongD.toString(), "--out",
+        dir.resolve("h.npy").toString(), "--quiet", "--backend", "cpu"), err);
+    assertTrue(err.contains("d = 5"), err);
+  }
+
+  @Test
+  void aSketchModelIsAPlanForFeatures() throws IOException {
+    double[][] x = points(40, 5, 1, 8);
+    StringBuilder labels = new StringBuilder();
+    for (int i = 0; i < x.length; i++) {
+      labels.append(x[i][0] > 0.5 ? 1 : 0).append('\n');
+    }
+    Path y = dir.resolve("y.csv");
+    Files.writeString(y, labels);
+    Path xs = npy("x.npy", x);
+    Path model = dir.resolve("m.nkem");
+    assertEquals(0, nke("fit", "--arch", GELU, "--x", xs.toString(), "--labels", y.toString(),
+        "--method", "sketch", "--dim", "128", "--kind", "nngp", "--seed", "3", "--model",
+        model.toString(), "--quiet", "--backend", "cpu"), err);
+    assertTrue(err.contains("plan = nngp sketch"), err);
+    Path viaModel = dir.resolve("a.npy");
+    Path direct = dir.resolve("b.npy");
+    assertEquals(0, nke("features", "--plan", model.toString(), "--x", xs.toString(), "--out",
+        viaModel.toString(), "--quiet", "--backend", "cpu"), err);
+    assertEquals(0, nke("features", "--arch", GELU, "--kind", "nngp", "--dim", "128", "--seed", "3",
+        "--x", xs.toString(), "--out", direct.toString(), "--quiet", "--backend", "cpu"), err);
+    assertArrayEquals(rows(direct), rows(viaModel));
+  }
+}

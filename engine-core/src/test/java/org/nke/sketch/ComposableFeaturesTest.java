@@ -1,0 +1,145 @@
+package org.nke.sketch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nke.Sketches;
+import org.nke.arch.Architecture;
+import org.nke.error.InvalidInputException;
+import org.nke.io.ChannelStats;
+import org.nke.io.ImageBatch;
+
+/**
+ * Features compose across runs ({@code shared/spec/cli.md}, "Features that compose"): the features
+ * of a point depend on the architecture, the options and the point, not on what else is sketched
+ * with it; a plan adapted to data is kept in a {@link PlanFile} and gives the same features after a
+ * round trip.
+ */
+class ComposableFeaturesTest {
+  private static final String GELU = "Dense(W_std=1.5, b_std=0.1), Gelu(), Dense(W_std=1.5, "
+      + "b_std=0.1), Tanh(), Dense()";
+  private static final String CONV = "Conv(4, (3, 3), padding='SAME', W_std=1.4, b_std=0.1), Gelu(), "
+      + "AvgPool((2, 2), strides=(2, 2)), Conv(4, (3, 3), padding='SAME', W_std=1.4), Relu(), "
+      + "Flatten(), Dense()";
+
+  @TempDir
+  Path dir;
+
+  private static double[][] concat(double[][] a, double[][] b) {
+    double[][] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
+  void denseFeaturesOfTwoHalvesInTwoRunsEqualOneRunBitForBit() {
+    // halves with very different scales: a data-adapted plan would differ between them
+    double[][] first = SketchAccuracy.points(30, 12, 0.2, 1);
+    double[][] second = SketchAccuracy.points(30, 12, 0.2, 2);
+    for (double[] row : second) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] *= 9;
+      }
+    }
+    double[][] all = concat(first, second);
+    for (boolean ntk : new boolean[] {false, true}) {
+      Sketches s = Sketches.of(GELU).withDim(256).withSeed(5).withBackend("cpu");
+      double[][] joint = ntk ? s.ntk(all) : s.nngp(all);
+      double[][] a = ntk ? s.ntk(first) : s.nngp(first);
+      double[][] b = ntk ? s.ntk(second) : s.nngp(second);
+      assertArrayEquals(joint, concat(a, b), ntk ? "NTK" : "NNGP");
+    }
+  }
+
+  @Test
+  void imageFeaturesOfTwoHalvesInTwoRunsEqualOneRunBitForBit() {
+    ImageBatch all = CntkSketchAccuracy.images(8, 6, 6, 2, 3);
+    ImageBatch first = all.slice(0, 3);
+    ImageBatch second = all.slice(3, 8);
+    for (boolean ntk : new boolean[] {false, true}) {
+      Sketches s = Sketches.of(CONV).withDim(128).withSeed(2).withBackend("cpu");
+      double[][] joint = ntk ? s.ntk(all) : s.nngp(all);
+      assertArrayEquals(joint, concat(ntk ? s.ntk(first) : s.nngp(first),
+          ntk ? s.ntk(second) : s.nngp(second)), ntk ? "NTK" : "NNGP");
+    }
+  }
+
+  @Test
+  void subspaceFeaturesDependOnlyOnThePoint() {
+    double[][] x = SketchAccuracy.points(10, 20, 1, 4);
+    PlanSpec spec = PlanSpec.reference("subspace", Architecture.parse("Dense(W_std=1.4), Relu(), "
+        + "Dense(W_std=1.4), Relu(), Dense()"), SketchOptions.of(256, 3, true), 20);
+    SubspaceEmbedding one = spec.embedding();
+    SubspaceEmbedding two = spec.embedding();
+    for (double[] p : x) {
+      assertArrayEquals(one.features(p), two.features(p));
+    }
+  }
+
+  @Test
+  void planFilesRoundTripAndGiveTheSameFeatures() throws IOException {
+    double[][] x = SketchAccuracy.points(20, 8, 1, 6);
+    Architecture arch = Architecture.parse(GELU);
+    PlanSpec reference = PlanSpec.reference("sketch", arch,
+        new SketchOptions(256, 9, true, 5, 3e-3), 8);
+    PlanSpec adapted = reference.adaptedTo(x, 16);
+    for (PlanSpec spec : new PlanSpec[] {reference, adapted}) {
+      Path f = dir.resolve("plan-" + spec.adapted() + ".zip");
+      try (OutputStream os = Files.newOutputStream(f)) {
+        PlanFile.write(spec, os);
+      }
+      PlanSpec back = PlanFile.read(f);
+      assertEquals(spec, back);
+      assertEquals(3e-3, back.options().tailTolerance());
+      SketchPlan p1 = spec.densePlan();
+      SketchPlan p2 = back.densePlan();
+      for (double[] point : x) {
+        assertArrayEquals(p1.features(point), p2.features(point));
+      }
+    }
+    assertFalse(Arrays.equals(reference.densePlan().features(x[0]), adapted.densePlan().features(x[0]))
+        && reference.densePlan().layers().equals(adapted.densePlan().layers()),
+        "an adapted plan may differ from the reference; both must round-trip");
+  }
+
+  @Test
+  void imagePlanFilesKeepTheirStandardizationAndSample() throws IOException {
+    ImageBatch images = CntkSketchAccuracy.images(4, 6, 6, 2, 1);
+    ChannelStats stats = images.channelStats();
+    PlanSpec spec = PlanSpec.reference("sketch", Architecture.parse(CONV),
+        SketchOptions.of(128, 1, false), 6, 6, 2).adaptedTo(images.toPoints(), 8)
+        .withStandardization(stats);
+    Path f = dir.resolve("images.plan");
+    try (OutputStream os = Files.newOutputStream(f)) {
+      PlanFile.write(spec, os);
+    }
+    PlanSpec back = PlanFile.read(f);
+    assertEquals(spec, back);
+    assertArrayEquals(stats.mean(), back.standardization().mean());
+    double[] image = new double[images.imageSize()];
+    images.copyImage(2, image);
+    assertArrayEquals(spec.cntkPlan().features(image), back.cntkPlan().features(image));
+    assertThrows(InvalidInputException.class, () -> back.checkShape("X", 8, 8, 2));
+  }
+
+  @Test
+  void aPlanFileThatIsNotOneIsNamed() throws IOException {
+    Path f = dir.resolve("junk.zip");
+    Files.writeString(f, "not a zip");
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> PlanFile.read(f));
+    assertTrue(e.getMessage().contains("junk.zip"), e.getMessage());
+    InvalidInputException missing = assertThrows(InvalidInputException.class,
+        () -> PlanFile.read(dir.resolve("none.zip")));
+    assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
+  }
+}
