@@ -74,6 +74,13 @@ public final class SketchPlan {
    */
   public static SketchPlan build(Architecture arch, int inputDim, SketchOptions options,
       double[][] sample) {
+    // the features of the sample alone take rows x (NTK: 2) m doubles, and each layer's sketch as
+    // many again: refuse a budget that cannot fit before building anything
+    long width = (options.ntk() ? 2L : 1L) * options.dim();
+    org.nke.util.Checks.fitsInHeap(String.format(java.util.Locale.ROOT, "sketch features with --dim %d "
+        + "(%d features for each of %d sample points, twice)", options.dim(), width, Math.max(1,
+        sample.length)), 16L * width * Math.max(1, sample.length), "use a smaller --dim, or give Java "
+        + "more memory (NKE_JAVA_OPTS=-Xmx...)");
     DenseNetwork net = DenseNetwork.compile(arch, inputDim);
     List<Step> steps = net.steps();
     double[][] sampleVars = net.diagonals(InputKernel.variances(sample), org.nke.spi.Precision.F64)
