@@ -71,8 +71,9 @@ public final class Main implements Runnable {
         return e.exitCode();
       }
       if (c instanceof OutOfMemoryError) {
-        err.println("nke: out of memory (" + c.getMessage() + "; this Java may use at most "
-            + org.nke.error.ResourceLimitException.human(Runtime.getRuntime().maxMemory()) + "): use a "
+        err.println("nke: out of memory" + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")")
+            + "; this Java may use at most "
+            + org.nke.error.ResourceLimitException.human(Runtime.getRuntime().maxMemory()) + ": use a "
             + "smaller input or --dim, sketch features (nke features, --method sketch) instead of an "
             + "exact kernel, or give Java more memory, e.g. NKE_JAVA_OPTS=-Xmx64g");
         err.flush();

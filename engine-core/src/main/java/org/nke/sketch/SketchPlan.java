@@ -76,11 +76,9 @@ public final class SketchPlan {
       double[][] sample) {
     // the features of the sample alone take rows x (NTK: 2) m doubles, and each layer's sketch as
     // many again: refuse a budget that cannot fit before building anything
-    long width = (options.ntk() ? 2L : 1L) * options.dim();
-    org.nke.util.Checks.fitsInHeap(String.format(java.util.Locale.ROOT, "sketch features with --dim %d "
-        + "(%d features for each of %d sample points, twice)", options.dim(), width, Math.max(1,
-        sample.length)), 16L * width * Math.max(1, sample.length), "use a smaller --dim, or give Java "
-        + "more memory (NKE_JAVA_OPTS=-Xmx...)");
+    double width = (options.ntk() ? 2.0 : 1.0) * options.dim();
+    int rows = Math.max(1, sample.length);
+    options.checkFits("sketch features of " + rows + " sample points (twice)", 2 * width * rows);
     DenseNetwork net = DenseNetwork.compile(arch, inputDim);
     List<Step> steps = net.steps();
     double[][] sampleVars = net.diagonals(InputKernel.variances(sample), org.nke.spi.Precision.F64)
