@@ -82,4 +82,41 @@ class StandardStreamsTest {
     e = Files.readString(err);
     assertTrue(e.contains("--dim 10000000") && e.contains("needs") && !e.contains("\tat "), e);
   }
+
+  @Test
+  void sigtermDuringFeaturesLeavesNoPartialOutput() throws Exception {
+    StringBuilder points = new StringBuilder();
+    java.util.Random r = new java.util.Random(1);
+    for (int i = 0; i < 40_000; i++) {
+      points.append(r.nextGaussian()).append(' ').append(r.nextGaussian()).append('\n');
+    }
+    Path x = Files.writeString(dir.resolve("x.txt"), points);
+    Path out = dir.resolve("F.npy");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "features",
+        "--arch", "Dense(), Erf(), Dense(), Erf(), Dense()", "--x", x.toString(), "--kind", "ntk",
+        "--dim", "4096", "--quiet", "--out", out.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      boolean writing = false;
+      while (!writing && p.isAlive() && System.nanoTime() < deadline) {
+        try (var files = Files.list(dir)) {
+          writing = files.anyMatch(f -> f.getFileName().toString().endsWith(".partial"));
+        }
+        Thread.sleep(50);
+      }
+      assertTrue(writing && p.isAlive(), "the output is being written: " + Files.readString(dir.resolve("log")));
+      Thread.sleep(500);
+      assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor());
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "exits on SIGTERM");
+      assertEquals(143, p.exitValue());
+      try (var files = Files.list(dir)) {
+        assertEquals(List.of(), files.map(f -> f.getFileName().toString())
+            .filter(f -> f.contains("F.npy")).toList(), "no output and no .partial left");
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+  }
 }
