@@ -71,6 +71,7 @@ final class FeaturesCommand implements Callable<Integer> {
   int degree;
 
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output .npy or .csv.")
+  @Preflight.Output
   Path out;
 
   @Option(names = "--method", defaultValue = "sketch", paramLabel = "sketch|subspace",

@@ -72,6 +72,7 @@ final class FitCommand implements Callable<Integer> {
   Double epsilon;
 
   @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Output model file.")
+  @Preflight.Output
   Path model;
 
   @Option(names = "--standardize", description = "Images: standardise each channel with the training "

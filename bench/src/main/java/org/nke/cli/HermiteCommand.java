@@ -33,9 +33,14 @@ final class HermiteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    if (degree < 0 || degree > 200 || !(scale >= 0)) {
+    if (degree < 0 || degree > 200) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--degree must be in [0, 200] and --scale >= 0");
+          "--degree must be in [0, 200], got " + degree);
+    }
+    if (!(scale > 0) || Double.isInfinite(scale)) {
+      // at scale 0 the pre-activation is constant: E[φ²] - φ(0)² = 0 normalises every row to NaN
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--scale must be positive and finite, got " + scale);
     }
     DualActivation dual = DualCatalog.byName(act);
     HermiteSource src = SketchPlan.hermiteSource(dual);

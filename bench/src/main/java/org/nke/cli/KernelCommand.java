@@ -36,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Exact kernel matrix between the rows of X and of Y (Y defaults to X).",
         "Images (4-D .npy (n, H, W, C), CIFAR-10 .bin, IDX -ubyte[.gz]) with a Conv/pooling "
             + "architecture give the exact CNTK; with a dense architecture they are flattened."})
-final class KernelCommand implements Callable<Integer> {
+final class KernelCommand implements Callable<Integer>, Preflight.DerivedOutputs {
   @Spec
   CommandSpec spec;
 
@@ -57,6 +57,7 @@ final class KernelCommand implements Callable<Integer> {
   String kind;
 
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output .npy (default format) or .csv.")
+  @Preflight.Output
   Path out;
 
   @Option(names = "--standardize", description = "Standardise each channel (image) or column (points) "
@@ -159,6 +160,15 @@ final class KernelCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  @Override
+  public List<Path> outputFiles(Path declared) {
+    try {
+      return targets(declared, Kind.parse(kind));
+    } catch (IllegalArgumentException e) {
+      return List.of(declared); // a bad --kind is reported by call()
+    }
   }
 
   /** {@code K.npy} → {@code [K.npy]}, or for both {@code [K.nngp.npy, K.ntk.npy]}. */

@@ -31,33 +31,63 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      Throwable t = ex;
-      if (t instanceof NkeException e) {
-        err.println("nke: " + e.getMessage());
-        err.flush();
-        return e.exitCode();
-      }
-      err.println("nke: error: " + t);
-      if (System.getenv("NKE_DEBUG") != null) {
-        t.printStackTrace(err);
-      } else {
-        err.println("(set NKE_DEBUG=1 for the stack trace)");
-      }
-      err.flush();
-      return 1;
-    });
+    cli.setExecutionStrategy(Preflight::execute);
+    cli.setExecutionExceptionHandler((ex, cmd, parsed) -> failure(ex, err));
     cli.setParameterExceptionHandler((ex, params) -> {
-      err.println("nke: " + message(ex));
+      String unknown = ex instanceof CommandLine.MissingParameterException
+          ? Preflight.unknownOption(ex.getCommandLine(), params) : null;
+      err.println("nke: " + (unknown != null ? unknown : message(ex)));
       err.println("Try 'nke " + ex.getCommandLine().getCommandName().replace("nke", "").trim()
           + (ex.getCommandLine().getCommandName().equals("nke") ? "" : " ") + "--help' for usage.");
       err.flush();
       return 2;
     });
-    int code = cli.execute(args);
+    int code;
+    try {
+      code = cli.execute(args);
+    } catch (Throwable t) {
+      // errors (OutOfMemoryError, StackOverflowError) are not given to the handler by picocli
+      code = failure(t, err);
+    }
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * Reports a failure as one message on {@code err}: an {@link NkeException} (also as the cause of
+   * another exception) with its exit code, running out of memory as exit code 5 with advice, anything
+   * else as exit code 1 (the stack trace with {@code NKE_DEBUG=1}).
+   *
+   * @param t what was thrown
+   * @param err standard error
+   * @return the exit code
+   */
+  static int failure(Throwable t, PrintWriter err) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof NkeException e) {
+        err.println("nke: " + e.getMessage());
+        err.flush();
+        return e.exitCode();
+      }
+      if (c instanceof OutOfMemoryError) {
+        err.println("nke: out of memory" + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")")
+            + "; this Java may use at most "
+            + org.nke.error.ResourceLimitException.human(Runtime.getRuntime().maxMemory()) + ": use a "
+            + "smaller input or --dim, sketch features (nke features, --method sketch) instead of an "
+            + "exact kernel, or give Java more memory, e.g. NKE_JAVA_OPTS=-Xmx64g");
+        err.flush();
+        return 5;
+      }
+    }
+    err.println("nke: error: " + t);
+    if (System.getenv("NKE_DEBUG") != null) {
+      t.printStackTrace(err);
+    } else {
+      err.println("(set NKE_DEBUG=1 for the stack trace)");
+    }
+    err.flush();
+    return 1;
   }
 
   /** The parse error, or for an unknown first word the command list. */

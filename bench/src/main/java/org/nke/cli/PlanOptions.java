@@ -36,6 +36,7 @@ final class PlanOptions {
       + "from a model of nke fit: the features compose with that run's.")
   Path plan;
 
+  @Preflight.Output
   @Option(names = "--save-plan", paramLabel = "FILE", description = "Write this run's feature plan, "
       + "for --plan in later runs (features of other files, nke fit).")
   Path savePlan;

@@ -39,6 +39,7 @@ final class PredictCommand implements Callable<Integer> {
   Path x;
 
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "Predictions (.npy or .csv).")
+  @Preflight.Output
   Path out;
 
   @Option(names = "--labels", paramLabel = "L", description = "True labels: report accuracy or MSE "

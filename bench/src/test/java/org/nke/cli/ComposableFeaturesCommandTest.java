@@ -155,6 +155,12 @@ class ComposableFeaturesCommandTest extends CommandTest {
     assertEquals(0, nke("features", "--plan", plan.toString(), "--dim", "128", "--kind", "nngp",
         "--x", x.toString(), "--out", dir.resolve("g.npy").toString(), "--quiet", "--backend", "cpu"),
         err);
+    // the plan file is an output of --save-plan and an input of --plan: neither may name the other files
+    assertEquals(2, nke("features", "--arch", GELU, "--kind", "nngp", "--dim", "128", "--x",
+        x.toString(), "--out", dir.resolve("f2.npy").toString(), "--save-plan", x.toString()), err);
+    assertEquals(2, nke("features", "--plan", plan.toString(), "--x", x.toString(), "--out",
+        plan.toString()), err);
+    assertTrue(Files.size(plan) > 0);
     Path wrongD = npy("w.npy", points(4, 6, 1, 7));
     assertEquals(4, nke("features", "--plan", plan.toString(), "--x", wrongD.toString(), "--out",
         dir.resolve("h.npy").toString(), "--quiet", "--backend", "cpu"), err);

@@ -20,7 +20,13 @@ import org.nke.error.ArchSyntaxException;
  * Python expressions ({@code 2**0.5}, {@code np.sqrt(2)}, {@code 1/2.4}, {@code -np.pi}).
  */
 final class SyntaxParser {
+  /**
+   * Deepest nesting of parentheses, brackets, layer calls and unary signs: far beyond any real network
+   * (stax models nest a few levels), far below what the recursive descent's stack can take.
+   */
+  static final int MAX_DEPTH = 200;
   private final String source;
+  private int depth;
   private final List<Token> tokens;
   private int at;
 
@@ -63,7 +69,23 @@ final class SyntaxParser {
     return new ArchSyntaxException(message, source, pos);
   }
 
+  /** Enters one level of nesting at {@code pos}; every recursive production goes through here. */
+  private void enter(int pos) {
+    if (++depth > MAX_DEPTH) {
+      throw error("nesting must be at most " + MAX_DEPTH + " levels deep, got more", pos);
+    }
+  }
+
   private Value value() {
+    enter(peek().pos());
+    try {
+      return sum();
+    } finally {
+      depth--;
+    }
+  }
+
+  private Value sum() {
     Value left = term();
     while (peek().kind() == Kind.PLUS || peek().kind() == Kind.MINUS) {
       Token op = next();
@@ -88,6 +110,15 @@ final class SyntaxParser {
   }
 
   private Value unary() {
+    enter(peek().pos());
+    try {
+      return signed();
+    } finally {
+      depth--;
+    }
+  }
+
+  private Value signed() {
     if (peek().kind() == Kind.MINUS || peek().kind() == Kind.PLUS) {
       Token op = next();
       Value v = unary();

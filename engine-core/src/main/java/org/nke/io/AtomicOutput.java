@@ -11,7 +11,11 @@ import java.util.List;
 /**
  * Output files that appear only when everything succeeded: each is written to a temporary file in
  * the same directory and moved into place by {@link #commit()}; {@link #close()} without commit
- * deletes the temporaries, so a failed command never leaves a partial output behind.
+ * deletes the temporaries, so a failed command never leaves a partial output behind. Temporaries are
+ * also deleted by a JVM shutdown hook, so SIGINT, SIGTERM and SIGHUP (exit 130, 143, 129) during a
+ * write leave nothing behind. An existing output that is not a regular file (a device such as
+ * {@code /dev/null}, a FIFO) is written through, never replaced; {@code -} is standard output (see
+ * {@link OutputPaths}).
  */
 public final class AtomicOutput implements AutoCloseable {
   private final List<Path> targets = new ArrayList<>();
@@ -26,6 +30,23 @@ public final class AtomicOutput implements AutoCloseable {
    * @throws IOException if the directory is not writable
    */
   public OutputStream open(Path target) throws IOException {
+    if (OutputPaths.isStandardOutput(target)) {
+      // not closed with the writer: the JVM owns standard output
+      return new java.io.FilterOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out)) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+          flush();
+        }
+      };
+    }
+    if (Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target)) {
+      return Files.newOutputStream(target, java.nio.file.StandardOpenOption.WRITE);
+    }
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     if (dir != null) {
@@ -38,8 +59,10 @@ public final class AtomicOutput implements AutoCloseable {
       Path candidate = abs.resolveSibling("." + abs.getFileName() + "."
           + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".partial");
       try {
+        Temporaries.register(candidate); // before it exists: a signal now still removes it
         tmp = Files.createFile(candidate);
       } catch (java.nio.file.FileAlreadyExistsException e) {
+        Temporaries.unregister(candidate);
         if (attempt > 100) {
           throw e;
         }
@@ -63,6 +86,7 @@ public final class AtomicOutput implements AutoCloseable {
       } catch (java.nio.file.AtomicMoveNotSupportedException e) {
         Files.move(temps.get(i), targets.get(i), StandardCopyOption.REPLACE_EXISTING);
       }
+      Temporaries.unregister(temps.get(i));
     }
     committed = true;
   }
@@ -71,12 +95,52 @@ public final class AtomicOutput implements AutoCloseable {
   public void close() {
     if (!committed) {
       for (Path t : temps) {
-        try {
-          Files.deleteIfExists(t);
-        } catch (IOException ignored) {
-          // best effort: the temporary is hidden and named .partial
-        }
+        Temporaries.delete(t);
       }
+    }
+  }
+
+  /**
+   * The temporaries of every open output in this JVM, deleted by a shutdown hook (the hook is
+   * process-wide by nature, so this one registry is static; it is installed on first use).
+   */
+  static final class Temporaries {
+    private static final java.util.Set<Path> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private Temporaries() {
+    }
+
+    /** Installs the hook once (holder idiom). */
+    private static final class Hook {
+      static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          for (Path p : OPEN) {
+            delete(p);
+          }
+        }, "nke-remove-partial-outputs"));
+      }
+
+      static void install() {
+        // loading the class installs the hook
+      }
+    }
+
+    static void register(Path p) {
+      Hook.install();
+      OPEN.add(p);
+    }
+
+    static void unregister(Path p) {
+      OPEN.remove(p);
+    }
+
+    static void delete(Path p) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException ignored) {
+        // best effort: the temporary is hidden and named .partial
+      }
+      OPEN.remove(p);
     }
   }
 }

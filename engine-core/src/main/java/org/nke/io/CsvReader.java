@@ -13,8 +13,9 @@ import java.util.zip.GZIPInputStream;
 import org.nke.error.InvalidInputException;
 
 /**
- * Reads a numeric CSV file (rows = points, comma-separated, optionally gzipped as {@code .csv.gz}).
- * A first line that is not entirely numeric is taken as a header and skipped. Blank lines and lines
+ * Reads a numeric CSV file (rows = points, comma-separated, or white-space-separated as
+ * {@code np.savetxt} writes by default; optionally gzipped as {@code .csv.gz}); numbers follow
+ * {@link TextNumbers}' strict grammar. A first line that is not entirely numeric is taken as a header and skipped. Blank lines and lines
  * starting with {@code #} are ignored. Every problem is reported with the file, the line and the
  * column: empty file, ragged row, unparseable or non-finite value.
  */
@@ -58,7 +59,7 @@ public final class CsvReader {
       if (t.isEmpty() || t.startsWith("#")) {
         continue;
       }
-      String[] fields = t.split(",", -1);
+      String[] fields = TextNumbers.split(t);
       if (!headerChecked) {
         headerChecked = true;
         if (isHeader(fields)) {
@@ -77,7 +78,7 @@ public final class CsvReader {
         String f = fields[j].strip();
         double v;
         try {
-          v = Double.parseDouble(f);
+          v = TextNumbers.parse(f);
         } catch (NumberFormatException e) {
           throw new InvalidInputException(name + " values must be numbers, got '" + f + "' at line "
               + lineNo + ", column " + (j + 1), e);
@@ -97,17 +98,15 @@ public final class CsvReader {
     return rows.toArray(new double[0][]);
   }
 
-  /** A header has at least one field that is neither a number nor NaN/Inf spelled as a number. */
+  /** A header has at least one field that is not a number (nan and inf count as numbers). */
   private static boolean isHeader(String[] fields) {
     for (String f : fields) {
       String s = f.strip();
       if (s.isEmpty()) {
         continue;
       }
-      try {
-        Double.parseDouble(s);
-      } catch (NumberFormatException e) {
-        return !s.equalsIgnoreCase("nan") && !s.equalsIgnoreCase("inf") && !s.equalsIgnoreCase("-inf");
+      if (!TextNumbers.isNumber(s)) {
+        return true;
       }
     }
     return false;

@@ -9,7 +9,9 @@ import org.nke.error.InvalidInputException;
  * Reads point sets, images and labels from the file formats of the command-line contract, chosen by
  * extension: {@code .csv} (optionally {@code .csv.gz}), {@code .npy} (2-D points or 4-D NHWC images),
  * CIFAR-10 batches ({@code .bin}, see {@link CifarReader}) and MNIST-style IDX files
- * ({@code *-ubyte}, {@code *-ubyte.gz}, {@code .idx}, {@code .idx.gz}, see {@link IdxReader}).
+ * ({@code *-ubyte}, {@code *-ubyte.gz}, {@code .idx}, {@code .idx.gz}, see {@link IdxReader}); a
+ * dense {@code .npz} ({@link NpzReader}) is read like a {@code .npy}, and {@code -} is standard input
+ * ({@link StandardInput}: {@code .npy} or CSV, told apart by numpy's magic).
  */
 public final class DataFiles {
   private DataFiles() {
@@ -19,13 +21,33 @@ public final class DataFiles {
     return p.getFileName().toString().toLowerCase(Locale.ROOT);
   }
 
+  /** The array of a {@code .npy}, dense {@code .npz} or npy standard input; {@code null} for others. */
+  private static NpyArray array(Path path) {
+    if (StandardInput.is(path)) {
+      return StandardInput.isNpy() ? StandardInput.array() : null;
+    }
+    String n = lower(path);
+    return n.endsWith(".npy") ? NpyReader.read(path) : n.endsWith(".npz") ? NpzReader.read(path) : null;
+  }
+
+  private static void finite(String name, double[][] x) {
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < x[i].length; j++) {
+        if (!Double.isFinite(x[i][j])) {
+          throw new InvalidInputException(name + " values must be finite, got " + x[i][j]
+              + " at row " + (i + 1) + ", column " + (j + 1));
+        }
+      }
+    }
+  }
+
   private static boolean isIdx(String lowerName) {
     return lowerName.endsWith("-ubyte") || lowerName.endsWith("-ubyte.gz") || lowerName.endsWith(".idx")
         || lowerName.endsWith(".idx.gz");
   }
 
   private static void exists(Path path) {
-    if (!Files.isRegularFile(path)) {
+    if (!StandardInput.is(path) && !Files.isRegularFile(path)) {
       throw new InvalidInputException(path + " must be an existing file, got nothing there");
     }
   }
@@ -40,23 +62,24 @@ public final class DataFiles {
    */
   public static InputData readInput(Path path) {
     exists(path);
-    String n = lower(path);
+    String n = StandardInput.is(path) ? "" : lower(path);
     if (n.endsWith(".bin")) {
       return InputData.ofImages(CifarReader.read(path).images());
     }
     if (isIdx(n)) {
       return InputData.ofImages(IdxReader.readImages(path));
     }
-    if (n.endsWith(".npy")) {
-      NpyArray a = NpyReader.read(path);
+    NpyArray a = array(path);
+    if (a != null) {
       if (a.rank() == 4) {
         int[] s = a.shape();
-        return InputData.ofImages(ImageBatch.adopt(path.toString(), a.data(), s[0], s[1], s[2], s[3]));
+        return InputData.ofImages(ImageBatch.adopt(name(path), a.data(), s[0], s[1], s[2], s[3]));
       }
       if (a.rank() != 2) {
-        throw new InvalidInputException(path + " must be a 2-D array (n, d) of points or a 4-D array "
-            + "(n, H, W, C) of images, got shape " + java.util.Arrays.toString(a.shape()));
+        throw new InvalidInputException(name(path) + " must be a 2-D array (n, d) of points or a 4-D "
+            + "array (n, H, W, C) of images, got shape " + java.util.Arrays.toString(a.shape()));
       }
+      return InputData.ofPoints(points(name(path), a));
     }
     return InputData.ofPoints(readPoints(path));
   }
@@ -81,29 +104,35 @@ public final class DataFiles {
    * @throws InvalidInputException if the file is missing, malformed, empty or not finite
    */
   public static double[][] readPoints(Path path) {
-    if (!Files.isRegularFile(path)) {
-      throw new InvalidInputException(path + " must be an existing file, got nothing there");
+    exists(path);
+    NpyArray a = array(path);
+    if (a != null) {
+      return points(name(path), a);
+    }
+    if (StandardInput.is(path)) {
+      return StandardInput.rows();
     }
     String n = lower(path);
     double[][] x;
-    if (n.endsWith(".npy")) {
-      x = NpyReader.read(path).toMatrix(path.toString());
-      if (x.length == 0 || x[0].length == 0) {
-        throw new InvalidInputException(path + " must contain at least one point, got an empty array");
-      }
-      for (int i = 0; i < x.length; i++) {
-        for (int j = 0; j < x[i].length; j++) {
-          if (!Double.isFinite(x[i][j])) {
-            throw new InvalidInputException(path + " values must be finite, got " + x[i][j]
-                + " at row " + (i + 1) + ", column " + (j + 1));
-          }
-        }
-      }
-    } else if (n.endsWith(".csv") || n.endsWith(".csv.gz") || n.endsWith(".txt")) {
+    if (n.endsWith(".csv") || n.endsWith(".csv.gz") || n.endsWith(".txt")) {
       x = CsvReader.read(path);
     } else {
-      throw new InvalidInputException(path + " must be a .csv, .npy, CIFAR-10 .bin or IDX -ubyte file");
+      throw new InvalidInputException(path + " must be a .csv, .npy, .npz, CIFAR-10 .bin or IDX -ubyte "
+          + "file");
     }
+    return x;
+  }
+
+  private static String name(Path path) {
+    return StandardInput.is(path) ? StandardInput.NAME : path.toString();
+  }
+
+  private static double[][] points(String name, NpyArray a) {
+    double[][] x = a.toMatrix(name);
+    if (x.length == 0 || x[0].length == 0) {
+      throw new InvalidInputException(name + " must contain at least one point, got an empty array");
+    }
+    finite(name, x);
     return x;
   }
 
@@ -115,7 +144,7 @@ public final class DataFiles {
    */
   public static double[] readLabels(Path path) {
     double[][] m;
-    String name = lower(path);
+    String name = StandardInput.is(path) ? "" : lower(path);
     if (name.endsWith(".bin") || isIdx(name)) {
       exists(path);
       int[] l = name.endsWith(".bin") ? CifarReader.read(path).labels() : IdxReader.readLabels(path);
@@ -125,16 +154,14 @@ public final class DataFiles {
       }
       return y;
     }
-    if (lower(path).endsWith(".npy")) {
-      if (!Files.isRegularFile(path)) {
-        throw new InvalidInputException(path + " must be an existing file, got nothing there");
-      }
-      NpyArray a = NpyReader.read(path);
+    exists(path);
+    NpyArray a = array(path);
+    if (a != null) {
       if (a.rank() == 1 || (a.rank() == 2 && a.shape()[1] == 1)) {
         double[] y = a.data();
         for (int i = 0; i < y.length; i++) {
           if (!Double.isFinite(y[i])) {
-            throw new InvalidInputException(path + " labels must be finite, got " + y[i] + " at row "
+            throw new InvalidInputException(name(path) + " labels must be finite, got " + y[i] + " at row "
                 + (i + 1));
           }
         }

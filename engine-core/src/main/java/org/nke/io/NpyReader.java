@@ -7,13 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.nke.error.InvalidInputException;
 
 /**
@@ -23,22 +18,19 @@ import org.nke.error.InvalidInputException;
  * header length, a Python-literal dict {@code {'descr': …, 'fortran_order': …, 'shape': (…)}}, data.
  */
 public final class NpyReader {
-  private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']+)'");
-  private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
-
   private NpyReader() {
   }
 
   /**
    * @param path the file
    * @return the array
-   * @throws InvalidInputException for a malformed or unsupported file
+   * @throws InvalidInputException for a malformed or unsupported file, or one shorter than its header
+   *     announces (found before the data is allocated)
    */
   public static NpyArray read(Path path) {
     String name = path.toString();
     try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
-      return read(in, name);
+      return read(in, name, Files.size(path));
     } catch (EOFException e) {
       throw new InvalidInputException(name + " is truncated: it ends before the data the header "
           + "announces", e);
@@ -54,66 +46,31 @@ public final class NpyReader {
    * @throws IOException on read errors
    */
   public static NpyArray read(InputStream stream, String name) throws IOException {
+    return read(stream, name, stream instanceof java.io.ByteArrayInputStream b ? b.available() : -1);
+  }
+
+  /**
+   * @param stream the file contents
+   * @param name the file name for messages
+   * @param size the size of the whole file in bytes, or a negative number when unknown
+   * @return the array
+   * @throws IOException on read errors
+   */
+  public static NpyArray read(InputStream stream, String name, long size) throws IOException {
     DataInputStream in = new DataInputStream(stream);
-    byte[] magic = new byte[6];
-    int got = in.readNBytes(magic, 0, 6);
-    if (got == 0) {
-      throw new InvalidInputException(name + " must not be empty, got an empty file");
-    }
-    if (got < 6 || (magic[0] & 0xff) != 0x93 || !new String(magic, 1, 5, StandardCharsets.US_ASCII)
-        .equals("NUMPY")) {
-      throw new InvalidInputException(name + " must be a .npy file (magic \\x93NUMPY), got other bytes");
-    }
-    int major = in.readUnsignedByte();
-    in.readUnsignedByte();
-    int headerLen;
-    if (major == 1) {
-      headerLen = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
-    } else if (major == 2 || major == 3) {
-      headerLen = Integer.reverseBytes(in.readInt());
-    } else {
-      throw new InvalidInputException(name + " has .npy format version " + major + ", expected 1, 2 "
-          + "or 3");
-    }
-    byte[] header = in.readNBytes(headerLen);
-    String h = new String(header, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-    String descr = group(DESCR, h, name, "descr");
-    if (group(FORTRAN, h, name, "fortran_order").equals("True")) {
+    NpyHeader h = NpyHeader.read(in, name);
+    if (h.fortranOrder()) {
       throw new InvalidInputException(name + " must be in C order, got fortran_order=True (save it "
           + "with np.ascontiguousarray)");
     }
-    int[] shape = parseShape(group(SHAPE, h, name, "shape"), name);
-    long count = 1;
-    for (int s : shape) {
-      count *= s;
-    }
+    h.checkData(name, size < 0 ? -1 : size - h.headerBytes());
+    long count = h.count(name);
     if (count > Integer.MAX_VALUE - 8) {
-      throw new InvalidInputException(name + " has " + count + " values, more than one array can hold");
+      throw new InvalidInputException(name + " must have fewer than 2^31 values, got " + count
+          + " (shape " + h.shapeString() + ")");
     }
-    return new NpyArray(shape, readData(in, descr, (int) count, name), descr);
-  }
-
-  private static String group(Pattern p, String header, String name, String key) {
-    Matcher m = p.matcher(header);
-    if (!m.find()) {
-      throw new InvalidInputException(name + " has a .npy header without '" + key + "': " + header.trim());
-    }
-    return m.group(1);
-  }
-
-  private static int[] parseShape(String s, String name) {
-    List<Integer> dims = new ArrayList<>();
-    for (String part : s.split(",")) {
-      String t = part.trim();
-      if (!t.isEmpty()) {
-        try {
-          dims.add(Integer.parseInt(t.replace("L", "")));
-        } catch (NumberFormatException e) {
-          throw new InvalidInputException(name + " has a malformed shape (" + s + ")", e);
-        }
-      }
-    }
-    return dims.stream().mapToInt(Integer::intValue).toArray();
+    int[] shape = java.util.Arrays.stream(h.shape()).mapToInt(v -> (int) v).toArray();
+    return new NpyArray(shape, readData(in, h.descr(), (int) count, name), h.descr());
   }
 
   private static double[] readData(DataInputStream in, String descr, int count, String name)
@@ -133,6 +90,8 @@ public final class NpyReader {
     if (type.equals("f2")) {
       throw new InvalidInputException(name + " has dtype float16; convert it to float32 first");
     }
+    org.nke.util.Checks.fitsInHeap(name + " (" + count + " values as float64)", 8L * count,
+        "use a smaller file, or give Java more memory (NKE_JAVA_OPTS=-Xmx...)");
     double[] out = new double[count];
     byte[] buf = new byte[8192 * size];
     int done = 0;

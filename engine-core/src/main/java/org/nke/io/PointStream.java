@@ -13,8 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import org.nke.error.InvalidInputException;
@@ -57,6 +55,10 @@ public final class PointStream implements Closeable {
    */
   public static PointStream open(Path path) {
     String name = path.toString();
+    if (StandardInput.is(path) || name.toLowerCase(Locale.ROOT).endsWith(".npz")) {
+      // standard input is read once, into memory; a .npz entry is compressed
+      return of(StandardInput.is(path) ? StandardInput.NAME : name, DataFiles.readPoints(path));
+    }
     if (!Files.isRegularFile(path)) {
       throw new InvalidInputException(path + " must be an existing file, got nothing there");
     }
@@ -86,35 +88,34 @@ public final class PointStream implements Closeable {
   private static PointStream openNpy(Path path) throws IOException {
     // The header is parsed by NpyReader on a bounded prefix; the data is then streamed.
     DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16));
-    byte[] magic = new byte[8];
-    in.readFully(magic);
-    int headerLen = magic[6] == 1 ? Short.toUnsignedInt(Short.reverseBytes(in.readShort()))
-        : Integer.reverseBytes(in.readInt());
-    String header = new String(in.readNBytes(headerLen), StandardCharsets.ISO_8859_1);
-    String descr = header.replaceAll("(?s).*'descr'\\s*:\\s*'([^']+)'.*", "$1");
-    String shape = header.replaceAll("(?s).*'shape'\\s*:\\s*\\(([^)]*)\\).*", "$1");
-    if (header.contains("'fortran_order': True")) {
-      in.close();
-      throw new InvalidInputException(path + " must be in C order, got fortran_order=True");
-    }
-    String[] dims = shape.split(",");
-    List<Long> s = new ArrayList<>();
-    for (String d : dims) {
-      if (!d.isBlank()) {
-        s.add(Long.parseLong(d.trim()));
+    NpyHeader h;
+    try {
+      h = NpyHeader.read(in, path.toString());
+      if (h.fortranOrder()) {
+        throw new InvalidInputException(path + " must be in C order, got fortran_order=True");
       }
-    }
-    if (s.size() != 2 || !(descr.endsWith("f8") || descr.endsWith("f4"))) {
+      h.checkData(path.toString(), Files.size(path) - h.headerBytes());
+    } catch (IOException | RuntimeException e) {
       in.close();
-      throw new InvalidInputException(path + " must be a 2-D float64 or float32 array (n, d), got shape ("
-          + shape + ") and dtype " + descr);
+      throw e;
     }
-    if (s.get(0) == 0 || s.get(1) == 0) {
+    String descr = h.descr();
+    long[] s = h.shape();
+    if (s.length != 2 || !(descr.endsWith("f8") || descr.endsWith("f4"))) {
+      in.close();
+      throw new InvalidInputException(path + " must be a 2-D float64 or float32 array (n, d), got shape "
+          + h.shapeString() + " and dtype " + descr);
+    }
+    if (s[0] == 0 || s[1] == 0) {
       in.close();
       throw new InvalidInputException(path + " must contain at least one point, got an empty array");
     }
+    if (s[1] > Integer.MAX_VALUE - 8) {
+      in.close();
+      throw new InvalidInputException(path + " must have fewer than 2^31 columns, got " + s[1]);
+    }
     ByteOrder order = descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-    return new PointStream(path.toString(), s.get(0), (int) (long) s.get(1), in, order,
+    return new PointStream(path.toString(), s[0], (int) s[1], in, order,
         descr.endsWith("f8") ? 8 : 4, null, false);
   }
 
@@ -141,7 +142,7 @@ public final class PointStream implements Closeable {
           }
         }
         if (dim < 0) {
-          dim = t.split(",", -1).length;
+          dim = TextNumbers.split(t).length;
         }
         rows++;
       }
@@ -220,7 +221,7 @@ public final class PointStream implements Closeable {
         skipHeader = false;
         continue;
       }
-      String[] fields = t.split(",", -1);
+      String[] fields = TextNumbers.split(t);
       if (fields.length != dim) {
         throw new InvalidInputException(name + " rows must all have " + dim + " values, got "
             + fields.length + " at line " + line);
@@ -229,7 +230,7 @@ public final class PointStream implements Closeable {
       for (int j = 0; j < dim; j++) {
         String f = fields[j].strip();
         try {
-          row[j] = Double.parseDouble(f);
+          row[j] = TextNumbers.parse(f);
         } catch (NumberFormatException e) {
           throw new InvalidInputException(name + " values must be numbers, got '" + f + "' at line "
               + line + ", column " + (j + 1), e);

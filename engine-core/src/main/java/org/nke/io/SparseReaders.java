@@ -61,13 +61,17 @@ public final class SparseReaders {
   }
 
   /**
-   * @param path a {@code .npz}, {@code .svm}, {@code .libsvm} or {@code .svmlight} file (or any name
-   *     ending in {@code .gz} of the text format)
+   * @param path a scipy sparse {@code .npz}, {@code .svm}, {@code .libsvm} or {@code .svmlight} file
+   *     (or any name ending in {@code .gz} of the text format); a dense {@code .npz} ({@code np.savez})
+   *     is for {@link DataFiles}
    * @return whether this reader takes it
    */
   public static boolean accepts(Path path) {
+    if (path.getFileName() == null) {
+      return false;
+    }
     String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".npz") || n.contains(".svm") || n.contains(".libsvm") || n.contains(".svmlight");
+    return (n.endsWith(".npz") && NpzReader.isSparse(path)) || n.contains(".svm") || n.contains(".libsvm") || n.contains(".svmlight");
   }
 
   /**
@@ -189,7 +193,7 @@ public final class SparseReaders {
 
   private static double number(String s, String name, int line, String what) {
     try {
-      double v = Double.parseDouble(s);
+      double v = TextNumbers.parse(s);
       if (!Double.isFinite(v)) {
         throw new InvalidInputException(name + " " + what + "s must be finite, got " + s + " at line " + line);
       }

@@ -138,6 +138,9 @@ public final class CntkSketch {
    */
   static CntkSketch build(Architecture arch, ImageBatch sample, SketchOptions options,
       PatchSketch.Kind patch, Boolean exactVariances) {
+    // every pixel of an image carries a sketch of the budget's size (NTK: two)
+    options.checkFits("a CNTK sketch of " + sample.height() + " x " + sample.width() + " pixels per image",
+        (options.ntk() ? 2.0 : 1.0) * options.dim() * sample.height() * sample.width());
     CntkNetwork net = CntkNetwork.compile(arch, new Grid(sample.height(), sample.width()),
         sample.channels());
     boolean exact = exactVariances != null ? exactVariances

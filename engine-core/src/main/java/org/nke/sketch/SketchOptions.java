@@ -49,4 +49,17 @@ public record SketchOptions(int dim, long seed, boolean ntk, int degree, double 
   public SketchOptions withDegree(int q) {
     return new SketchOptions(dim, seed, ntk, q, tailTolerance);
   }
+
+  /**
+   * Refuses a budget whose features cannot fit in memory (exit code 5), before anything is built.
+   *
+   * @param what the sketch and the work measured, for the message
+   * @param doubles how many doubles that work needs at this budget at least
+   * @throws org.nke.error.ResourceLimitException if they do not fit in the Java heap
+   */
+  public void checkFits(String what, double doubles) {
+    org.nke.util.Checks.fitsInHeap(String.format(java.util.Locale.ROOT, "%s with --dim %d", what, dim),
+        (long) Math.min(Long.MAX_VALUE, 8 * doubles), "use a smaller --dim, or give Java more memory "
+        + "(NKE_JAVA_OPTS=-Xmx...)");
+  }
 }

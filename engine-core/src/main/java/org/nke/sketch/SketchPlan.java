@@ -133,6 +133,11 @@ public final class SketchPlan {
    */
   public static SketchPlan build(Architecture arch, int inputDim, SketchOptions options,
       double[] inputVariances) {
+    // the features of a first block of points take rows x (NTK: 2) m doubles, and each layer's
+    // sketch as many again: refuse a budget that cannot fit before building anything
+    double width = (options.ntk() ? 2.0 : 1.0) * options.dim();
+    int rows = 256;
+    options.checkFits("sketch features of " + rows + " points (twice)", 2 * width * rows);
     DenseNetwork net = DenseNetwork.compile(arch, inputDim);
     List<Step> steps = net.steps();
     double[][] sampleVars = net.diagonals(inputVariances, org.nke.spi.Precision.F64)

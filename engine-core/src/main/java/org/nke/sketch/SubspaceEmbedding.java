@@ -142,6 +142,9 @@ public final class SubspaceEmbedding {
    * @return the embedding
    */
   public static SubspaceEmbedding build(Architecture arch, int inputDim, SketchOptions options) {
+    // each point's embedding and the tensor products it is built from: a few vectors of the budget
+    options.checkFits("a subspace embedding (features of two points, twice)",
+        4.0 * (options.ntk() ? 2 : 1) * options.dim());
     HomogeneousSeries series = HomogeneousSeries.of(arch, inputDim, SERIES_DEGREE);
     double[] full = options.ntk() ? series.ntk() : series.nngp();
     int q = options.degree() > 0 ? options.degree() : degreeFor(full, DEFAULT_TAIL);
