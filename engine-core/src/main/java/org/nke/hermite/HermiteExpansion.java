@@ -98,7 +98,7 @@ public final class HermiteExpansion {
 
   /**
    * @param scale the standard deviation {@code a ≥ 0}
-   * @return {@code E[φ(a z)²] = Σ_k c_k(a)²} (all degrees, by {@link NormalExpectation})
+   * @return {@code E[φ(a z)²] = Σ_k c_k(a)²} (all degrees, by {@link #moment})
    */
   public double secondMoment(double scale) {
     return moment(scale, false);
@@ -113,7 +113,22 @@ public final class HermiteExpansion {
   }
 
   private double moment(double scale, boolean derivative) {
-    return NormalExpectation.of(z -> {
+    return moment(fn, scale, derivative);
+  }
+
+  /**
+   * The exact second moments of the diagonal recursion, {@code E[φ(a z)²]} or {@code E[φ'(a z)²]},
+   * by {@link AdaptiveNormalExpectation} to its default relative tolerance (1e−13). Every caller
+   * (the diagonal recursion, the diagonal entries of a kernel block, the series tail test) uses this
+   * one function, so they agree bit for bit.
+   *
+   * @param fn the activation
+   * @param scale the standard deviation {@code a ≥ 0}
+   * @param derivative {@code φ'} instead of {@code φ}
+   * @return the moment
+   */
+  public static double moment(ActivationFunction fn, double scale, boolean derivative) {
+    return AdaptiveNormalExpectation.of(z -> {
       double f = derivative ? fn.derivative(scale * z) : fn.value(scale * z);
       return f * f;
     }, scale > 0 ? 1 / scale : 1);
