@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
+import org.nke.dual.ArcCosineAngle;
 import org.nke.dual.BoundDual;
 import org.nke.dual.DualActivation;
 import org.nke.exact.KernelMatrix;
@@ -79,15 +80,48 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public boolean carriesAngles() {
+    return true;
+  }
+
+  @Override
   public KernelBlock inputKernel(double[][] x, double[][] y, boolean withNtk, Precision precision,
       Progress progress) {
+    return inputKernel(x, y, withNtk, false, precision, progress);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The angles cost one more pass over the pairs ({@code O(n m d)}, {@link ArcCosineAngle#between}
+   * on unit vectors computed once per point) and a third {@code n × m} array.
+   */
+  @Override
+  public KernelBlock inputKernel(double[][] x, double[][] y, boolean withNtk, boolean withAngles,
+      Precision precision, Progress progress) {
     boolean symmetric = y == null || y == x;
     double[][] yy = symmetric ? x : y;
     CpuKernelBlock b = new CpuKernelBlock(x.length, yy.length, symmetric, withNtk, precision);
+    double[][] unitX = null;
+    double[][] unitY = null;
+    if (withAngles && precision == Precision.F64) {
+      b.angle64 = new double[b.rows][b.cols];
+      unitX = units(x);
+      unitY = symmetric ? unitX : units(yy);
+    }
+    double[][] ux = unitX;
+    double[][] uy = unitY;
     forChunks(b, i0 -> {
       int i1 = Math.min(i0 + CHUNK_ROWS, b.rows);
       if (precision == Precision.F64) {
         CpuGram.rows(x, yy, i0, i1, symmetric, b.nngp64);
+        if (b.angle64 != null) {
+          for (int i = i0; i < i1; i++) {
+            for (int j = b.firstCol(i); j < b.cols; j++) {
+              b.angle64[i][j] = ArcCosineAngle.between(ux[i], uy[j]);
+            }
+          }
+        }
       } else {
         double[][] scratch = new double[b.rows][];
         for (int i = i0; i < i1; i++) {
@@ -104,11 +138,29 @@ public final class CpuBackend implements Backend {
     return b;
   }
 
+  private static double[][] units(double[][] x) {
+    double[][] u = new double[x.length][];
+    for (int i = 0; i < x.length; i++) {
+      u[i] = ArcCosineAngle.unit(x[i]);
+    }
+    return u;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if the block carries angles and {@code β² ≠ 0} (a bias changes
+   *     the angle, which this update cannot follow without the variances)
+   */
   @Override
   public void affine(KernelBlock block, double w2, double b2, double ntkFromNngp, double ntkFromNtk,
       double ntkConstant, Progress progress) {
     CpuKernelBlock b = cast(block);
     boolean ntk = b.hasNtk();
+    if (b.hasAngles() && b2 != 0) {
+      throw new IllegalArgumentException("a block carrying pair angles takes only bias-free affine "
+          + "layers, got b_std^2 = " + b2);
+    }
     forChunks(b, i0 -> {
       for (int i = i0; i < Math.min(i0 + CHUNK_ROWS, b.rows); i++) {
         int j0 = b.firstCol(i);
@@ -140,6 +192,10 @@ public final class CpuBackend implements Backend {
       Progress progress) {
     CpuKernelBlock b = cast(block);
     boolean ntk = b.hasNtk();
+    if (b.hasAngles() && !dual.carriesAngles()) {
+      throw new IllegalArgumentException("a block carrying pair angles takes only duals in angle "
+          + "form (the ReLU family), got " + dual.describe());
+    }
     BoundDual bound = dual.bind(varX, b.symmetric ? varX : varY, ntk);
     forChunks(b, i0 -> {
       double[] k = b.precision == Precision.F32 ? new double[b.cols] : null;
@@ -147,7 +203,9 @@ public final class CpuBackend implements Backend {
       for (int i = i0; i < Math.min(i0 + CHUNK_ROWS, b.rows); i++) {
         int j0 = b.firstCol(i);
         int len = b.cols - j0;
-        if (b.precision == Precision.F64) {
+        if (b.angle64 != null) {
+          bound.applyRow(i, j0, len, b.nngp64[i], ntk ? b.ntk64[i] : null, b.angle64[i], j0);
+        } else if (b.precision == Precision.F64) {
           bound.applyRow(i, j0, len, b.nngp64[i], ntk ? b.ntk64[i] : null, j0);
         } else {
           float[] kf = b.nngp32[i];

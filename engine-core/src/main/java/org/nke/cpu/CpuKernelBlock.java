@@ -16,6 +16,8 @@ final class CpuKernelBlock implements KernelBlock {
   double[][] ntk64;
   float[][] nngp32;
   float[][] ntk32;
+  /** Pair angles {@code θ ∈ [0, π]} (float64 blocks that carry them), else {@code null}. */
+  double[][] angle64;
   private boolean closed;
 
   CpuKernelBlock(int rows, int cols, boolean symmetric, boolean withNtk, Precision precision) {
@@ -58,6 +60,11 @@ final class CpuKernelBlock implements KernelBlock {
   }
 
   @Override
+  public boolean hasAngles() {
+    return angle64 != null;
+  }
+
+  @Override
   public Precision precision() {
     return precision;
   }
@@ -75,5 +82,6 @@ final class CpuKernelBlock implements KernelBlock {
     ntk64 = null;
     nngp32 = null;
     ntk32 = null;
+    angle64 = null;
   }
 }

@@ -49,6 +49,18 @@ public interface DualActivation {
   }
 
   /**
+   * Whether the dual can be applied in angle form ({@link BoundDual#applyRow(int, int, int, double[],
+   * double[], double[], int)}): it then depends on the pair only through the variances and the angle
+   * {@code θ = arccos ρ}, and gives the angle of its outputs without going through a rounded
+   * {@code ρ} (the ReLU family, {@link ABReluDual}, for near-collinear pairs).
+   *
+   * @return {@code true} if the angle form is implemented
+   */
+  default boolean carriesAngles() {
+    return false;
+  }
+
+  /**
    * Prepares the dual for the points of one kernel block: per-point data (e.g. Hermite coefficients
    * at each point's scale) is computed here once, not per pair.
    *

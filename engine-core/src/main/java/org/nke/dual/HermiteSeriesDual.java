@@ -1,6 +1,5 @@
 package org.nke.dual;
 
-import org.nke.hermite.NormalExpectation;
 import java.util.Optional;
 import org.nke.hermite.HermiteExpansion;
 
@@ -25,8 +24,15 @@ import org.nke.hermite.HermiteExpansion;
  * or very large variances (Tanh at {@code k ≥ 10}) have algebraically decaying tails and stop at the
  * maximum degree: {@link BoundDual#errorBound()} then reports the bound reached. A pair with
  * correlation {@code |ρ| < 1} is summed only to the degree {@code m} where {@code |ρ|^{m+1} ≤ tol},
- * which bounds the rest of the series by {@code tol · √(K'_xx K'_yy)} as well. The diagonal map
- * {@link #diagonal} is exact (1-D {@link NormalExpectation}, no truncation).
+ * which bounds the rest of the series by {@code tol · √(K'_xx K'_yy)} as well.
+ *
+ * <p><b>Diagonal.</b> The diagonal map {@link #diagonal} and every entry with
+ * {@code k_xy = k_xx = k_yy} (bitwise: a point with itself, so {@code u = v}) are not summed but
+ * computed exactly, {@code K' = E[φ(a z)²]} and {@code K̇ = E[φ'(a z)²]} by adaptive 1-D quadrature
+ * to 1e−13 relative ({@link HermiteExpansion#moment}); both use the same function, so the diagonal
+ * entries of a block equal the diagonal recursion's variances bit for bit. The series at
+ * {@code ρ = 1} is where truncation hurts most (the tail {@code T_a²} itself): Tanh at variance 14
+ * left the self-NTK 2.7e−7 off before this.
  */
 public final class HermiteSeriesDual extends NumericalDual {
   /** Default relative error bound. */
@@ -58,11 +64,7 @@ public final class HermiteSeriesDual extends NumericalDual {
 
   @Override
   public double diagonal(double kxx) {
-    double a = Math.sqrt(Math.max(kxx, 0));
-    return NormalExpectation.of(z -> {
-      double f = fn.value(a * z);
-      return f * f;
-    }, a > 0 ? 1 / a : 1);
+    return HermiteExpansion.moment(fn, Math.sqrt(Math.max(kxx, 0)), false);
   }
 
   @Override
@@ -129,13 +131,22 @@ public final class HermiteSeriesDual extends NumericalDual {
     final double[] coef;
     final double[] dcoef;
     final double[] invScale;
+    /** The variances, by reference. */
+    final double[] var;
+    /** {@code E[φ(a z)²]} and {@code E[φ'(a z)²]} per point (the latter {@code null} without NTK). */
+    final double[] moment;
+    final double[] dmoment;
     final double worstTail;
 
-    private Table(int stride, double[] coef, double[] dcoef, double[] invScale, double worstTail) {
+    private Table(int stride, double[] coef, double[] dcoef, double[] invScale, double[] var,
+        double[] moment, double[] dmoment, double worstTail) {
       this.stride = stride;
       this.coef = coef;
       this.dcoef = dcoef;
       this.invScale = invScale;
+      this.var = var;
+      this.moment = moment;
+      this.dmoment = dmoment;
       this.worstTail = worstTail;
     }
 
@@ -144,20 +155,24 @@ public final class HermiteSeriesDual extends NumericalDual {
       double[] coef = new double[var.length * stride];
       double[] dcoef = withDerivative ? new double[var.length * stride] : null;
       double[] inv = new double[var.length];
+      double[] moment = new double[var.length];
+      double[] dmoment = withDerivative ? new double[var.length] : null;
       double worst = 0;
       for (int i = 0; i < var.length; i++) {
         double a = Math.sqrt(Math.max(var[i], 0));
         inv[i] = a > 0 ? 1 / a : 0;
         double[] c = e.coefficients(a);
         System.arraycopy(c, 0, coef, i * stride, stride);
-        worst = Math.max(worst, relativeTail(c, e.secondMoment(a)));
+        moment[i] = e.secondMoment(a);
+        worst = Math.max(worst, relativeTail(c, moment[i]));
         if (withDerivative) {
           double[] d = e.derivativeCoefficients(a);
           System.arraycopy(d, 0, dcoef, i * stride, stride);
-          worst = Math.max(worst, relativeTail(d, e.derivativeSecondMoment(a)));
+          dmoment[i] = e.derivativeSecondMoment(a);
+          worst = Math.max(worst, relativeTail(d, dmoment[i]));
         }
       }
-      return new Table(stride, coef, dcoef, inv, worst);
+      return new Table(stride, coef, dcoef, inv, var, moment, dmoment, worst);
     }
 
     private static double relativeTail(double[] c, double moment) {
@@ -204,6 +219,15 @@ public final class HermiteSeriesDual extends NumericalDual {
       for (int t = 0; t < len; t++) {
         int j = j0 + t;
         int bj = j * stride;
+        double kxy = nngp[off + t];
+        if (kxy == x.var[i] && kxy == y.var[j]) {
+          // u = v: the exact 1-D moments, not the series at ρ = 1 (where its tail is largest)
+          nngp[off + t] = x.moment[i];
+          if (ntk != null) {
+            ntk[off + t] *= x.dmoment[i];
+          }
+          continue;
+        }
         double rho = nngp[off + t] * x.invScale[i] * y.invScale[j];
         rho = Math.max(-1, Math.min(1, rho));
         // Per-pair truncation: Σ_{k>m} |c_k(a) c_k(b) ρ^k| ≤ |ρ|^{m+1} √(E_a E_b) ≤ tol √(E_a E_b)

@@ -108,6 +108,30 @@ public final class DenseNetwork {
     return new DenseNetwork(steps);
   }
 
+  /**
+   * Whether the pair angles can be carried through this network (see
+   * {@code Backend.carriesAngles()}): it has an activation, every activation has an angle form
+   * ({@link DualActivation#carriesAngles()}) and no affine layer adds a bias ({@code β² = 0}), which
+   * would change the angle. The standard parameterization's NTK bias term does not matter.
+   *
+   * @return {@code true} for bias-free networks of the ReLU family
+   */
+  public boolean carriesAngles() {
+    boolean any = false;
+    for (Step s : steps) {
+      if (s instanceof Affine a && a.b2() != 0) {
+        return false;
+      }
+      if (s instanceof Nonlinear n) {
+        if (!n.dual().carriesAngles()) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
+  }
+
   /** @return the steps, input first */
   public List<Step> steps() {
     return steps;

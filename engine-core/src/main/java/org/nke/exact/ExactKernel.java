@@ -24,7 +24,12 @@ import org.nke.util.Checks;
  * }</pre>
  *
  * The pre-activation variances come from the per-point diagonal recursion
- * ({@link DenseNetwork#diagonals}); the pairwise work is done by the {@link Backend}. After every layer
+ * ({@link DenseNetwork#diagonals}); the pairwise work is done by the {@link Backend}. For bias-free
+ * networks of the ReLU family ({@link DenseNetwork#carriesAngles}) on a backend that supports it, the
+ * block also carries each pair's angle {@code θ}, computed from the points and updated in angle form
+ * ({@code org.nke.dual.ArcCosineAngle}), so that near-collinear pairs ({@code x, 3x, −2x,
+ * x + 1e−9 e}) keep full accuracy instead of the {@code √ε} of {@code arccos} of a rounded
+ * correlation. After every layer
  * the block is scanned for non-finite entries, which are reported with the layer and entry.
  */
 public final class ExactKernel {
@@ -97,8 +102,11 @@ public final class ExactKernel {
     List<double[]> varX = net.diagonals(inX, precision).preActivation();
     List<double[]> varY = same ? varX : net.diagonals(InputKernel.variances(yy), precision).preActivation();
     boolean withNtk = kind != Kind.NNGP;
+    // Bias-free ReLU-family networks carry each pair's angle (near-collinear pairs keep their digits)
+    boolean angles = precision == Precision.F64 && net.carriesAngles() && backend.carriesAngles();
     double bound = 0;
-    try (KernelBlock block = backend.inputKernel(x, same ? null : yy, withNtk, precision, progress)) {
+    try (KernelBlock block = backend.inputKernel(x, same ? null : yy, withNtk, angles, precision,
+        progress)) {
       int activation = 0;
       for (Step step : net.steps()) {
         if (step instanceof Affine a) {

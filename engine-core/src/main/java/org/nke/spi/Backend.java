@@ -34,6 +34,39 @@ public interface Backend extends AutoCloseable {
       Progress progress);
 
   /**
+   * Whether this backend can carry the pair angles through a bias-free network of angle-form duals
+   * ({@link DualActivation#carriesAngles()}): the input angles come from the points
+   * ({@code 2 atan2(‖x̂ − ŷ‖, ‖x̂ + ŷ‖)}, {@code org.nke.dual.ArcCosineAngle}), bias-free affine
+   * layers keep them, and activations update them in angle form, so that near-collinear pairs keep
+   * full accuracy. A backend without it computes the angles from the rounded correlations.
+   *
+   * @return {@code true} if {@link #inputKernel(double[][], double[][], boolean, boolean, Precision,
+   *     Progress)} honours {@code withAngles} (float64 blocks)
+   */
+  default boolean carriesAngles() {
+    return false;
+  }
+
+  /**
+   * {@link #inputKernel(double[][], double[][], boolean, Precision, Progress)}, optionally with the
+   * pair angles. A block with angles accepts only bias-free affine updates ({@code β² = 0}) and duals
+   * that {@link DualActivation#carriesAngles() carry angles}.
+   *
+   * @param x row points, not modified
+   * @param y column points, not modified; {@code null} or {@code x} itself for X = Y
+   * @param withNtk whether to carry the NTK
+   * @param withAngles whether to carry the pair angles (ignored where {@link #carriesAngles()} is
+   *     false or the precision is not float64)
+   * @param precision storage precision
+   * @param progress progress sink (units: rows)
+   * @return the block
+   */
+  default KernelBlock inputKernel(double[][] x, double[][] y, boolean withNtk, boolean withAngles,
+      Precision precision, Progress progress) {
+    return inputKernel(x, y, withNtk, precision, progress);
+  }
+
+  /**
    * The affine (Dense) update, with the old {@code K} on the right-hand sides:
    * {@code Θ ← a·K + b·Θ + c} (when the block has an NTK), then {@code K ← w²·K + β²}.
    *

@@ -18,6 +18,14 @@ public interface KernelBlock extends AutoCloseable {
   /** @return whether the block carries the NTK */
   boolean hasNtk();
 
+  /**
+   * @return whether the block carries the angle {@code θ ∈ [0, π]} of every pair besides its
+   *     covariance (see {@link Backend#carriesAngles()})
+   */
+  default boolean hasAngles() {
+    return false;
+  }
+
   /** @return the storage precision */
   Precision precision();
 

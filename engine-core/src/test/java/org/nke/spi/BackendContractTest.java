@@ -96,6 +96,42 @@ public abstract class BackendContractTest extends BackendPairTest {
     assertEquals(want.errorBound(), got.errorBound(), 0.0, "error bound");
   }
 
+  static Stream<Arguments> angleCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (String a : List.of("Relu()", "Abs()", "LeakyRelu(alpha=0.2)", "ABRelu(a=-0.3, b=0.7)")) {
+      out.add(Arguments.of(a, true));
+      out.add(Arguments.of(a, false));
+    }
+    return out.stream();
+  }
+
+  /**
+   * Bias-free ReLU-family networks, where a backend that {@link Backend#carriesAngles() carries
+   * angles} (the CPU reference does) takes the angle form and one that does not takes the covariance
+   * form: on points in general position both agree to rounding.
+   */
+  @ParameterizedTest(name = "{0} symmetric={1}")
+  @MethodSource("angleCases")
+  void biasFreeReluFamilyMatchesTheReference(String activation, boolean symmetric) {
+    Architecture arch = Architecture.parse("Dense(W_std=1.4), " + activation + ", Dense(W_std=1.2), "
+        + activation + ", Dense(W_std=0.9)");
+    double[][] x = points(19, 5, 21);
+    double[][] y = symmetric ? null : points(13, 5, 22);
+    Precision p = Precision.F64;
+    KernelPair want = ExactKernel.compute(arch, x, y, ExactKernel.Kind.BOTH, reference, p,
+        Progress.NONE);
+    KernelPair got = ExactKernel.compute(arch, x, y, ExactKernel.Kind.BOTH, tested, p, Progress.NONE);
+    assertSame(want.nngp(), got.nngp(), p, activation + " NNGP");
+    assertSame(want.ntk(), got.ntk(), p, activation + " NTK");
+    if (tested.carriesAngles()) {
+      try (KernelBlock b = tested.inputKernel(x, y, true, true, p, Progress.NONE)) {
+        assertTrue(b.hasAngles(), "a float64 block asked for angles carries them");
+        assertThrows(IllegalArgumentException.class,
+            () -> tested.affine(b, 1, 0.1, 1, 1, 0.1, Progress.NONE), "biased affine on angles");
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0} {1} symmetric={2}")
   @MethodSource("activationCases")
   void activationPrimitiveMatchesTheReference(String activation, Precision p, boolean symmetric) {

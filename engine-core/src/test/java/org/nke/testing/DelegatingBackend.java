@@ -43,6 +43,17 @@ public abstract class DelegatingBackend implements Backend {
   }
 
   @Override
+  public boolean carriesAngles() {
+    return inner.carriesAngles();
+  }
+
+  @Override
+  public KernelBlock inputKernel(double[][] x, double[][] y, boolean withNtk, boolean withAngles,
+      Precision precision, Progress progress) {
+    return inner.inputKernel(x, y, withNtk, withAngles, precision, progress);
+  }
+
+  @Override
   public void affine(KernelBlock block, double w2, double b2, double ntkFromNngp, double ntkFromNtk,
       double ntkConstant, Progress progress) {
     inner.affine(block, w2, b2, ntkFromNngp, ntkFromNtk, ntkConstant, progress);

@@ -52,19 +52,28 @@ final class CpuFallback {
   }
 
   /**
-   * The entry the CPU would hold on the diagonal after the dual map: {@code bound} applied to
-   * {@code (i, i)} with the current value.
+   * The entries the CPU would hold on the diagonal after the dual map: {@code bound} applied to
+   * {@code (i, i)} with the current values (for Hermite-series duals: the exact 1-D moments, not the
+   * truncated series at {@code ρ = 1}).
    *
    * @param bound the binding
    * @param diag {@code K[i][i]} before the map, per point; modified: after the map
+   * @param ntkDiag {@code Θ[i][i]} before the map, or {@code null}; modified: after the map
    * @param precision storage precision (float32 rounds)
    */
-  static void diagonal(BoundDual bound, double[] diag, Precision precision) {
+  static void diagonal(BoundDual bound, double[] diag, double[] ntkDiag, Precision precision) {
     double[] one = new double[1];
+    double[] t = ntkDiag == null ? null : new double[1];
     for (int i = 0; i < diag.length; i++) {
       one[0] = diag[i];
-      bound.applyRow(i, i, 1, one, null, 0);
+      if (t != null) {
+        t[0] = ntkDiag[i];
+      }
+      bound.applyRow(i, i, 1, one, t, 0);
       diag[i] = precision == Precision.F32 ? (float) one[0] : one[0];
+      if (t != null) {
+        ntkDiag[i] = precision == Precision.F32 ? (float) t[0] : t[0];
+      }
     }
   }
 }

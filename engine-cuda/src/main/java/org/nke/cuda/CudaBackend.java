@@ -243,15 +243,21 @@ public final class CudaBackend implements Backend {
       return bound.errorBound();
     }
     try (DeviceArena scratch = new DeviceArena(rt)) {
-      double[] diag = b.symmetric ? readDiagonal(b) : null;
+      // the diagonal entries as the CPU computes them (exact 1-D moments for series duals), NTK too
+      double[] diag = b.symmetric ? readDiagonal(b, b.nngp) : null;
+      double[] ntkDiag = b.symmetric && b.ntk != null ? readDiagonal(b, b.ntk) : null;
       DeviceBuffer dvx = scratch.upload(varX, b.precision, "row variances");
       DeviceBuffer dvy = b.symmetric ? dvx : scratch.upload(vy, b.precision, "column variances");
       duals.apply(new DualKernels.Pair(b.precision, b.nngp, b.ntk, dvx, dvy, b.rows, b.cols,
           b.symmetric), dual, bound, varX, vy, scratch);
       if (diag != null) {
-        CpuFallback.diagonal(bound, diag, b.precision);
+        CpuFallback.diagonal(bound, diag, ntkDiag, b.precision);
         DeviceBuffer d = scratch.upload(diag, b.precision, "the diagonal");
         kernels.setDiagonal(b.precision, b.nngp, d, b.rows, b.cols);
+        if (ntkDiag != null) {
+          DeviceBuffer t = scratch.upload(ntkDiag, b.precision, "the NTK diagonal");
+          kernels.setDiagonal(b.precision, b.ntk, t, b.rows, b.cols);
+        }
       }
       rt.synchronize("the dual map " + dual.describe());
     }
@@ -259,9 +265,9 @@ public final class CudaBackend implements Backend {
     return bound.errorBound();
   }
 
-  private double[] readDiagonal(CudaKernelBlock b) {
+  private double[] readDiagonal(CudaKernelBlock b, DeviceBuffer m) {
     double[] out = new double[b.rows];
-    rt.gather(b.nngp, b.precision, b.cols + 1L, out);
+    rt.gather(m, b.precision, b.cols + 1L, out);
     return out;
   }
 
