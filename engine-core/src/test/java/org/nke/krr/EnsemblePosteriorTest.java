@@ -44,8 +44,13 @@ class EnsemblePosteriorTest {
 
   /** @return {@code max |a − e| / max |e|} (0 when both vanish) */
   static double scaledError(double[][] expected, double[][] actual) {
+    return scaledError(expected, actual, 0);
+  }
+
+  /** @return {@code max |a − e| / max(max |e|, floor)} (0 when both vanish) */
+  static double scaledError(double[][] expected, double[][] actual, double floor) {
     double err = 0;
-    double scale = 0;
+    double scale = floor;
     for (int i = 0; i < expected.length; i++) {
       assertEquals(expected[i].length, actual[i].length);
       for (int j = 0; j < expected[i].length; j++) {
