@@ -1,0 +1,300 @@
+package org.nke.krr;
+
+import org.nke.error.InvalidInputException;
+
+/**
+ * {@link EnsemblePosterior} in the primal, for kernels given by features (sketch models): NNGP
+ * features {@code F} ({@code n × p}, {@code K ≈ F Fᵀ}) and, for {@link EnsembleKind#NTK}, NTK features
+ * {@code G} ({@code n × q}, {@code Θ ≈ G Gᵀ}). Training accumulates {@code p × p}/{@code q × q}/
+ * {@code q × p} products block by block ({@link Accumulator}, time linear in {@code n}); predictions
+ * cost time linear in the number of test points. The results equal {@link EnsemblePosterior}'s with
+ * {@code K = F Fᵀ}, {@code Θ = G Gᵀ} and the test kernels {@code K_td = F_t Fᵀ},
+ * {@code K_tt = F_t F_tᵀ}, {@code Θ_td = G_t Gᵀ}.
+ *
+ * <p><b>Derivation.</b> Let {@code D = E Eᵀ} be the kernel driving the dynamics ({@code E = F} for
+ * NNGP, {@code E = G} for NTK), {@code EᵀE = U diag(σ) Uᵀ}, and the ridge relative to the mean
+ * diagonal, {@code r = λ·mean(diag D) = λ·‖E‖_F²/n = λ·trace(EᵀE)/n}; {@code n_y = n k}. For any
+ * function {@code g} analytic on the spectrum, the push-through identity
+ * {@code Eᵀ g(E Eᵀ + rI) = g(EᵀE + rI) Eᵀ} (true for every power, hence for every power series)
+ * moves every filter to the {@code p × p} side. With {@code A_t = φ_t(D_r)} (see
+ * {@link EnsemblePosterior}, {@code φ_t(s) = (1 − e^{−s t/n_y})/s}) and {@code s_e = σ_e + r}:
+ *
+ * <pre>{@code μ_t = D_td A_t y = E_t Eᵀ φ_t(E Eᵀ + rI) y = E_t U diag(φ_t(s)) Uᵀ (Eᵀ y).}</pre>
+ *
+ * The eigenvalues {@code r} of {@code D_r} on the orthogonal complement of the span of {@code E} never
+ * enter: {@code Eᵀ} annihilates that complement, so the primal is exact, not an approximation "on the
+ * span".
+ *
+ * <p><b>NNGP covariance</b> ({@code E = F}): {@code Σ_t = K_tt − K_td A_{2t} K_dt
+ * = F_t (I − FᵀF φ_{2t}(FᵀF + rI)) F_tᵀ = Z Zᵀ} with
+ *
+ * <pre>{@code Z = F_t U diag(√h),   h_e = 1 − σ_e φ_{2t}(s_e) = (r + σ_e e^{−2 s_e t/n_y}) / s_e ∈ [0, 1]}</pre>
+ *
+ * ({@code h = 1} at {@code t = 0}, {@code r/s} at {@code t = ∞}; the second form has no cancellation).
+ *
+ * <p><b>NTK covariance</b> ({@code E = G}): with {@code C_t = U diag(φ_t(s)) Uᵀ} ({@code q × q}),
+ * {@code B_t = Θ_td A_t = G_t C_t Gᵀ}, and {@code H = GᵀF} ({@code q × p}):
+ * {@code B_t K_dt = G_t C_t H F_tᵀ}, {@code B_t K_dd B_tᵀ = G_t C_t H Hᵀ C_t G_tᵀ}, so
+ *
+ * <pre>{@code Σ_t = K_tt − B_t K_dt − K_td B_tᵀ + B_t K_dd B_tᵀ = Z Zᵀ,   Z = F_t − G_t C_t H   (m × p)}</pre>
+ *
+ * — positive semi-definite by construction, and {@code FᵀF} is not needed. Variances are the squared
+ * row norms of {@code Z}. Costs: building {@code O(n (p² + q p + q² ))} plus one {@code O(q³)}
+ * eigendecomposition; per time {@code t}, {@code O(q² (p + k))}; per test point {@code O(q p)}.
+ */
+public final class FeatureEnsemblePosterior {
+  private final EnsembleKind kind;
+  private final double labelCount;
+  private final double shift;
+  private final GradientFlow.Spectrum spectrum;
+  private final double[][] projectedTargets;
+  private final double[][] projectedCross;
+
+  private FeatureEnsemblePosterior(Accumulator acc, double ridge) {
+    GradientFlow.checkRidge(ridge);
+    if (acc.points == 0) {
+      throw new InvalidInputException("the training features must contain at least one point, got none");
+    }
+    double[][] gram = acc.kind == EnsembleKind.NTK ? acc.ntkGram : acc.nngpGram;
+    Syrk.symmetrize(gram);
+    double trace = 0;
+    for (int i = 0; i < gram.length; i++) {
+      trace += gram[i][i];
+    }
+    this.kind = acc.kind;
+    this.labelCount = (double) acc.points * acc.outputs;
+    this.shift = ridge * trace / acc.points;
+    this.spectrum = GradientFlow.eigen(gram, 0);
+    this.projectedTargets = spectrum.project(acc.kind == EnsembleKind.NTK ? acc.ntkTargets
+        : acc.nngpTargets);
+    this.projectedCross = acc.kind == EnsembleKind.NTK ? spectrum.project(acc.cross) : null;
+  }
+
+  /**
+   * @param kind which kernel drives the dynamics
+   * @param nngpDim {@code p}, the number of NNGP features
+   * @param ntkDim {@code q}, the number of NTK features (ignored for {@link EnsembleKind#NNGP})
+   * @param outputs {@code k}, the number of target columns
+   * @return an empty accumulator
+   */
+  public static Accumulator accumulator(EnsembleKind kind, int nngpDim, int ntkDim, int outputs) {
+    return new Accumulator(kind, nngpDim, ntkDim, outputs);
+  }
+
+  /** @return which kernel drives the dynamics */
+  public EnsembleKind kind() {
+    return kind;
+  }
+
+  /** @return the absolute ridge {@code r = λ·trace(EᵀE)/n} added to the training kernel */
+  public double shift() {
+    return shift;
+  }
+
+  /**
+   * @param t training time {@code ≥ 0}, {@code +∞} for the converged (ridge) predictor
+   * @param testFeatures {@code E_t} ({@code F_t} for NNGP, {@code G_t} for NTK), {@code m × p} or
+   *     {@code m × q}, not modified
+   * @return the mean {@code μ_t}, {@code m × k}
+   */
+  public double[][] mean(double t, double[][] testFeatures) {
+    GradientFlow.checkTime(t);
+    checkColumns("the test features", testFeatures, spectrum.values().length);
+    double[] phi = filters(t);
+    return GradientFlow.multiply(testFeatures, spectrum.apply(phi, projectedTargets));
+  }
+
+  /**
+   * @param t training time {@code ≥ 0} or {@code +∞}
+   * @param testFeatures {@code E_t}, not modified
+   * @param nngpTestFeatures {@code F_t}, {@code m × p}, not modified (NTK only; ignored, may be
+   *     {@code null}, for NNGP)
+   * @return the covariance {@code Σ_t = Z Zᵀ}, {@code m × m}
+   */
+  public double[][] covariance(double t, double[][] testFeatures, double[][] nngpTestFeatures) {
+    double[][] z = factor(t, testFeatures, nngpTestFeatures);
+    int m = z.length;
+    double[][] cov = new double[m][m];
+    for (int a = 0; a < m; a++) {
+      for (int b = 0; b <= a; b++) {
+        cov[a][b] = GradientFlow.dot(z[a], z[b]);
+        cov[b][a] = cov[a][b];
+      }
+    }
+    return cov;
+  }
+
+  /**
+   * The diagonal of {@link #covariance}, in time linear in the number of test points.
+   *
+   * @param t training time {@code ≥ 0} or {@code +∞}
+   * @param testFeatures {@code E_t}, not modified
+   * @param nngpTestFeatures {@code F_t}, not modified (NTK only; ignored, may be {@code null}, for NNGP)
+   * @return the variances, length {@code m}
+   */
+  public double[] variance(double t, double[][] testFeatures, double[][] nngpTestFeatures) {
+    double[][] z = factor(t, testFeatures, nngpTestFeatures);
+    double[] var = new double[z.length];
+    for (int a = 0; a < z.length; a++) {
+      var[a] = GradientFlow.dot(z[a], z[a]);
+    }
+    return var;
+  }
+
+  /** @return {@code Z} with {@code Σ_t = Z Zᵀ} */
+  private double[][] factor(double t, double[][] testFeatures, double[][] nngpTestFeatures) {
+    GradientFlow.checkTime(t);
+    double[] sigma = spectrum.values();
+    int dim = sigma.length;
+    checkColumns("the test features", testFeatures, dim);
+    if (kind == EnsembleKind.NNGP) {
+      // Z = F_t U diag(√h),  h_e = (r + σ_e e^{−2 s_e t/n_y}) / s_e
+      double[][] z = spectrum.coordinates(testFeatures);
+      double[] root = new double[dim];
+      for (int e = 0; e < dim; e++) {
+        root[e] = Math.sqrt(retained(Math.max(sigma[e], 0), t));
+      }
+      for (double[] row : z) {
+        for (int e = 0; e < dim; e++) {
+          row[e] *= root[e];
+        }
+      }
+      return z;
+    }
+    int m = testFeatures.length;
+    if (nngpTestFeatures == null || nngpTestFeatures.length != m) {
+      throw new InvalidInputException("the NNGP test features must have " + m + " rows, got "
+          + (nngpTestFeatures == null ? 0 : nngpTestFeatures.length));
+    }
+    checkColumns("the NNGP test features", nngpTestFeatures, projectedCross[0].length);
+    // Z = F_t − G_t C_t H,  C_t H = U diag(φ_t(s)) (Uᵀ H)
+    double[][] ch = spectrum.apply(filters(t), projectedCross);
+    double[][] gch = GradientFlow.multiply(testFeatures, ch);
+    double[][] z = new double[m][];
+    for (int a = 0; a < m; a++) {
+      z[a] = nngpTestFeatures[a].clone();
+      for (int j = 0; j < z[a].length; j++) {
+        z[a][j] -= gch[a][j];
+      }
+    }
+    return z;
+  }
+
+  /** @return {@code h = 1 − σ φ_{2t}(σ + r) = (r + σ e^{−2(σ+r)t/n_y}) / (σ + r)} */
+  private double retained(double sigma, double t) {
+    double s = sigma + shift;
+    if (t == 0 || !(s > 0)) {
+      return 1;
+    }
+    double decay = t == Double.POSITIVE_INFINITY ? 0 : Math.exp(-2 * s * t / labelCount);
+    return (shift + sigma * decay) / s;
+  }
+
+  private double[] filters(double t) {
+    double[] sigma = spectrum.values();
+    double[] f = new double[sigma.length];
+    for (int e = 0; e < f.length; e++) {
+      f[e] = GradientFlow.filter(sigma[e] + shift, t, labelCount);
+    }
+    return f;
+  }
+
+  private static void checkColumns(String what, double[][] a, int cols) {
+    for (int i = 0; i < a.length; i++) {
+      if (a[i].length != cols) {
+        throw new InvalidInputException(what + " must have " + cols + " columns, got " + a[i].length
+            + " at row " + (i + 1));
+      }
+    }
+  }
+
+  /**
+   * Accumulates the training products block by block: {@code FᵀF}, {@code Fᵀy} (NNGP) or
+   * {@code GᵀG}, {@code GᵀF}, {@code Gᵀy} (NTK), and the point count. Not thread-safe.
+   */
+  public static final class Accumulator {
+    private final EnsembleKind kind;
+    private final int nngpDim;
+    private final int ntkDim;
+    private final int outputs;
+    private final double[][] nngpGram;
+    private final double[][] nngpTargets;
+    private final double[][] ntkGram;
+    private final double[][] ntkTargets;
+    private final double[][] cross;
+    private long points;
+
+    private Accumulator(EnsembleKind kind, int nngpDim, int ntkDim, int outputs) {
+      if (nngpDim < 1 || outputs < 1 || (kind == EnsembleKind.NTK && ntkDim < 1)) {
+        throw new InvalidInputException("feature dimensions and outputs must be >= 1, got p = "
+            + nngpDim + ", q = " + ntkDim + ", k = " + outputs);
+      }
+      this.kind = kind;
+      this.nngpDim = nngpDim;
+      this.ntkDim = ntkDim;
+      this.outputs = outputs;
+      boolean ntk = kind == EnsembleKind.NTK;
+      this.nngpGram = ntk ? null : new double[nngpDim][nngpDim];
+      this.nngpTargets = ntk ? null : new double[nngpDim][outputs];
+      this.ntkGram = ntk ? new double[ntkDim][ntkDim] : null;
+      this.ntkTargets = ntk ? new double[ntkDim][outputs] : null;
+      this.cross = ntk ? new double[ntkDim][nngpDim] : null;
+    }
+
+    /**
+     * Adds a block of training points.
+     *
+     * @param nngpFeatures {@code F} rows of the block, {@code b × p}, not modified
+     * @param ntkFeatures {@code G} rows of the block, {@code b × q}, not modified (NTK only; ignored,
+     *     may be {@code null}, for NNGP)
+     * @param y the block's targets, {@code b × k}, not modified
+     * @return this accumulator
+     */
+    public Accumulator add(double[][] nngpFeatures, double[][] ntkFeatures, double[][] y) {
+      int b = y.length;
+      if (nngpFeatures.length != b || (kind == EnsembleKind.NTK && ntkFeatures.length != b)) {
+        throw new InvalidInputException("feature and target blocks must have the same number of rows, got "
+            + nngpFeatures.length + " and " + b);
+      }
+      checkColumns("the targets", y, outputs);
+      checkColumns("the NNGP features", nngpFeatures, nngpDim);
+      if (b == 0) {
+        return this;
+      }
+      if (kind == EnsembleKind.NNGP) {
+        Syrk.accumulateUpper(Syrk.transpose(nngpFeatures), nngpGram, null);
+        addProduct(nngpFeatures, y, nngpTargets);
+      } else {
+        checkColumns("the NTK features", ntkFeatures, ntkDim);
+        Syrk.accumulateUpper(Syrk.transpose(ntkFeatures), ntkGram, null);
+        addProduct(ntkFeatures, y, ntkTargets);
+        addProduct(ntkFeatures, nngpFeatures, cross);
+      }
+      points += b;
+      return this;
+    }
+
+    /**
+     * @param ridge relative ridge {@code λ ≥ 0} (relative to the mean diagonal of the driving kernel)
+     * @return the posterior; this accumulator must not be used afterwards
+     */
+    public FeatureEnsemblePosterior build(double ridge) {
+      return new FeatureEnsemblePosterior(this, ridge);
+    }
+
+    /** {@code out += aᵀ b}. */
+    private static void addProduct(double[][] a, double[][] b, double[][] out) {
+      for (int r = 0; r < a.length; r++) {
+        double[] ar = a[r];
+        double[] br = b[r];
+        for (int i = 0; i < ar.length; i++) {
+          double w = ar[i];
+          double[] oi = out[i];
+          for (int j = 0; j < br.length; j++) {
+            oi[j] += w * br[j];
+          }
+        }
+      }
+    }
+  }
+}
