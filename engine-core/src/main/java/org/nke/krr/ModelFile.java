@@ -23,6 +23,8 @@ import org.nke.sketch.SketchOptions;
  *   {@code plan_shape}, {@code plan_widths} ("reference" or "sample"), and for standardised images
  *   {@code standardize_mean}, {@code standardize_std}), and {@code info} (strings);</li>
  *   <li>{@code points.npy}: the training points (exact models), float64;</li>
+ *   <li>{@code targets.npy}: the training targets as fitted (exact models; centred, one-hot for
+ *   classes), for predictions at finite training times ({@link Inference});</li>
  *   <li>{@code sample.npy}: the rows a feature plan's widths were adapted to (when they were);</li>
  *   <li>{@code weights.npy}: {@code α} or {@code W}, float64.</li>
  * </ul>
@@ -48,6 +50,9 @@ public final class ModelFile {
       FlatJson.putText(zip, "model.json", json(model));
       if (model.plan() == null) {
         FlatJson.putArray(zip, "points.npy", model.points());
+        if (model.targets().y().length == model.points().length) {
+          FlatJson.putArray(zip, "targets.npy", model.targets().y());
+        }
       } else if (model.plan().adapted()) {
         FlatJson.putArray(zip, "sample.npy", model.plan().sample());
       }
@@ -93,7 +98,7 @@ public final class ModelFile {
     double[] classes = FlatJson.numbers(s, "classes", path);
     boolean classification = FlatJson.string(s, "task", path).equals("classification");
     Targets targets = new Targets(classification, classes, FlatJson.number(s, "target_mean", path),
-        new double[0][0]);
+        entries.containsKey("targets.npy") ? array(entries, "targets.npy", path) : new double[0][0]);
     Map<String, String> info = FlatJson.strings(s, "info");
     String method = FlatJson.string(s, "method", path);
     String architecture = FlatJson.string(s, "architecture", path);
