@@ -9,7 +9,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nke.io.AtomicOutput;
 import org.nke.cntk.ExactCntk;
+import java.util.List;
 import org.nke.io.ChannelStats;
+import org.nke.krr.Inference;
+import picocli.CommandLine.ParameterException;
 import org.nke.io.ImageBatch;
 import org.nke.io.MatrixWriter;
 import org.nke.krr.ImageRidge;
@@ -28,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code nke predict}: predictions of a fitted model, with accuracy or MSE when labels are given. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = "Predictions of a model from nke fit (class labels or regression values, one per row).")
-final class PredictCommand implements Callable<Integer> {
+final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutputs {
   @Spec
   CommandSpec spec;
 
@@ -50,13 +53,37 @@ final class PredictCommand implements Callable<Integer> {
       + "instead of labels (integers for integer classes: .npy int64, .csv without a decimal point).")
   boolean scores;
 
+  @Option(names = "--time", split = ",", paramLabel = "T", description = "Exact models: predict the "
+      + "infinite ensemble of networks trained by gradient descent for time T (default inf: the ridge "
+      + "predictor); several times, comma-separated, write one file each, with .t<T> before the "
+      + "extension.")
+  List<String> time;
+
+  @Preflight.Output
+  @Option(names = "--covariance", paramLabel = "COV", description = "Exact models: also write the "
+      + "test x test posterior covariance (float64) of that ensemble.")
+  Path covariance;
+
+  @Preflight.Output
+  @Option(names = "--variance", paramLabel = "VAR", description = "Exact models: also write each test "
+      + "point's posterior variance (float64, one per row; no test x test matrix is formed).")
+  Path variance;
+
   @Mixin
   CommonOptions common = new CommonOptions();
+
+  /** The training times asked for, or {@code null} for the plain ridge predictor. */
+  private double[] times;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
+    times = parseTimes();
     RidgeModel m = ModelFile.read(model);
+    if (times != null && m.isSketch()) {
+      throw new ParameterException(spec.commandLine(), "--time, --covariance and --variance need an "
+          + "exact model (nke fit --method exact); " + model + " is a " + m.method() + " model");
+    }
     if (ImageRidge.isImageModel(m)) {
       return images(err, m);
     }
@@ -76,11 +103,15 @@ final class PredictCommand implements Callable<Integer> {
           } finally {
             pool.shutdown();
           }
+        } else if (times != null) {
+          writeEnsemble(err, m, Inference.predict(m, xs, times, uncertainty(), sel.backend(),
+              common.precision(sel.backend()), bar), truth, t0);
+          return 0;
         } else {
           s = KernelRidge.scores(m, xs, sel.backend(), common.precision(sel.backend()), bar);
         }
       }
-      write(err, m, s, truth, t0);
+      write(err, m, s, truth, t0, out);
     }
     return 0;
   }
@@ -102,14 +133,107 @@ final class PredictCommand implements Callable<Integer> {
       long units = m.isSketch() ? images.count()
           : ExactCntk.progressUnits(images.count(), m.points().length, false);
       try (ProgressBar bar = new ProgressBar(err, "predict", units, !common.quiet)) {
+        if (times != null) {
+          writeEnsemble(err, m, Inference.predict(m, images, times, uncertainty(), sel.backend(),
+              common.precision(sel.backend()), bar), truth, t0);
+          return 0;
+        }
         s = ImageRidge.scores(m, images, sel.backend(), common.precision(sel.backend()), bar);
       }
-      write(err, m, s, truth, t0);
+      write(err, m, s, truth, t0, out);
     }
     return 0;
   }
 
-  private void write(PrintWriter err, RidgeModel m, double[][] s, double[] truth, long t0)
+  /**
+   * @return the times of {@code --time} ({@code inf} allowed; {@code [inf]} when only an uncertainty
+   *     is asked for), or {@code null} for the plain ridge predictor
+   */
+  private double[] parseTimes() {
+    if (covariance != null && variance != null) {
+      throw new ParameterException(spec.commandLine(), "give --covariance or --variance, not both "
+          + "(the variance is the covariance's diagonal)");
+    }
+    if (time == null) {
+      return covariance != null || variance != null ? new double[] {Double.POSITIVE_INFINITY} : null;
+    }
+    double[] t = new double[time.size()];
+    for (int i = 0; i < t.length; i++) {
+      try {
+        t[i] = org.nke.io.TextNumbers.parse(time.get(i));
+      } catch (NumberFormatException e) {
+        t[i] = Double.NaN;
+      }
+      if (!(t[i] >= 0)) {
+        throw new ParameterException(spec.commandLine(), "--time must be >= 0 or inf, got "
+            + time.get(i));
+      }
+    }
+    return t;
+  }
+
+  private Inference.Uncertainty uncertainty() {
+    return covariance != null ? Inference.Uncertainty.COVARIANCE
+        : variance != null ? Inference.Uncertainty.VARIANCE : Inference.Uncertainty.NONE;
+  }
+
+  @Override
+  public List<Path> outputFiles(Path declared) {
+    if (time == null || time.size() < 2) {
+      return List.of(declared);
+    }
+    List<Path> files = new java.util.ArrayList<>();
+    for (String t : time) {
+      files.add(timed(declared, t.trim()));
+    }
+    return files;
+  }
+
+  /** {@code mean.npy} at time {@code 10} → {@code mean.t10.npy}. */
+  static Path timed(Path file, String t) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    String ext = dot > 0 ? name.substring(dot) : "";
+    return file.resolveSibling(stem + ".t" + t + ext);
+  }
+
+  /** Writes each time's mean (as {@link #write}) and its covariance or variance. */
+  private void writeEnsemble(PrintWriter err, RidgeModel m, List<Inference.Prediction> ps,
+      double[] truth, long t0) throws IOException {
+    boolean several = ps.size() > 1;
+    for (int k = 0; k < ps.size(); k++) {
+      Inference.Prediction p = ps.get(k);
+      String label = several ? time.get(k).trim() : null;
+      err.println(String.format(Locale.ROOT, "nke: training time t = %s (%s ensemble)",
+          Double.isInfinite(p.time()) ? "inf" : Double.toString(p.time()), m.kernel()));
+      write(err, m, p.scores(), truth, t0, label == null ? out : timed(out, label));
+      Path extra = covariance != null ? covariance : variance;
+      if (extra != null) {
+        Path target = label == null ? extra : timed(extra, label);
+        double[][] c = p.covariance();
+        double[] v = p.variance();
+        int rows = c != null ? c.length : v.length;
+        try (AtomicOutput output = new AtomicOutput()) {
+          try (OutputStream os = output.open(target)) {
+            MatrixWriter.write(os, target, Precision.F64, rows, c != null ? rows : 1,
+                (i, row) -> {
+                  if (c != null) {
+                    System.arraycopy(c[i], 0, row, 0, rows);
+                  } else {
+                    row[0] = v[i];
+                  }
+                });
+          }
+          output.commit();
+        }
+        err.println("nke: wrote " + target + " (" + (c != null ? "posterior covariance, " + rows
+            + " x " + rows : "posterior variance, " + rows + " x 1") + ")");
+      }
+    }
+  }
+
+  private void write(PrintWriter err, RidgeModel m, double[][] s, double[] truth, long t0, Path out)
       throws IOException {
     double[] predicted = m.targets().decode(s);
     int n = s.length;
