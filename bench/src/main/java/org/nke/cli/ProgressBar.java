@@ -96,6 +96,7 @@ final class ProgressBar implements Progress, AutoCloseable {
   @Override
   public void phase(String what) {
     phase = what;
+    lastDraw = 0; // a new step shows at once
     if (enabled) {
       redraw(System.nanoTime());
     }
