@@ -93,6 +93,9 @@ final class FeaturesCommand implements Callable<Integer> {
       + "standard deviation 1 with the statistics of X first (as nke kernel --standardize).")
   boolean standardize;
 
+  @Option(names = "--pad-to", paramLabel = "SIDE", description = ImageInputs.PAD_TO_HELP)
+  Integer padTo;
+
   @Mixin
   CommonOptions common = new CommonOptions();
 
@@ -134,6 +137,10 @@ final class FeaturesCommand implements Callable<Integer> {
     if (standardize) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--standardize applies to "
           + "images (a convolutional architecture); standardise points beforehand");
+    }
+    if (padTo != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pad-to applies to "
+          + "images (a convolutional architecture)");
     }
     switch (method.toLowerCase(Locale.ROOT)) {
       case "subspace" -> {
@@ -219,6 +226,7 @@ final class FeaturesCommand implements Callable<Integer> {
       images = images.standardized(images.channelStats());
       err.println("nke: standardised each channel with the mean and standard deviation of " + x);
     }
+    images = ImageInputs.padded(err, images, padTo);
     long t0 = System.nanoTime();
     CntkSketch plan = CntkSketch.build(architecture, images, options);
     int n = images.count();

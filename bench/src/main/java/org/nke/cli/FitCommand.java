@@ -77,6 +77,9 @@ final class FitCommand implements Callable<Integer> {
       + "images' mean and standard deviation (kept in the model, applied by nke predict).")
   boolean standardize;
 
+  @Option(names = "--pad-to", paramLabel = "SIDE", description = ImageInputs.PAD_TO_HELP)
+  Integer padTo;
+
   @Mixin
   CommonOptions common = new CommonOptions();
 
@@ -120,6 +123,10 @@ final class FitCommand implements Callable<Integer> {
     if (standardize) {
       throw new ParameterException(spec.commandLine(), "--standardize applies to images (a "
           + "convolutional architecture); standardise points beforehand");
+    }
+    if (padTo != null) {
+      throw new ParameterException(spec.commandLine(), "--pad-to applies to images (a convolutional "
+          + "architecture)");
     }
     Inputs.Loaded in = Inputs.read(err, x);
     double[] ys = labels != null ? Inputs.labels(labels, x, in.count(), "point") : in.labels();
@@ -169,6 +176,7 @@ final class FitCommand implements Callable<Integer> {
     if (stats != null) {
       images = images.standardized(stats);
     }
+    images = ImageInputs.padded(err, images, padTo);
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       RidgeModel m;
@@ -189,6 +197,9 @@ final class FitCommand implements Callable<Integer> {
       }
       if (stats != null) {
         m.info().put(ImageInputs.STANDARDIZE, ImageInputs.encode(stats));
+      }
+      if (padTo != null) {
+        m.info().put(ImageInputs.PAD_TO, padTo.toString());
       }
       save(err, m, t0, sel, images.count());
     }

@@ -48,6 +48,10 @@ final class PredictCommand implements Callable<Integer> {
       + "instead of labels (integers for integer classes: .npy int64, .csv without a decimal point).")
   boolean scores;
 
+  @Option(names = "--pad-to", paramLabel = "SIDE", description = "Images: zero-pad each image, "
+      + "centred, to SIDE x SIDE (default: as the model's training images, from its pad_to).")
+  Integer padTo;
+
   @Mixin
   CommonOptions common = new CommonOptions();
 
@@ -91,6 +95,13 @@ final class PredictCommand implements Callable<Integer> {
     if (stats != null) {
       images = images.standardized(ImageInputs.decode(stats));
     }
+    String trained = m.info().get(ImageInputs.PAD_TO);
+    if (padTo != null && trained != null && padTo != Integer.parseInt(trained)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pad-to must be the "
+          + "model's " + trained + " (its training images were padded to that), got " + padTo);
+    }
+    images = ImageInputs.padded(err, images, padTo != null ? padTo
+        : trained != null ? Integer.valueOf(trained) : null);
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       double[][] s;
