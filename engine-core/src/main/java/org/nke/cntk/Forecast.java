@@ -70,12 +70,14 @@ final class Forecast implements Progress {
   }
 
   /**
-   * The end of the diagonal recursion: a short one (under {@value #WARMUP_NANOS} ns) reports now,
-   * with the rate of its last batches, so that small computations get their estimate too; a longer
-   * one waits for the settled rate of the pairs that follow.
+   * The end of the diagonal recursion: reports now, with the rate of its last batches, if it was
+   * short (under {@value #WARMUP_NANOS} ns) or if fewer pairs follow than it had (too few batches to
+   * wait for a settled rate), so that small computations get their estimate too; otherwise waits
+   * for the settled rate of the pairs that follow.
    */
   synchronized void flush() {
-    if (!reported && batches > 0 && System.nanoTime() - start < WARMUP_NANOS) {
+    if (!reported && batches > 0
+        && (System.nanoTime() - start < WARMUP_NANOS || total - done <= done)) {
       report(perPair(Math.max(0, batches - WINDOW), batches));
     }
   }
