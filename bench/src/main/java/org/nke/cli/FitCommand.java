@@ -137,8 +137,10 @@ final class FitCommand implements Callable<Integer> {
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       RidgeModel m;
-      try (ProgressBar bar = new ProgressBar(err, "fit", sketch ? in.count() : (long) in.count() * 8,
-          !common.quiet)) {
+      // exact: the kernel's units (rows per step, as nke kernel counts them), then named phases
+      long units = sketch ? in.count() : (long) in.count()
+          * (org.nke.exact.DenseNetwork.compile(architecture, in.dim()).steps().size() + 1);
+      try (ProgressBar bar = new ProgressBar(err, "fit", units, !common.quiet)) {
         if (sketch) {
           ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
           try {

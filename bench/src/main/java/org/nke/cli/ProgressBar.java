@@ -140,6 +140,8 @@ final class ProgressBar implements Progress, AutoCloseable {
       int width = line.length();
       err.print(line + " ".repeat(Math.max(0, lastWidth - width)));
       lastWidth = width;
+    } else if (phase != null && f >= 1) { // the counted work is done: say only what runs now
+      err.println(String.format(Locale.ROOT, "nke: %s %s elapsed%s", label, time(elapsed), after));
     } else {
       err.println(String.format(Locale.ROOT, "nke: %s %3.0f%% %s elapsed%s", label, 100 * f,
           time(elapsed), after));
