@@ -39,6 +39,11 @@ final class CommonOptions {
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
+  @Option(names = "--verbose", description = "Say which backend was chosen and why, also when auto "
+      + "takes the CPU of a machine without a GPU (said anyway for a GPU, or when one was skipped "
+      + "for a failure).")
+  boolean verbose;
+
   BackendOptions backendOptions() {
     BackendOptions o = BackendOptions.defaults();
     if (threads != null) {
@@ -47,11 +52,22 @@ final class CommonOptions {
     return o;
   }
 
-  /** Opens the backend and says on stderr which one was chosen. */
+  /** Opens the backend and says on stderr which one was chosen when that is news (or --verbose). */
   Backends.Selection open(java.io.PrintWriter err) {
     Backends.Selection s = Backends.open(backend, backendOptions());
-    err.println("nke: " + s.reason());
+    if (verbose || worthSaying(s)) {
+      err.println("nke: " + s.reason());
+    }
     return s;
+  }
+
+  /**
+   * @return whether a selection is news: a backend other than the CPU, or one skipped for a reason
+   *     other than the machine having no NVIDIA driver (a GPU that is there but unusable)
+   */
+  static boolean worthSaying(Backends.Selection s) {
+    return !s.backend().name().equals("cpu")
+        || s.skipped().stream().anyMatch(r -> !r.contains("no NVIDIA driver"));
   }
 
   Precision precision(Backend b) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
-import org.knowm.xchart.XYChart;
+import org.nke.bench.report.LineChart;
 import org.nke.Kernels;
 import org.nke.arch.Architecture;
 import org.nke.bench.DemoData;
@@ -169,7 +169,7 @@ final class DemoCommand implements Callable<Integer> {
   private void write(List<Row> rows, String table) throws IOException {
     List<Row> sketches = rows.subList(1, rows.size());
     double[] m = sketches.stream().mapToDouble(r -> dims[sketches.indexOf(r)]).toArray();
-    XYChart error = Charts.chart("NTK sketch: Gram error", "sketch dimension m", "relative Frobenius error",
+    LineChart error = Charts.chart("NTK sketch: Gram error", "sketch dimension m", "relative Frobenius error",
         true, true);
     Charts.series(error, "sketch", m, sketches.stream().mapToDouble(Row::gramError).toArray(), false);
     double[] ref = new double[m.length];
@@ -177,7 +177,7 @@ final class DemoCommand implements Callable<Integer> {
       ref[i] = sketches.get(0).gramError() * Math.sqrt(m[0] / m[i]);
     }
     Charts.series(error, "1/√m", m, ref, true);
-    XYChart accuracy = Charts.chart("Test accuracy (Fashion-MNIST subset)", "sketch dimension m",
+    LineChart accuracy = Charts.chart("Test accuracy (Fashion-MNIST subset)", "sketch dimension m",
         "accuracy (%)", true, false);
     Charts.series(accuracy, "sketch", m, sketches.stream().mapToDouble(r -> 100 * r.accuracy()).toArray(),
         false);

@@ -97,6 +97,9 @@ final class FeaturesCommand implements Callable<Integer> {
       + "statistics are part of the plan (--save-plan).")
   boolean standardize;
 
+  @Option(names = "--pad-to", paramLabel = "SIDE", description = ImageInputs.PAD_TO_HELP)
+  Integer padTo;
+
   @Mixin
   PlanOptions plans = new PlanOptions();
 
@@ -161,6 +164,10 @@ final class FeaturesCommand implements Callable<Integer> {
     if (standardize) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--standardize applies to "
           + "images (a convolutional architecture); standardise points beforehand");
+    }
+    if (padTo != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pad-to applies to "
+          + "images (a convolutional architecture)");
     }
     switch (method.toLowerCase(Locale.ROOT)) {
       case "subspace" -> {
@@ -252,6 +259,7 @@ final class FeaturesCommand implements Callable<Integer> {
       err.println("nke: standardised each channel with the mean and standard deviation of "
           + (given != null ? "the plan's data (" + plans.plan + ")" : x.toString()));
     }
+    images = ImageInputs.padded(err, images, padTo);
     ImageBatch standardized = images;
     PlanSpec planSpec = plans.resolve(given, "sketch", architecture, options, x.toString(),
         new int[] {images.height(), images.width(), images.channels()},

@@ -79,6 +79,9 @@ final class FitCommand implements Callable<Integer> {
       + "images' mean and standard deviation (kept in the model, applied by nke predict).")
   boolean standardize;
 
+  @Option(names = "--pad-to", paramLabel = "SIDE", description = ImageInputs.PAD_TO_HELP)
+  Integer padTo;
+
   @Mixin
   PlanOptions plans = new PlanOptions();
 
@@ -150,6 +153,10 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--standardize applies to images (a "
           + "convolutional architecture); standardise points beforehand");
     }
+    if (padTo != null) {
+      throw new ParameterException(spec.commandLine(), "--pad-to applies to images (a convolutional "
+          + "architecture)");
+    }
     Inputs.Loaded in = Inputs.read(err, x);
     double[] ys = labels != null ? Inputs.labels(labels, x, in.count(), "point") : in.labels();
     if (ys == null) {
@@ -159,8 +166,10 @@ final class FitCommand implements Callable<Integer> {
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       RidgeModel m;
-      try (ProgressBar bar = new ProgressBar(err, "fit", sketch ? in.count() : (long) in.count() * 8,
-          !common.quiet)) {
+      // exact: the kernel's units (rows per step, as nke kernel counts them), then named phases
+      long units = sketch ? in.count() : (long) in.count()
+          * (org.nke.exact.DenseNetwork.compile(architecture, in.dim()).steps().size() + 1);
+      try (ProgressBar bar = new ProgressBar(err, "fit", units, !common.quiet)) {
         if (sketch) {
           ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
           try {
@@ -204,6 +213,7 @@ final class FitCommand implements Callable<Integer> {
     if (stats != null) {
       images = images.standardized(stats);
     }
+    images = ImageInputs.padded(err, images, padTo);
     ImageBatch standardized = images;
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
@@ -231,6 +241,9 @@ final class FitCommand implements Callable<Integer> {
       if (stats != null && !m.isSketch()) {
         // a feature model keeps its statistics in its plan
         m.info().put(ImageInputs.STANDARDIZE, stats.format());
+      }
+      if (padTo != null) {
+        m.info().put(ImageInputs.PAD_TO, padTo.toString());
       }
       save(err, m, t0, sel, images.count());
     }

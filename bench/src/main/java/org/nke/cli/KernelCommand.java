@@ -64,6 +64,9 @@ final class KernelCommand implements Callable<Integer>, Preflight.DerivedOutputs
       + "to mean 0 and standard deviation 1, with statistics computed on X and applied to X and Y.")
   boolean standardize;
 
+  @Option(names = "--pad-to", paramLabel = "SIDE", description = ImageInputs.PAD_TO_HELP)
+  Integer padTo;
+
   @Mixin
   CommonOptions common = new CommonOptions();
 
@@ -86,6 +89,14 @@ final class KernelCommand implements Callable<Integer>, Preflight.DerivedOutputs
       ys = ys == null ? null : ys.standardized(stats);
       err.println("nke: standardised " + (xs.isImages() ? "each channel" : "each column") + " with the "
           + "mean and standard deviation of " + x);
+    }
+    if (padTo != null) {
+      if (!xs.isImages() || (ys != null && !ys.isImages())) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pad-to applies to "
+            + "images, got " + (xs.isImages() ? ys : xs).describe());
+      }
+      xs = InputData.ofImages(ImageInputs.padded(err, xs.images(), padTo));
+      ys = ys == null ? null : InputData.ofImages(ImageInputs.padded(null, ys.images(), padTo));
     }
     boolean cntk = architecture.isConvolutional();
     if (cntk && (!xs.isImages() || (ys != null && !ys.isImages()))) {

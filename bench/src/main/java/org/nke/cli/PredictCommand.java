@@ -69,6 +69,10 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       + "point's posterior variance (float64, one per row; no test x test matrix is formed).")
   Path variance;
 
+  @Option(names = "--pad-to", paramLabel = "SIDE", description = "Images: zero-pad each image, "
+      + "centred, to SIDE x SIDE (default: as the model's training images, from its pad_to).")
+  Integer padTo;
+
   @Mixin
   CommonOptions common = new CommonOptions();
 
@@ -127,6 +131,13 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     if (stats != null) {
       images = images.standardized(stats);
     }
+    String trained = m.info().get(ImageInputs.PAD_TO);
+    if (padTo != null && trained != null && padTo != Integer.parseInt(trained)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pad-to must be the "
+          + "model's " + trained + " (its training images were padded to that), got " + padTo);
+    }
+    images = ImageInputs.padded(err, images, padTo != null ? padTo
+        : trained != null ? Integer.valueOf(trained) : null);
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       double[][] s;

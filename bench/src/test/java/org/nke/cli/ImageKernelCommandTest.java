@@ -158,4 +158,39 @@ class ImageKernelCommandTest extends CommandTest {
     assertTrue(err.contains("does not fit a 6x6 input"), err);
     assertEquals(0, outputs());
   }
+
+  @Test
+  void myrtleOnImagesSmallerThan32SaysWhatItNeedsAndPadToMakesThemFit() throws IOException {
+    Path x = npyImages("fm.npy", 2, 28, 28, 1, 7);
+    assertEquals(2, nke("kernel", "--arch", "Myrtle5", "--x", x.toString(), "--out",
+        dir.resolve("K.npy").toString(), "--quiet"), err);
+    assertTrue(err.contains("this network needs images of at least 32x32, got 28x28: zero-pad them "
+        + "(nke's image commands: --pad-to 32)"), err);
+    assertEquals(0, outputs());
+    assertEquals(0, nke("kernel", "--arch", "Myrtle5", "--x", x.toString(), "--pad-to", "32", "--out",
+        dir.resolve("K.npy").toString(), "--quiet"), err);
+    assertTrue(err.contains("zero-padded 2 images from 28x28 to 32x32"), err);
+    assertEquals(2, nke("kernel", "--arch", "Myrtle5", "--x", x.toString(), "--pad-to", "20", "--out",
+        dir.resolve("K2.npy").toString(), "--quiet"), err);
+    assertTrue(err.contains("--pad-to must be at least the images' sides 28x28, got 20"), err);
+  }
+
+  @Test
+  void padToCentresTheImageInZeros() throws IOException {
+    ImageBatch one = ImageBatch.of(new double[] {1, 2, 3, 4, 5, 6}, 1, 2, 3, 1);
+    ImageBatch p = ImageInputs.padded(null, one, 5);
+    double[] got = new double[25];
+    p.copyImage(0, got);
+    // rows 0..1 of 2 go to rows 1..2 of 5 ((5-2)/2 = 1 above), columns 0..2 to 1..3 ((5-3)/2 = 1)
+    assertArrayEquals(new double[] {0, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 4, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0}, got, 0.0);
+    Path x = npyImages("x.npy", 3, 5, 4, 2, 3);
+    assertEquals(0, nke("kernel", "--arch", CONV, "--x", x.toString(), "--pad-to", "8", "--kind", "ntk",
+        "--out", dir.resolve("K.npy").toString(), "--quiet"), err);
+    ImageBatch padded = ImageInputs.padded(null, DataFiles.readImages(x), 8);
+    double[][] ref = Kernels.of(CONV).withBackend("cpu").ntk(padded).toArray();
+    NpyArray k = NpyReader.read(dir.resolve("K.npy"));
+    assertEquals(ref[0][2], k.data()[2], 1e-12 * Math.abs(ref[0][2]));
+    assertEquals(ref[2][2], k.data()[8], 1e-12 * Math.abs(ref[2][2]));
+  }
 }

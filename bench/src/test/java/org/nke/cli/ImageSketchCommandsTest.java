@@ -97,4 +97,27 @@ class ImageSketchCommandsTest extends CommandTest {
       assertTrue(acc > 0.75, method + " accuracy " + acc);
     }
   }
+
+  @Test
+  void aModelFittedOnPaddedImagesPadsThePredictedOnesTheSameWay() throws IOException {
+    Path[] train = images("train", 36, 1);
+    Path[] test = images("test", 18, 2);
+    Path model = dir.resolve("padded.zip");
+    assertEquals(0, nke("fit", "--arch", CONV, "--x", train[0].toString(), "--labels",
+        train[1].toString(), "--method", "exact", "--standardize", "--pad-to", "8", "--model",
+        model.toString(), "--quiet"), err);
+    assertTrue(err.contains("zero-padded 36 images from 6x6 to 8x8") && err.contains("pad_to = 8")
+        && err.contains("image_shape = 8,8,2"), err);
+    assertEquals(0, nke("predict", "--model", model.toString(), "--x", test[0].toString(),
+        "--labels", test[1].toString(), "--out", dir.resolve("p.csv").toString(), "--quiet"), err);
+    assertTrue(err.contains("zero-padded 18 images from 6x6 to 8x8"), err);
+    double acc = Double.parseDouble(err.substring(err.indexOf("test accuracy = ") + 16).trim());
+    assertTrue(acc > 0.75, "accuracy " + acc);
+    assertEquals(2, nke("predict", "--model", model.toString(), "--x", test[0].toString(),
+        "--pad-to", "10", "--out", dir.resolve("q.csv").toString(), "--quiet"), err);
+    assertTrue(err.contains("--pad-to must be the model's 8"), err);
+    assertEquals(0, nke("features", "--arch", CONV, "--x", test[0].toString(), "--kind", "ntk",
+        "--dim", "256", "--pad-to", "8", "--out", dir.resolve("F.npy").toString(), "--quiet"), err);
+    assertTrue(err.contains("CNTK sketch of (18, 8, 8, 2)"), err);
+  }
 }

@@ -44,7 +44,8 @@ class KernelCommandTest extends CommandTest {
     double[][] ref = Kernels.of("Dense(W_std=1.5, b_std=0.1), Relu(), Dense()").ntk(pts).toArray();
     assertEquals(ref[0][2], ntk.data()[2], 0.0);
     assertEquals("<f8", nngp.dtype());
-    assertTrue(err.contains("backend cpu"), err);
+    assertTrue(err.contains("points in ") && err.contains(" s on cpu ("), err); // the summary line
+    assertFalse(err.contains("backend cpu"), "asked for, so not repeated: " + err);
   }
 
   @Test
@@ -61,11 +62,27 @@ class KernelCommandTest extends CommandTest {
   }
 
   @Test
-  void autoSaysWhichBackendItChose() throws IOException {
+  void autoSaysWhichBackendItChoseUnderVerboseOrWhenItIsNews() throws IOException {
     Path x = write("x.csv", "1,2\n3,4\n");
     assertEquals(0, nke("kernel", "--arch", "Dense()", "--x", x.toString(), "--out",
-        dir.resolve("K.npy").toString()));
+        dir.resolve("K.npy").toString(), "--verbose"));
     assertTrue(err.contains("backend auto: chose "), err);
+    assertEquals(0, nke("kernel", "--arch", "Dense()", "--x", x.toString(), "--out",
+        dir.resolve("K.npy").toString()));
+    try (var s = org.nke.spi.Backends.open("auto", org.nke.spi.BackendOptions.defaults())) {
+      assertEquals(CommonOptions.worthSaying(s), err.contains("backend auto: chose "), err);
+    }
+  }
+
+  @Test
+  void theCpuIsNewsOnlyWhenAGpuWasThereButFailed() {
+    try (var cpu = org.nke.spi.Backends.open("cpu", org.nke.spi.BackendOptions.defaults())) {
+      var b = cpu.backend();
+      assertFalse(CommonOptions.worthSaying(new org.nke.spi.Backends.Selection(b, "",
+          java.util.List.of("cuda unavailable: no NVIDIA driver: libcuda.so.1 not found"))));
+      assertTrue(CommonOptions.worthSaying(new org.nke.spi.Backends.Selection(b, "",
+          java.util.List.of("cuda unavailable: PTX JIT failed (dual.ptx): ..."))));
+    }
   }
 
   @Test

@@ -136,6 +136,38 @@ public final class CntkNetwork {
    * @throws ArchException if the architecture is not a valid network on such images
    */
   public static CntkNetwork compile(Architecture arch, Grid grid, int channels) {
+    try {
+      return compileOn(arch, grid, channels);
+    } catch (ArchException e) {
+      if (!e.getMessage().contains(TOO_SMALL)) {
+        throw e;
+      }
+      int side = smallestSide(arch, grid, channels);
+      throw new ArchException(e.getMessage() + (side < 0 ? "" : "; this network needs images of at "
+          + "least " + side + "x" + side + ", got " + grid + ": zero-pad them (nke's image commands: "
+          + "--pad-to " + side + ")"));
+    }
+  }
+
+  /** Part of the message of a window that does not fit its input ({@link Window#of}). */
+  private static final String TOO_SMALL = "with VALID padding does not fit";
+
+  /** @return the smallest square side at least the image's that the network accepts, or -1 */
+  private static int smallestSide(Architecture arch, Grid grid, int channels) {
+    for (int side = Math.max(grid.height(), grid.width()) + 1; side <= 4096; side++) {
+      try {
+        compileOn(arch, new Grid(side, side), channels);
+        return side;
+      } catch (ArchException e) {
+        if (!e.getMessage().contains(TOO_SMALL)) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private static CntkNetwork compileOn(Architecture arch, Grid grid, int channels) {
     List<Proto> spatial = new ArrayList<>();
     List<DenseNetwork.Step> tail = new ArrayList<>();
     Grid g = grid;

@@ -152,14 +152,14 @@ public final class ExactCntk {
               if (++count == capacity) {
                 bound = Math.max(bound, batch(net, pipe, count, x, rows, y, cols, tile, tail, same, out,
                     kt));
-                progress.advance(count);
+                forecast.advance(count);
                 count = 0;
               }
             }
           }
           if (count > 0) {
             bound = Math.max(bound, batch(net, pipe, count, x, rows, y, cols, tile, tail, same, out, kt));
-            progress.advance(count);
+            forecast.advance(count);
           }
         }
       }

@@ -91,7 +91,11 @@ public final class ImageRidge {
         .compute(backend, x, null, kind);
     double[][] k = (kind == Kind.NTK ? pair.ntk() : pair.nngp()).toArray();
     Map<String, String> info = info(x);
+    if (ridge == null) {
+      progress.phase("choosing the ridge (leave-one-out)");
+    }
     double lambda = ridge != null ? ridge : KernelRidge.chooseByLoo(k, labels, targets, info);
+    progress.phase("solving (Cholesky of " + k.length + " x " + k.length + ")");
     double[][] alpha = ExactRidge.fit(k, targets.y(), lambda);
     double train = targets.metric(targets.decode(ExactRidge.scores(k, alpha)), labels);
     info.put("train_" + targets.metricName(), String.format(Locale.ROOT, "%.6g", train));

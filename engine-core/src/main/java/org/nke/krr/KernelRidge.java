@@ -137,7 +137,11 @@ public final class KernelRidge {
     double[][] k = (kind == Kind.NTK ? pair.ntk() : pair.nngp()).toArray();
     pair = null;
     Map<String, String> info = new LinkedHashMap<>();
+    if (ridge == null) {
+      progress.phase("choosing the ridge (leave-one-out)");
+    }
     double lambda = ridge != null ? ridge : chooseByLoo(k, labels, targets, info);
+    progress.phase("solving (Cholesky of " + k.length + " x " + k.length + ")");
     double[][] alpha = ExactRidge.fit(k, targets.y(), lambda);
     double train = targets.metric(targets.decode(ExactRidge.scores(k, alpha)), labels);
     info.put("train_" + targets.metricName(), fmt(train));

@@ -1,15 +1,13 @@
 package org.nke.bench.report;
 
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import javax.imageio.ImageIO;
 
-/** PNG line charts (XChart, headless) for the demo and the benchmark reports. */
+/** PNG line charts (Java2D, headless) for the demo and the benchmark reports; see {@link LineChart}. */
 public final class Charts {
   private Charts() {
   }
@@ -24,30 +22,19 @@ public final class Charts {
    * @param logY logarithmic y axis
    * @return the chart, 640 × 420
    */
-  public static XYChart chart(String title, String xTitle, String yTitle, boolean logX, boolean logY) {
-    System.setProperty("java.awt.headless", "true");
-    XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(xTitle)
-        .yAxisTitle(yTitle).build();
-    c.getStyler().setXAxisLogarithmic(logX);
-    c.getStyler().setYAxisLogarithmic(logY);
-    c.getStyler().setLegendVisible(true);
-    return c;
+  public static LineChart chart(String title, String xTitle, String yTitle, boolean logX, boolean logY) {
+    return new LineChart(title, xTitle, yTitle, logX, logY);
   }
 
   /**
    * @param chart the chart; modified
    * @param name series name
-   * @param x abscissae
+   * @param x abscissae (those of solid series are labelled on the x axis)
    * @param y ordinates
    * @param dashed draw as a dashed line without markers (reference lines)
    */
-  public static void series(XYChart chart, String name, double[] x, double[] y, boolean dashed) {
-    XYSeries s = chart.addSeries(name, x, y);
-    if (dashed) {
-      s.setMarker(SeriesMarkers.NONE);
-      s.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT,
-          java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-    }
+  public static void series(LineChart chart, String name, double[] x, double[] y, boolean dashed) {
+    chart.add(name, x, y, dashed);
   }
 
   /**
@@ -57,8 +44,19 @@ public final class Charts {
    * @param out where to write the PNG (not closed)
    * @throws IOException on write errors
    */
-  public static void writePng(List<XYChart> charts, OutputStream out) throws IOException {
-    BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG);
+  public static void writePng(List<LineChart> charts, OutputStream out) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    BufferedImage image = new BufferedImage(LineChart.WIDTH * charts.size(), LineChart.HEIGHT,
+        BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    try {
+      for (int i = 0; i < charts.size(); i++) {
+        charts.get(i).paint(g, i * LineChart.WIDTH);
+      }
+    } finally {
+      g.dispose();
+    }
+    ImageIO.write(image, "png", out);
   }
 
   /**
@@ -68,7 +66,7 @@ public final class Charts {
    * @param file the target
    * @throws IOException on write errors
    */
-  public static void save(List<XYChart> charts, java.nio.file.Path file) throws IOException {
+  public static void save(List<LineChart> charts, java.nio.file.Path file) throws IOException {
     try (OutputStream out = java.nio.file.Files.newOutputStream(file)) {
       writePng(charts, out);
     }

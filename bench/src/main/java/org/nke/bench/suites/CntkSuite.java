@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.knowm.xchart.XYChart;
+import org.nke.bench.report.LineChart;
 import org.nke.Kernels;
 import org.nke.Sketches;
 import org.nke.bench.BenchCase;
@@ -209,9 +209,9 @@ public final class CntkSuite implements Suite {
 
   @Override
   public void plot(List<BenchResult> results, Path dir) throws IOException {
-    XYChart time = Charts.chart("Myrtle-5 CNTK sketch: seconds per image (CPU)", "sketch dimension m",
+    LineChart time = Charts.chart("Myrtle-5 CNTK sketch: seconds per image (CPU)", "sketch dimension m",
         "seconds per image", true, true);
-    XYChart error = Charts.chart("Myrtle-5 CNTK sketch: Gram error (NTK)", "sketch dimension m",
+    LineChart error = Charts.chart("Myrtle-5 CNTK sketch: Gram error (NTK)", "sketch dimension m",
         "relative Frobenius error", true, true);
     List<double[]> t = new ArrayList<>();
     List<double[]> e = new ArrayList<>();

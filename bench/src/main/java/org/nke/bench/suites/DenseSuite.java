@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.XYChart;
+import org.nke.bench.report.LineChart;
 import org.nke.Kernels;
 import org.nke.Sketches;
 import org.nke.bench.BenchCase;
@@ -101,8 +101,8 @@ public final class DenseSuite implements Suite {
 
   @Override
   public void plot(List<BenchResult> results, Path dir) throws IOException {
-    XYChart time = Charts.chart("Exact NTK vs sketch (CPU)", "points n", "seconds", true, true);
-    XYChart error = Charts.chart("Sketch Gram error (NTK)", "sketch dimension m",
+    LineChart time = Charts.chart("Exact NTK vs sketch (CPU)", "points n", "seconds", true, true);
+    LineChart error = Charts.chart("Sketch Gram error (NTK)", "sketch dimension m",
         "relative Frobenius error", true, true);
     Map<String, List<double[]>> lines = new LinkedHashMap<>();
     Map<String, List<double[]>> errors = new LinkedHashMap<>();

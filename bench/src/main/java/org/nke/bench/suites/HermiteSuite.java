@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.XYChart;
+import org.nke.bench.report.LineChart;
 import org.nke.bench.BenchCase;
 import org.nke.bench.BenchResult;
 import org.nke.bench.Cases;
@@ -124,9 +124,9 @@ public final class HermiteSuite implements Suite {
 
   @Override
   public void plot(List<BenchResult> results, Path dir) throws IOException {
-    XYChart plain = Charts.chart("Hermite truncation error (dual kernel)", "degree q",
+    LineChart plain = Charts.chart("Hermite truncation error (dual kernel)", "degree q",
         "relative Frobenius error", false, true);
-    XYChart folded = Charts.chart("With the tail folded onto degrees q-1, q", "degree q",
+    LineChart folded = Charts.chart("With the tail folded onto degrees q-1, q", "degree q",
         "relative Frobenius error", false, true);
     Map<String, List<double[]>> a = new LinkedHashMap<>();
     Map<String, List<double[]>> b = new LinkedHashMap<>();

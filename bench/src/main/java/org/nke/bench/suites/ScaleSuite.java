@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.XYChart;
+import org.nke.bench.report.LineChart;
 import org.nke.Kernels;
 import org.nke.Sketches;
 import org.nke.bench.BenchCase;
@@ -157,7 +157,7 @@ public final class ScaleSuite implements Suite {
 
   @Override
   public void plot(List<BenchResult> results, Path dir) throws IOException {
-    XYChart c = Charts.chart("NTK: exact (quadratic) vs sketch m=" + M + " (linear), CPU", "points n",
+    LineChart c = Charts.chart("NTK: exact (quadratic) vs sketch m=" + M + " (linear), CPU", "points n",
         "seconds", true, true);
     Map<String, List<double[]>> lines = new LinkedHashMap<>();
     for (BenchResult r : results) {

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.knowm.xchart.XYChart;
+import org.nke.bench.report.LineChart;
 import org.nke.arch.Architecture;
 import org.nke.bench.BenchCase;
 import org.nke.bench.BenchResult;
@@ -83,7 +83,7 @@ public final class SparseSuite implements Suite {
 
   @Override
   public void plot(List<BenchResult> results, Path dir) throws IOException {
-    XYChart c = Charts.chart("Subspace embedding: seconds per 1,000 points", "non-zeros per point",
+    LineChart c = Charts.chart("Subspace embedding: seconds per 1,000 points", "non-zeros per point",
         "seconds per 1,000 points", true, true);
     List<double[]> atD = new ArrayList<>();
     for (BenchResult r : results) {
