@@ -114,8 +114,12 @@ class PtxEmulationTest {
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < m; j++) {
         boolean kept = !symmetric || j >= i;
-        gotK[i][j] = kept ? gk[i * m + j] : wantK[i][j];
-        gotT[i][j] = kept ? gt[i * m + j] : wantT[i][j];
+        // a symmetric block's diagonal is set afterwards from the CPU binding by CudaBackend (exact
+        // 1-D moments for Hermite-series duals, not the series at rho = 1): EmulatedCuda*ContractTest
+        // checks it through the backend; here only the map itself is compared
+        boolean compared = kept && !(symmetric && i == j);
+        gotK[i][j] = compared ? gk[i * m + j] : wantK[i][j];
+        gotT[i][j] = compared ? gt[i * m + j] : wantT[i][j];
         if (!kept) {
           assertEquals(k[i * m + j], gk[i * m + j], 0.0, "below the diagonal is untouched");
         }
