@@ -54,6 +54,13 @@ public final class GaussHermiteRule {
     java.util.Arrays.sort(x);
     double[] w = new double[n];
     final double pim4 = Math.pow(Math.PI, -0.25);
+    // the recurrence's coefficients, the same for every node: √(2/j) and √((j−1)/j)
+    double[] up = new double[n + 1];
+    double[] back = new double[n + 1];
+    for (int j = 1; j <= n; j++) {
+      up[j] = Math.sqrt(2.0 / j);
+      back[j] = Math.sqrt((j - 1.0) / j);
+    }
     for (int i = 0; i < n; i++) {
       double z = x[i];
       double pp = 0;
@@ -66,7 +73,7 @@ public final class GaussHermiteRule {
           double p3 = p2;
           p2 = p1;
           // ψ_j = x √(2/j) ψ_{j−1} − √((j−1)/j) ψ_{j−2}
-          p1 = z * Math.sqrt(2.0 / j) * p2 - Math.sqrt((j - 1.0) / j) * p3;
+          p1 = z * up[j] * p2 - back[j] * p3;
           if (Math.abs(p1) > RESCALE) {
             // keep the recurrence in range; Newton's step only needs ψ_n / ψ_n'
             p1 /= RESCALE;
