@@ -260,6 +260,13 @@ final class FeaturesCommand implements Callable<Integer> {
           + (given != null ? "the plan's data (" + plans.plan + ")" : x.toString()));
     }
     images = ImageInputs.padded(err, images, padTo);
+    if (given != null && given.images() && given.shape()[0] == given.shape()[1]
+        && images.height() < given.shape()[0] && images.width() < given.shape()[1]) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "the plan " + plans.plan
+          + " is for " + given.shape()[0] + "x" + given.shape()[1] + " images, got "
+          + images.height() + "x" + images.width() + ": pad them as its run did (--pad-to "
+          + given.shape()[0] + ")");
+    }
     ImageBatch standardized = images;
     PlanSpec planSpec = plans.resolve(given, "sketch", architecture, options, x.toString(),
         new int[] {images.height(), images.width(), images.channels()},

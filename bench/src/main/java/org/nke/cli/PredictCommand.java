@@ -11,6 +11,7 @@ import org.nke.io.AtomicOutput;
 import org.nke.cntk.ExactCntk;
 import java.util.List;
 import org.nke.io.ChannelStats;
+import org.nke.io.OutputPaths;
 import org.nke.krr.Inference;
 import picocli.CommandLine.ParameterException;
 import org.nke.io.ImageBatch;
@@ -55,8 +56,9 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
 
   @Option(names = "--time", split = ",", paramLabel = "T", description = "Exact models: predict the "
       + "infinite ensemble of networks trained by gradient descent for time T (default inf: the ridge "
-      + "predictor); several times, comma-separated, write one file each, with .t<T> before the "
-      + "extension.")
+      + "predictor; units as neural-tangents': learning rate 1 on the loss |f - y|^2 / (2 n_y), n_y "
+      + "training label entries); several times, comma-separated, write one file each, with .t<T> "
+      + "before the extension.")
   List<String> time;
 
   @Preflight.Output
@@ -85,8 +87,24 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     times = parseTimes();
     RidgeModel m = ModelFile.read(model);
     if (times != null && m.isSketch()) {
-      throw new ParameterException(spec.commandLine(), "--time, --covariance and --variance need an "
-          + "exact model (nke fit --method exact); " + model + " is a " + m.method() + " model");
+      if (covariance == null && variance == null
+          && Arrays.stream(times).allMatch(Double::isInfinite) && times.length == 1) {
+        times = null; // t = inf is a feature model's own ridge predictor
+      } else {
+        List<String> asked = new java.util.ArrayList<>();
+        if (time != null) {
+          asked.add("--time " + String.join(",", time));
+        }
+        if (covariance != null) {
+          asked.add("--covariance");
+        }
+        if (variance != null) {
+          asked.add("--variance");
+        }
+        throw new ParameterException(spec.commandLine(), String.join(" and ", asked) + " need"
+            + (asked.size() == 1 && time == null ? "s" : "") + " an exact model (nke fit --method "
+            + "exact); " + model + " is a " + m.method() + " model, which predicts at t = inf only");
+      }
     }
     if (ImageRidge.isImageModel(m)) {
       return images(err, m);
@@ -168,19 +186,49 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     if (time == null) {
       return covariance != null || variance != null ? new double[] {Double.POSITIVE_INFINITY} : null;
     }
-    double[] t = new double[time.size()];
+    double[] t = times(time);
     for (int i = 0; i < t.length; i++) {
-      try {
-        t[i] = org.nke.io.TextNumbers.parse(time.get(i));
-      } catch (NumberFormatException e) {
-        t[i] = Double.NaN;
-      }
       if (!(t[i] >= 0)) {
         throw new ParameterException(spec.commandLine(), "--time must be >= 0 or inf, got "
             + time.get(i));
       }
+      for (int j = 0; j < i; j++) {
+        if (t[j] == t[i]) {
+          throw new ParameterException(spec.commandLine(), "--time lists t = " + label(t[i])
+              + " twice (" + time.get(j) + ", " + time.get(i) + ")");
+        }
+      }
+    }
+    if (t.length > 1) {
+      for (Path p : new Path[] {out, covariance, variance}) {
+        if (p != null && org.nke.io.OutputPaths.isStandardOutput(p)) {
+          throw new ParameterException(spec.commandLine(), "several --time values write one file "
+              + "each (name.t<T>.ext): give file names, not standard output (-)");
+        }
+      }
     }
     return t;
+  }
+
+  /** The values of {@code --time} ({@code NaN} for what is not a number; {@code -0} is 0). */
+  private static double[] times(List<String> values) {
+    double[] t = new double[values.size()];
+    for (int i = 0; i < t.length; i++) {
+      try {
+        t[i] = org.nke.io.TextNumbers.parse(values.get(i)) + 0.0;
+      } catch (NumberFormatException e) {
+        t[i] = Double.NaN;
+      }
+    }
+    return t;
+  }
+
+  /** {@code 10} → {@code "10"}, {@code 0.5} → {@code "0.5"}, {@code ∞} → {@code "inf"}. */
+  static String label(double t) {
+    if (Double.isInfinite(t)) {
+      return "inf";
+    }
+    return new java.math.BigDecimal(Double.toString(t)).stripTrailingZeros().toPlainString();
   }
 
   private Inference.Uncertainty uncertainty() {
@@ -190,14 +238,15 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
 
   @Override
   public List<Path> outputFiles(Path declared) {
-    if (time == null || time.size() < 2) {
+    if (time == null || time.size() < 2 || OutputPaths.isStandardOutput(declared)) {
       return List.of(declared);
     }
-    List<Path> files = new java.util.ArrayList<>();
-    for (String t : time) {
-      files.add(timed(declared, t.trim()));
+    // a repeated time is reported by call(), by its own message
+    java.util.Set<Path> files = new java.util.LinkedHashSet<>();
+    for (double t : times(time)) {
+      files.add(timed(declared, Double.isNaN(t) ? "nan" : label(t)));
     }
-    return files;
+    return List.copyOf(files);
   }
 
   /** {@code mean.npy} at time {@code 10} → {@code mean.t10.npy}. */
@@ -215,7 +264,7 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     boolean several = ps.size() > 1;
     for (int k = 0; k < ps.size(); k++) {
       Inference.Prediction p = ps.get(k);
-      String label = several ? time.get(k).trim() : null;
+      String label = several ? label(p.time()) : null;
       err.println(String.format(Locale.ROOT, "nke: training time t = %s (%s ensemble)",
           Double.isInfinite(p.time()) ? "inf" : Double.toString(p.time()), m.kernel()));
       write(err, m, p.scores(), truth, t0, label == null ? out : timed(out, label));

@@ -133,6 +133,18 @@ class InferenceCommandTest extends CommandTest {
         "--variance", dir.resolve("v.npy").toString()), err);
     assertEquals(2, nke("predict", "--model", exact.toString(), "--x", xs.toString(), "--out",
         dir.resolve("p.npy").toString(), "--variance", xs.toString()), err);
+    assertEquals(2, nke("predict", "--model", exact.toString(), "--x", xs.toString(), "--out",
+        dir.resolve("p.npy").toString(), "--time", "10,1e1"), err);
+    assertTrue(err.contains("--time lists t = 10 twice"), err);
+    assertEquals(2, nke("predict", "--model", exact.toString(), "--x", xs.toString(), "--out", "-",
+        "--time", "1,2"), err);
+    assertTrue(err.contains("standard output"), err);
+    // t = inf alone is a sketch model's own predictor
+    assertEquals(0, nke("predict", "--model", sketch.toString(), "--x", xs.toString(), "--out",
+        dir.resolve("s.npy").toString(), "--time", "inf", "--quiet", "--backend", "cpu"), err);
+    assertEquals(2, nke("predict", "--model", sketch.toString(), "--x", xs.toString(), "--out",
+        dir.resolve("s.npy").toString(), "--variance", dir.resolve("v.npy").toString()), err);
+    assertTrue(err.contains("--variance needs an exact model"), err);
     assertTrue(Files.size(xs) > 0);
   }
 }
