@@ -22,7 +22,6 @@ import org.nke.io.PointStream;
 import org.nke.io.MatrixWriter;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchOptions;
-import org.nke.sketch.GramError;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchPlan;
 import org.nke.sketch.SubspaceEmbedding;
@@ -221,7 +220,7 @@ final class FeaturesCommand implements Callable<Integer> {
           long t1 = System.nanoTime();
           KernelPair exact = Kernels.of(architecture).compute(sel.backend(), checked, null,
               ntk ? Kind.NTK : Kind.NNGP);
-          certify(err, exact, (System.nanoTime() - t1) / 1e9, Sketches.features(sel.backend(), plan,
+          GramCheck.certify(err, common.backendOptions().threads(), exact, (System.nanoTime() - t1) / 1e9, Sketches.features(sel.backend(), plan,
               checked, org.nke.spi.Progress.NONE), ntk, "points");
         }
       }
@@ -304,7 +303,7 @@ final class FeaturesCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         KernelPair exact = Kernels.of(architecture).compute(sel.backend(), checked, null,
             options.ntk() ? Kind.NTK : Kind.NNGP);
-        certify(err, exact, (System.nanoTime() - t1) / 1e9, Sketches.features(sel.backend(), plan,
+        GramCheck.certify(err, common.backendOptions().threads(), exact, (System.nanoTime() - t1) / 1e9, Sketches.features(sel.backend(), plan,
             checked, org.nke.spi.Progress.NONE), options.ntk(), "images");
       }
     }
@@ -380,28 +379,8 @@ final class FeaturesCommand implements Callable<Integer> {
       long t1 = System.nanoTime();
       KernelPair exact = Kernels.of(architecture).compute(sel.backend(), checked, null,
           options.ntk() ? Kind.NTK : Kind.NNGP);
-      certify(err, exact, (System.nanoTime() - t1) / 1e9, checkedFeatures, options.ntk(), "points");
+      GramCheck.certify(err, common.backendOptions().threads(), exact, (System.nanoTime() - t1) / 1e9, checkedFeatures, options.ntk(), "points");
     }
     return 0;
-  }
-
-  /**
-   * Relative Gram error of the features of the randomly picked points against the exact kernel,
-   * with the exact kernel's time and the comparison's ({@code F Fᵀ}: {@code k² p} multiply-adds).
-   */
-  private void certify(PrintWriter err, KernelPair exact, double exactSeconds, double[][] f,
-      boolean ntk, String unit) {
-    long t0 = System.nanoTime();
-    ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
-    double error;
-    try {
-      // per-row sums added in order: the same number on any number of threads
-      error = GramError.relative(ntk ? exact.ntk() : exact.nngp(), f, pool);
-    } finally {
-      pool.shutdown();
-    }
-    err.println(String.format(Locale.ROOT, "nke: check on %d random %s: relative Gram error "
-        + "%.4f (Frobenius; exact kernel %.2f s, comparison %.2f s)", f.length, unit, error,
-        exactSeconds, (System.nanoTime() - t0) / 1e9));
   }
 }
