@@ -32,11 +32,11 @@ import org.nke.error.InvalidInputException;
  *     .setInputCol("features").setOutputCol("ntk").transform(df);
  * }</pre>
  *
- * The plan (every random draw, block widths, degrees) is built from the seed and the plan sample:
- * the {@code planSample} parameter when set, else the first 256 rows of the transformed data — the
- * rows {@code Sketches.plan(data, ntk)} uses. Features are then a function of the point alone, so
- * they equal the local API's bit for bit, whatever the partitioning, on any executor. To give a test
- * set the features of the training set, fix the sample: {@code withPlanSampleFrom(train)}.
+ * The plan (every random draw, block widths, degrees) is built from the seed alone — the data-free
+ * plan of {@code Sketches.ntk(x)} and {@code nke features}, so the features of any two datasets
+ * compose — or, when the {@code planSample} parameter is set ({@code withPlanSampleFrom(train)}),
+ * with block widths adapted to those rows. Features are a function of the point alone, so they equal
+ * the local API's bit for bit, whatever the partitioning, on any executor.
  *
  * <p>Each executor JVM builds the plan and opens its backend once ({@link ExecutorResources}); rows
  * are processed in blocks of {@code blockSize}. A null, non-finite or wrongly sized point fails the
@@ -81,8 +81,8 @@ public final class NeuralKernelFeatures extends Transformer
     this.dtype = new Param<>(this, "dtype", "float64: a vector column (for Spark ML); float32: an "
         + "array<float> column (half the size on disk)",
         ParamValidators.inArray(new String[] {"float64", "float32"}));
-    this.planSample = new DoubleArrayArrayParam(this, "planSample", "rows the sketch plan is built "
-        + "from; unset: the first 256 rows of the data being transformed");
+    this.planSample = new DoubleArrayArrayParam(this, "planSample", "rows the sketch plan's widths "
+        + "are adapted to; unset: the data-free plan");
     setDefault(inputCol, "features");
     setDefault(backend, "auto");
     setDefault(threads, 1);
