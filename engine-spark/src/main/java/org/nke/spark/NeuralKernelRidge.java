@@ -38,8 +38,8 @@ import org.nke.krr.Targets;
  * sum) and the {@code p × p} system solved once on the driver. Integer labels are classes (one-hot,
  * centred; predicted by the arg-max), others regression targets (centred by their mean), as in
  * {@code nke fit}. Without a ridge, λ is chosen by leave-one-out on the feature kernel of the same
- * evenly spaced rows as in one process ({@code KernelRidge.selectionRows}, {@code chooseRidge}). Three passes over the input: row counts and labels, the plan
- * sample (first 256 rows), features and sums; cache the input if it is expensive to recompute, and
+ * evenly spaced rows as in one process ({@code KernelRidge.selectionRows}, {@code chooseRidge}). Passes over the input: row counts and labels, the first row
+ * (the dimension of the data-free sketch plan), features and sums; cache the input if it is expensive to recompute, and
  * keep its row order deterministic (e.g. files, not a shuffle) so the passes agree.
  *
  * <p>Cost: {@code O(n·(L·q·m log m + p²))} on the executors, {@code O(p³)} and {@code 8p²} bytes on
