@@ -356,7 +356,8 @@ public final class FeatureEnsemblePosterior {
         checkColumns("the NTK features", ntkFeatures, ntkDim);
         Syrk.accumulateUpper(Syrk.transpose(ntkFeatures), ntkGram, pool);
         addProduct(ntkFeatures, y, ntkTargets, null);
-        addProduct(ntkFeatures, nngpFeatures, cross, pool);
+        Syrk.accumulateProduct(Syrk.transpose(ntkFeatures), Syrk.transpose(nngpFeatures), cross,
+            pool);
       }
       points += b;
       return this;
@@ -370,7 +371,7 @@ public final class FeatureEnsemblePosterior {
       return new FeatureEnsemblePosterior(this, ridge);
     }
 
-    /** {@code out += aᵀ b}, row {@code i} of {@code out} summed over the rows of {@code a} in order. */
+    /** {@code out += aᵀ b} (small {@code b}: the targets). */
     private static void addProduct(double[][] a, double[][] b, double[][] out, ForkJoinPool pool) {
       IntConsumer row = i -> {
         double[] oi = out[i];
