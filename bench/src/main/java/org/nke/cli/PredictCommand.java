@@ -54,22 +54,23 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       + "instead of labels (integers for integer classes: .npy int64, .csv without a decimal point).")
   boolean scores;
 
-  @Option(names = "--time", split = ",", paramLabel = "T", description = "Exact models and sketch models "
-      + "fitted with --uncertainty: predict the "
-      + "infinite ensemble of networks trained by gradient descent for time T (default inf: the ridge "
-      + "predictor; units as neural-tangents': learning rate 1 on the loss |f - y|^2 / (2 n_y), n_y "
-      + "training label entries); several times, comma-separated, write one file each, with .t<T> "
-      + "before the extension.")
+  @Option(names = "--time", split = ",", paramLabel = "T", description = "Exact models and sketch "
+      + "models fitted with --uncertainty: predict the infinite ensemble of networks trained by "
+      + "gradient descent for time T (default inf: the ridge predictor; units as neural-tangents': "
+      + "learning rate 1 on the loss |f - y|^2 / (2 n_y), n_y training label entries); several "
+      + "times, comma-separated, write one file each, with .t<T> before the extension.")
   List<String> time;
 
   @Preflight.Output
   @Option(names = "--covariance", paramLabel = "COV", description = "Exact models (and sketch "
-      + "models fitted with --uncertainty): also write the test x test posterior covariance (float64) of that ensemble.")
+      + "models fitted with --uncertainty): also write the test x test posterior covariance "
+      + "(float64) of that ensemble.")
   Path covariance;
 
   @Preflight.Output
   @Option(names = "--variance", paramLabel = "VAR", description = "Exact models (and sketch "
-      + "models fitted with --uncertainty): also write each test point's posterior variance (float64, one per row; no test x test matrix is formed).")
+      + "models fitted with --uncertainty): also write each test point's posterior variance "
+      + "(float64, one per row; no test x test matrix is formed).")
   Path variance;
 
   @Option(names = "--pad-to", paramLabel = "SIDE", description = "Images: zero-pad each image, "
