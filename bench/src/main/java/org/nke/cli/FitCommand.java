@@ -18,6 +18,7 @@ import org.nke.krr.ImageRidge;
 import org.nke.krr.KernelRidge;
 import org.nke.krr.ModelFile;
 import org.nke.krr.RidgeModel;
+import org.nke.krr.SketchInference;
 import org.nke.krr.SubspaceRidge;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
@@ -82,6 +83,11 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--pad-to", paramLabel = "SIDE", description = ImageInputs.PAD_TO_HELP)
   Integer padTo;
 
+  @Option(names = "--uncertainty", description = "sketch: also keep the ensemble posterior in the "
+      + "model (q x q eigenbasis; ntk: also the NNGP features of the same seed, a q x p matrix), so "
+      + "that nke predict --time/--variance/--covariance work; same single pass over the data.")
+  boolean uncertainty;
+
   @Mixin
   PlanOptions plans = new PlanOptions();
 
@@ -124,6 +130,11 @@ final class FitCommand implements Callable<Integer> {
     if (plans.savePlan != null && !sketch) {
       throw new ParameterException(spec.commandLine(), "--save-plan applies to feature models "
           + "(--method sketch or subspace), got --method exact");
+    }
+    if (uncertainty && !how.equals("sketch")) {
+      throw new ParameterException(spec.commandLine(), "--uncertainty applies to --method sketch "
+          + "(exact models predict at any --time as they are; subspace models have none), got "
+          + "--method " + method);
     }
     if (ridge != null && !(ridge > 0)) {
       throw new ParameterException(spec.commandLine(), "--ridge must be positive, got " + ridge);
@@ -180,7 +191,8 @@ final class FitCommand implements Callable<Integer> {
             } else {
               PlanSpec p = plans.resolve(given, "sketch", architecture, options, x.toString(),
                   new int[] {in.dim()}, () -> xs, org.nke.Sketches.SAMPLE, null);
-              m = KernelRidge.fitSketch(p, xs, ys, ridge, sel.backend(), pool, bar);
+              m = uncertainty ? SketchInference.fit(p, xs, ys, ridge, sel.backend(), pool, bar)
+                  : KernelRidge.fitSketch(p, xs, ys, ridge, sel.backend(), pool, bar);
             }
           } finally {
             pool.shutdown();
@@ -229,7 +241,8 @@ final class FitCommand implements Callable<Integer> {
                 () -> standardized.slice(0, Math.min(standardized.count(),
                     org.nke.sketch.CntkSketch.SAMPLE_IMAGES)).toPoints(),
                 org.nke.sketch.CntkSketch.SAMPLE_IMAGES, stats);
-            m = ImageRidge.fitSketch(p, images, ys, ridge, sel.backend(), pool, bar);
+            m = uncertainty ? SketchInference.fit(p, images, ys, ridge, sel.backend(), pool, bar)
+                : ImageRidge.fitSketch(p, images, ys, ridge, sel.backend(), pool, bar);
           } finally {
             pool.shutdown();
           }

@@ -54,21 +54,23 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       + "instead of labels (integers for integer classes: .npy int64, .csv without a decimal point).")
   boolean scores;
 
-  @Option(names = "--time", split = ",", paramLabel = "T", description = "Exact models: predict the "
-      + "infinite ensemble of networks trained by gradient descent for time T (default inf: the ridge "
-      + "predictor; units as neural-tangents': learning rate 1 on the loss |f - y|^2 / (2 n_y), n_y "
-      + "training label entries); several times, comma-separated, write one file each, with .t<T> "
-      + "before the extension.")
+  @Option(names = "--time", split = ",", paramLabel = "T", description = "Exact models and sketch "
+      + "models fitted with --uncertainty: predict the infinite ensemble of networks trained by "
+      + "gradient descent for time T (default inf: the ridge predictor; units as neural-tangents': "
+      + "learning rate 1 on the loss |f - y|^2 / (2 n_y), n_y training label entries); several "
+      + "times, comma-separated, write one file each, with .t<T> before the extension.")
   List<String> time;
 
   @Preflight.Output
-  @Option(names = "--covariance", paramLabel = "COV", description = "Exact models: also write the "
-      + "test x test posterior covariance (float64) of that ensemble.")
+  @Option(names = "--covariance", paramLabel = "COV", description = "Exact models (and sketch "
+      + "models fitted with --uncertainty): also write the test x test posterior covariance "
+      + "(float64) of that ensemble.")
   Path covariance;
 
   @Preflight.Output
-  @Option(names = "--variance", paramLabel = "VAR", description = "Exact models: also write each test "
-      + "point's posterior variance (float64, one per row; no test x test matrix is formed).")
+  @Option(names = "--variance", paramLabel = "VAR", description = "Exact models (and sketch "
+      + "models fitted with --uncertainty): also write each test point's posterior variance "
+      + "(float64, one per row; no test x test matrix is formed).")
   Path variance;
 
   @Option(names = "--pad-to", paramLabel = "SIDE", description = "Images: zero-pad each image, "
@@ -90,7 +92,7 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       if (covariance == null && variance == null
           && Arrays.stream(times).allMatch(Double::isInfinite) && times.length == 1) {
         times = null; // t = inf is a feature model's own ridge predictor
-      } else {
+      } else if (m.posterior() == null) {
         List<String> asked = new java.util.ArrayList<>();
         if (time != null) {
           asked.add("--time " + String.join(",", time));
@@ -103,7 +105,11 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
         }
         throw new ParameterException(spec.commandLine(), String.join(" and ", asked) + " need"
             + (asked.size() == 1 && time == null ? "s" : "") + " an exact model (nke fit --method "
-            + "exact); " + model + " is a " + m.method() + " model, which predicts at t = inf only");
+            + "exact)" + (m.method().equals("sketch") ? " or a sketch model fitted with --uncertainty"
+            : "") + "; " + model + " is a " + m.method() + " model"
+            + (m.method().equals("sketch") ? " fitted without --uncertainty, which predicts at t = "
+            + "inf only: refit it with nke fit --method sketch --uncertainty"
+            : ", which predicts at t = inf only"));
       }
     }
     if (ImageRidge.isImageModel(m)) {

@@ -1,5 +1,8 @@
 package org.nke.krr;
 
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 import org.nke.error.InvalidInputException;
 
 /**
@@ -70,6 +73,103 @@ public final class FeatureEnsemblePosterior {
     this.projectedCross = acc.kind == EnsembleKind.NTK ? spectrum.project(acc.cross) : null;
   }
 
+  private FeatureEnsemblePosterior(State state) {
+    this.kind = state.kind();
+    this.labelCount = state.labelCount();
+    this.shift = state.shift();
+    this.spectrum = new GradientFlow.Spectrum(state.values(), state.vectors());
+    this.projectedTargets = state.projectedTargets();
+    this.projectedCross = state.projectedCross();
+  }
+
+  /**
+   * What a posterior predicts from, for {@link ModelFile}: {@code n_y}, {@code r}, the eigenvalues
+   * {@code σ} and eigenvectors {@code U} ({@code vectors[e] = u_e}) of {@code EᵀE}, {@code Uᵀ Eᵀ y}
+   * ({@code q × k}) and, for NTK only, {@code Uᵀ GᵀF} ({@code q × p}).
+   */
+  record State(EnsembleKind kind, double labelCount, double shift, double[] values,
+      double[][] vectors, double[][] projectedTargets, double[][] projectedCross) {
+    /** @return the number of doubles held */
+    long doubles() {
+      long q = values.length;
+      return q + q * q + q * projectedTargets[0].length
+          + (projectedCross == null ? 0 : q * projectedCross[0].length);
+    }
+  }
+
+  /** @return this posterior's state (shared arrays, not copies) */
+  State state() {
+    return new State(kind, labelCount, shift, spectrum.values(), spectrum.vectors(), projectedTargets,
+        projectedCross);
+  }
+
+  /** @return the posterior a consistent {@link #state()} describes (not copied, not checked) */
+  static FeatureEnsemblePosterior of(State state) {
+    return new FeatureEnsemblePosterior(state);
+  }
+
+  /**
+   * The posterior at one training time, with the {@code t}-dependent products computed once (for
+   * the NTK covariance {@code C_t H}, {@code q × p}), so that many blocks of test points cost
+   * {@code O(q p)} each.
+   *
+   * @param t training time {@code ≥ 0} or {@code +∞}
+   * @return the posterior at {@code t}
+   */
+  public AtTime at(double t) {
+    return new AtTime(t);
+  }
+
+  /** The posterior at one training time ({@link #at}); its methods equal the outer ones at {@code t}. */
+  public final class AtTime {
+    private final double t;
+    private final double[][] meanWeights;
+    private double[][] crossWeights;
+
+    private AtTime(double t) {
+      GradientFlow.checkTime(t);
+      this.t = t;
+      this.meanWeights = spectrum.apply(filters(t), projectedTargets);
+    }
+
+    /** @return {@link FeatureEnsemblePosterior#mean} at this time */
+    public double[][] mean(double[][] testFeatures) {
+      checkColumns("the test features", testFeatures, spectrum.values().length);
+      return GradientFlow.multiply(testFeatures, meanWeights);
+    }
+
+    /** @return {@link FeatureEnsemblePosterior#variance} at this time */
+    public double[] variance(double[][] testFeatures, double[][] nngpTestFeatures) {
+      double[][] z = factor(testFeatures, nngpTestFeatures);
+      double[] var = new double[z.length];
+      for (int a = 0; a < z.length; a++) {
+        var[a] = GradientFlow.dot(z[a], z[a]);
+      }
+      return var;
+    }
+
+    /** @return {@link FeatureEnsemblePosterior#covariance} at this time */
+    public double[][] covariance(double[][] testFeatures, double[][] nngpTestFeatures) {
+      double[][] z = factor(testFeatures, nngpTestFeatures);
+      int m = z.length;
+      double[][] cov = new double[m][m];
+      for (int a = 0; a < m; a++) {
+        for (int b = 0; b <= a; b++) {
+          cov[a][b] = GradientFlow.dot(z[a], z[b]);
+          cov[b][a] = cov[a][b];
+        }
+      }
+      return cov;
+    }
+
+    private double[][] factor(double[][] testFeatures, double[][] nngpTestFeatures) {
+      if (kind == EnsembleKind.NTK && crossWeights == null) {
+        crossWeights = spectrum.apply(filters(t), projectedCross);
+      }
+      return FeatureEnsemblePosterior.this.factor(t, testFeatures, nngpTestFeatures, crossWeights);
+    }
+  }
+
   /**
    * @param kind which kernel drives the dynamics
    * @param nngpDim {@code p}, the number of NNGP features
@@ -98,10 +198,7 @@ public final class FeatureEnsemblePosterior {
    * @return the mean {@code μ_t}, {@code m × k}
    */
   public double[][] mean(double t, double[][] testFeatures) {
-    GradientFlow.checkTime(t);
-    checkColumns("the test features", testFeatures, spectrum.values().length);
-    double[] phi = filters(t);
-    return GradientFlow.multiply(testFeatures, spectrum.apply(phi, projectedTargets));
+    return at(t).mean(testFeatures);
   }
 
   /**
@@ -112,16 +209,7 @@ public final class FeatureEnsemblePosterior {
    * @return the covariance {@code Σ_t = Z Zᵀ}, {@code m × m}
    */
   public double[][] covariance(double t, double[][] testFeatures, double[][] nngpTestFeatures) {
-    double[][] z = factor(t, testFeatures, nngpTestFeatures);
-    int m = z.length;
-    double[][] cov = new double[m][m];
-    for (int a = 0; a < m; a++) {
-      for (int b = 0; b <= a; b++) {
-        cov[a][b] = GradientFlow.dot(z[a], z[b]);
-        cov[b][a] = cov[a][b];
-      }
-    }
-    return cov;
+    return at(t).covariance(testFeatures, nngpTestFeatures);
   }
 
   /**
@@ -133,17 +221,12 @@ public final class FeatureEnsemblePosterior {
    * @return the variances, length {@code m}
    */
   public double[] variance(double t, double[][] testFeatures, double[][] nngpTestFeatures) {
-    double[][] z = factor(t, testFeatures, nngpTestFeatures);
-    double[] var = new double[z.length];
-    for (int a = 0; a < z.length; a++) {
-      var[a] = GradientFlow.dot(z[a], z[a]);
-    }
-    return var;
+    return at(t).variance(testFeatures, nngpTestFeatures);
   }
 
-  /** @return {@code Z} with {@code Σ_t = Z Zᵀ} */
-  private double[][] factor(double t, double[][] testFeatures, double[][] nngpTestFeatures) {
-    GradientFlow.checkTime(t);
+  /** @return {@code Z} with {@code Σ_t = Z Zᵀ}; {@code ch} = {@code C_t H} (NTK) */
+  private double[][] factor(double t, double[][] testFeatures, double[][] nngpTestFeatures,
+      double[][] ch) {
     double[] sigma = spectrum.values();
     int dim = sigma.length;
     checkColumns("the test features", testFeatures, dim);
@@ -168,7 +251,6 @@ public final class FeatureEnsemblePosterior {
     }
     checkColumns("the NNGP test features", nngpTestFeatures, projectedCross[0].length);
     // Z = F_t − G_t C_t H,  C_t H = U diag(φ_t(s)) (Uᵀ H)
-    double[][] ch = spectrum.apply(filters(t), projectedCross);
     double[][] gch = GradientFlow.multiply(testFeatures, ch);
     double[][] z = new double[m][];
     for (int a = 0; a < m; a++) {
@@ -223,6 +305,7 @@ public final class FeatureEnsemblePosterior {
     private final double[][] ntkTargets;
     private final double[][] cross;
     private long points;
+    private ForkJoinPool pool;
 
     private Accumulator(EnsembleKind kind, int nngpDim, int ntkDim, int outputs) {
       if (nngpDim < 1 || outputs < 1 || (kind == EnsembleKind.NTK && ntkDim < 1)) {
@@ -239,6 +322,11 @@ public final class FeatureEnsemblePosterior {
       this.ntkGram = ntk ? new double[ntkDim][ntkDim] : null;
       this.ntkTargets = ntk ? new double[ntkDim][outputs] : null;
       this.cross = ntk ? new double[ntkDim][nngpDim] : null;
+    }
+
+    /** Runs the products of {@link #add} on {@code p} ({@code null}: this thread); same results. */
+    void pool(ForkJoinPool p) {
+      this.pool = p;
     }
 
     /**
@@ -262,13 +350,14 @@ public final class FeatureEnsemblePosterior {
         return this;
       }
       if (kind == EnsembleKind.NNGP) {
-        Syrk.accumulateUpper(Syrk.transpose(nngpFeatures), nngpGram, null);
-        addProduct(nngpFeatures, y, nngpTargets);
+        Syrk.accumulateUpper(Syrk.transpose(nngpFeatures), nngpGram, pool);
+        addProduct(nngpFeatures, y, nngpTargets, null);
       } else {
         checkColumns("the NTK features", ntkFeatures, ntkDim);
-        Syrk.accumulateUpper(Syrk.transpose(ntkFeatures), ntkGram, null);
-        addProduct(ntkFeatures, y, ntkTargets);
-        addProduct(ntkFeatures, nngpFeatures, cross);
+        Syrk.accumulateUpper(Syrk.transpose(ntkFeatures), ntkGram, pool);
+        addProduct(ntkFeatures, y, ntkTargets, null);
+        Syrk.accumulateProduct(Syrk.transpose(ntkFeatures), Syrk.transpose(nngpFeatures), cross,
+            pool);
       }
       points += b;
       return this;
@@ -282,18 +371,22 @@ public final class FeatureEnsemblePosterior {
       return new FeatureEnsemblePosterior(this, ridge);
     }
 
-    /** {@code out += aᵀ b}. */
-    private static void addProduct(double[][] a, double[][] b, double[][] out) {
-      for (int r = 0; r < a.length; r++) {
-        double[] ar = a[r];
-        double[] br = b[r];
-        for (int i = 0; i < ar.length; i++) {
-          double w = ar[i];
-          double[] oi = out[i];
+    /** {@code out += aᵀ b} (small {@code b}: the targets). */
+    private static void addProduct(double[][] a, double[][] b, double[][] out, ForkJoinPool pool) {
+      IntConsumer row = i -> {
+        double[] oi = out[i];
+        for (int r = 0; r < a.length; r++) {
+          double w = a[r][i];
+          double[] br = b[r];
           for (int j = 0; j < br.length; j++) {
             oi[j] += w * br[j];
           }
         }
+      };
+      if (pool == null) {
+        IntStream.range(0, out.length).forEach(row);
+      } else {
+        pool.submit(() -> IntStream.range(0, out.length).parallel().forEach(row)).join();
       }
     }
   }

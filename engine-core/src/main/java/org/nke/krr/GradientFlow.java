@@ -147,15 +147,26 @@ final class GradientFlow {
       int dim = vectors[0].length;
       int c = coefficients[0].length;
       double[][] out = new double[dim][c];
+      double[][] w = new double[n][];
       for (int e = 0; e < n; e++) {
-        if (filter[e] == 0) {
-          continue;
+        if (filter[e] != 0) {
+          w[e] = new double[c];
+          for (int k = 0; k < c; k++) {
+            w[e][k] = filter[e] * coefficients[e][k];
+          }
         }
-        double[] ve = vectors[e];
-        for (int k = 0; k < c; k++) {
-          double w = filter[e] * coefficients[e][k];
-          for (int i = 0; i < dim; i++) {
-            out[i][k] += ve[i] * w;
+      }
+      // row by row of the output (contiguous rows of w), each entry summed over e in order
+      for (int i = 0; i < dim; i++) {
+        double[] oi = out[i];
+        for (int e = 0; e < n; e++) {
+          if (w[e] == null) {
+            continue;
+          }
+          double v = vectors[e][i];
+          double[] we = w[e];
+          for (int k = 0; k < c; k++) {
+            oi[k] += v * we[k];
           }
         }
       }

@@ -32,7 +32,9 @@ import org.nke.util.Checks;
  * The targets {@code y} are the model's: regression labels centred by their training mean, classes
  * one-hot and centred ({@link Targets}); the scores returned are on that scale, as
  * {@link KernelRidge#scores}'s, so {@code t = ∞} gives today's ridge scores and {@code t = 0} gives 0
- * (the training mean, once decoded). The covariance is the same for every output column.
+ * (the training mean, once decoded). The covariance is the same for every output column. Sketch
+ * models fitted with their posterior go to {@link SketchInference} (the same quantities with the
+ * sketch kernels, in the primal).
  */
 public final class Inference {
   /** What uncertainty to compute besides the mean. */
@@ -87,6 +89,9 @@ public final class Inference {
   public static List<Prediction> predict(RidgeModel model, double[][] x, double[] times,
       Uncertainty uncertainty, Backend backend, Precision precision, Progress progress) {
     Checks.sameDimension("the model's training data", model.inputDim(), "X", Checks.points("X", x));
+    if (model.isSketch()) {
+      return SketchInference.predict(model, x, times, uncertainty, backend, progress);
+    }
     Architecture arch = Architecture.parse(model.architecture());
     double[][] train = model.points();
     return predict(model, times, uncertainty, new Pairs() {
@@ -130,6 +135,9 @@ public final class Inference {
       throw new InvalidInputException("images must have the shape of the model's training images (H, "
           + "W, C) = (" + s[0] + ", " + s[1] + ", " + s[2] + "), got " + x.shapeString());
     }
+    if (model.isSketch()) {
+      return SketchInference.predict(model, x, times, uncertainty, backend, progress);
+    }
     Kernels kernels = Kernels.of(model.architecture()).withPrecision(precision).withProgress(progress);
     ImageBatch train = ImageBatch.ofPoints(model.points(), s[0], s[1], s[2]);
     return predict(model, times, uncertainty, new Pairs() {
@@ -168,14 +176,8 @@ public final class Inference {
       }
     }
     int m = pairs.tests();
-    long covBytes = 8L * m * m * (2 + times.length);
-    long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory()
-        - Runtime.getRuntime().freeMemory());
-    if (uncertainty == Uncertainty.COVARIANCE && ((long) m * m > Integer.MAX_VALUE / 2
-        || covBytes > free)) {
-      throw new ResourceLimitException("the " + m + " x " + m + " test covariance (float64, "
-          + times.length + " time(s))", covBytes, free, "ask for the variance of each test point "
-          + "instead (--variance), which needs " + m + " numbers per time");
+    if (uncertainty == Uncertainty.COVARIANCE) {
+      checkCovarianceMemory(m, times.length);
     }
     boolean ntk = Kind.parse(model.kernel()) == Kind.NTK;
     // an ntk model's posterior takes both kernels (the NNGP comes with the NTK's recursion)
@@ -202,6 +204,22 @@ public final class Inference {
           testTest == null ? null : posterior.covariance(t, testTrain, nngpTestTrain, testTest)));
     }
     return out;
+  }
+
+  /**
+   * @param m the number of test points
+   * @param times the number of training times
+   * @throws ResourceLimitException if the {@code m × m} test covariances would not fit in the heap
+   */
+  static void checkCovarianceMemory(int m, int times) {
+    long covBytes = 8L * m * m * (2 + times);
+    long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory()
+        - Runtime.getRuntime().freeMemory());
+    if ((long) m * m > Integer.MAX_VALUE / 2 || covBytes > free) {
+      throw new ResourceLimitException("the " + m + " x " + m + " test covariance (float64, "
+          + times + " time(s))", covBytes, free, "ask for the variance of each test point "
+          + "instead (--variance), which needs " + m + " numbers per time");
+    }
   }
 
   /**

@@ -26,7 +26,12 @@ import org.nke.sketch.SketchOptions;
  *   <li>{@code targets.npy}: the training targets as fitted (exact models; centred, one-hot for
  *   classes), for predictions at finite training times ({@link Inference});</li>
  *   <li>{@code sample.npy}: the rows a feature plan's widths were adapted to (when they were);</li>
- *   <li>{@code weights.npy}: {@code α} or {@code W}, float64.</li>
+ *   <li>{@code weights.npy}: {@code α} or {@code W}, float64;</li>
+ *   <li>sketch models fitted with {@code --uncertainty}: the ensemble posterior
+ *   ({@link SketchInference}): {@code posterior_scalars.npy} ({@code n_y}, the absolute ridge),
+ *   {@code posterior_values.npy} ({@code 1 × q}), {@code posterior_vectors.npy} ({@code q × q}),
+ *   {@code posterior_targets.npy} ({@code q × k}) and, for ntk, {@code posterior_cross.npy}
+ *   ({@code q × p}).</li>
  * </ul>
  * Version 1 files (before plans were data-free: a sketch model's {@code points.npy} held its plan
  * sample, the tail tolerance was the default, image statistics were in {@code info.standardize})
@@ -57,6 +62,9 @@ public final class ModelFile {
         FlatJson.putArray(zip, "sample.npy", model.plan().sample());
       }
       FlatJson.putArray(zip, "weights.npy", model.weights());
+      if (model.posterior() != null) {
+        SketchInference.write(zip, model.posterior());
+      }
     }
   }
 
@@ -117,7 +125,7 @@ public final class ModelFile {
     }
     return new RidgeModel(method, architecture, kernel, inputDim,
         FlatJson.number(s, "ridge", path), targets, points, array(entries, "weights.npy", path),
-        plan, info);
+        plan, info, method.equals("sketch") ? SketchInference.read(entries, kernel, path) : null);
   }
 
   /** The plan of a version 1 feature model, as version 1 rebuilt it. */

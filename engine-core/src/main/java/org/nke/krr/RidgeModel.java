@@ -20,10 +20,12 @@ import org.nke.sketch.PlanSpec;
  * @param plan feature models: everything their features depend on (options, tail tolerance,
  *     adaptation sample, standardization); {@code null} for exact models
  * @param info free-form facts (metrics, timings, sizes), in insertion order
+ * @param posterior sketch models fitted with {@code --uncertainty}: the primal ensemble posterior
+ *     ({@link SketchInference}); otherwise {@code null}
  */
 public record RidgeModel(String method, String architecture, String kernel, int inputDim, double ridge,
     Targets targets, double[][] points, double[][] weights, PlanSpec plan,
-    Map<String, String> info) {
+    Map<String, String> info, FeatureEnsemblePosterior posterior) {
   /** Canonical constructor; copies the info map and checks that the method and plan agree. */
   public RidgeModel {
     info = new LinkedHashMap<>(info);
@@ -33,6 +35,35 @@ public record RidgeModel(String method, String architecture, String kernel, int 
           + (method.equals("exact") ? "no feature plan" : "a " + method + " plan") + ", got "
           + (plan == null ? "none" : "a " + plan.method() + " plan"));
     }
+  }
+
+  /**
+   * A model without a stored posterior (all arguments as the canonical constructor's).
+   *
+   * @param method method
+   * @param architecture architecture
+   * @param kernel kernel
+   * @param inputDim input dimension
+   * @param ridge relative ridge
+   * @param targets task
+   * @param points training points
+   * @param weights weights
+   * @param plan feature plan
+   * @param info facts
+   */
+  public RidgeModel(String method, String architecture, String kernel, int inputDim, double ridge,
+      Targets targets, double[][] points, double[][] weights, PlanSpec plan,
+      Map<String, String> info) {
+    this(method, architecture, kernel, inputDim, ridge, targets, points, weights, plan, info, null);
+  }
+
+  /**
+   * @param p the posterior of this (sketch) model
+   * @return this model holding {@code p}
+   */
+  public RidgeModel withPosterior(FeatureEnsemblePosterior p) {
+    return new RidgeModel(method, architecture, kernel, inputDim, ridge, targets, points, weights,
+        plan, info, p);
   }
 
   /** @return whether predictions go through features ({@code sketch} or {@code subspace}) */

@@ -76,6 +76,42 @@ public final class Syrk {
   }
 
   /**
+   * {@code g += a bᵀ} for row-major {@code a} ({@code r × b}) and {@code b} ({@code c × b}) — the
+   * cross product {@code XᵀY} of two blocks given transposed — in 4 × 4 register tiles; each entry is
+   * computed by one thread, so results do not depend on the pool.
+   *
+   * @param a left rows, not modified
+   * @param b right rows (same length), not modified
+   * @param g {@code r × c} accumulator, modified
+   * @param pool threads, or {@code null}
+   */
+  public static void accumulateProduct(double[][] a, double[][] b, double[][] g, ForkJoinPool pool) {
+    int len = a[0].length;
+    int strips = (a.length + 3) / 4;
+    java.util.function.IntConsumer one = s -> {
+      double[] c = new double[16];
+      int i = 4 * s;
+      int ni = Math.min(4, a.length - i);
+      for (int j = 0; j < b.length; j += 4) {
+        int nj = Math.min(4, b.length - j);
+        DotBlock.dot4x4(a[i], a[i + Math.min(1, ni - 1)], a[i + Math.min(2, ni - 1)],
+            a[i + Math.min(3, ni - 1)], b[j], b[j + Math.min(1, nj - 1)], b[j + Math.min(2, nj - 1)],
+            b[j + Math.min(3, nj - 1)], len, c);
+        for (int u = 0; u < ni; u++) {
+          for (int v = 0; v < nj; v++) {
+            g[i + u][j + v] += c[4 * u + v];
+          }
+        }
+      }
+    };
+    if (pool == null) {
+      IntStream.range(0, strips).forEach(one);
+    } else {
+      pool.submit(() -> IntStream.range(0, strips).parallel().forEach(one)).join();
+    }
+  }
+
+  /**
    * Mirrors the upper triangle into the lower one.
    *
    * @param g a square matrix; modified
