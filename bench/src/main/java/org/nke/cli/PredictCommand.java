@@ -71,6 +71,15 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       + "point's posterior variance (float64, one per row; no test x test matrix is formed).")
   Path variance;
 
+  @Preflight.Output
+  @Option(names = "--proba", paramLabel = "P", description = "Classification models: also write "
+      + "class probabilities (one column per class in the model's class order, rows summing to 1): "
+      + "softmax(scores / T), T chosen by nke fit to minimise the leave-one-out log-loss.")
+  Path proba;
+
+  /** Labels of a multi-output model's test points ({@code n × k}), or {@code null}. */
+  private double[][] truthRows;
+
   @Option(names = "--pad-to", paramLabel = "SIDE", description = "Images: zero-pad each image, "
       + "centred, to SIDE x SIDE (default: as the model's training images, from its pad_to).")
   Integer padTo;
@@ -86,6 +95,7 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     PrintWriter err = spec.commandLine().getErr();
     times = parseTimes();
     RidgeModel m = ModelFile.read(model);
+    ProbaOutput.check(spec, m, proba, times != null, model);
     if (times != null && m.isSketch()) {
       if (covariance == null && variance == null
           && Arrays.stream(times).allMatch(Double::isInfinite) && times.length == 1) {
@@ -110,7 +120,13 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       return images(err, m);
     }
     Inputs.Loaded in = Inputs.readFor(err, x, m.inputDim(), m.info());
-    double[] truth = labels != null ? Inputs.labels(labels, x, in.count(), "point") : in.labels();
+    truthRows = labels != null ? Inputs.labelColumns(labels, x, in.count(), "point") : null;
+    double[] truth = truthRows != null ? Inputs.single(truthRows) : in.labels();
+    if (truthRows != null && (truth == null) != m.targets().multiOutput()) {
+      throw new org.nke.error.InvalidInputException(labels + " has " + truthRows[0].length
+          + " label column(s); " + model + " predicts " + m.targets().columns() + " output(s)"
+          + (m.targets().classification() ? " (class scores: give one class label per row)" : ""));
+    }
     double[][] xs = m.method().equals("subspace") ? null : in.densify("--method " + m.method());
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
@@ -295,6 +311,10 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
 
   private void write(PrintWriter err, RidgeModel m, double[][] s, double[] truth, long t0, Path out)
       throws IOException {
+    if (m.targets().multiOutput()) {
+      ProbaOutput.values(err, m, s, truthRows, scores, out, t0);
+      return;
+    }
     double[] predicted = m.targets().decode(s);
     int n = s.length;
     try (AtomicOutput output = new AtomicOutput()) {
@@ -316,5 +336,6 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       err.println(String.format(Locale.ROOT, "nke: test %s = %.4f", m.targets().metricName(),
           m.targets().metric(predicted, truth)));
     }
+    ProbaOutput.probabilities(err, m, s, truth, proba);
   }
 }

@@ -75,15 +75,17 @@ public final class KernelRidge {
    */
   public static double chooseRidge(double[][] features, double[] labels, Targets targets,
       ForkJoinPool pool, Map<String, String> info) {
-    if (features.length != labels.length || features.length < 2) {
+    int rows = labels != null ? labels.length : targets.y().length;
+    if (features.length != rows || features.length < 2) {
       throw new InvalidInputException("choosing the ridge needs at least 2 rows with one label each, "
-          + "got " + features.length + " rows and " + labels.length + " labels");
+          + "got " + features.length + " rows and " + rows + " labels");
     }
     double[][] k = new double[features.length][features.length];
     Syrk.accumulateUpper(features, k, pool);
     Syrk.symmetrize(k);
     return chooseByLoo(k, labels, targets.classification()
-        ? Targets.classification(labels, targets.classes()) : Targets.of(labels), info);
+        ? Targets.classification(labels, targets.classes())
+        : labels == null ? targets : Targets.of(labels), info);
   }
 
   private static double[][] sub(double[][] k, int[] idx) {
@@ -98,17 +100,66 @@ public final class KernelRidge {
 
   static double chooseByLoo(double[][] k, double[] labels, Targets targets,
       Map<String, String> info) {
+    return loo(k, labels, targets, ExactRidge.GRID, info);
+  }
+
+  /**
+   * Leave-one-out on an evenly spaced subsample of {@code k}'s points over {@code grid}; for classes,
+   * also the softmax temperature minimising the LOO log-loss at the chosen ridge
+   * ({@link SoftmaxCalibration}), recorded in {@code info} under {@link #TEMPERATURE} (moved into the
+   * model's targets by {@link #calibrated}) with {@code loo_log_loss}.
+   *
+   * @param labels one label per point ({@code null} for several regression columns)
+   * @return the chosen ridge
+   */
+  static double loo(double[][] k, double[] labels, Targets targets, double[] grid,
+      Map<String, String> info) {
     int[] idx = subsample(k.length, SELECTION_POINTS);
-    double[] sl = new double[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      sl[i] = labels[idx[i]];
+    Targets st = targets.rows(idx, labels);
+    double[] sl = null;
+    if (labels != null) {
+      sl = new double[idx.length];
+      for (int i = 0; i < idx.length; i++) {
+        sl[i] = labels[idx[i]];
+      }
     }
-    Targets st = targets.classification() ? Targets.classification(sl, targets.classes())
-        : Targets.of(sl);
-    double[] best = ExactRidge.looSelect(sub(k, idx), st, sl, ExactRidge.GRID);
-    info.put("ridge_selection", "leave-one-out on " + idx.length + " points");
-    info.put("loo_" + targets.metricName(), fmt(best[1]));
-    return best[0];
+    ExactRidge.Loo best = ExactRidge.looScores(sub(k, idx), st, sl, grid);
+    if (grid.length > 1) {
+      info.put("ridge_selection", "leave-one-out on " + idx.length + " points");
+      info.put("loo_" + targets.metricName(), fmt(best.metric()));
+    }
+    if (targets.classification()) {
+      int[] cls = st.classIndices(sl);
+      double t = SoftmaxCalibration.fit(best.scores(), cls);
+      info.put(TEMPERATURE, Double.toString(t));
+      info.put("loo_log_loss", fmt(SoftmaxCalibration.logLoss(best.scores(), cls, t)));
+      info.put("temperature_selection", "leave-one-out log-loss on " + idx.length + " points");
+    }
+    return best.ridge();
+  }
+
+  /**
+   * For classes with a given ridge: the calibration temperature by leave-one-out at that ridge (one
+   * eigendecomposition of the selection subsample), as when the ridge is chosen.
+   */
+  static void calibrateAt(double[][] k, double[] labels, Targets targets, double ridge,
+      Map<String, String> info) {
+    if (targets.classification()) {
+      loo(k, labels, targets, new double[] {ridge}, info);
+    }
+  }
+
+  /** Info key that carries the LOO temperature from the ridge selection to the model's targets. */
+  static final String TEMPERATURE = "temperature";
+
+  /**
+   * @param targets a model's targets
+   * @param info its facts, from which {@link #TEMPERATURE} is removed
+   * @return the targets with that temperature (unchanged when there is none)
+   */
+  static Targets calibrated(Targets targets, Map<String, String> info) {
+    String t = info.remove(TEMPERATURE);
+    return t == null ? targets : targets.withTemperature(Double.parseDouble(t));
   }
 
   private static String fmt(double v) {
@@ -130,9 +181,45 @@ public final class KernelRidge {
    */
   public static RidgeModel fitExact(Architecture arch, Kind kind, double[][] x, double[] labels,
       Double ridge, Backend backend, Precision precision, Progress progress) {
+    checkLabels(x, labels.length);
+    return fitExact(arch, kind, x, Targets.of(labels), labels, ridge, backend, precision, progress);
+  }
+
+  /**
+   * Fits on the exact kernel with labels of one or more columns ({@link Targets#of(double[][])}:
+   * several columns are multi-output regression, one ridge for all of them).
+   *
+   * @param arch a fully connected architecture
+   * @param kind {@link Kind#NNGP} or {@link Kind#NTK}
+   * @param x training points, not modified
+   * @param labels one row of labels per point ({@code n × k})
+   * @param ridge relative ridge, or {@code null} to choose it
+   * @param backend an open backend
+   * @param precision kernel precision
+   * @param progress progress sink
+   * @return the model
+   */
+  public static RidgeModel fitExact(Architecture arch, Kind kind, double[][] x, double[][] labels,
+      Double ridge, Backend backend, Precision precision, Progress progress) {
+    if (labels.length > 0 && labels[0].length == 1) {
+      return fitExact(arch, kind, x, column(labels), ridge, backend, precision, progress);
+    }
+    checkLabels(x, labels.length);
+    return fitExact(arch, kind, x, Targets.of(labels), null, ridge, backend, precision, progress);
+  }
+
+  /** The only column of one-column labels. */
+  static double[] column(double[][] labels) {
+    double[] y = new double[labels.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = labels[i][0];
+    }
+    return y;
+  }
+
+  private static RidgeModel fitExact(Architecture arch, Kind kind, double[][] x, Targets targets,
+      double[] labels, Double ridge, Backend backend, Precision precision, Progress progress) {
     int d = Checks.points("X", x);
-    checkLabels(x, labels);
-    Targets targets = Targets.of(labels);
     var pair = ExactKernel.compute(arch, x, null, kind, backend, precision, progress);
     double[][] k = (kind == Kind.NTK ? pair.ntk() : pair.nngp()).toArray();
     pair = null;
@@ -141,19 +228,22 @@ public final class KernelRidge {
       progress.phase("choosing the ridge (leave-one-out)");
     }
     double lambda = ridge != null ? ridge : chooseByLoo(k, labels, targets, info);
+    if (ridge != null) {
+      calibrateAt(k, labels, targets, ridge, info);
+    }
     progress.phase("solving (Cholesky of " + k.length + " x " + k.length + ")");
     double[][] alpha = ExactRidge.fit(k, targets.y(), lambda);
-    double train = targets.metric(targets.decode(ExactRidge.scores(k, alpha)), labels);
+    double train = targets.scoreMetric(ExactRidge.scores(k, alpha), labels);
     info.put("train_" + targets.metricName(), fmt(train));
     info.put("train_points", Integer.toString(x.length));
     return new RidgeModel("exact", arch.describe(), kind.name().toLowerCase(Locale.ROOT), d, lambda,
-        targets, x, alpha, null, info);
+        calibrated(targets, info), x, alpha, null, info);
   }
 
-  private static void checkLabels(double[][] x, double[] labels) {
-    if (labels.length != x.length) {
+  private static void checkLabels(double[][] x, int labels) {
+    if (labels != x.length) {
       throw new InvalidInputException("labels must have one value per point: " + x.length
-          + " points, got " + labels.length + " labels");
+          + " points, got " + labels + " labels");
     }
   }
 
@@ -193,9 +283,35 @@ public final class KernelRidge {
    */
   public static RidgeModel fitSketch(PlanSpec spec, double[][] x, double[] labels, Double ridge,
       Backend backend, ForkJoinPool pool, Progress progress) {
+    checkLabels(x, labels.length);
+    return fitSketch(spec, x, Targets.of(labels), labels, ridge, backend, pool, progress);
+  }
+
+  /**
+   * Fits on the features of a given plan with labels of one or more columns
+   * ({@link Targets#of(double[][])}).
+   *
+   * @param spec a dense sketch plan of the points' dimension
+   * @param x training points, not modified
+   * @param labels one row of labels per point ({@code n × k})
+   * @param ridge relative ridge, or {@code null} to choose it
+   * @param backend an open backend
+   * @param pool threads, or {@code null}
+   * @param progress progress sink (units: points)
+   * @return the model, holding {@code spec}
+   */
+  public static RidgeModel fitSketch(PlanSpec spec, double[][] x, double[][] labels, Double ridge,
+      Backend backend, ForkJoinPool pool, Progress progress) {
+    if (labels.length > 0 && labels[0].length == 1) {
+      return fitSketch(spec, x, column(labels), ridge, backend, pool, progress);
+    }
+    checkLabels(x, labels.length);
+    return fitSketch(spec, x, Targets.of(labels), null, ridge, backend, pool, progress);
+  }
+
+  private static RidgeModel fitSketch(PlanSpec spec, double[][] x, Targets targets, double[] labels,
+      Double ridge, Backend backend, ForkJoinPool pool, Progress progress) {
     spec.checkShape("X", Checks.points("X", x));
-    checkLabels(x, labels);
-    Targets targets = Targets.of(labels);
     SketchPlan plan = spec.densePlan();
     int p = plan.outputDim();
     Map<String, String> info = new LinkedHashMap<>();
@@ -204,7 +320,7 @@ public final class KernelRidge {
         Arrays.copyOfRange(x, from, to), progress), labels, targets, ridge, pool, info, lambda);
     info.put("train_points", Integer.toString(x.length));
     return new RidgeModel("sketch", spec.architecture(), spec.kind(), spec.inputSize(), lambda[0],
-        targets, new double[0][], w, spec, info);
+        calibrated(targets, info), new double[0][], w, spec, info);
   }
 
   /** Features of training rows {@code from … to−1}. */
@@ -234,6 +350,9 @@ public final class KernelRidge {
       Syrk.accumulateUpper(f, k, pool);
       Syrk.symmetrize(k);
       lambda[0] = ridge != null ? ridge : chooseByLoo(k, labels, targets, info);
+      if (ridge != null) {
+        calibrateAt(k, labels, targets, ridge, info);
+      }
       double[][] alpha = ExactRidge.fit(k, targets.y(), lambda[0]);
       double[][] w = new double[p][c];
       for (int r = 0; r < n; r++) {
@@ -247,7 +366,7 @@ public final class KernelRidge {
       return w;
     }
     FeatureRidge system = new FeatureRidge(p, c);
-    long[] picks = ridge == null ? selectionRows(n) : new long[0];
+    long[] picks = ridge == null || targets.classification() ? selectionRows(n) : new long[0];
     double[][] picked = new double[picks.length][];
     int next = 0;
     for (int start = 0; start < n; start += BLOCK) {
@@ -259,17 +378,35 @@ public final class KernelRidge {
         next++;
       }
     }
-    if (ridge != null) {
-      lambda[0] = ridge;
-    } else {
-      double[] pl = new double[picks.length];
+    double[] pl = null;
+    if (labels != null) {
+      pl = new double[picks.length];
       for (int i = 0; i < picks.length; i++) {
         pl[i] = labels[(int) picks[i]];
       }
-      lambda[0] = chooseRidge(picked, pl, targets, pool, info);
+    }
+    Targets picksTargets = labels != null ? null : targets.rows(toInts(picks), null);
+    if (ridge != null) {
+      lambda[0] = ridge;
+      if (targets.classification()) {
+        double[][] kp = new double[picked.length][picked.length];
+        Syrk.accumulateUpper(picked, kp, pool);
+        Syrk.symmetrize(kp);
+        calibrateAt(kp, pl, Targets.classification(pl, targets.classes()), ridge, info);
+      }
+    } else {
+      lambda[0] = chooseRidge(picked, pl, labels != null ? targets : picksTargets, pool, info);
     }
     info.put("form", "primal (" + n + " points, " + p + " features)");
     return system.solve(lambda[0]);
+  }
+
+  private static int[] toInts(long[] rows) {
+    int[] out = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = (int) rows[i];
+    }
+    return out;
   }
 
   /**
