@@ -124,8 +124,9 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     double[] truth = truthRows != null ? Inputs.single(truthRows) : in.labels();
     if (truthRows != null && (truth == null) != m.targets().multiOutput()) {
       throw new org.nke.error.InvalidInputException(labels + " has " + truthRows[0].length
-          + " label column(s); " + model + " predicts " + m.targets().columns() + " output(s)"
-          + (m.targets().classification() ? " (class scores: give one class label per row)" : ""));
+          + " label columns; " + model + (m.targets().classification()
+              ? " is a classification model: give one class label per row"
+              : " predicts " + m.targets().columns() + " output(s)"));
     }
     double[][] xs = m.method().equals("subspace") ? null : in.densify("--method " + m.method());
     try (Backends.Selection sel = common.open(err)) {
