@@ -44,8 +44,9 @@ final class FitCommand implements Callable<Integer> {
   Path x;
 
   @Option(names = "--labels", paramLabel = "L",
-      description = "One label per row (.csv/.npy/IDX/CIFAR); optional for libsvm input and CIFAR-10 "
-          + "batches, which carry them.")
+      description = "One label per row (.csv/.npy/IDX/CIFAR), or k per row (an (n, k) .npy or "
+          + "k-column .csv: multi-output regression, exact/sketch on points); optional for libsvm input "
+          + "and CIFAR-10 batches, which carry them.")
   Path labels;
 
   @Option(names = "--method", defaultValue = "exact", paramLabel = "exact|sketch|subspace",

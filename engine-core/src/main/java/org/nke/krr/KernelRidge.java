@@ -33,16 +33,6 @@ public final class KernelRidge {
   private KernelRidge() {
   }
 
-  /** Evenly spaced indices, at most {@code max} of {@code n}. */
-  private static int[] subsample(int n, int max) {
-    int m = Math.min(n, max);
-    int[] idx = new int[m];
-    for (int i = 0; i < m; i++) {
-      idx[i] = (int) ((long) i * n / m);
-    }
-    return idx;
-  }
-
   /**
    * The training rows whose features choose the ridge when none is given:
    * {@code ⌊i n / m⌋} for {@code i < m = min(n, SELECTION_POINTS)}, in increasing order. A
@@ -75,6 +65,14 @@ public final class KernelRidge {
    */
   public static double chooseRidge(double[][] features, double[] labels, Targets targets,
       ForkJoinPool pool, Map<String, String> info) {
+    double lambda = chooseCalibrated(features, labels, targets, pool, info);
+    info.remove(LooSelection.TEMPERATURE);
+    return lambda;
+  }
+
+  /** As {@link #chooseRidge}, leaving the classes' LOO temperature in {@code info}. */
+  static double chooseCalibrated(double[][] features, double[] labels, Targets targets,
+      ForkJoinPool pool, Map<String, String> info) {
     int rows = labels != null ? labels.length : targets.y().length;
     if (features.length != rows || features.length < 2) {
       throw new InvalidInputException("choosing the ridge needs at least 2 rows with one label each, "
@@ -88,78 +86,9 @@ public final class KernelRidge {
         : labels == null ? targets : Targets.of(labels), info);
   }
 
-  private static double[][] sub(double[][] k, int[] idx) {
-    double[][] s = new double[idx.length][idx.length];
-    for (int a = 0; a < idx.length; a++) {
-      for (int b = 0; b < idx.length; b++) {
-        s[a][b] = k[idx[a]][idx[b]];
-      }
-    }
-    return s;
-  }
-
   static double chooseByLoo(double[][] k, double[] labels, Targets targets,
       Map<String, String> info) {
-    return loo(k, labels, targets, ExactRidge.GRID, info);
-  }
-
-  /**
-   * Leave-one-out on an evenly spaced subsample of {@code k}'s points over {@code grid}; for classes,
-   * also the softmax temperature minimising the LOO log-loss at the chosen ridge
-   * ({@link SoftmaxCalibration}), recorded in {@code info} under {@link #TEMPERATURE} (moved into the
-   * model's targets by {@link #calibrated}) with {@code loo_log_loss}.
-   *
-   * @param labels one label per point ({@code null} for several regression columns)
-   * @return the chosen ridge
-   */
-  static double loo(double[][] k, double[] labels, Targets targets, double[] grid,
-      Map<String, String> info) {
-    int[] idx = subsample(k.length, SELECTION_POINTS);
-    Targets st = targets.rows(idx, labels);
-    double[] sl = null;
-    if (labels != null) {
-      sl = new double[idx.length];
-      for (int i = 0; i < idx.length; i++) {
-        sl[i] = labels[idx[i]];
-      }
-    }
-    ExactRidge.Loo best = ExactRidge.looScores(sub(k, idx), st, sl, grid);
-    if (grid.length > 1) {
-      info.put("ridge_selection", "leave-one-out on " + idx.length + " points");
-      info.put("loo_" + targets.metricName(), fmt(best.metric()));
-    }
-    if (targets.classification()) {
-      int[] cls = st.classIndices(sl);
-      double t = SoftmaxCalibration.fit(best.scores(), cls);
-      info.put(TEMPERATURE, Double.toString(t));
-      info.put("loo_log_loss", fmt(SoftmaxCalibration.logLoss(best.scores(), cls, t)));
-      info.put("temperature_selection", "leave-one-out log-loss on " + idx.length + " points");
-    }
-    return best.ridge();
-  }
-
-  /**
-   * For classes with a given ridge: the calibration temperature by leave-one-out at that ridge (one
-   * eigendecomposition of the selection subsample), as when the ridge is chosen.
-   */
-  static void calibrateAt(double[][] k, double[] labels, Targets targets, double ridge,
-      Map<String, String> info) {
-    if (targets.classification()) {
-      loo(k, labels, targets, new double[] {ridge}, info);
-    }
-  }
-
-  /** Info key that carries the LOO temperature from the ridge selection to the model's targets. */
-  static final String TEMPERATURE = "temperature";
-
-  /**
-   * @param targets a model's targets
-   * @param info its facts, from which {@link #TEMPERATURE} is removed
-   * @return the targets with that temperature (unchanged when there is none)
-   */
-  static Targets calibrated(Targets targets, Map<String, String> info) {
-    String t = info.remove(TEMPERATURE);
-    return t == null ? targets : targets.withTemperature(Double.parseDouble(t));
+    return LooSelection.loo(k, labels, targets, ExactRidge.GRID, info);
   }
 
   private static String fmt(double v) {
@@ -229,7 +158,7 @@ public final class KernelRidge {
     }
     double lambda = ridge != null ? ridge : chooseByLoo(k, labels, targets, info);
     if (ridge != null) {
-      calibrateAt(k, labels, targets, ridge, info);
+      LooSelection.calibrateAt(k, labels, targets, ridge, info);
     }
     progress.phase("solving (Cholesky of " + k.length + " x " + k.length + ")");
     double[][] alpha = ExactRidge.fit(k, targets.y(), lambda);
@@ -237,7 +166,7 @@ public final class KernelRidge {
     info.put("train_" + targets.metricName(), fmt(train));
     info.put("train_points", Integer.toString(x.length));
     return new RidgeModel("exact", arch.describe(), kind.name().toLowerCase(Locale.ROOT), d, lambda,
-        calibrated(targets, info), x, alpha, null, info);
+        LooSelection.calibrated(targets, info), x, alpha, null, info);
   }
 
   private static void checkLabels(double[][] x, int labels) {
@@ -320,7 +249,7 @@ public final class KernelRidge {
         Arrays.copyOfRange(x, from, to), progress), labels, targets, ridge, pool, info, lambda);
     info.put("train_points", Integer.toString(x.length));
     return new RidgeModel("sketch", spec.architecture(), spec.kind(), spec.inputSize(), lambda[0],
-        calibrated(targets, info), new double[0][], w, spec, info);
+        LooSelection.calibrated(targets, info), new double[0][], w, spec, info);
   }
 
   /** Features of training rows {@code from … to−1}. */
@@ -351,7 +280,7 @@ public final class KernelRidge {
       Syrk.symmetrize(k);
       lambda[0] = ridge != null ? ridge : chooseByLoo(k, labels, targets, info);
       if (ridge != null) {
-        calibrateAt(k, labels, targets, ridge, info);
+        LooSelection.calibrateAt(k, labels, targets, ridge, info);
       }
       double[][] alpha = ExactRidge.fit(k, targets.y(), lambda[0]);
       double[][] w = new double[p][c];
@@ -392,10 +321,10 @@ public final class KernelRidge {
         double[][] kp = new double[picked.length][picked.length];
         Syrk.accumulateUpper(picked, kp, pool);
         Syrk.symmetrize(kp);
-        calibrateAt(kp, pl, Targets.classification(pl, targets.classes()), ridge, info);
+        LooSelection.calibrateAt(kp, pl, Targets.classification(pl, targets.classes()), ridge, info);
       }
     } else {
-      lambda[0] = chooseRidge(picked, pl, labels != null ? targets : picksTargets, pool, info);
+      lambda[0] = chooseCalibrated(picked, pl, labels != null ? targets : picksTargets, pool, info);
     }
     info.put("form", "primal (" + n + " points, " + p + " features)");
     return system.solve(lambda[0]);

@@ -108,11 +108,12 @@ public final class ModelFile {
     boolean classification = FlatJson.string(s, "task", path).equals("classification");
     double[][] fitted = entries.containsKey("targets.npy") ? array(entries, "targets.npy", path)
         : new double[0][0];
-    double[] means = classification ? new double[0]
-        : s.contains("\"target_means\"") ? FlatJson.numbers(s, "target_means", path)
-        : new double[] {FlatJson.number(s, "target_mean", path)};
+    // the optional fields are looked for before the free-form info object
+    String head = s.contains("\"info\"") ? s.substring(0, s.indexOf("\"info\"")) : s;
+    double[] means = classification ? new double[0] : FlatJson.optNumbers(head, "target_means")
+        .orElse(new double[] {FlatJson.number(s, "target_mean", path)});
     Targets targets = new Targets(classification, classes, means, fitted,
-        s.contains("\"temperature\"") ? FlatJson.number(s, "temperature", path) : Double.NaN);
+        FlatJson.optNumber(head, "temperature").orElse(Double.NaN));
     Map<String, String> info = FlatJson.strings(s, "info");
     String method = FlatJson.string(s, "method", path);
     String architecture = FlatJson.string(s, "architecture", path);

@@ -61,7 +61,7 @@ class SoftmaxCalibrationTest {
     // the fit records the same temperature and LOO log-loss
     Map<String, String> info = new LinkedHashMap<>();
     KernelRidge.chooseByLoo(k, labels, t, info);
-    assertEquals(best, Double.parseDouble(info.get(KernelRidge.TEMPERATURE)), 1e-9 * best);
+    assertEquals(best, Double.parseDouble(info.get(LooSelection.TEMPERATURE)), 1e-9 * best);
   }
 
   @Test
