@@ -106,6 +106,29 @@ class ProbaCommandsTest extends CommandTest {
         dir.resolve("p.npy").toString(), "--proba", proba.toString(), "--quiet"), err);
     assertTrue(err.contains("--proba needs a classification model"), err);
     assertFalse(Files.exists(proba));
+    // a classification model without a temperature (an earlier nke): refit
+    double[][] classes = new double[60][1];
+    for (int i = 0; i < 60; i++) {
+      classes[i][0] = i % 3;
+    }
+    String fitted = dir.resolve("c.nkem").toString();
+    assertEquals(0, nke("fit", "--arch", ARCH, "--x", x.toString(), "--labels",
+        npy("c.npy", classes).toString(), "--model", fitted, "--quiet"), err);
+    org.nke.krr.RidgeModel m = org.nke.krr.ModelFile.read(Path.of(fitted));
+    org.nke.krr.RidgeModel old = new org.nke.krr.RidgeModel(m.method(), m.architecture(), m.kernel(),
+        m.inputDim(), m.ridge(), m.targets().withTemperature(Double.NaN), m.points(), m.weights(),
+        m.plan(), m.info());
+    Path oldFile = dir.resolve("old.nkem");
+    try (OutputStream os = Files.newOutputStream(oldFile)) {
+      org.nke.krr.ModelFile.write(old, os);
+    }
+    assertEquals(2, nke("predict", "--model", oldFile.toString(), "--x", x.toString(), "--out",
+        dir.resolve("p.npy").toString(), "--proba", proba.toString(), "--quiet"), err);
+    assertTrue(err.contains("refit it with nke fit"), err);
+    assertEquals(2, nke("predict", "--model", fitted, "--x", x.toString(), "--out",
+        dir.resolve("p.npy").toString(), "--proba", proba.toString(), "--time", "10", "--quiet"),
+        err);
+    assertFalse(Files.exists(proba));
   }
 
   @Test
