@@ -47,8 +47,8 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
   Path out;
 
   @Option(names = "--labels", paramLabel = "L", description = "True labels: report accuracy (and "
-      + "the log-loss of the class probabilities) or MSE (over all entries for k outputs) (default: "
-      + "the labels a libsvm file or CIFAR-10 batch carries).")
+      + "with --proba the log-loss) or MSE (over all entries for k outputs) (default: the labels a "
+      + "libsvm file or CIFAR-10 batch carries).")
   Path labels;
 
   @Option(names = "--scores", description = "Write the raw scores (one column per class, float64) "

@@ -53,8 +53,8 @@ final class ProbaOutput {
   }
 
   /**
-   * Writes the probabilities when asked for, and reports the test log-loss when labels are given and
-   * the model has a temperature.
+   * Writes the probabilities when asked for (the model was checked by {@link #check}), with the test
+   * log-loss when labels are given.
    *
    * @param err messages
    * @param m a classification model
@@ -66,16 +66,14 @@ final class ProbaOutput {
   static void probabilities(PrintWriter err, RidgeModel m, double[][] s, double[] truth, Path proba)
       throws IOException {
     Targets t = m.targets();
-    if (!t.classification() || Double.isNaN(t.temperature()) || proba == null && truth == null) {
+    if (proba == null) {
       return;
     }
     double[][] p = t.probabilities(s);
-    if (proba != null) {
-      write(proba, p);
-      err.println(String.format(Locale.ROOT, "nke: wrote %s (class probabilities, %d x %d, "
-          + "softmax of the scores at temperature %.4g)", proba, p.length, p[0].length,
-          t.temperature()));
-    }
+    write(proba, p);
+    err.println(String.format(Locale.ROOT, "nke: wrote %s (class probabilities, %d x %d, "
+        + "softmax of the scores at temperature %.4g)", proba, p.length, p[0].length,
+        t.temperature()));
     if (truth != null && truth.length == p.length) {
       err.println(String.format(Locale.ROOT, "nke: test log-loss = %.4f",
           SoftmaxCalibration.logLoss(p, t.classIndices(truth))));

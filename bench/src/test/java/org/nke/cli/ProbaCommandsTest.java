@@ -160,6 +160,20 @@ class ProbaCommandsTest extends CommandTest {
       }
       assertTrue(mse < 0.5, method + " MSE " + mse);
     }
+    // the primal form (more points than features), ridge chosen or given
+    double[][][] many = data(200, 9);
+    Path xm = npy("xm.npy", many[0]);
+    Path ym = npy("ym.npy", many[2]);
+    for (String ridge : new String[] {null, "0.01"}) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("fit", "--arch", ARCH,
+          "--method", "sketch", "--dim", "64", "--x", xm.toString(), "--labels", ym.toString(),
+          "--model", dir.resolve("primal.nkem").toString(), "--quiet"));
+      if (ridge != null) {
+        args.addAll(java.util.List.of("--ridge", ridge));
+      }
+      assertEquals(0, nke(args.toArray(String[]::new)), err);
+      assertTrue(err.contains("form = primal"), err);
+    }
     // integer-valued columns are regression too, not classes
     double[][] ints = new double[90][2];
     for (int i = 0; i < 90; i++) {

@@ -314,7 +314,6 @@ public final class KernelRidge {
         pl[i] = labels[(int) picks[i]];
       }
     }
-    Targets picksTargets = labels != null ? null : targets.rows(toInts(picks), null);
     if (ridge != null) {
       lambda[0] = ridge;
       if (targets.classification()) {
@@ -324,7 +323,8 @@ public final class KernelRidge {
         LooSelection.calibrateAt(kp, pl, Targets.classification(pl, targets.classes()), ridge, info);
       }
     } else {
-      lambda[0] = chooseCalibrated(picked, pl, labels != null ? targets : picksTargets, pool, info);
+      lambda[0] = chooseCalibrated(picked, pl, labels != null ? targets
+          : targets.rows(toInts(picks), null), pool, info);
     }
     info.put("form", "primal (" + n + " points, " + p + " features)");
     return system.solve(lambda[0]);
