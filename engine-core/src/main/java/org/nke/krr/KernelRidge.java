@@ -60,13 +60,16 @@ public final class KernelRidge {
    * @param labels their labels
    * @param targets the task of the whole training set (its classes)
    * @param pool threads, or {@code null}
-   * @param info facts to record ({@code ridge_selection}, {@code loo_<metric>}), modified
+   * @param info facts to record ({@code ridge_selection}, {@code loo_<metric>}, for classes
+   *     {@code loo_log_loss}), modified
    * @return the relative ridge
    */
   public static double chooseRidge(double[][] features, double[] labels, Targets targets,
       ForkJoinPool pool, Map<String, String> info) {
     double lambda = chooseCalibrated(features, labels, targets, pool, info);
+    // the temperature goes into a model by LooSelection.calibrated, which callers of this do not use
     info.remove(LooSelection.TEMPERATURE);
+    info.remove(LooSelection.TEMPERATURE_SELECTION);
     return lambda;
   }
 

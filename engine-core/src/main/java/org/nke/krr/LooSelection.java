@@ -11,6 +11,8 @@ import java.util.Map;
 final class LooSelection {
   /** Info key that carries the LOO temperature from the ridge selection to the model's targets. */
   static final String TEMPERATURE = "temperature";
+  /** Info key saying how the temperature was chosen. */
+  static final String TEMPERATURE_SELECTION = "temperature_selection";
 
   private LooSelection() {
   }
@@ -65,7 +67,7 @@ final class LooSelection {
       double t = SoftmaxCalibration.fit(best.scores(), cls);
       info.put(TEMPERATURE, Double.toString(t));
       info.put("loo_log_loss", fmt(SoftmaxCalibration.logLoss(best.scores(), cls, t)));
-      info.put("temperature_selection", "leave-one-out log-loss on " + idx.length + " points");
+      info.put(TEMPERATURE_SELECTION, "leave-one-out log-loss on " + idx.length + " points");
     }
     return best.ridge();
   }
