@@ -45,8 +45,9 @@ final class FitCommand implements Callable<Integer> {
   Path x;
 
   @Option(names = "--labels", paramLabel = "L",
-      description = "One label per row (.csv/.npy/IDX/CIFAR); optional for libsvm input and CIFAR-10 "
-          + "batches, which carry them.")
+      description = "One label per row (.csv/.npy/IDX/CIFAR), or k per row (an (n, k) .npy or "
+          + "k-column .csv: multi-output regression, exact/sketch on points); optional for libsvm input "
+          + "and CIFAR-10 batches, which carry them.")
   Path labels;
 
   @Option(names = "--method", defaultValue = "exact", paramLabel = "exact|sketch|subspace",
@@ -169,9 +170,14 @@ final class FitCommand implements Callable<Integer> {
           + "architecture)");
     }
     Inputs.Loaded in = Inputs.read(err, x);
-    double[] ys = labels != null ? Inputs.labels(labels, x, in.count(), "point") : in.labels();
-    if (ys == null) {
+    double[][] columns = labels != null ? Inputs.labelColumns(labels, x, in.count(), "point") : null;
+    double[] ys = columns != null ? Inputs.single(columns) : in.labels();
+    if (ys == null && columns == null) {
       throw new ParameterException(spec.commandLine(), "--labels is required unless X is a libsvm file");
+    }
+    if (ys == null && how.equals("subspace")) {
+      throw new ParameterException(spec.commandLine(), "labels with several columns (multi-output "
+          + "regression) need --method exact or sketch; " + labels + " has " + columns[0].length);
     }
     double[][] xs = how.equals("subspace") ? null : in.densify("--method " + how);
     try (Backends.Selection sel = common.open(err)) {
@@ -191,15 +197,22 @@ final class FitCommand implements Callable<Integer> {
             } else {
               PlanSpec p = plans.resolve(given, "sketch", architecture, options, x.toString(),
                   new int[] {in.dim()}, () -> xs, org.nke.Sketches.SAMPLE, null);
+              if (uncertainty && ys == null) {
+                throw new ParameterException(spec.commandLine(), "--uncertainty takes one label "
+                    + "column; " + labels + " has several (fit without --uncertainty)");
+              }
               m = uncertainty ? SketchInference.fit(p, xs, ys, ridge, sel.backend(), pool, bar)
-                  : KernelRidge.fitSketch(p, xs, ys, ridge, sel.backend(), pool, bar);
+                  : ys != null ? KernelRidge.fitSketch(p, xs, ys, ridge, sel.backend(), pool, bar)
+                  : KernelRidge.fitSketch(p, xs, columns, ridge, sel.backend(), pool, bar);
             }
           } finally {
             pool.shutdown();
           }
         } else {
-          m = KernelRidge.fitExact(architecture, k, xs, ys, ridge, sel.backend(),
-              common.precision(sel.backend()), bar);
+          m = ys != null ? KernelRidge.fitExact(architecture, k, xs, ys, ridge, sel.backend(),
+              common.precision(sel.backend()), bar)
+              : KernelRidge.fitExact(architecture, k, xs, columns, ridge, sel.backend(),
+                  common.precision(sel.backend()), bar);
         }
       }
       if (in.base() != null) {
@@ -276,7 +289,8 @@ final class FitCommand implements Callable<Integer> {
     }
     err.println(String.format(Locale.ROOT, "nke: %s %s ridge on %d points (%s), ridge %.1e, %.2f s",
         m.method(), m.kernel(), count, m.targets().classification()
-            ? m.targets().classes().length + " classes" : "regression", m.ridge(), seconds));
+            ? m.targets().classes().length + " classes" : m.targets().multiOutput()
+            ? "regression, " + m.targets().columns() + " outputs" : "regression", m.ridge(), seconds));
     if (m.plan() != null) {
       err.println("nke:   plan = " + m.plan().describe());
     }

@@ -135,6 +135,40 @@ final class Inputs {
   }
 
   /**
+   * Reads a labels file that may have several columns (multi-output regression).
+   *
+   * @param labels the labels file
+   * @param x the file of the points or images
+   * @param count how many points or images X has
+   * @param unit {@code point} or {@code image}
+   * @return one row of labels per row of X ({@code n × k})
+   * @throws org.nke.error.InvalidInputException naming both files when the counts differ
+   */
+  static double[][] labelColumns(Path labels, Path x, int count, String unit) {
+    double[][] y = DataFiles.readLabelColumns(labels);
+    if (y.length != count) {
+      throw new org.nke.error.InvalidInputException(String.format(Locale.ROOT, "%s must have one label "
+          + "per %s of %s: %d %ss, got %d labels", labels, unit, x, count, unit, y.length));
+    }
+    return y;
+  }
+
+  /**
+   * @param y labels, one row per point
+   * @return their only column, or {@code null} when they have several
+   */
+  static double[] single(double[][] y) {
+    if (y.length > 0 && y[0].length != 1) {
+      return null;
+    }
+    double[] out = new double[y.length];
+    for (int i = 0; i < y.length; i++) {
+      out[i] = y[i][0];
+    }
+    return out;
+  }
+
+  /**
    * X and Y for a command that needs dense rows ({@code nke kernel}): sparse files are made dense
    * when they fit in memory, a libsvm file widened to the other file's dimension; other files are
    * read as {@link DataFiles#readInput} does.

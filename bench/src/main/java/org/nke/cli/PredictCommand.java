@@ -46,8 +46,9 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
   @Preflight.Output
   Path out;
 
-  @Option(names = "--labels", paramLabel = "L", description = "True labels: report accuracy or MSE "
-      + "(default: the labels a libsvm file or CIFAR-10 batch carries).")
+  @Option(names = "--labels", paramLabel = "L", description = "True labels: report accuracy (and "
+      + "with --proba the log-loss) or MSE (over all entries for k outputs) (default: the labels a "
+      + "libsvm file or CIFAR-10 batch carries).")
   Path labels;
 
   @Option(names = "--scores", description = "Write the raw scores (one column per class, float64) "
@@ -73,6 +74,15 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       + "(float64, one per row; no test x test matrix is formed).")
   Path variance;
 
+  @Preflight.Output
+  @Option(names = "--proba", paramLabel = "P", description = "Classification models: also write "
+      + "class probabilities (one column per class in the model's class order, rows summing to 1): "
+      + "softmax(scores / T), T chosen by nke fit to minimise the leave-one-out log-loss.")
+  Path proba;
+
+  /** Labels of a multi-output model's test points ({@code n × k}), or {@code null}. */
+  private double[][] truthRows;
+
   @Option(names = "--pad-to", paramLabel = "SIDE", description = "Images: zero-pad each image, "
       + "centred, to SIDE x SIDE (default: as the model's training images, from its pad_to).")
   Integer padTo;
@@ -88,6 +98,7 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     PrintWriter err = spec.commandLine().getErr();
     times = parseTimes();
     RidgeModel m = ModelFile.read(model);
+    ProbaOutput.check(spec, m, proba, times != null, model);
     if (times != null && m.isSketch()) {
       if (covariance == null && variance == null
           && Arrays.stream(times).allMatch(Double::isInfinite) && times.length == 1) {
@@ -116,7 +127,14 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       return images(err, m);
     }
     Inputs.Loaded in = Inputs.readFor(err, x, m.inputDim(), m.info());
-    double[] truth = labels != null ? Inputs.labels(labels, x, in.count(), "point") : in.labels();
+    truthRows = labels != null ? Inputs.labelColumns(labels, x, in.count(), "point") : null;
+    double[] truth = truthRows != null ? Inputs.single(truthRows) : in.labels();
+    if (truthRows != null && (truth == null) != m.targets().multiOutput()) {
+      throw new org.nke.error.InvalidInputException(labels + " has " + truthRows[0].length
+          + " label columns; " + model + (m.targets().classification()
+              ? " is a classification model: give one class label per row"
+              : " predicts " + m.targets().columns() + " output(s)"));
+    }
     double[][] xs = m.method().equals("subspace") ? null : in.densify("--method " + m.method());
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
@@ -301,6 +319,10 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
 
   private void write(PrintWriter err, RidgeModel m, double[][] s, double[] truth, long t0, Path out)
       throws IOException {
+    if (m.targets().multiOutput()) {
+      ProbaOutput.values(err, m, s, truthRows, scores, out, t0);
+      return;
+    }
     double[] predicted = m.targets().decode(s);
     int n = s.length;
     try (AtomicOutput output = new AtomicOutput()) {
@@ -322,5 +344,6 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       err.println(String.format(Locale.ROOT, "nke: test %s = %.4f", m.targets().metricName(),
           m.targets().metric(predicted, truth)));
     }
+    ProbaOutput.probabilities(err, m, s, truth, proba);
   }
 }

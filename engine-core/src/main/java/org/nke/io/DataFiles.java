@@ -143,35 +143,8 @@ public final class DataFiles {
    * @throws InvalidInputException for bad content (a non-finite label: with the file and row)
    */
   public static double[] readLabels(Path path) {
-    double[][] m;
-    String name = StandardInput.is(path) ? "" : lower(path);
-    if (name.endsWith(".bin") || isIdx(name)) {
-      exists(path);
-      int[] l = name.endsWith(".bin") ? CifarReader.read(path).labels() : IdxReader.readLabels(path);
-      double[] y = new double[l.length];
-      for (int i = 0; i < l.length; i++) {
-        y[i] = l[i];
-      }
-      return y;
-    }
-    exists(path);
-    NpyArray a = array(path);
-    if (a != null) {
-      if (a.rank() == 1 || (a.rank() == 2 && a.shape()[1] == 1)) {
-        double[] y = a.data();
-        for (int i = 0; i < y.length; i++) {
-          if (!Double.isFinite(y[i])) {
-            throw new InvalidInputException(name(path) + " labels must be finite, got " + y[i] + " at row "
-                + (i + 1));
-          }
-        }
-        return y;
-      }
-      throw new InvalidInputException(path + " must hold one label per row, got shape "
-          + java.util.Arrays.toString(a.shape()));
-    }
-    m = readPoints(path);
-    if (m[0].length != 1) {
+    double[][] m = readLabelColumns(path);
+    if (m.length > 0 && m[0].length != 1) {
       throw new InvalidInputException(path + " must hold one label per row, got " + m[0].length
           + " columns");
     }
@@ -181,4 +154,49 @@ public final class DataFiles {
     }
     return y;
   }
+
+  /**
+   * Reads labels that may have several columns (multi-output regression, as neural-tangents'
+   * {@code y_train} of shape {@code (n, k)}): a {@code .npy} of rank 1 or 2, or a CSV with one or more
+   * columns; CIFAR-10 batches and IDX label files give one column.
+   *
+   * @param path a labels file
+   * @return the labels, one row per point ({@code n × k}, {@code k ≥ 1})
+   * @throws InvalidInputException on other shapes or values that are not finite
+   */
+  public static double[][] readLabelColumns(Path path) {
+    String name = StandardInput.is(path) ? "" : lower(path);
+    if (name.endsWith(".bin") || isIdx(name)) {
+      exists(path);
+      int[] l = name.endsWith(".bin") ? CifarReader.read(path).labels() : IdxReader.readLabels(path);
+      double[][] y = new double[l.length][1];
+      for (int i = 0; i < l.length; i++) {
+        y[i][0] = l[i];
+      }
+      return y;
+    }
+    exists(path);
+    NpyArray a = array(path);
+    if (a != null) {
+      if (a.rank() == 1 || a.rank() == 2) {
+        int k = a.rank() == 1 ? 1 : (int) a.shape()[1];
+        double[] v = a.data();
+        double[][] y = new double[v.length / Math.max(k, 1)][k];
+        for (int i = 0; i < v.length; i++) {
+          if (!Double.isFinite(v[i])) {
+            throw new InvalidInputException(name(path) + " labels must be finite, got " + v[i]
+                + " at row " + (i / k + 1));
+          }
+          y[i / k][i % k] = v[i];
+        }
+        if (k > 0) {
+          return y;
+        }
+      }
+      throw new InvalidInputException(path + " must hold one label per row, or one row of labels "
+          + "per point (n x k), got shape " + java.util.Arrays.toString(a.shape()));
+    }
+    return readPoints(path);
+  }
+
 }

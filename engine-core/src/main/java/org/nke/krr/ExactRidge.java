@@ -75,6 +75,31 @@ public final class ExactRidge {
    * @return {@code {best λ, its LOO metric}}
    */
   public static double[] looSelect(double[][] k, Targets targets, double[] truth, double[] grid) {
+    Loo r = looScores(k, targets, truth, grid);
+    return new double[] {r.ridge(), r.metric()};
+  }
+
+  /**
+   * The result of leave-one-out ridge selection.
+   *
+   * @param ridge the best relative ridge
+   * @param metric its LOO metric
+   * @param scores the exact LOO scores at that ridge ({@code n × c}: row {@code i} predicted without
+   *     point {@code i})
+   */
+  public record Loo(double ridge, double metric, double[][] scores) {
+  }
+
+  /**
+   * As {@link #looSelect}, also returning the LOO scores at the chosen ridge.
+   *
+   * @param k a (sub-)sample's kernel matrix, not modified
+   * @param targets the sample's targets
+   * @param truth the sample's labels (for the metric; {@code null} for several regression columns)
+   * @param grid relative ridges to try
+   * @return the best ridge, its metric and LOO scores
+   */
+  public static Loo looScores(double[][] k, Targets targets, double[] truth, double[] grid) {
     int n = k.length;
     DMatrixRMaj m = new DMatrixRMaj(k);
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
@@ -100,6 +125,7 @@ public final class ExactRidge {
     double scale = diagonalScale(k);
     double best = grid[0];
     double bestMetric = Double.NaN;
+    double[][] bestLoo = null;
     for (double l : grid) {
       double shift = l * scale;
       double[][] fitted = new double[n][c];
@@ -120,12 +146,13 @@ public final class ExactRidge {
           loo[i][t] = y[i][t] - (y[i][t] - fitted[i][t]) / Math.max(1 - h[i], 1e-12);
         }
       }
-      double metric = targets.metric(targets.decode(loo), truth);
+      double metric = targets.scoreMetric(loo, truth);
       if (Double.isNaN(bestMetric) || targets.better(metric, bestMetric)) {
         bestMetric = metric;
         best = l;
+        bestLoo = loo;
       }
     }
-    return new double[] {best, bestMetric};
+    return new Loo(best, bestMetric, bestLoo);
   }
 }

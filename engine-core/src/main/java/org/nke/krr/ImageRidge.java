@@ -95,13 +95,16 @@ public final class ImageRidge {
       progress.phase("choosing the ridge (leave-one-out)");
     }
     double lambda = ridge != null ? ridge : KernelRidge.chooseByLoo(k, labels, targets, info);
+    if (ridge != null) {
+      LooSelection.calibrateAt(k, labels, targets, ridge, info);
+    }
     progress.phase("solving (Cholesky of " + k.length + " x " + k.length + ")");
     double[][] alpha = ExactRidge.fit(k, targets.y(), lambda);
     double train = targets.metric(targets.decode(ExactRidge.scores(k, alpha)), labels);
     info.put("train_" + targets.metricName(), String.format(Locale.ROOT, "%.6g", train));
     info.put("train_points", Integer.toString(x.count()));
     return new RidgeModel("exact", arch.describe(), kind.name().toLowerCase(Locale.ROOT),
-        x.imageSize(), lambda, targets, x.toPoints(), alpha, null, info);
+        x.imageSize(), lambda, LooSelection.calibrated(targets, info), x.toPoints(), alpha, null, info);
   }
 
   /**
@@ -150,7 +153,7 @@ public final class ImageRidge {
         info, lambda);
     info.put("train_points", Integer.toString(x.count()));
     return new RidgeModel("sketch", spec.architecture(), spec.kind(), x.imageSize(), lambda[0],
-        targets, new double[0][], w, spec, info);
+        LooSelection.calibrated(targets, info), new double[0][], w, spec, info);
   }
 
   /**

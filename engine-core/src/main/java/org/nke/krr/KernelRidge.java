@@ -33,16 +33,6 @@ public final class KernelRidge {
   private KernelRidge() {
   }
 
-  /** Evenly spaced indices, at most {@code max} of {@code n}. */
-  private static int[] subsample(int n, int max) {
-    int m = Math.min(n, max);
-    int[] idx = new int[m];
-    for (int i = 0; i < m; i++) {
-      idx[i] = (int) ((long) i * n / m);
-    }
-    return idx;
-  }
-
   /**
    * The training rows whose features choose the ridge when none is given:
    * {@code ⌊i n / m⌋} for {@code i < m = min(n, SELECTION_POINTS)}, in increasing order. A
@@ -70,45 +60,38 @@ public final class KernelRidge {
    * @param labels their labels
    * @param targets the task of the whole training set (its classes)
    * @param pool threads, or {@code null}
-   * @param info facts to record ({@code ridge_selection}, {@code loo_<metric>}), modified
+   * @param info facts to record ({@code ridge_selection}, {@code loo_<metric>}, for classes
+   *     {@code loo_log_loss}), modified
    * @return the relative ridge
    */
   public static double chooseRidge(double[][] features, double[] labels, Targets targets,
       ForkJoinPool pool, Map<String, String> info) {
-    if (features.length != labels.length || features.length < 2) {
+    double lambda = chooseCalibrated(features, labels, targets, pool, info);
+    // the temperature goes into a model by LooSelection.calibrated, which callers of this do not use
+    info.remove(LooSelection.TEMPERATURE);
+    info.remove(LooSelection.TEMPERATURE_SELECTION);
+    return lambda;
+  }
+
+  /** As {@link #chooseRidge}, leaving the classes' LOO temperature in {@code info}. */
+  static double chooseCalibrated(double[][] features, double[] labels, Targets targets,
+      ForkJoinPool pool, Map<String, String> info) {
+    int rows = labels != null ? labels.length : targets.y().length;
+    if (features.length != rows || features.length < 2) {
       throw new InvalidInputException("choosing the ridge needs at least 2 rows with one label each, "
-          + "got " + features.length + " rows and " + labels.length + " labels");
+          + "got " + features.length + " rows and " + rows + " labels");
     }
     double[][] k = new double[features.length][features.length];
     Syrk.accumulateUpper(features, k, pool);
     Syrk.symmetrize(k);
     return chooseByLoo(k, labels, targets.classification()
-        ? Targets.classification(labels, targets.classes()) : Targets.of(labels), info);
-  }
-
-  private static double[][] sub(double[][] k, int[] idx) {
-    double[][] s = new double[idx.length][idx.length];
-    for (int a = 0; a < idx.length; a++) {
-      for (int b = 0; b < idx.length; b++) {
-        s[a][b] = k[idx[a]][idx[b]];
-      }
-    }
-    return s;
+        ? Targets.classification(labels, targets.classes())
+        : labels == null ? targets : Targets.of(labels), info);
   }
 
   static double chooseByLoo(double[][] k, double[] labels, Targets targets,
       Map<String, String> info) {
-    int[] idx = subsample(k.length, SELECTION_POINTS);
-    double[] sl = new double[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      sl[i] = labels[idx[i]];
-    }
-    Targets st = targets.classification() ? Targets.classification(sl, targets.classes())
-        : Targets.of(sl);
-    double[] best = ExactRidge.looSelect(sub(k, idx), st, sl, ExactRidge.GRID);
-    info.put("ridge_selection", "leave-one-out on " + idx.length + " points");
-    info.put("loo_" + targets.metricName(), fmt(best[1]));
-    return best[0];
+    return LooSelection.loo(k, labels, targets, ExactRidge.GRID, info);
   }
 
   private static String fmt(double v) {
@@ -130,9 +113,45 @@ public final class KernelRidge {
    */
   public static RidgeModel fitExact(Architecture arch, Kind kind, double[][] x, double[] labels,
       Double ridge, Backend backend, Precision precision, Progress progress) {
+    checkLabels(x, labels.length);
+    return fitExact(arch, kind, x, Targets.of(labels), labels, ridge, backend, precision, progress);
+  }
+
+  /**
+   * Fits on the exact kernel with labels of one or more columns ({@link Targets#of(double[][])}:
+   * several columns are multi-output regression, one ridge for all of them).
+   *
+   * @param arch a fully connected architecture
+   * @param kind {@link Kind#NNGP} or {@link Kind#NTK}
+   * @param x training points, not modified
+   * @param labels one row of labels per point ({@code n × k})
+   * @param ridge relative ridge, or {@code null} to choose it
+   * @param backend an open backend
+   * @param precision kernel precision
+   * @param progress progress sink
+   * @return the model
+   */
+  public static RidgeModel fitExact(Architecture arch, Kind kind, double[][] x, double[][] labels,
+      Double ridge, Backend backend, Precision precision, Progress progress) {
+    if (labels.length > 0 && labels[0].length == 1) {
+      return fitExact(arch, kind, x, column(labels), ridge, backend, precision, progress);
+    }
+    checkLabels(x, labels.length);
+    return fitExact(arch, kind, x, Targets.of(labels), null, ridge, backend, precision, progress);
+  }
+
+  /** The only column of one-column labels. */
+  static double[] column(double[][] labels) {
+    double[] y = new double[labels.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = labels[i][0];
+    }
+    return y;
+  }
+
+  private static RidgeModel fitExact(Architecture arch, Kind kind, double[][] x, Targets targets,
+      double[] labels, Double ridge, Backend backend, Precision precision, Progress progress) {
     int d = Checks.points("X", x);
-    checkLabels(x, labels);
-    Targets targets = Targets.of(labels);
     var pair = ExactKernel.compute(arch, x, null, kind, backend, precision, progress);
     double[][] k = (kind == Kind.NTK ? pair.ntk() : pair.nngp()).toArray();
     pair = null;
@@ -141,19 +160,22 @@ public final class KernelRidge {
       progress.phase("choosing the ridge (leave-one-out)");
     }
     double lambda = ridge != null ? ridge : chooseByLoo(k, labels, targets, info);
+    if (ridge != null) {
+      LooSelection.calibrateAt(k, labels, targets, ridge, info);
+    }
     progress.phase("solving (Cholesky of " + k.length + " x " + k.length + ")");
     double[][] alpha = ExactRidge.fit(k, targets.y(), lambda);
-    double train = targets.metric(targets.decode(ExactRidge.scores(k, alpha)), labels);
+    double train = targets.scoreMetric(ExactRidge.scores(k, alpha), labels);
     info.put("train_" + targets.metricName(), fmt(train));
     info.put("train_points", Integer.toString(x.length));
     return new RidgeModel("exact", arch.describe(), kind.name().toLowerCase(Locale.ROOT), d, lambda,
-        targets, x, alpha, null, info);
+        LooSelection.calibrated(targets, info), x, alpha, null, info);
   }
 
-  private static void checkLabels(double[][] x, double[] labels) {
-    if (labels.length != x.length) {
+  private static void checkLabels(double[][] x, int labels) {
+    if (labels != x.length) {
       throw new InvalidInputException("labels must have one value per point: " + x.length
-          + " points, got " + labels.length + " labels");
+          + " points, got " + labels + " labels");
     }
   }
 
@@ -193,9 +215,35 @@ public final class KernelRidge {
    */
   public static RidgeModel fitSketch(PlanSpec spec, double[][] x, double[] labels, Double ridge,
       Backend backend, ForkJoinPool pool, Progress progress) {
+    checkLabels(x, labels.length);
+    return fitSketch(spec, x, Targets.of(labels), labels, ridge, backend, pool, progress);
+  }
+
+  /**
+   * Fits on the features of a given plan with labels of one or more columns
+   * ({@link Targets#of(double[][])}).
+   *
+   * @param spec a dense sketch plan of the points' dimension
+   * @param x training points, not modified
+   * @param labels one row of labels per point ({@code n × k})
+   * @param ridge relative ridge, or {@code null} to choose it
+   * @param backend an open backend
+   * @param pool threads, or {@code null}
+   * @param progress progress sink (units: points)
+   * @return the model, holding {@code spec}
+   */
+  public static RidgeModel fitSketch(PlanSpec spec, double[][] x, double[][] labels, Double ridge,
+      Backend backend, ForkJoinPool pool, Progress progress) {
+    if (labels.length > 0 && labels[0].length == 1) {
+      return fitSketch(spec, x, column(labels), ridge, backend, pool, progress);
+    }
+    checkLabels(x, labels.length);
+    return fitSketch(spec, x, Targets.of(labels), null, ridge, backend, pool, progress);
+  }
+
+  private static RidgeModel fitSketch(PlanSpec spec, double[][] x, Targets targets, double[] labels,
+      Double ridge, Backend backend, ForkJoinPool pool, Progress progress) {
     spec.checkShape("X", Checks.points("X", x));
-    checkLabels(x, labels);
-    Targets targets = Targets.of(labels);
     SketchPlan plan = spec.densePlan();
     int p = plan.outputDim();
     Map<String, String> info = new LinkedHashMap<>();
@@ -204,7 +252,7 @@ public final class KernelRidge {
         Arrays.copyOfRange(x, from, to), progress), labels, targets, ridge, pool, info, lambda);
     info.put("train_points", Integer.toString(x.length));
     return new RidgeModel("sketch", spec.architecture(), spec.kind(), spec.inputSize(), lambda[0],
-        targets, new double[0][], w, spec, info);
+        LooSelection.calibrated(targets, info), new double[0][], w, spec, info);
   }
 
   /** Features of training rows {@code from … to−1}. */
@@ -234,6 +282,9 @@ public final class KernelRidge {
       Syrk.accumulateUpper(f, k, pool);
       Syrk.symmetrize(k);
       lambda[0] = ridge != null ? ridge : chooseByLoo(k, labels, targets, info);
+      if (ridge != null) {
+        LooSelection.calibrateAt(k, labels, targets, ridge, info);
+      }
       double[][] alpha = ExactRidge.fit(k, targets.y(), lambda[0]);
       double[][] w = new double[p][c];
       for (int r = 0; r < n; r++) {
@@ -247,7 +298,7 @@ public final class KernelRidge {
       return w;
     }
     FeatureRidge system = new FeatureRidge(p, c);
-    long[] picks = ridge == null ? selectionRows(n) : new long[0];
+    long[] picks = ridge == null || targets.classification() ? selectionRows(n) : new long[0];
     double[][] picked = new double[picks.length][];
     int next = 0;
     for (int start = 0; start < n; start += BLOCK) {
@@ -259,17 +310,35 @@ public final class KernelRidge {
         next++;
       }
     }
-    if (ridge != null) {
-      lambda[0] = ridge;
-    } else {
-      double[] pl = new double[picks.length];
+    double[] pl = null;
+    if (labels != null) {
+      pl = new double[picks.length];
       for (int i = 0; i < picks.length; i++) {
         pl[i] = labels[(int) picks[i]];
       }
-      lambda[0] = chooseRidge(picked, pl, targets, pool, info);
+    }
+    if (ridge != null) {
+      lambda[0] = ridge;
+      if (targets.classification()) {
+        double[][] kp = new double[picked.length][picked.length];
+        Syrk.accumulateUpper(picked, kp, pool);
+        Syrk.symmetrize(kp);
+        LooSelection.calibrateAt(kp, pl, Targets.classification(pl, targets.classes()), ridge, info);
+      }
+    } else {
+      lambda[0] = chooseCalibrated(picked, pl, labels != null ? targets
+          : targets.rows(toInts(picks), null), pool, info);
     }
     info.put("form", "primal (" + n + " points, " + p + " features)");
     return system.solve(lambda[0]);
+  }
+
+  private static int[] toInts(long[] rows) {
+    int[] out = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = (int) rows[i];
+    }
+    return out;
   }
 
   /**

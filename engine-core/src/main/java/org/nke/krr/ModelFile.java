@@ -18,7 +18,10 @@ import org.nke.sketch.SketchOptions;
  * <ul>
  *   <li>{@code model.json}: a flat JSON object — {@code format} ("nke-model"), {@code version} (2),
  *   {@code method}, {@code architecture}, {@code kernel}, {@code input_dim}, {@code ridge},
- *   {@code task} ("classification"/"regression"), {@code classes}, {@code target_mean}, for feature
+ *   {@code task} ("classification"/"regression"), {@code classes}, {@code target_mean} (the first
+ *   column's for several), {@code target_means} (multi-output regression: one mean per column),
+ *   {@code temperature} (classification: the softmax temperature of class probabilities, when fitted
+ *   with one), for feature
  *   models the plan ({@code sketch_dim}, {@code seed}, {@code degree}, {@code tail_tolerance},
  *   {@code plan_shape}, {@code plan_widths} ("reference" or "sample"), and for standardised images
  *   {@code standardize_mean}, {@code standardize_std}), and {@code info} (strings);</li>
@@ -81,6 +84,12 @@ public final class ModelFile {
         : "regression"));
     FlatJson.field(sb, "classes", FlatJson.array(m.targets().classes()));
     FlatJson.field(sb, "target_mean", Double.toString(m.targets().mean()));
+    if (m.targets().multiOutput()) {
+      FlatJson.field(sb, "target_means", FlatJson.array(m.targets().means()));
+    }
+    if (!Double.isNaN(m.targets().temperature())) {
+      FlatJson.field(sb, "temperature", Double.toString(m.targets().temperature()));
+    }
     if (m.plan() != null) {
       PlanFile.planFields(sb, m.plan());
     }
@@ -105,8 +114,14 @@ public final class ModelFile {
     int version = FlatJson.checkFormat(s, FORMAT, 2, path);
     double[] classes = FlatJson.numbers(s, "classes", path);
     boolean classification = FlatJson.string(s, "task", path).equals("classification");
-    Targets targets = new Targets(classification, classes, FlatJson.number(s, "target_mean", path),
-        entries.containsKey("targets.npy") ? array(entries, "targets.npy", path) : new double[0][0]);
+    double[][] fitted = entries.containsKey("targets.npy") ? array(entries, "targets.npy", path)
+        : new double[0][0];
+    // the optional fields are looked for before the free-form info object
+    String head = s.contains("\"info\"") ? s.substring(0, s.indexOf("\"info\"")) : s;
+    double[] means = classification ? new double[0] : FlatJson.optNumbers(head, "target_means")
+        .orElse(new double[] {FlatJson.number(s, "target_mean", path)});
+    Targets targets = new Targets(classification, classes, means, fitted,
+        FlatJson.optNumber(head, "temperature").orElse(Double.NaN));
     Map<String, String> info = FlatJson.strings(s, "info");
     String method = FlatJson.string(s, "method", path);
     String architecture = FlatJson.string(s, "architecture", path);

@@ -76,7 +76,7 @@ public final class SubspaceRidge {
         lambda);
     info.put("train_points", Integer.toString(rows.count()));
     return new RidgeModel("subspace", spec.architecture(), spec.kind(), rows.dim(), lambda[0],
-        targets, new double[0][], w, spec, info);
+        LooSelection.calibrated(targets, info), new double[0][], w, spec, info);
   }
 
   /**

@@ -1,0 +1,190 @@
+package org.nke.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nke.io.MatrixWriter;
+import org.nke.io.NpyArray;
+import org.nke.io.NpyReader;
+import org.nke.spi.Precision;
+
+/**
+ * {@code nke predict --proba} (class probabilities at the LOO temperature) and multi-output regression
+ * labels ({@code (n, k)}) in {@code nke fit}/{@code predict}.
+ */
+class ProbaCommandsTest extends CommandTest {
+  private static final String ARCH = "Dense(W_std=1.5, b_std=0.1), Relu(), Dense()";
+
+  @TempDir
+  Path dir;
+
+  private Path npy(String name, double[][] v) throws IOException {
+    Path p = dir.resolve(name);
+    try (OutputStream os = Files.newOutputStream(p)) {
+      MatrixWriter.write(os, p, Precision.F64, v.length, v[0].length,
+          (i, row) -> System.arraycopy(v[i], 0, row, 0, row.length));
+    }
+    return p;
+  }
+
+  /** Points with three separable classes (column 0) and two regression outputs (columns 1, 2). */
+  private double[][][] data(int n, long seed) {
+    Random r = new Random(seed);
+    double[][] x = new double[n][3];
+    double[][] c = new double[n][1];
+    double[][] y = new double[n][2];
+    for (int i = 0; i < n; i++) {
+      int k = i % 3;
+      for (int j = 0; j < 3; j++) {
+        x[i][j] = r.nextGaussian() + (j == k ? 4 : 0);
+      }
+      c[i][0] = k;
+      y[i][0] = Math.sin(x[i][0]);
+      y[i][1] = 2 * x[i][1] + 1;
+    }
+    return new double[][][] {x, c, y};
+  }
+
+  @Test
+  void probaRowsSumToOneFollowThePredictedClassAndReportTheLogLoss() throws IOException {
+    double[][][] train = data(90, 1);
+    double[][][] test = data(30, 2);
+    Path x = npy("x.npy", train[0]);
+    Path c = npy("c.npy", train[1]);
+    Path xt = npy("xt.npy", test[0]);
+    Path ct = npy("ct.npy", test[1]);
+    String model = dir.resolve("m.nkem").toString();
+    assertEquals(0, nke("fit", "--arch", ARCH, "--x", x.toString(), "--labels", c.toString(),
+        "--model", model, "--quiet"), err);
+    assertTrue(err.contains("loo_log_loss = "), err);
+    Path pred = dir.resolve("pred.npy");
+    Path proba = dir.resolve("proba.npy");
+    assertEquals(0, nke("predict", "--model", model, "--x", xt.toString(), "--out", pred.toString(),
+        "--labels", ct.toString(), "--proba", proba.toString(), "--quiet"), err);
+    assertTrue(err.matches("(?s).*test accuracy = (0\\.9|1\\.0).*"), err);
+    double logLoss = Double.parseDouble(err.replaceAll("(?s).*test log-loss = ([0-9.]+).*", "$1"));
+    assertTrue(logLoss < 0.5 * Math.log(3), err);
+    NpyArray p = NpyReader.read(proba);
+    double[] labels = NpyReader.read(pred).data();
+    assertEquals(30, p.shape()[0]);
+    assertEquals(3, p.shape()[1]);
+    for (int i = 0; i < 30; i++) {
+      double sum = 0;
+      int arg = 0;
+      for (int k = 0; k < 3; k++) {
+        double v = p.data()[3 * i + k];
+        sum += v;
+        arg = v > p.data()[3 * i + arg] ? k : arg;
+      }
+      assertEquals(1, sum, 1e-12);
+      assertEquals(labels[i], arg);
+    }
+  }
+
+  @Test
+  void probaNeedsAClassificationModelWithATemperature() throws IOException {
+    double[][][] train = data(60, 3);
+    Path x = npy("x.npy", train[0]);
+    double[][] values = new double[60][1];
+    for (int i = 0; i < 60; i++) {
+      values[i][0] = train[2][i][0];
+    }
+    Path y = npy("y.npy", values);
+    String model = dir.resolve("r.nkem").toString();
+    assertEquals(0, nke("fit", "--arch", ARCH, "--x", x.toString(), "--labels", y.toString(),
+        "--model", model, "--quiet"), err);
+    Path proba = dir.resolve("proba.npy");
+    assertEquals(2, nke("predict", "--model", model, "--x", x.toString(), "--out",
+        dir.resolve("p.npy").toString(), "--proba", proba.toString(), "--quiet"), err);
+    assertTrue(err.contains("--proba needs a classification model"), err);
+    assertFalse(Files.exists(proba));
+    // a classification model without a temperature (an earlier nke): refit
+    double[][] classes = new double[60][1];
+    for (int i = 0; i < 60; i++) {
+      classes[i][0] = i % 3;
+    }
+    String fitted = dir.resolve("c.nkem").toString();
+    assertEquals(0, nke("fit", "--arch", ARCH, "--x", x.toString(), "--labels",
+        npy("c.npy", classes).toString(), "--model", fitted, "--quiet"), err);
+    org.nke.krr.RidgeModel m = org.nke.krr.ModelFile.read(Path.of(fitted));
+    org.nke.krr.RidgeModel old = new org.nke.krr.RidgeModel(m.method(), m.architecture(), m.kernel(),
+        m.inputDim(), m.ridge(), m.targets().withTemperature(Double.NaN), m.points(), m.weights(),
+        m.plan(), m.info());
+    Path oldFile = dir.resolve("old.nkem");
+    try (OutputStream os = Files.newOutputStream(oldFile)) {
+      org.nke.krr.ModelFile.write(old, os);
+    }
+    assertEquals(2, nke("predict", "--model", oldFile.toString(), "--x", x.toString(), "--out",
+        dir.resolve("p.npy").toString(), "--proba", proba.toString(), "--quiet"), err);
+    assertTrue(err.contains("refit it with nke fit"), err);
+    assertEquals(2, nke("predict", "--model", fitted, "--x", x.toString(), "--out",
+        dir.resolve("p.npy").toString(), "--proba", proba.toString(), "--time", "10", "--quiet"),
+        err);
+    assertFalse(Files.exists(proba));
+  }
+
+  @Test
+  void multiColumnLabelsAreMultiOutputRegression() throws IOException {
+    double[][][] train = data(90, 4);
+    double[][][] test = data(20, 5);
+    Path x = npy("x.npy", train[0]);
+    Path y = npy("y.npy", train[2]);
+    Path xt = npy("xt.npy", test[0]);
+    Path yt = npy("yt.npy", test[2]);
+    for (String method : new String[] {"exact", "sketch"}) {
+      String model = dir.resolve(method + ".nkem").toString();
+      assertEquals(0, nke("fit", "--arch", ARCH, "--method", method, "--dim", "256", "--x",
+          x.toString(), "--labels", y.toString(), "--model", model, "--quiet"), err);
+      assertTrue(err.contains("(regression, 2 outputs)"), err);
+      Path out = dir.resolve(method + ".npy");
+      assertEquals(0, nke("predict", "--model", model, "--x", xt.toString(), "--out",
+          out.toString(), "--labels", yt.toString(), "--quiet"), err);
+      assertTrue(err.contains("over all 20 x 2 entries"), err);
+      NpyArray p = NpyReader.read(out);
+      assertEquals(20, p.shape()[0]);
+      assertEquals(2, p.shape()[1]);
+      double mse = 0;
+      for (int i = 0; i < 20; i++) {
+        for (int k = 0; k < 2; k++) {
+          double e = p.data()[2 * i + k] - test[2][i][k];
+          mse += e * e / 40;
+        }
+      }
+      assertTrue(mse < 0.5, method + " MSE " + mse);
+    }
+    // the primal form (more points than features), ridge chosen or given
+    double[][][] many = data(200, 9);
+    Path xm = npy("xm.npy", many[0]);
+    Path ym = npy("ym.npy", many[2]);
+    for (String ridge : new String[] {null, "0.01"}) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("fit", "--arch", ARCH,
+          "--method", "sketch", "--dim", "64", "--x", xm.toString(), "--labels", ym.toString(),
+          "--model", dir.resolve("primal.nkem").toString(), "--quiet"));
+      if (ridge != null) {
+        args.addAll(java.util.List.of("--ridge", ridge));
+      }
+      assertEquals(0, nke(args.toArray(String[]::new)), err);
+      assertTrue(err.contains("form = primal"), err);
+    }
+    // integer-valued columns are regression too, not classes
+    double[][] ints = new double[90][2];
+    for (int i = 0; i < 90; i++) {
+      ints[i][0] = i % 3;
+      ints[i][1] = i % 2;
+    }
+    assertEquals(0, nke("fit", "--arch", ARCH, "--x", x.toString(), "--labels",
+        npy("ints.npy", ints).toString(), "--model", dir.resolve("i.nkem").toString(), "--quiet"),
+        err);
+    assertTrue(err.contains("(regression, 2 outputs)"), err);
+    assertEquals(2, nke("fit", "--arch", ARCH, "--method", "subspace", "--x", x.toString(),
+        "--labels", y.toString(), "--model", dir.resolve("s.nkem").toString(), "--quiet"), err);
+  }
+}
