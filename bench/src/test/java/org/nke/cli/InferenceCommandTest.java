@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nke.Kernels;
@@ -22,31 +21,15 @@ class InferenceCommandTest extends CommandTest {
   Path dir;
 
   private Path csv(String name, double[][] rows) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    for (double[] r : rows) {
-      for (int j = 0; j < r.length; j++) {
-        sb.append(j > 0 ? "," : "").append(r[j]);
-      }
-      sb.append('\n');
-    }
-    Path p = dir.resolve(name);
-    Files.writeString(p, sb);
-    return p;
+    return TestFiles.csv(dir, name, rows);
   }
 
   private static double[][] points(int n, long seed) {
-    Random r = new Random(seed);
-    double[][] x = new double[n][3];
-    for (double[] row : x) {
-      for (int j = 0; j < 3; j++) {
-        row[j] = r.nextGaussian();
-      }
-    }
-    return x;
+    return TestFiles.gaussian(n, 3, seed);
   }
 
   private static double[][] read(Path p) throws IOException {
-    return NpyReader.read(p).toMatrix(p.toString());
+    return TestFiles.read(p);
   }
 
   @Test
