@@ -48,7 +48,12 @@ final class LooSelection {
    */
   static double loo(double[][] k, double[] labels, Targets targets, double[] grid,
       Map<String, String> info) {
-    int[] idx = subsample(k.length, KernelRidge.SELECTION_POINTS);
+    return loo(k, labels, targets, grid, KernelRidge.SELECTION_POINTS, info);
+  }
+
+  private static double loo(double[][] k, double[] labels, Targets targets, double[] grid,
+      int points, Map<String, String> info) {
+    int[] idx = subsample(k.length, points);
     Targets st = targets.rows(idx, labels);
     double[] sl = null;
     if (labels != null) {
@@ -73,15 +78,20 @@ final class LooSelection {
   }
 
   /**
-   * For classes with a given ridge: the calibration temperature by leave-one-out at that ridge (one
-   * eigendecomposition of the selection subsample), as when the ridge is chosen.
+   * For classes with a given ridge: the calibration temperature by leave-one-out at that ridge, on
+   * an evenly spaced subsample of at most {@value #CALIBRATION_POINTS} points (one scalar needs few
+   * points; the eigendecomposition of the full selection subsample, 2,000 points, took about 10 s
+   * per fit on 2 cores, which the ridge-given fits of the demo paid three times).
    */
   static void calibrateAt(double[][] k, double[] labels, Targets targets, double ridge,
       Map<String, String> info) {
     if (targets.classification()) {
-      loo(k, labels, targets, new double[] {ridge}, info);
+      loo(k, labels, targets, new double[] {ridge}, CALIBRATION_POINTS, info);
     }
   }
+
+  /** Largest subsample calibrating the temperature when the ridge is given. */
+  static final int CALIBRATION_POINTS = 500;
 
   /**
    * @param targets a model's targets
