@@ -6,8 +6,10 @@ import org.nke.Kernels;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
 import org.nke.error.ResourceLimitException;
+import org.nke.exact.DenseNetwork;
 import org.nke.exact.ExactKernel;
 import org.nke.exact.ExactKernel.Kind;
+import org.nke.exact.InputKernel;
 import org.nke.exact.KernelPair;
 import org.nke.io.ImageBatch;
 import org.nke.spi.Backend;
@@ -103,12 +105,10 @@ public final class Inference {
 
       @Override
       public double[] testDiagonal() {
-        double[] d = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-          d[i] = ExactKernel.compute(arch, new double[][] {x[i]}, null, Kind.NNGP, backend, precision,
-              Progress.NONE).nngp().get(0, 0);
-        }
-        return d;
+        // the diagonal recursion the exact kernel takes its diagonal from: O(L) per point, where a
+        // one-point kernel per test point rebuilt the activations' tables each time
+        return DenseNetwork.compile(arch, x[0].length).diagonals(InputKernel.variances(x), precision)
+            .output();
       }
 
       @Override
