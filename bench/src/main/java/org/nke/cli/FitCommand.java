@@ -266,7 +266,7 @@ final class FitCommand implements Callable<Integer> {
       }
       if (stats != null && !m.isSketch()) {
         // a feature model keeps its statistics in its plan
-        m.info().put(ImageInputs.STANDARDIZE, stats.format());
+        m.info().put(ModelFile.STANDARDIZE, stats.format());
       }
       if (padTo != null) {
         m.info().put(ImageInputs.PAD_TO, padTo.toString());

@@ -11,14 +11,9 @@ import org.nke.io.InputData;
 /**
  * Image files for the commands that take a convolutional architecture ({@code features}, {@code fit},
  * {@code predict}), and the per-channel standardisation a model carries in its info
- * ({@value #STANDARDIZE} = {@code "m_1,…,m_C;s_1,…,s_C"}, the training images' statistics).
+ * ({@code ModelFile.STANDARDIZE} = {@code "m_1,…,m_C;s_1,…,s_C"}, the training images' statistics).
  */
 final class ImageInputs {
-  /**
-   * Info key of an exact image model's standardisation statistics ({@link ChannelStats#format});
-   * a feature model keeps them in its plan.
-   */
-  static final String STANDARDIZE = "standardize";
   /** Model info key of the side the training images were zero-padded to ({@code --pad-to}). */
   static final String PAD_TO = "pad_to";
   /** The description of {@code --pad-to}, the same on every image command. */

@@ -168,8 +168,8 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     double[] truth = labels != null ? Inputs.labels(labels, x, images.count(), "image")
         : ImageInputs.batchLabels(err, x);
     ChannelStats stats = m.isSketch() ? m.plan().standardization()
-        : m.info().containsKey(ImageInputs.STANDARDIZE)
-            ? ChannelStats.parse(m.info().get(ImageInputs.STANDARDIZE)) : null;
+        : m.info().containsKey(ModelFile.STANDARDIZE)
+            ? ChannelStats.parse(m.info().get(ModelFile.STANDARDIZE)) : null;
     if (stats != null) {
       images = images.standardized(stats);
     }

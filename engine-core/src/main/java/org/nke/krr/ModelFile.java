@@ -42,8 +42,11 @@ import org.nke.sketch.SketchOptions;
  */
 public final class ModelFile {
   private static final String FORMAT = "nke-model";
-  /** Model info key of image standardisation statistics in version 1 files. */
-  static final String V1_STANDARDIZE = "standardize";
+  /**
+   * Model info key of image standardisation statistics ({@code ChannelStats.format}): exact image
+   * models keep them there; version 1 feature models did too (now they are in the plan).
+   */
+  public static final String STANDARDIZE = "standardize";
 
   private ModelFile() {
   }
@@ -151,8 +154,8 @@ public final class ModelFile {
         (int) FlatJson.number(s, "degree", path), SketchOptions.DEFAULT_TAIL);
     int[] shape = info.containsKey(ImageRidge.SHAPE) ? ImageRidge.shape(info) : new int[] {inputDim};
     double[][] sample = method.equals("sketch") ? array(entries, "points.npy", path) : new double[0][];
-    ChannelStats stats = info.containsKey(V1_STANDARDIZE) && shape.length == 3
-        ? ChannelStats.parse(info.get(V1_STANDARDIZE)) : null;
+    ChannelStats stats = info.containsKey(STANDARDIZE) && shape.length == 3
+        ? ChannelStats.parse(info.get(STANDARDIZE)) : null;
     return new PlanSpec(method, architecture, o, shape, sample, stats);
   }
 
