@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.nke.Sketches;
-import org.nke.cuda.CudaBackend;
 import org.nke.io.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.spi.Backend;
@@ -60,11 +59,9 @@ public final class CntkSketchTiming {
   }
 
   private static double[][] features(Backend b, CntkSketch plan, ImageBatch x, boolean f32) {
-    if (f32 && b instanceof CudaBackend cb) {
-      double[][] f = cb.features(plan, x, Precision.F32, Progress.NONE);
-      if (f != null) {
-        return f;
-      }
+    double[][] f = f32 ? b.features(plan, x, Precision.F32, Progress.NONE) : null;
+    if (f != null) {
+      return f;
     }
     return Sketches.features(b, plan, x, Progress.NONE);
   }

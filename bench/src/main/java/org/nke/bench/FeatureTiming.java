@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nke.cuda.CudaBackend;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
@@ -93,8 +92,7 @@ final class FeatureTiming {
         }
         double err = cpu == null || backend.equals("cpu") ? Double.NaN
             : Frobenius.relative(cpu, got);
-        String note = b instanceof CudaBackend c && !c.fallbacks().isEmpty()
-            ? String.join("; ", c.fallbacks()) : "";
+        String note = String.join("; ", b.fallbacks());
         out.add(new Measured(backend, b.device(), seconds, cpuSeconds / seconds, err, note));
       } catch (RuntimeException e) {
         out.add(new Measured(backend, "", Double.NaN, Double.NaN, Double.NaN, "failed: " + e));

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.nke.Sketches;
-import org.nke.cuda.CudaBackend;
 import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
 import org.nke.spi.Precision;
@@ -59,11 +58,9 @@ public final class SketchTiming {
   }
 
   private static double[][] features(Backend b, SketchPlan plan, double[][] x, boolean f32) {
-    if (f32 && b instanceof CudaBackend c) {
-      double[][] f = c.features(plan, x, Precision.F32, Progress.NONE);
-      if (f != null) {
-        return f;
-      }
+    double[][] f = f32 ? b.features(plan, x, Precision.F32, Progress.NONE) : null;
+    if (f != null) {
+      return f;
     }
     return Sketches.features(b, plan, x, Progress.NONE);
   }

@@ -1,5 +1,6 @@
 package org.nke.spi;
 
+import java.util.List;
 import java.util.Optional;
 import org.nke.dual.DualActivation;
 import org.nke.exact.KernelMatrix;
@@ -140,6 +141,47 @@ public interface Backend extends AutoCloseable {
   default double[][] features(org.nke.sketch.CntkSketch plan, org.nke.io.ImageBatch images,
       Progress progress) {
     return null;
+  }
+
+  /**
+   * {@link #features(org.nke.sketch.SketchPlan, double[][], Progress)} in a given storage precision.
+   * A backend that computes sketches in float64 only returns {@code null} for float32 (the caller
+   * then computes float64 features, explicitly).
+   *
+   * @param plan the compiled sketch
+   * @param points the points, rows, not modified
+   * @param precision float64, or float32 (half the memory and traffic, about 1e-5 relative)
+   * @param progress progress sink (units: points)
+   * @return one feature row per point, or {@code null} if this backend cannot compute them so
+   */
+  default double[][] features(org.nke.sketch.SketchPlan plan, double[][] points,
+      Precision precision, Progress progress) {
+    return precision == Precision.F64 ? features(plan, points, progress) : null;
+  }
+
+  /**
+   * {@link #features(org.nke.sketch.CntkSketch, org.nke.io.ImageBatch, Progress)} in a given storage
+   * precision; {@code null} where this backend cannot compute them so (as above).
+   *
+   * @param plan the compiled CNTK sketch
+   * @param images images of the plan's shape, not modified
+   * @param precision float64 or float32
+   * @param progress progress sink (units: images)
+   * @return one feature row per image, or {@code null}
+   */
+  default double[][] features(org.nke.sketch.CntkSketch plan, org.nke.io.ImageBatch images,
+      Precision precision, Progress progress) {
+    return precision == Precision.F64 ? features(plan, images, progress) : null;
+  }
+
+  /**
+   * The operations this backend ran on the CPU for want of a device implementation, one line each,
+   * in order (for run reports; DJL's hybrid engine). The CPU backend has none.
+   *
+   * @return the fallbacks so far, a copy
+   */
+  default List<String> fallbacks() {
+    return List.of();
   }
 
   @Override

@@ -77,6 +77,7 @@ public final class CudaBackend implements Backend {
   }
 
   /** @return one line per operation that ran on the CPU for want of a device kernel */
+  @Override
   public List<String> fallbacks() {
     return List.copyOf(fallbacks);
   }
@@ -104,6 +105,7 @@ public final class CudaBackend implements Backend {
    * @param progress progress sink (units: points)
    * @return one feature row per point, or {@code null} where cuFFT cannot be used (recorded)
    */
+  @Override
   public double[][] features(SketchPlan plan, double[][] points, Precision precision,
       Progress progress) {
     String noFft = rt.fftUnavailable();
@@ -133,6 +135,7 @@ public final class CudaBackend implements Backend {
    * @param progress progress sink (units: images)
    * @return one feature row per image, or {@code null} where the plan cannot run here (recorded)
    */
+  @Override
   public double[][] features(CntkSketch plan, ImageBatch images, Precision precision,
       Progress progress) {
     return features(plan, images, precision, progress, CudaCntkSketchOps.MAX_BATCH);

@@ -22,7 +22,7 @@ class EmulatedCudaCntkSketchF32ContractTest extends CntkSketchContractTest {
 
   @Override
   protected double[][] features(Backend b, CntkSketch plan, ImageBatch x) {
-    return ((CudaBackend) b).features(plan, x, Precision.F32, Progress.NONE);
+    return b.features(plan, x, Precision.F32, Progress.NONE);
   }
 
   @Override
