@@ -29,10 +29,7 @@ class StandardStreamsTest {
   /** Runs {@code nke args} in a new JVM with {@code heap}, {@code input} on stdin; stdout to a file. */
   private int nke(String heap, byte[] input, Path stdout, Path stderr, String... args)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), heap, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+    Process p = process(heap, List.of(args)).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
         .start();
     try (var in = p.getOutputStream()) {
       in.write(input);
@@ -56,6 +53,50 @@ class StandardStreamsTest {
     List<String> rows = Files.readAllLines(out.resolveSibling("f.csv"));
     assertEquals(3, rows.size());
     assertEquals(64, rows.get(0).split(",").length);
+  }
+
+  @Test
+  void aNpyOnStandardInputIsStreamedInMemoryIndependentOfItsLength() throws Exception {
+    int n = 100_000;
+    int d = 100; // 80 MB of float64 through a 48 MiB heap
+    String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + n + ", " + d + "), }";
+    String header = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
+    Path big = dir.resolve("big.npy");
+    java.util.Random r = new java.util.Random(3);
+    try (var os = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+        Files.newOutputStream(big), 1 << 16))) {
+      os.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), 0});
+      os.write(header.getBytes(StandardCharsets.US_ASCII));
+      for (long i = 0; i < (long) n * d; i++) {
+        os.writeLong(Long.reverseBytes(Double.doubleToLongBits(r.nextGaussian())));
+      }
+    }
+    Path err = dir.resolve("err");
+    Path piped = dir.resolve("piped.npy");
+    Path read = dir.resolve("read.npy");
+    String[] args = {"features", "--arch", ARCH, "--kind", "nngp", "--dim", "64", "--quiet",
+        "--threads", "1", "--out"};
+    List<String> fromPipe = new ArrayList<>(List.of(args));
+    fromPipe.addAll(List.of(piped.toString(), "--x", "-"));
+    Process p = process("-Xmx48m", fromPipe).redirectInput(big.toFile())
+        .redirectError(err.toFile()).start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "nke finishes");
+    assertEquals(0, p.exitValue(), Files.readString(err));
+    List<String> fromFile = new ArrayList<>(List.of(args));
+    fromFile.addAll(List.of(read.toString(), "--x", big.toString()));
+    Process q = process("-Xmx48m", fromFile).redirectError(err.toFile()).start();
+    assertTrue(q.waitFor(120, TimeUnit.SECONDS), "nke finishes");
+    assertEquals(0, q.exitValue(), Files.readString(err));
+    assertEquals(n, NpyReader.read(piped).shape()[0]);
+    assertTrue(java.util.Arrays.equals(Files.readAllBytes(read), Files.readAllBytes(piped)),
+        "features of a piped .npy equal those of the file, byte for byte");
+  }
+
+  private static ProcessBuilder process(String heap, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), heap, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(args);
+    return new ProcessBuilder(cmd);
   }
 
   @Test

@@ -55,8 +55,18 @@ public final class PointStream implements Closeable {
    */
   public static PointStream open(Path path) {
     String name = path.toString();
+    if (StandardInput.is(path) && StandardInput.startsAsNpy()) {
+      try {
+        return openNpy(new DataInputStream(StandardInput.stream()), StandardInput.NAME, -1);
+      } catch (EOFException e) {
+        throw new InvalidInputException(StandardInput.NAME + " is truncated: it ends inside the "
+            + ".npy header", e);
+      } catch (IOException e) {
+        throw new InvalidInputException("cannot read " + StandardInput.NAME + ": " + e.getMessage(), e);
+      }
+    }
     if (StandardInput.is(path) || name.toLowerCase(Locale.ROOT).endsWith(".npz")) {
-      // standard input is read once, into memory; a .npz entry is compressed
+      // text on standard input is read once, into memory; a .npz entry is compressed
       return of(StandardInput.is(path) ? StandardInput.NAME : name, DataFiles.readPoints(path));
     }
     if (!Files.isRegularFile(path)) {
@@ -64,7 +74,9 @@ public final class PointStream implements Closeable {
     }
     try {
       if (name.toLowerCase(Locale.ROOT).endsWith(".npy")) {
-        return openNpy(path);
+        // The header is parsed by NpyReader on a bounded prefix; the data is then streamed.
+        return openNpy(new DataInputStream(new BufferedInputStream(Files.newInputStream(path),
+            1 << 16)), name, Files.size(path));
       }
       return openCsv(path);
     } catch (IOException e) {
@@ -85,16 +97,21 @@ public final class PointStream implements Closeable {
     return s;
   }
 
-  private static PointStream openNpy(Path path) throws IOException {
-    // The header is parsed by NpyReader on a bounded prefix; the data is then streamed.
-    DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16));
+  /**
+   * @param in the stream, at the magic; closed on failure
+   * @param path the name for messages
+   * @param size the file's length in bytes, or −1 for a pipe (then a short one is found at its end)
+   */
+  private static PointStream openNpy(DataInputStream in, String path, long size) throws IOException {
     NpyHeader h;
     try {
-      h = NpyHeader.read(in, path.toString());
+      h = NpyHeader.read(in, path);
       if (h.fortranOrder()) {
         throw new InvalidInputException(path + " must be in C order, got fortran_order=True");
       }
-      h.checkData(path.toString(), Files.size(path) - h.headerBytes());
+      if (size >= 0) {
+        h.checkData(path, size - h.headerBytes());
+      }
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
@@ -115,7 +132,7 @@ public final class PointStream implements Closeable {
       throw new InvalidInputException(path + " must have fewer than 2^31 columns, got " + s[1]);
     }
     ByteOrder order = descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-    return new PointStream(path.toString(), s[0], (int) s[1], in, order,
+    return new PointStream(path, s[0], (int) s[1], in, order,
         descr.endsWith("f8") ? 8 : 4, null, false);
   }
 
