@@ -29,6 +29,11 @@ import org.nke.exact.DenseNetwork;
  * only reads input pairs {@code (p + δ, p + δ)}). Steps that only need diagonal pairs carry
  * {@code H·W} entries per image pair instead of {@code (H·W)²}; a {@link Diagonalize} step switches
  * where a pool's full output is only needed on its diagonal.
+ *
+ * <p>Under the standard parameterization a Conv's or Dense's NTK reads its fan-in, which
+ * {@link LayerWidths} follows through the network as stax follows shapes (the images' channels, each
+ * layer's declared width, {@code H·W·C} after Flatten); a width that is needed but was omitted is an
+ * {@link ArchException} naming the layer that omitted it.
  */
 public final class CntkNetwork {
   /** One pixel-pair kernel step; {@code position} is the 1-based layer index for messages. */
@@ -48,9 +53,11 @@ public final class CntkNetwork {
    * @param diagonal whether only diagonal pairs are carried
    * @param w2 {@code σ_w²}
    * @param b2 {@code σ_b²}
-   * @param ntkFromNngp {@code a} ({@code σ_w²} in the NTK parameterization)
+   * @param ntkFromNngp {@code a}: {@code σ_w²} in the NTK parameterization, the fan-in
+   *     {@code C_in·F} in the standard one ({@link Conv})
    * @param ntkFromNtk {@code b} ({@code σ_w²})
-   * @param ntkConstant {@code c} ({@code σ_b²})
+   * @param ntkConstant {@code c}: {@code σ_b²} in the NTK parameterization; in the standard one 1 if
+   *     {@code b_std} was given, else 0
    * @param ntkZero whether {@code Θ} is identically zero on entry ({@code Θ⁰ = 0} before the first
    *     affine layer), so that {@code S(Θ)} is skipped
    * @param position layer index
@@ -124,8 +131,11 @@ public final class CntkNetwork {
     this.tail = List.copyOf(tail);
   }
 
-  /** A layer of the spatial part with its grids, before the pair requirements are known. */
-  private record Proto(Layer layer, int position, Grid in, Window window) {
+  /**
+   * A layer of the spatial part with its grids, before the pair requirements are known; {@code fanIn}
+   * is its standard-parameterization fan-in ({@link LayerWidths}), 0 if it has none.
+   */
+  private record Proto(Layer layer, int position, Grid in, Window window, double fanIn) {
   }
 
   /**
@@ -173,21 +183,25 @@ public final class CntkNetwork {
     Grid g = grid;
     boolean gaussian = false;
     Proto readout = null;
-    int width = -1;
+    LayerWidths widths = new LayerWidths(channels);
     int position = 0;
     for (Layer layer : arch.layers()) {
       position++;
       String at = "layer " + position + " (" + layer.describe() + ")";
       if (readout == null) {
         Window win = null;
+        double fanIn = 0;
         if (layer instanceof Conv c) {
-          requireNtk(c.parameterization(), at);
           win = window(c.filterHeight(), c.filterWidth(), c.strideHeight(), c.strideWidth(),
               c.padding(), g, at);
+          fanIn = c.parameterization() == Parameterization.STANDARD
+              ? widths.fanIn(win.size(), at) : 0;
+          widths.set(c.channels(), "out_chan", at);
           gaussian = true;
         } else if (layer instanceof Dense d) {
-          requireNtk(d.parameterization(), at);
           win = Window.pointwise(g);
+          fanIn = d.parameterization() == Parameterization.STANDARD ? widths.fanIn(1, at) : 0;
+          widths.set(d.width(), "out_dim", at);
           gaussian = true;
         } else if (layer instanceof AvgPool p) {
           win = window(p.windowHeight(), p.windowWidth(), p.strideHeight(), p.strideWidth(),
@@ -197,11 +211,12 @@ public final class CntkNetwork {
           win = Window.pointwise(g);
           gaussian = false;
         } else if (layer instanceof Flatten || layer instanceof GlobalAvgPool) {
-          readout = new Proto(layer, position, g, null);
+          readout = new Proto(layer, position, g, null, 0);
+          widths.readout(layer instanceof Flatten ? g.pixels() : 1);
           gaussian = gaussian && layer instanceof GlobalAvgPool;
         }
         if (win != null) {
-          spatial.add(new Proto(layer, position, g, win));
+          spatial.add(new Proto(layer, position, g, win, fanIn));
           g = win.out();
         }
       } else if (layer instanceof Dense d) {
@@ -209,15 +224,11 @@ public final class CntkNetwork {
         double b2 = d.bStd() * d.bStd();
         if (d.parameterization() == Parameterization.NTK) {
           tail.add(new DenseNetwork.Affine(w2, b2, w2, w2, b2, position, d.describe()));
-        } else if (width < 1) {
-          throw new ArchException(at + " uses the standard parameterization, which needs the width "
-              + "of its input: give the previous Dense a width (after Flatten or GlobalAvgPool the "
-              + "width is set by the Conv channels, which the CNTK does not track)");
         } else {
-          tail.add(new DenseNetwork.Affine(w2, b2, width, w2, d.hasBias() ? 1 : 0, position,
-              d.describe()));
+          tail.add(new DenseNetwork.Affine(w2, b2, widths.fanIn(1, at), w2, d.hasBias() ? 1 : 0,
+              position, d.describe()));
         }
-        width = d.width();
+        widths.set(d.width(), "out_dim", at);
         gaussian = true;
       } else if (layer instanceof Activation a) {
         requireGaussian(gaussian, a, position);
@@ -263,16 +274,12 @@ public final class CntkNetwork {
       } else if (p.layer() instanceof Activation a) {
         steps.add(new Nonlinearity(a.dual(), p.in(), diag, activation++, p.position(), a.describe()));
       } else if (p.layer() instanceof Conv c) {
-        double w2 = c.wStd() * c.wStd();
-        double b2 = c.bStd() * c.bStd();
-        steps.add(new Convolution(p.window(), diag, w2, b2, w2, w2, b2, first, p.position(),
-            c.describe()));
+        // a Conv is a Dense of the same parameters applied to each patch
+        steps.add(convolution(p, new Dense(c.channels(), c.wStd(), c.bStd(), c.hasBias(),
+            c.parameterization()), diag, first));
         first = false;
       } else if (p.layer() instanceof Dense d) {
-        double w2 = d.wStd() * d.wStd();
-        double b2 = d.bStd() * d.bStd();
-        steps.add(new Convolution(p.window(), diag, w2, b2, w2, w2, b2, first, p.position(),
-            d.describe()));
+        steps.add(convolution(p, d, diag, first));
         first = false;
       }
     }
@@ -292,11 +299,17 @@ public final class CntkNetwork {
     }
   }
 
-  private static void requireNtk(Parameterization p, String at) {
-    if (p != Parameterization.NTK) {
-      throw new ArchException(at + " uses the standard parameterization, which the CNTK does not "
-          + "support (it needs the channel counts of every layer); use parameterization='ntk'");
-    }
+  /**
+   * The Conv step of a Conv or pixelwise Dense (stax {@code _Conv.kernel_fn}): {@code a = σ_w²},
+   * {@code c = σ_b²} under the NTK parameterization; under the standard one {@code a} is the fan-in
+   * {@code C_in·F} and {@code c} is 1 if {@code b_std} was given (else 0); always {@code b = σ_w²}.
+   */
+  private static Convolution convolution(Proto p, Dense affine, boolean diagonal, boolean first) {
+    double w2 = affine.wStd() * affine.wStd();
+    double b2 = affine.bStd() * affine.bStd();
+    boolean standard = affine.parameterization() == Parameterization.STANDARD;
+    return new Convolution(p.window(), diagonal, w2, b2, standard ? p.fanIn() : w2, w2,
+        standard ? (affine.hasBias() ? 1 : 0) : b2, first, p.position(), p.layer().describe());
   }
 
   private static void requireGaussian(boolean gaussian, Activation a, int position) {

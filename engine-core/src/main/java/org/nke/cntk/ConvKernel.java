@@ -14,7 +14,9 @@ import org.nke.cntk.CntkNetwork.Convolution;
  *
  * Both pixels move by the same offset because the filter weights are shared over positions. The
  * bias is added to every pair. With only diagonal pairs carried, {@code K'(p, p)} reads only
- * {@code K(p + δ, p + δ)}.
+ * {@code K(p + δ, p + δ)}. The NTK update is applied as {@code Θ' = a·S(K)/F + b·S(Θ)/F + c} with the
+ * step's coefficients ({@link #affine}), which also covers the standard parameterization
+ * ({@code a = C_in·F}, {@code c = [b_std given]}; {@link org.nke.arch.Conv}).
  */
 public final class ConvKernel {
   private ConvKernel() {

@@ -12,7 +12,9 @@ import org.nke.io.ImageBatch;
  * A CNTK sketch compiled for one architecture, image shape, budget and seed (Zandieh et al. 2021,
  * §5; Han et al. 2022; {@code shared/spec/maths.md}): random features {@code Φ(x)} with
  * {@code ⟨Φ(x), Φ(y)⟩ ≈ K(x, y)} (NNGP) or {@code Θ(x, y)} (NTK) of the convolutional network, from
- * per-pixel features carried layer by layer (stax conventions, NTK parameterization):
+ * per-pixel features carried layer by layer (stax conventions; {@code a, b, c} the step's NTK
+ * coefficients, {@code a = b = σ_w²}, {@code c = σ_b²} under the NTK parameterization, {@code a} the
+ * fan-in and {@code c = [b_std given]} under the standard one, {@link CntkNetwork.Convolution}):
  *
  * <pre>{@code
  * input:       Φ_K(p) = x_p/√C,  Φ_Θ(p) = ∅

@@ -48,6 +48,23 @@ class ExactCntkTest {
     return x;
   }
 
+  /**
+   * @param v per image, the value of every pixel ({@code C} channels), not modified
+   * @param h height
+   * @param w width
+   * @return images {@code (v.length, h, w, C)} whose pixels all equal their row of {@code v}
+   */
+  static ImageBatch constantImages(double[][] v, int h, int w) {
+    int c = v[0].length;
+    double[] data = new double[v.length * h * w * c];
+    for (int i = 0; i < v.length; i++) {
+      for (int p = 0; p < h * w; p++) {
+        System.arraycopy(v[i], 0, data, (i * h * w + p) * c, c);
+      }
+    }
+    return ImageBatch.of(data, v.length, h, w, c);
+  }
+
   /** @return the pixel-pair corpus shared with the backend contract (smooth closed-form duals) */
   static Stream<String> architectures() {
     return CntkContractTest.corpus();
@@ -120,13 +137,7 @@ class ExactCntkTest {
         row[k] = rnd.nextGaussian();
       }
     }
-    double[] data = new double[3 * 5 * 4 * c];
-    for (int i = 0; i < 3; i++) {
-      for (int p = 0; p < 20; p++) {
-        System.arraycopy(v[i], 0, data, (i * 20 + p) * c, c);
-      }
-    }
-    ImageBatch img = ImageBatch.of(data, 3, 5, 4, c);
+    ImageBatch img = constantImages(v, 5, 4);
     String conv = "Conv(16, (1, 1), W_std=1.5, b_std=0.2), Erf(), Conv(16, (1, 1), W_std=1.3, b_std=0.1), "
         + "Relu(), %s, Dense(W_std=1.1, b_std=0.3)";
     KernelPair dense = Kernels.of("Dense(W_std=1.5, b_std=0.2), Erf(), Dense(W_std=1.3, b_std=0.1), Relu(), "
@@ -234,8 +245,8 @@ class ExactCntkTest {
     assertTrue(spatial.getMessage().contains("still spatial"), spatial.getMessage());
     assertThrows(ArchException.class, () -> Kernels.of("Conv(1, (5, 5)), Flatten()").nngp(x));
     assertThrows(ArchException.class, () -> Kernels.of("Relu(), Conv(1, (3, 3)), Flatten()").nngp(x));
-    assertThrows(ArchException.class,
-        () -> Kernels.of("Conv(1, (3, 3), parameterization='standard'), Flatten()").nngp(x));
+    assertThrows(ArchException.class, () -> Kernels.of("Conv(None, (3, 3)), Relu(), "
+        + "Conv(1, (1, 1), parameterization='standard'), Flatten()").nngp(x));
     assertThrows(ArchException.class, () -> Kernels.of("Flatten(), Conv(1, (1, 1))").nngp(x));
     InvalidInputException shape = assertThrows(InvalidInputException.class,
         () -> Kernels.of("Conv(1, (3, 3)), Flatten()").nngp(x, images(1, 1, 5, 4, 1)));

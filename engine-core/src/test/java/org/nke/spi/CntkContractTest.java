@@ -23,7 +23,8 @@ import org.nke.testing.KernelAsserts;
  * The CNTK part of the backend contract: the exact convolutional NNGP and NTK computed through a
  * backend's {@link ConvOps} equal those of the reference (a single-threaded {@link CpuBackend}) for
  * SAME and VALID convolutions, strides, even filters, average pooling, GlobalAvgPool and Flatten
- * (diagonal-only and full pixel pairs), several activation families, X = Y and X ≠ Y. Subclasses open
+ * (diagonal-only and full pixel pairs), several activation families, both parameterizations, X = Y
+ * and X ≠ Y. Subclasses open
  * the backend (which may skip the class with an assumption) and state the tolerance; a backend
  * without its own {@link Backend#convOps()} is rejected, since the fallback would compare the CPU with
  * itself. {@link #myrtle5MatchesTheReference} (32 × 32 images) is tagged {@code slow}.
@@ -80,7 +81,18 @@ public abstract class CntkContractTest extends BackendPairTest {
             + "Relu(), GlobalAvgPool(), Dense()",
         // a pixelwise Dense and an activation directly after a pool of a Gaussian
         "Conv(3, (1, 3), padding='SAME', W_std=1.1), AvgPool((2, 2), strides=(1, 1)), Relu(), "
-            + "Dense(5, W_std=0.9, b_std=0.4), Sin(), Flatten(), Dense(W_std=1.2)");
+            + "Dense(5, W_std=0.9, b_std=0.4), Sin(), Flatten(), Dense(W_std=1.2)",
+        // the standard parameterization (fan-in C_in·F in the NTK): diagonal pairs only, Flatten
+        "Conv(5, (3, 3), padding='SAME', W_std=1.4, b_std=0.2, parameterization='standard'), Relu(), "
+            + "Conv(4, (3, 3), padding='VALID', W_std=1.2, parameterization='standard'), Erf(), "
+            + "Flatten(), Dense(W_std=1.1, b_std=0.1, parameterization='standard')",
+        // standard: stride 2, b_std=0 given, a pixelwise Dense, a pool, an even filter, a dense tail
+        "Conv(3, (3, 3), strides=(2, 2), padding='SAME', W_std=1.3, b_std=0.0, "
+            + "parameterization='standard'), Relu(), Dense(4, W_std=1.2, b_std=0.1, "
+            + "parameterization='standard'), Erf(), AvgPool((2, 2), strides=(1, 1)), Conv(2, (2, 2), "
+            + "padding='SAME', W_std=1.1, parameterization='standard'), Relu(), Flatten(), "
+            + "Dense(3, parameterization='standard'), Relu(), Dense(1, b_std=0.2, "
+            + "parameterization='standard')");
   }
 
   /** @return the corpus and the numerical (Hermite-series) duals */

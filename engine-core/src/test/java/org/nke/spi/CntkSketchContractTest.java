@@ -25,9 +25,10 @@ import org.nke.testing.KernelAsserts;
  * NNGP and NTK: SAME and VALID convolutions, strides, a 5 × 5 and an even filter, average pooling
  * (with an activation after it), GlobalAvgPool (with and without its re-sketch), Flatten (exact and
  * re-sketched), a pixelwise Dense, ReLU-family and non-homogeneous activations (GeLU, Erf), dense
- * tails with and without activations. Subclasses open the backend (which may skip the class with an
- * assumption) and state the tolerance (relative Frobenius over the feature matrix); a backend
- * without device CNTK sketches ({@code features} returns {@code null}) is skipped.
+ * tails with and without activations, both parameterizations. Subclasses open the backend (which
+ * may skip the class with an assumption) and state the tolerance (relative Frobenius over the
+ * feature matrix); a backend without device CNTK sketches ({@code features} returns {@code null})
+ * is skipped.
  */
 public abstract class CntkSketchContractTest extends BackendPairTest {
   private static final String CONV = "Conv(8, (3, 3), padding='SAME', W_std=1.4, b_std=0.1)";
@@ -66,7 +67,14 @@ public abstract class CntkSketchContractTest extends BackendPairTest {
             + "Dense(W_std=1.4, b_std=0.1)",
         // LeakyRelu, an even filter, Abs, Flatten as the output
         "Conv(4, (3, 3), padding='SAME', W_std=1.5), LeakyRelu(0.1), Conv(4, (2, 2), "
-            + "padding='SAME', W_std=1.3, b_std=0.2), Abs(), Flatten()");
+            + "padding='SAME', W_std=1.3, b_std=0.2), Abs(), Flatten()",
+        // the standard parameterization: fan-ins C_in·F, b_std=0 given (an NTK constant without an
+        // NNGP bias), a pixelwise Dense, a standard readout of N_in = H·W·C
+        "Conv(4, (3, 3), strides=(2, 2), padding='SAME', W_std=1.4, b_std=0.0, "
+            + "parameterization='standard'), Relu(), Dense(6, W_std=1.2, b_std=0.3, "
+            + "parameterization='standard'), Erf(), Conv(4, (3, 3), padding='SAME', W_std=1.3, "
+            + "parameterization='standard'), Relu(), Flatten(), Dense(W_std=1.2, b_std=0.1, "
+            + "parameterization='standard')");
     List<Arguments> out = new ArrayList<>();
     for (int i = 0; i < nets.size(); i++) {
       out.add(Arguments.of(nets.get(i), i == 1 ? 128 : 64, i == 1 ? 4 : 0));

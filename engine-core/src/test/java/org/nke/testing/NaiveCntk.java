@@ -9,6 +9,7 @@ import org.nke.arch.Flatten;
 import org.nke.arch.GlobalAvgPool;
 import org.nke.arch.Layer;
 import org.nke.arch.Padding;
+import org.nke.arch.Parameterization;
 import org.nke.dual.DualActivation;
 
 /**
@@ -16,6 +17,8 @@ import org.nke.dual.DualActivation;
  * and nothing of {@code org.nke.cntk}: 4-D arrays {@code K[ph][pw][qh][qw]} for the pair and for each
  * image with itself, loops over every pixel pair and every tap, the padding recomputed from XLA's
  * SAME rule, the duals called entry by entry through {@link DualActivation#value}/{@code derivative}.
+ * The standard parameterization reads the widths as stax's shapes give them: the images' channels,
+ * then each Conv's {@code out_chan} / Dense's {@code out_dim}, {@code H·W·C} after Flatten.
  */
 public final class NaiveCntk {
   private NaiveCntk() {
@@ -30,6 +33,15 @@ public final class NaiveCntk {
     boolean spatial = true;
     double[] sk = new double[3];
     double[] st = new double[3];
+    /** Width of the current layer's output (channels, or features after the readout). */
+    int width;
+  }
+
+  /** One affine map: {@code σ_w²}, {@code σ_b²}, and under the standard parameterization its fan-in. */
+  private record Affine(double w2, double b2, boolean standard, boolean bias) {
+    static Affine of(double wStd, double bStd, boolean hasBias, Parameterization p) {
+      return new Affine(wStd * wStd, bStd * bStd, p == Parameterization.STANDARD, hasBias);
+    }
   }
 
   /**
@@ -42,6 +54,7 @@ public final class NaiveCntk {
     State s = new State();
     s.h = x.length;
     s.w = x[0].length;
+    s.width = x[0][0].length;
     double[][][][][] img = {{x, x}, {y, y}, {x, y}};
     for (int r = 0; r < 3; r++) {
       s.k[r] = new double[s.h][s.w][s.h][s.w];
@@ -64,23 +77,28 @@ public final class NaiveCntk {
     for (Layer layer : arch.layers()) {
       if (layer instanceof Conv c) {
         conv(s, c.filterHeight(), c.filterWidth(), c.strideHeight(), c.strideWidth(), c.padding(),
-            c.wStd() * c.wStd(), c.bStd() * c.bStd());
+            Affine.of(c.wStd(), c.bStd(), c.hasBias(), c.parameterization()));
+        s.width = c.channels();
       } else if (layer instanceof Dense d) {
-        double w2 = d.wStd() * d.wStd();
-        double b2 = d.bStd() * d.bStd();
+        Affine f = Affine.of(d.wStd(), d.bStd(), d.hasBias(), d.parameterization());
         if (s.spatial) {
-          conv(s, 1, 1, 1, 1, Padding.VALID, w2, b2);
+          conv(s, 1, 1, 1, 1, Padding.VALID, f);
         } else {
           for (int r = 0; r < 3; r++) {
-            s.st[r] = w2 * s.sk[r] + b2 + w2 * s.st[r];
-            s.sk[r] = w2 * s.sk[r] + b2;
+            double k = f.w2 * s.sk[r] + f.b2;
+            // stax Dense, standard: Θ' = N_in K + σ_w² Θ + [b_std given]
+            s.st[r] = f.standard ? s.width * s.sk[r] + f.w2 * s.st[r] + (f.bias ? 1 : 0)
+                : k + f.w2 * s.st[r];
+            s.sk[r] = k;
           }
         }
+        s.width = d.width();
       } else if (layer instanceof AvgPool p) {
         pool(s, p);
       } else if (layer instanceof Activation a) {
         activation(s, a.dual());
       } else if (layer instanceof Flatten && s.spatial) {
+        s.width *= s.h * s.w;
         readout(s, true);
       } else if (layer instanceof GlobalAvgPool) {
         readout(s, false);
@@ -107,8 +125,7 @@ public final class NaiveCntk {
     return k[a][b][c][d];
   }
 
-  private static void conv(State s, int fh, int fw, int sh, int sw, Padding padding, double w2,
-      double b2) {
+  private static void conv(State s, int fh, int fw, int sh, int sw, Padding padding, Affine f) {
     int[] oh = outAndPad(s.h, fh, sh, padding);
     int[] ow = outAndPad(s.w, fw, sw, padding);
     for (int r = 0; r < 3; r++) {
@@ -130,8 +147,10 @@ public final class NaiveCntk {
                   st += at(s.t[r], pa, pb, qa, qb);
                 }
               }
-              k[a][b][c][d] = w2 * sk / (fh * fw) + b2;
-              t[a][b][c][d] = k[a][b][c][d] + w2 * st / (fh * fw);
+              k[a][b][c][d] = f.w2 * sk / (fh * fw) + f.b2;
+              // stax _Conv, standard: Θ' = (C_in F) S(K)/F + σ_w² S(Θ)/F + [b_std given]
+              t[a][b][c][d] = f.standard ? s.width * sk + f.w2 * st / (fh * fw) + (f.bias ? 1 : 0)
+                  : k[a][b][c][d] + f.w2 * st / (fh * fw);
             }
           }
         }
