@@ -7,13 +7,18 @@ import org.nke.arch.Architecture;
 import org.nke.arch.AvgPool;
 import org.nke.arch.Conv;
 import org.nke.arch.Dense;
+import org.nke.arch.FanIn;
+import org.nke.arch.FanOut;
 import org.nke.arch.Flatten;
 import org.nke.arch.GlobalAvgPool;
 import org.nke.arch.Identity;
 import org.nke.arch.Layer;
+import org.nke.arch.LayerNorm;
+import org.nke.arch.Parallel;
 import org.nke.arch.Parameterization;
 import org.nke.dual.DualActivation;
 import org.nke.error.ArchException;
+import org.nke.exact.DenseKernel;
 import org.nke.exact.DenseNetwork;
 
 /**
@@ -178,6 +183,11 @@ public final class CntkNetwork {
     for (Layer layer : arch.layers()) {
       position++;
       String at = "layer " + position + " (" + layer.describe() + ")";
+      if (layer instanceof FanOut || layer instanceof Parallel || layer instanceof FanIn
+          || layer instanceof LayerNorm) {
+        throw new ArchException(at + " is not yet supported by the convolutional kernel (CNTK) or "
+            + "its sketch: branching networks and LayerNorm work on points (the exact dense kernel)");
+      }
       if (readout == null) {
         Window win = null;
         if (layer instanceof Conv c) {
@@ -205,18 +215,12 @@ public final class CntkNetwork {
           g = win.out();
         }
       } else if (layer instanceof Dense d) {
-        double w2 = d.wStd() * d.wStd();
-        double b2 = d.bStd() * d.bStd();
-        if (d.parameterization() == Parameterization.NTK) {
-          tail.add(new DenseNetwork.Affine(w2, b2, w2, w2, b2, position, d.describe()));
-        } else if (width < 1) {
+        if (d.parameterization() == Parameterization.STANDARD && width < 1) {
           throw new ArchException(at + " uses the standard parameterization, which needs the width "
               + "of its input: give the previous Dense a width (after Flatten or GlobalAvgPool the "
               + "width is set by the Conv channels, which the CNTK does not track)");
-        } else {
-          tail.add(new DenseNetwork.Affine(w2, b2, width, w2, d.hasBias() ? 1 : 0, position,
-              d.describe()));
         }
+        tail.add(DenseKernel.affine(d, width, position));
         width = d.width();
         gaussian = true;
       } else if (layer instanceof Activation a) {
