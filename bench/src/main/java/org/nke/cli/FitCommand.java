@@ -185,7 +185,7 @@ final class FitCommand implements Callable<Integer> {
       RidgeModel m;
       // exact: the kernel's units (rows per step, as nke kernel counts them), then named phases
       long units = sketch ? in.count() : (long) in.count()
-          * (org.nke.exact.DenseNetwork.compile(architecture, in.dim()).steps().size() + 1);
+          * (org.nke.exact.DenseNetwork.compile(architecture, in.dim()).layerSteps() + 1);
       try (ProgressBar bar = new ProgressBar(err, "fit", units, !common.quiet)) {
         if (sketch) {
           ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());

@@ -133,7 +133,7 @@ final class KernelCommand implements Callable<Integer>, Preflight.DerivedOutputs
           throw new InvalidInputException(y + " must have the dimension of " + x + " (" + xp[0].length
               + " columns), got " + yp[0].length + " columns");
         }
-        int steps = DenseNetwork.compile(architecture, xp[0].length).steps().size();
+        int steps = DenseNetwork.compile(architecture, xp[0].length).layerSteps();
         try (ProgressBar bar = new ProgressBar(err, "kernel", (long) rows * (steps + 1),
             !common.quiet)) {
           result = kernels.withProgress(bar).compute(sel.backend(), xp, yp, k);

@@ -15,11 +15,14 @@ import org.nke.error.UnknownLayerException;
  * Parses stax-like architecture strings ({@code shared/spec/architecture.md}) into an
  * {@link Architecture}: an optional {@code stax.} prefix on any name, an optional {@code serial(…)}
  * around the list (nesting allowed), stax signatures and defaults, widths accepted and ignored,
- * presets {@code Myrtle5/7/10}.
+ * presets {@code Myrtle5/7/10}, and stax's branching layers {@code FanOut(n)},
+ * {@code parallel(f1, …, fn)} (each {@code fi} a layer or a {@code serial(…)}) and
+ * {@code FanInSum/FanInProd/FanInConcat}, nested freely.
  */
 public final class ArchParser {
-  private static final List<String> LAYERS = List.of("serial", "Dense", "Conv", "AvgPool",
-      "GlobalAvgPool", "Flatten", "Identity", "Myrtle5", "Myrtle7", "Myrtle10");
+  private static final List<String> LAYERS = List.of("serial", "parallel", "Dense", "Conv",
+      "AvgPool", "GlobalAvgPool", "Flatten", "Identity", "FanOut", "FanInSum", "FanInProd",
+      "FanInConcat", "LayerNorm", "Myrtle5", "Myrtle7", "Myrtle10");
 
   private ArchParser() {
   }
@@ -34,63 +37,133 @@ public final class ArchParser {
     if (source == null || source.isBlank()) {
       throw new ArchSyntaxException("architecture is empty", source == null ? "" : source, 0);
     }
-    List<Layer> layers = new ArrayList<>();
-    for (Value v : new SyntaxParser(source).topLevel()) {
-      addLayers(v, source, layers);
-    }
+    List<Layer> layers = serial(new SyntaxParser(source).topLevel(), source, 0, "the network");
     if (layers.isEmpty()) {
       throw new ArchSyntaxException("architecture has no layers", source, 0);
     }
     return new Architecture(layers);
   }
 
-  private static void addLayers(Value v, String source, List<Layer> out) {
+  /**
+   * Parses a serial list into one chain (one input, one output), checking stax's branching rules
+   * ({@link Branching}) with a caret at the first layer that breaks them, or at {@code end} when the
+   * branches are not joined by the end.
+   */
+  private static List<Layer> serial(List<Value> values, String source, int end, String what) {
+    Chain chain = new Chain(source);
+    int last = end;
+    for (Value v : values) {
+      addLayers(v, source, chain);
+      last = v.pos();
+    }
+    try {
+      Branching.end(chain.streams, what);
+    } catch (IllegalArgumentException e) {
+      throw new ArchSyntaxException(e.getMessage(), source, last);
+    }
+    return chain.layers;
+  }
+
+  /** A serial list being parsed, with the number of unjoined branches at its end. */
+  private static final class Chain {
+    final List<Layer> layers = new ArrayList<>();
+    final String source;
+    int streams = 1;
+
+    Chain(String source) {
+      this.source = source;
+    }
+
+    void add(Layer layer, int pos) {
+      try {
+        streams = Branching.after(streams, layer);
+      } catch (IllegalArgumentException e) {
+        throw new ArchSyntaxException(e.getMessage(), source, pos);
+      }
+      layers.add(layer);
+    }
+  }
+
+  private static List<Value> layerArguments(Call call, String source) {
+    List<Value> values = new ArrayList<>();
+    for (Syntax.Arg a : call.args()) {
+      if (a.keyword() != null) {
+        throw new ArchSyntaxException(call.name() + " takes layers, not keyword arguments", source,
+            a.pos());
+      }
+      values.add(a.value());
+    }
+    return values;
+  }
+
+  private static void addLayers(Value v, String source, Chain out) {
     if (!(v instanceof CallValue cv)) {
       throw new ArchSyntaxException("expected a layer", source, v.pos());
     }
     Call call = cv.call();
     Args args = new Args(call, source);
+    int at = call.pos();
     switch (call.name()) {
       case "serial" -> {
-        for (Syntax.Arg a : call.args()) {
-          if (a.keyword() != null) {
-            throw new ArchSyntaxException("serial takes layers, not keyword arguments", source,
-                a.pos());
-          }
-          addLayers(a.value(), source, out);
+        for (Value inner : layerArguments(call, source)) {
+          addLayers(inner, source, out);
         }
       }
-      case "Dense" -> out.add(LayerFactory.dense(args));
-      case "Conv" -> out.add(LayerFactory.conv(args));
-      case "AvgPool" -> out.add(LayerFactory.avgPool(args));
+      case "parallel" -> {
+        List<Architecture> branches = new ArrayList<>();
+        for (Value branch : layerArguments(call, source)) {
+          branches.add(new Architecture(serial(List.of(branch), source, branch.pos(),
+              "branch " + (branches.size() + 1) + " of parallel(...)")));
+        }
+        if (branches.isEmpty()) {
+          throw new ArchSyntaxException("parallel needs at least one branch", source, call.pos());
+        }
+        out.add(new Parallel(branches), at);
+      }
+      case "FanOut" -> out.add(LayerFactory.fanOut(args), at);
+      case "FanInSum" -> {
+        args.finish();
+        out.add(new FanInSum(), at);
+      }
+      case "FanInProd" -> {
+        args.finish();
+        out.add(new FanInProd(), at);
+      }
+      case "FanInConcat" -> out.add(LayerFactory.fanInConcat(args), at);
+      case "LayerNorm" -> out.add(LayerFactory.layerNorm(args), at);
+      case "Dense" -> out.add(LayerFactory.dense(args), at);
+      case "Conv" -> out.add(LayerFactory.conv(args), at);
+      case "AvgPool" -> out.add(LayerFactory.avgPool(args), at);
       case "GlobalAvgPool" -> {
         args.ignore(0, "batch_axis");
         args.ignore(1, "channel_axis");
         args.finish();
-        out.add(new GlobalAvgPool());
+        out.add(new GlobalAvgPool(), at);
       }
       case "Flatten" -> {
         args.ignore(0, "batch_axis");
         args.ignore(1, "batch_axis_out");
         args.finish();
-        out.add(new Flatten());
+        out.add(new Flatten(), at);
       }
       case "Identity" -> {
         args.finish();
-        out.add(new Identity());
+        out.add(new Identity(), at);
       }
       case "Myrtle5", "Myrtle7", "Myrtle10" -> {
         double w = args.number(0, "W_std", Math.sqrt(2));
         double b = args.number(1, "b_std", 0.0);
         args.finish();
-        out.addAll(Presets.myrtle(Integer.parseInt(call.name().substring(6)), w, b));
+        for (Layer l : Presets.myrtle(Integer.parseInt(call.name().substring(6)), w, b)) {
+          out.add(l, at);
+        }
       }
       default -> {
         if (DualCatalog.resolve(call.name()) == null) {
           throw new UnknownLayerException(call.qualified(), suggestions(call.name()), source,
               call.pos());
         }
-        out.add(new Activation(DualCatalog.create(args)));
+        out.add(new Activation(DualCatalog.create(args)), at);
       }
     }
   }

@@ -4,14 +4,25 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A network as a sequence of layers (stax {@code serial}). Immutable.
+ * A network as a sequence of layers (stax {@code serial}); with {@link Parallel} layers whose branches
+ * are architectures themselves, a tree. Immutable, and well-formed by construction: branches made by
+ * {@link FanOut} are given their layers by {@link Parallel} and joined by a {@link FanIn} before the
+ * end (the rules of stax's branching syntax).
  *
  * @param layers the layers, input first
  */
 public record Architecture(List<Layer> layers) {
-  /** @param layers the layers, input first; copied */
+  /**
+   * @param layers the layers, input first; copied
+   * @throws org.nke.error.ArchException if the branches do not follow stax's syntax
+   */
   public Architecture {
     layers = List.copyOf(layers);
+    try {
+      Branching.check(layers);
+    } catch (IllegalArgumentException e) {
+      throw new org.nke.error.ArchException(e.getMessage() + ", in " + describe(layers));
+    }
   }
 
   /**
@@ -34,14 +45,25 @@ public record Architecture(List<Layer> layers) {
     return new Architecture(List.of(layers));
   }
 
-  /** @return whether any layer needs spatial (image) inputs */
+  /** @return whether any layer, in any branch, needs spatial (image) inputs */
   public boolean isConvolutional() {
     return layers.stream().anyMatch(l -> l instanceof Conv || l instanceof AvgPool
-        || l instanceof GlobalAvgPool);
+        || l instanceof GlobalAvgPool
+        || l instanceof Parallel p && p.branches().stream().anyMatch(Architecture::isConvolutional));
+  }
+
+  /** @return whether the network has a branching layer ({@link FanOut}, {@link Parallel}, a fan-in) */
+  public boolean isBranching() {
+    return layers.stream().anyMatch(l -> l instanceof FanOut || l instanceof Parallel
+        || l instanceof FanIn);
   }
 
   /** @return the canonical architecture string */
   public String describe() {
+    return describe(layers);
+  }
+
+  private static String describe(List<Layer> layers) {
     return "serial(" + layers.stream().map(Layer::describe).collect(Collectors.joining(", ")) + ")";
   }
 

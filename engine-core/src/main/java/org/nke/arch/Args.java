@@ -210,6 +210,29 @@ public final class Args {
   }
 
   /**
+   * Reads one integer or a tuple/list of them.
+   *
+   * @param index position, or −1
+   * @param key the keyword
+   * @param dflt value when absent or {@code None}
+   * @return the integers
+   */
+  public List<Integer> intList(int index, String key, List<Integer> dflt) {
+    Arg a = find(index, key);
+    if (a == null || a.value() instanceof None) {
+      return dflt;
+    }
+    if (a.value() instanceof Seq s) {
+      List<Integer> out = new ArrayList<>();
+      for (Value v : s.items()) {
+        out.add(toInt(v, key));
+      }
+      return out;
+    }
+    return List.of(toInt(a.value(), key));
+  }
+
+  /**
    * @param index position, or −1
    * @param key the keyword
    * @return the list of numbers

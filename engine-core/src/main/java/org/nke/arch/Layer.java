@@ -5,7 +5,7 @@ package org.nke.arch;
  * data; the kernels they induce are computed by {@code org.nke.exact} and {@code org.nke.sketch}.
  */
 public sealed interface Layer permits Dense, Conv, AvgPool, GlobalAvgPool, Flatten, Identity,
-    Activation {
+    Activation, LayerNorm, FanOut, Parallel, FanIn {
   /** @return the layer as an architecture string, e.g. {@code Dense(W_std=1.5, b_std=0.1)} */
   String describe();
 }

@@ -1,5 +1,6 @@
 package org.nke.arch;
 
+import java.util.List;
 import java.util.Locale;
 import org.nke.error.ArchSyntaxException;
 
@@ -102,5 +103,41 @@ final class LayerFactory {
       throw a.callError("window_shape and strides must be positive");
     }
     return new AvgPool(window[0], window[1], strides[0], strides[1], padding);
+  }
+
+  /** {@code FanOut(num)}. */
+  static FanOut fanOut(Args a) {
+    int n = a.requiredInteger(0, "num");
+    a.finish();
+    if (n < 1) {
+      throw new ArchSyntaxException("num must be at least 1, got " + n, a.source(),
+          a.position(0, "num"));
+    }
+    return new FanOut(n);
+  }
+
+  /** {@code FanInConcat(axis=-1)}. */
+  static FanInConcat fanInConcat(Args a) {
+    int axis = a.integer(0, "axis", -1);
+    a.finish();
+    return new FanInConcat(axis);
+  }
+
+  /** {@code LayerNorm(axis=-1, eps=1e-12, batch_axis=0, channel_axis=-1)}. */
+  static LayerNorm layerNorm(Args a) {
+    List<Integer> axes = a.intList(0, "axis", List.of(-1));
+    double eps = positive(a, 1, "eps", a.number(1, "eps", LayerNorm.DEFAULT_EPS));
+    int batch = a.integer(2, "batch_axis", 0);
+    int channel = a.integer(3, "channel_axis", -1);
+    a.finish();
+    if (batch != 0 || channel != -1) {
+      throw a.callError("LayerNorm supports batch_axis=0 and channel_axis=-1 (nke's NHWC layout), "
+          + "got batch_axis=" + batch + ", channel_axis=" + channel);
+    }
+    if (axes.isEmpty()) {
+      throw new ArchSyntaxException("axis must name at least one axis", a.source(),
+          a.position(0, "axis"));
+    }
+    return new LayerNorm(axes, eps);
   }
 }

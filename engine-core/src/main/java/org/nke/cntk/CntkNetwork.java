@@ -7,13 +7,18 @@ import org.nke.arch.Architecture;
 import org.nke.arch.AvgPool;
 import org.nke.arch.Conv;
 import org.nke.arch.Dense;
+import org.nke.arch.FanIn;
+import org.nke.arch.FanOut;
 import org.nke.arch.Flatten;
 import org.nke.arch.GlobalAvgPool;
 import org.nke.arch.Identity;
 import org.nke.arch.Layer;
+import org.nke.arch.LayerNorm;
+import org.nke.arch.Parallel;
 import org.nke.arch.Parameterization;
 import org.nke.dual.DualActivation;
 import org.nke.error.ArchException;
+import org.nke.exact.DenseKernel;
 import org.nke.exact.DenseNetwork;
 
 /**
@@ -188,6 +193,11 @@ public final class CntkNetwork {
     for (Layer layer : arch.layers()) {
       position++;
       String at = "layer " + position + " (" + layer.describe() + ")";
+      if (layer instanceof FanOut || layer instanceof Parallel || layer instanceof FanIn
+          || layer instanceof LayerNorm) {
+        throw new ArchException(at + " is not yet supported by the convolutional kernel (CNTK) or "
+            + "its sketch: branching networks and LayerNorm work on points (the exact dense kernel)");
+      }
       if (readout == null) {
         Window win = null;
         double fanIn = 0;
@@ -220,14 +230,9 @@ public final class CntkNetwork {
           g = win.out();
         }
       } else if (layer instanceof Dense d) {
-        double w2 = d.wStd() * d.wStd();
-        double b2 = d.bStd() * d.bStd();
-        if (d.parameterization() == Parameterization.NTK) {
-          tail.add(new DenseNetwork.Affine(w2, b2, w2, w2, b2, position, d.describe()));
-        } else {
-          tail.add(new DenseNetwork.Affine(w2, b2, widths.fanIn(1, at), w2, d.hasBias() ? 1 : 0,
-              position, d.describe()));
-        }
+        int inputWidth = d.parameterization() == Parameterization.STANDARD
+            ? (int) widths.fanIn(1, at) : -1;
+        tail.add(DenseKernel.affine(d, inputWidth, position));
         widths.set(d.width(), "out_dim", at);
         gaussian = true;
       } else if (layer instanceof Activation a) {

@@ -14,7 +14,9 @@ import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.ConvOps;
+import org.nke.spi.Join;
 import org.nke.spi.KernelBlock;
+import org.nke.spi.Normalization;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 
@@ -227,6 +229,27 @@ public final class CpuBackend implements Backend {
       }
     }, progress);
     return bound.errorBound();
+  }
+
+  @Override
+  public KernelBlock copy(KernelBlock block) {
+    return CpuBlockOps.copy(cast(block));
+  }
+
+  @Override
+  public void accumulate(KernelBlock target, KernelBlock source, Join join) {
+    CpuKernelBlock t = cast(target);
+    CpuKernelBlock s = cast(source);
+    CpuBlockOps.requireJoinable(t, s);
+    forChunks(t, i0 -> CpuBlockOps.accumulateRows(t, s, join, i0, Math.min(i0 + CHUNK_ROWS, t.rows)),
+        Progress.NONE);
+  }
+
+  @Override
+  public void normalize(KernelBlock block, Normalization scales) {
+    CpuKernelBlock b = cast(block);
+    forChunks(b, i0 -> CpuBlockOps.normalizeRows(b, scales, i0, Math.min(i0 + CHUNK_ROWS, b.rows)),
+        Progress.NONE);
   }
 
   @Override

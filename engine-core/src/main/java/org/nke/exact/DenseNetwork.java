@@ -2,24 +2,27 @@ package org.nke.exact;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.nke.arch.Activation;
 import org.nke.arch.Architecture;
-import org.nke.arch.AvgPool;
-import org.nke.arch.Conv;
-import org.nke.arch.Dense;
-import org.nke.arch.Flatten;
-import org.nke.arch.GlobalAvgPool;
-import org.nke.arch.Identity;
+import org.nke.arch.FanIn;
+import org.nke.arch.FanOut;
 import org.nke.arch.Layer;
-import org.nke.arch.Parameterization;
+import org.nke.arch.Parallel;
 import org.nke.dual.DualActivation;
 import org.nke.error.ArchException;
+import org.nke.exact.LayerKernel.Angles;
 import org.nke.spi.Precision;
+import org.nke.spi.Progress;
 
 /**
- * An architecture compiled for vector inputs into kernel steps, checked once: activations follow an
- * affine layer (their input must be Gaussian, as stax requires), convolutional layers are rejected
- * (they need image inputs), and the standard parameterization knows each layer's input width.
+ * An architecture compiled once for vector inputs into a program of {@link LayerKernel}s (one class of
+ * rules per layer type) and fan-out/fan-in {@link Instruction}s, checked at compile time by folding a
+ * {@link KernelState} through it: activations, LayerNorm and FanInSum need Gaussian inputs (stax's
+ * rules), convolutional layers are rejected (they need image inputs), and the standard
+ * parameterization and FanInConcat know each layer's input width. The exact kernel
+ * ({@link ExactKernel}) and the diagonal recursion ({@link #diagonals}) run the same program.
+ *
+ * <p>{@link #steps()} is the serial view ({@link Affine}, {@link Nonlinear}) that the sketches and the
+ * CNTK's dense tail consume; it exists only for networks without branches or LayerNorm.
  */
 public final class DenseNetwork {
   /** One kernel step; {@code position} is the 1-based layer index for messages. */
@@ -56,91 +59,143 @@ public final class DenseNetwork {
   public record Nonlinear(DualActivation dual, int position, String describe) implements Step {
   }
 
-  private final List<Step> steps;
+  private final List<Instruction> program;
+  private final String describe;
 
-  private DenseNetwork(List<Step> steps) {
-    this.steps = List.copyOf(steps);
+  private DenseNetwork(List<Instruction> program, String describe) {
+    this.program = List.copyOf(program);
+    this.describe = describe;
   }
 
   /**
    * @param arch the architecture
    * @param inputDim the input dimension {@code d} (the first layer's input width)
    * @return the compiled network
-   * @throws ArchException if the architecture is not a valid fully connected network
+   * @throws ArchException if the architecture is not a valid network for vector inputs
    */
   public static DenseNetwork compile(Architecture arch, int inputDim) {
-    List<Step> steps = new ArrayList<>();
-    boolean gaussian = false;
-    int width = inputDim;
-    int position = 0;
-    for (Layer layer : arch.layers()) {
-      position++;
-      if (layer instanceof Dense d) {
-        double w2 = d.wStd() * d.wStd();
-        double b2 = d.bStd() * d.bStd();
-        if (d.parameterization() == Parameterization.NTK) {
-          steps.add(new Affine(w2, b2, w2, w2, b2, position, d.describe()));
-        } else {
-          if (width < 1) {
-            throw new ArchException("layer " + position + " (" + d.describe() + ") uses the standard "
-                + "parameterization, which needs the width of its input: give the previous Dense a "
-                + "width, e.g. Dense(512, ...)");
+    List<Instruction> program = new ArrayList<>();
+    new Compiler().chain(arch.layers(), KernelState.input(inputDim), program);
+    return new DenseNetwork(program, arch.describe());
+  }
+
+  /** Compiles a tree depth first, numbering its layers 1, 2, … in that order. */
+  private static final class Compiler {
+    private int position;
+
+    KernelState chain(List<Layer> layers, KernelState in, List<Instruction> out) {
+      KernelState s = in;
+      for (int i = 0; i < layers.size(); i++) {
+        Layer layer = layers.get(i);
+        position++;
+        if (layer instanceof FanOut f) {
+          List<List<Layer>> branches = new ArrayList<>();
+          for (int b = 0; b < f.n(); b++) {
+            branches.add(new ArrayList<>());
           }
-          steps.add(new Affine(w2, b2, width, w2, d.hasBias() ? 1 : 0, position, d.describe()));
+          while (layers.get(i + 1) instanceof Parallel p) {
+            position++;
+            for (int b = 0; b < f.n(); b++) {
+              branches.get(b).addAll(p.branches().get(b).layers());
+            }
+            i++;
+          }
+          i++;
+          s = fork(branches, (FanIn) layers.get(i), s, out);
+        } else {
+          LayerKernel k = LayerKernel.of(layer, position, s.width());
+          s = k.signal(s);
+          out.add(new Instruction.Apply(k));
         }
-        width = d.width();
-        gaussian = true;
-      } else if (layer instanceof Activation a) {
-        if (!gaussian) {
-          throw new ArchException("activation " + a.describe() + " at layer " + position + " must "
-              + "follow Dense or Conv: its input must be Gaussian (stax's rule)");
-        }
-        steps.add(new Nonlinear(a.dual(), position, a.describe()));
-        gaussian = false;
-      } else if (layer instanceof Identity || layer instanceof Flatten) {
-        continue;
-      } else if (layer instanceof Conv || layer instanceof AvgPool || layer instanceof GlobalAvgPool) {
-        throw new ArchException("layer " + position + " (" + layer.describe() + ") needs image "
-            + "inputs (n, H, W, C): give images (Kernels.compute(ImageBatch, ...), or a 4-D .npy, "
-            + "CIFAR .bin or IDX file on the command line) for the convolutional kernel (CNTK)");
       }
+      return s;
     }
-    return new DenseNetwork(steps);
+
+    /** {@code FanOut(n), parallel(…)*, FanIn}: the branches' layers are already gathered. */
+    private KernelState fork(List<List<Layer>> branches, FanIn fanIn, KernelState in,
+        List<Instruction> out) {
+      List<List<Instruction>> bodies = new ArrayList<>();
+      List<KernelState> ends = new ArrayList<>();
+      for (List<Layer> b : branches) {
+        List<Instruction> body = new ArrayList<>();
+        ends.add(chain(b, in, body));
+        bodies.add(body);
+      }
+      position++;
+      FanInKernel join = FanInKernel.of(fanIn, position, ends);
+      out.add(new Instruction.Fork());
+      for (int b = 0; b < bodies.size(); b++) {
+        out.add(new Instruction.Branch(b == bodies.size() - 1));
+        out.addAll(bodies.get(b));
+        out.add(new Instruction.Merge(join, b));
+      }
+      out.add(new Instruction.Join(join));
+      return join.signal(ends.get(0));
+    }
+  }
+
+  /** @return the instructions, input first */
+  List<Instruction> program() {
+    return program;
+  }
+
+  /** @return the number of layer instructions (progress: each advances by the block's rows once) */
+  public int layerSteps() {
+    return (int) program.stream().filter(i -> i instanceof Instruction.Apply).count();
+  }
+
+  /** @return whether the network branches (has fan-outs) */
+  public boolean isBranching() {
+    return program.stream().anyMatch(i -> i instanceof Instruction.Fork);
   }
 
   /**
    * Whether the pair angles can be carried through this network (see
-   * {@code Backend.carriesAngles()}): it has an activation, every activation has an angle form
-   * ({@link DualActivation#carriesAngles()}) and no affine layer adds a bias ({@code β² = 0}), which
-   * would change the angle. The standard parameterization's NTK bias term does not matter.
+   * {@code Backend.carriesAngles()}): it has no branches, an activation, every activation has an angle
+   * form ({@link DualActivation#carriesAngles()}) and no layer loses them (a bias {@code β² ≠ 0}
+   * changes the angle; so does LayerNorm's per-point scaling of a biased kernel). The standard
+   * parameterization's NTK bias term does not matter.
    *
-   * @return {@code true} for bias-free networks of the ReLU family
+   * @return {@code true} for bias-free serial networks of the ReLU family
    */
   public boolean carriesAngles() {
     boolean any = false;
-    for (Step s : steps) {
-      if (s instanceof Affine a && a.b2() != 0) {
+    for (Instruction i : program) {
+      if (!(i instanceof Instruction.Apply a) || a.kernel().angles() == Angles.LOSE) {
         return false;
       }
-      if (s instanceof Nonlinear n) {
-        if (!n.dual().carriesAngles()) {
-          return false;
-        }
-        any = true;
-      }
+      any |= a.kernel().angles() == Angles.USE;
     }
     return any;
   }
 
-  /** @return the steps, input first */
+  /**
+   * The serial view of a network without branches or LayerNorm, consumed by the sketches.
+   *
+   * @return the steps, input first
+   * @throws ArchException for a network with branches or LayerNorm, which the sketches do not support
+   *     yet
+   */
   public List<Step> steps() {
+    List<Step> steps = new ArrayList<>();
+    for (Instruction i : program) {
+      List<Step> s = i instanceof Instruction.Apply a ? a.kernel().serial() : null;
+      if (s == null) {
+        String what = i instanceof Instruction.Apply a ? a.kernel().where()
+            : "a branching network (FanOut, parallel, FanIn)";
+        throw new ArchException(what + " is not yet supported by the sketch; use the exact kernel "
+            + "(nke kernel, or nke fit --method exact), in " + describe);
+      }
+      steps.addAll(s);
+    }
     return steps;
   }
 
   /**
    * The diagonal recursion's results for one point set.
    *
-   * @param preActivation per {@link Nonlinear} step, in order, the variance of every point entering it
+   * @param preActivation per activation layer, in execution order, the variance of every point
+   *     entering it
    * @param output the output NNGP diagonal {@code K(x, x)} per point
    */
   public record Diagonals(List<double[]> preActivation, double[] output) {
@@ -148,41 +203,20 @@ public final class DenseNetwork {
 
   /**
    * The diagonal recursion: each point's variance through the network, computed once per point
-   * (never per pair): {@code k ← σ_w²k + σ_b²} at affine layers, {@code k ← E[φ(u)²]} at activations.
-   * With {@link Precision#F32} every value is rounded to single precision after each step, exactly as
-   * a float32 block stores its diagonal, so that {@code ρ = 1} holds exactly on the diagonal (the
-   * arc-cosine duals are not Lipschitz there).
+   * (never per pair) by each layer's diagonal rule ({@link LayerKernel#diagonal}) and each fan-in's
+   * join. With {@link Precision#F32} every value is rounded to single precision after each step,
+   * exactly as a float32 block stores its diagonal, so that {@code ρ = 1} holds exactly on the
+   * diagonal (the arc-cosine duals are not Lipschitz there).
    *
    * @param inputVariances {@code K⁰(x, x)} per point, not modified
    * @param precision the storage precision of the kernel block
    * @return the variances before each activation and at the output
    */
   public Diagonals diagonals(double[] inputVariances, Precision precision) {
-    boolean f32 = precision == Precision.F32;
-    List<double[]> pre = new ArrayList<>();
     double[] v = inputVariances.clone();
-    round(v, f32);
-    for (Step s : steps) {
-      if (s instanceof Affine a) {
-        for (int i = 0; i < v.length; i++) {
-          v[i] = a.w2() * v[i] + a.b2();
-        }
-      } else if (s instanceof Nonlinear n) {
-        pre.add(v.clone());
-        for (int i = 0; i < v.length; i++) {
-          v[i] = n.dual().diagonal(v[i]);
-        }
-      }
-      round(v, f32);
-    }
-    return new Diagonals(pre, v);
-  }
-
-  private static void round(double[] v, boolean f32) {
-    if (f32) {
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) v[i];
-      }
-    }
+    KernelState start = new KernelState(null, null, null, false, -1, precision).withVariances(v, v);
+    ProgramRun run = new ProgramRun(start, null, Progress.NONE, (b, w) -> { });
+    double[] out = run.execute(program).varX();
+    return new Diagonals(run.preActivation(), out);
   }
 }

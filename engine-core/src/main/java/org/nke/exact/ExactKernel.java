@@ -1,12 +1,8 @@
 package org.nke.exact;
 
-import java.util.List;
 import java.util.Locale;
 import org.nke.arch.Architecture;
 import org.nke.error.NumericalException;
-import org.nke.exact.DenseNetwork.Affine;
-import org.nke.exact.DenseNetwork.Nonlinear;
-import org.nke.exact.DenseNetwork.Step;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Precision;
@@ -14,8 +10,9 @@ import org.nke.spi.Progress;
 import org.nke.util.Checks;
 
 /**
- * Exact NNGP and NTK of a fully connected network between two point sets, following stax's
- * {@code serial} kernel recursion:
+ * Exact NNGP and NTK of a fully connected network between two point sets, following stax's kernel
+ * recursion (branching networks and LayerNorm included: the program of {@link DenseNetwork}, each
+ * layer's rules in its {@link LayerKernel}):
  *
  * <pre>{@code
  * K⁰ = X Yᵀ / d,  Θ⁰ = 0
@@ -23,8 +20,8 @@ import org.nke.util.Checks;
  * Activation:  K ← E[φ(u)φ(v)],          Θ ← Θ · E[φ'(u)φ'(v)]
  * }</pre>
  *
- * The pre-activation variances come from the per-point diagonal recursion
- * ({@link DenseNetwork#diagonals}); the pairwise work is done by the {@link Backend}. For bias-free
+ * The pre-activation variances come from the per-point diagonal recursion, run alongside
+ * ({@link DenseNetwork#diagonals} runs it alone); the pairwise work is done by the {@link Backend}. For bias-free
  * networks of the ReLU family ({@link DenseNetwork#carriesAngles}) on a backend that supports it, the
  * block also carries each pair's angle {@code θ}, computed from the points and updated in angle form
  * ({@code org.nke.dual.ArcCosineAngle}), so that near-collinear pairs ({@code x, 3x, −2x,
@@ -81,7 +78,7 @@ public final class ExactKernel {
    * @param kind which kernels
    * @param backend the backend to run on
    * @param precision storage precision
-   * @param progress progress sink; total units = {@code n × (1 + number of steps)}
+   * @param progress progress sink; total units = {@code n × (1 + DenseNetwork.layerSteps())}
    * @return the kernels
    */
   public static KernelPair compute(Architecture arch, double[][] x, double[][] y, Kind kind,
@@ -99,42 +96,35 @@ public final class ExactKernel {
         "use --dtype float32, fewer points, a larger heap (NKE_JAVA_OPTS=-Xmx...), "
             + "or sketch features (nke features) instead of the exact kernel");
     double[] inX = InputKernel.variances(x);
-    List<double[]> varX = net.diagonals(inX, precision).preActivation();
-    List<double[]> varY = same ? varX : net.diagonals(InputKernel.variances(yy), precision).preActivation();
+    double[] inY = same ? inX : InputKernel.variances(yy);
     boolean withNtk = kind != Kind.NNGP;
     // Bias-free ReLU-family networks carry each pair's angle (near-collinear pairs keep their digits)
     boolean angles = precision == Precision.F64 && net.carriesAngles() && backend.carriesAngles();
-    double bound = 0;
     try (KernelBlock block = backend.inputKernel(x, same ? null : yy, withNtk, angles, precision,
         progress)) {
-      int activation = 0;
-      for (Step step : net.steps()) {
-        if (step instanceof Affine a) {
-          backend.affine(block, a.w2(), a.b2(), a.ntkFromNngp(), a.ntkFromNtk(), a.ntkConstant(),
-              progress);
-        } else if (step instanceof Nonlinear n) {
-          bound += backend.activation(block, n.dual(), varX.get(activation), varY.get(activation),
-              progress);
-          activation++;
-        }
-        checkFinite(backend, block, false, step);
+      KernelState start = new KernelState(block, null, null, false, d, precision)
+          .withVariances(inX, inY);
+      try (ProgramRun run = new ProgramRun(start, backend, progress, (b, where) -> {
+        checkFinite(backend, b, false, where);
         if (withNtk) {
-          checkFinite(backend, block, true, step);
+          checkFinite(backend, b, true, where);
         }
+      })) {
+        KernelBlock out = run.execute(net.program()).block();
+        KernelMatrix nngp = kind == Kind.NTK ? null : backend.read(out, false);
+        KernelMatrix ntk = withNtk ? backend.read(out, true) : null;
+        return new KernelPair(nngp, ntk, run.errorBound(), backend.name());
       }
-      KernelMatrix nngp = kind == Kind.NTK ? null : backend.read(block, false);
-      KernelMatrix ntk = withNtk ? backend.read(block, true) : null;
-      return new KernelPair(nngp, ntk, bound, backend.name());
     }
   }
 
-  private static void checkFinite(Backend backend, KernelBlock block, boolean ntk, Step step) {
+  private static void checkFinite(Backend backend, KernelBlock block, boolean ntk, String where) {
     long at = backend.firstNonFinite(block, ntk);
     if (at >= 0) {
       long i = at / block.cols();
       long j = at % block.cols();
       throw new NumericalException((ntk ? "NTK" : "NNGP") + " entries must be finite, got a "
-          + "non-finite value after layer " + step.position() + " (" + step.describe() + ") at entry ("
+          + "non-finite value after " + where + " at entry ("
           + (i + 1) + ", " + (j + 1) + "); the variances may have overflowed or left the "
           + "activation's domain");
     }

@@ -97,6 +97,34 @@ public interface Backend extends AutoCloseable {
       Progress progress);
 
   /**
+   * A new block holding a copy of {@code block}'s kernels (NNGP and NTK, not angles): the start of a
+   * branch of a fan-out, which then changes it independently of the original.
+   *
+   * @param block the block, not modified
+   * @return the copy (the caller closes it)
+   */
+  KernelBlock copy(KernelBlock block);
+
+  /**
+   * Merges a branch into an accumulator entry by entry by {@code join}'s rule ({@link Join}: the
+   * fan-in layers). Both blocks have the same shape, symmetry, precision and kernels.
+   *
+   * @param target the accumulator; modified
+   * @param source the branch, not modified
+   * @param join the rule
+   */
+  void accumulate(KernelBlock target, KernelBlock source, Join join);
+
+  /**
+   * Divides entry {@code (i, j)} of K and Θ by {@code √(scaleX[i] · scaleY[j])} (LayerNorm,
+   * {@link Normalization}).
+   *
+   * @param block the block; modified
+   * @param scales the per-point scales, not modified
+   */
+  void normalize(KernelBlock block, Normalization scales);
+
+  /**
    * @param block the block
    * @param ntk whether to scan the NTK (else the NNGP)
    * @return {@code i * cols + j} of the first non-finite entry, or −1

@@ -22,6 +22,7 @@ import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.io.ImageBatch;
+import org.nke.testing.MonteCarloCheck;
 
 /**
  * The exact CNTK is the infinite-channel limit of random finite CNNs: the empirical NNGP (readout
@@ -73,29 +74,8 @@ class CntkMonteCarloTest {
         }
       }
     }
-    check("NNGP", exact.nngp(), nngp);
-    check("NTK", exact.ntk(), ntk);
-  }
-
-  private static void check(String what, KernelMatrix exact, double[][][] samples) {
-    int n = exact.rows();
-    for (int i = 0; i < n; i++) {
-      for (int j = i; j < n; j++) {
-        double mean = 0;
-        for (double[][] s : samples) {
-          mean += s[i][j] / SEEDS;
-        }
-        double var = 0;
-        for (double[][] s : samples) {
-          var += (s[i][j] - mean) * (s[i][j] - mean) / (SEEDS - 1);
-        }
-        double se = Math.sqrt(var / SEEDS);
-        double scale = Math.sqrt(Math.abs(exact.get(i, i) * exact.get(j, j)));
-        double err = Math.abs(mean - exact.get(i, j));
-        assertTrue(err <= 4 * se + 5.0 / CHANNELS * scale, String.format(Locale.ROOT,
-            "%s (%d, %d): Monte-Carlo %.5f ± %.5f, exact %.5f", what, i, j, mean, se, exact.get(i, j)));
-      }
-    }
+    MonteCarloCheck.assertWithinStandardErrors("NNGP", exact.nngp(), nngp, CHANNELS);
+    MonteCarloCheck.assertWithinStandardErrors("NTK", exact.ntk(), ntk, CHANNELS);
   }
 
   static double dot(double[] a, double[] b) {

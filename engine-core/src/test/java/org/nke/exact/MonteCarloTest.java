@@ -11,6 +11,7 @@ import org.nke.arch.Activation;
 import org.nke.arch.Architecture;
 import org.nke.dual.ActivationFunction;
 import org.nke.exact.ExactKernel.Kind;
+import org.nke.testing.MonteCarloCheck;
 
 /**
  * The exact kernels are the infinite-width limits of random finite networks: the empirical NNGP
@@ -35,45 +36,17 @@ class MonteCarloTest {
         + "Dense(W_std=%s)", W1, B1, act, W2, B2, act, W3);
     Architecture arch = Architecture.parse(source);
     ActivationFunction phi = ((Activation) arch.layers().get(1)).dual().function().orElseThrow();
-    Random rnd = new Random(2024);
     int n = 4;
     int d = 5;
-    double[][] x = new double[n][d];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) {
-        x[i][j] = (0.6 + 0.3 * i) * rnd.nextGaussian();
-      }
-    }
+    double[][] x = MonteCarloCheck.points(n, d, 2024);
     KernelPair exact = Kernels.of(arch).withBackend("cpu").compute(x, null, Kind.BOTH);
     double[][][] nngp = new double[SEEDS][n][n];
     double[][][] ntk = new double[SEEDS][n][n];
     for (int s = 0; s < SEEDS; s++) {
       network(new Random(100 + s), phi, x, nngp[s], ntk[s]);
     }
-    check("NNGP", act, exact.nngp(), nngp);
-    check("NTK", act, exact.ntk(), ntk);
-  }
-
-  private static void check(String what, String act, KernelMatrix exact, double[][][] samples) {
-    int n = exact.rows();
-    for (int i = 0; i < n; i++) {
-      for (int j = i; j < n; j++) {
-        double mean = 0;
-        for (double[][] s : samples) {
-          mean += s[i][j] / SEEDS;
-        }
-        double var = 0;
-        for (double[][] s : samples) {
-          var += (s[i][j] - mean) * (s[i][j] - mean) / (SEEDS - 1);
-        }
-        double se = Math.sqrt(var / SEEDS);
-        double scale = Math.sqrt(Math.abs(exact.get(i, i) * exact.get(j, j)));
-        double err = Math.abs(mean - exact.get(i, j));
-        assertTrue(err <= 4 * se + 5.0 / WIDTH * scale, String.format(Locale.ROOT,
-            "%s %s (%d, %d): Monte-Carlo %.5f ± %.5f, exact %.5f", act, what, i, j, mean, se,
-            exact.get(i, j)));
-      }
-    }
+    MonteCarloCheck.assertWithinStandardErrors(act + " NNGP", exact.nngp(), nngp, WIDTH);
+    MonteCarloCheck.assertWithinStandardErrors(act + " NTK", exact.ntk(), ntk, WIDTH);
   }
 
   /** One random network; fills the empirical NNGP and NTK between all pairs of points. */

@@ -228,6 +228,161 @@ public abstract class BackendContractTest extends BackendPairTest {
     }
   }
 
+  /** Two different blocks of the same points: after one layer, and after a second with a ReLU. */
+  private static KernelBlock[] twoBlocks(Backend b, double[][] x, double[][] y, Precision p) {
+    KernelBlock t = b.inputKernel(x, y, true, p, Progress.NONE);
+    KernelBlock s = b.inputKernel(x, y, true, p, Progress.NONE);
+    b.affine(t, 1.7, 0.2, 1.7, 1.7, 0.2, Progress.NONE);
+    b.affine(s, 0.8, 0.05, 0.8, 0.8, 0.05, Progress.NONE);
+    b.affine(s, 1.3, 0.1, 1.3, 1.3, 0.1, Progress.NONE);
+    return new KernelBlock[] {t, s};
+  }
+
+  static Stream<Arguments> joinCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (Join j : List.of(Join.sum(), Join.linear(0.3, 0.7), Join.product())) {
+      for (Precision p : Precision.values()) {
+        out.add(Arguments.of(j, p, true));
+        out.add(Arguments.of(j, p, false));
+      }
+    }
+    return out.stream();
+  }
+
+  /** {@link Backend#accumulate}: the reference's numbers, and the {@link Join} formula entry by entry. */
+  @ParameterizedTest(name = "{0} {1} symmetric={2}")
+  @MethodSource("joinCases")
+  void accumulateMatchesTheReferenceAndTheJoinFormula(Join join, Precision p, boolean symmetric) {
+    double[][] x = points(17, 5, 71);
+    double[][] y = symmetric ? null : points(11, 5, 72);
+    KernelMatrix[][] r = new KernelMatrix[2][];
+    KernelMatrix[] before = null;
+    Backend[] both = {reference, tested};
+    for (int k = 0; k < 2; k++) {
+      KernelBlock[] ts = twoBlocks(both[k], x, y, p);
+      try (KernelBlock t = ts[0]; KernelBlock s = ts[1]) {
+        if (k == 0) {
+          KernelBlock[] copy = twoBlocks(reference, x, y, p);
+          before = new KernelMatrix[] {reference.read(copy[0], false), reference.read(copy[0], true),
+              reference.read(copy[1], false), reference.read(copy[1], true)};
+          copy[0].close();
+          copy[1].close();
+        }
+        both[k].accumulate(t, s, join);
+        r[k] = new KernelMatrix[] {both[k].read(t, false), both[k].read(t, true)};
+      }
+    }
+    assertSame(r[0][0], r[1][0], p, join + " NNGP");
+    assertSame(r[0][1], r[1][1], p, join + " NTK");
+    double[][] want = new double[x.length][r[0][0].cols()];
+    double[][] wantNtk = new double[x.length][r[0][0].cols()];
+    for (int i = 0; i < want.length; i++) {
+      for (int j = 0; j < want[i].length; j++) {
+        double kt = before[0].get(i, j);
+        double ks = before[2].get(i, j);
+        want[i][j] = join.nngp(kt, ks);
+        wantNtk[i][j] = join.ntk(before[1].get(i, j), before[3].get(i, j), kt, ks);
+      }
+    }
+    double tol = p == Precision.F64 ? 1e-15 : 1e-7;
+    KernelAsserts.assertCloseMatrices(want, r[0][0].toArray(), tol, 0);
+    KernelAsserts.assertCloseMatrices(wantNtk, r[0][1].toArray(), tol, 0);
+  }
+
+  /** {@link Backend#copy}: the same kernels, and changing the original leaves the copy alone. */
+  @ParameterizedTest
+  @EnumSource(Precision.class)
+  void copyIsIndependentOfItsOriginal(Precision p) {
+    double[][] x = points(13, 4, 81);
+    for (double[][] y : new double[][][] {null, points(6, 4, 82)}) {
+      try (KernelBlock want = reference.inputKernel(x, y, true, p, Progress.NONE);
+          KernelBlock original = tested.inputKernel(x, y, true, p, Progress.NONE)) {
+        reference.affine(want, 1.5, 0.1, 1.5, 1.5, 0.1, Progress.NONE);
+        tested.affine(original, 1.5, 0.1, 1.5, 1.5, 0.1, Progress.NONE);
+        try (KernelBlock copy = tested.copy(original)) {
+          assertEquals(original.symmetric(), copy.symmetric());
+          assertEquals(p, copy.precision());
+          tested.affine(original, 3, 1, 3, 3, 1, Progress.NONE);
+          assertSame(reference.read(want, false), tested.read(copy, false), p, "copy NNGP");
+          assertSame(reference.read(want, true), tested.read(copy, true), p, "copy NTK");
+        }
+      }
+    }
+  }
+
+  /** {@link Backend#normalize}: the reference's numbers, and {@code K / √(sx sy)} entry by entry. */
+  @ParameterizedTest(name = "{0} symmetric={1}")
+  @MethodSource("precisionsAndSymmetry")
+  void normalizeMatchesTheReferenceAndTheFormula(Precision p, boolean symmetric) {
+    double[][] x = points(15, 5, 91);
+    double[][] y = symmetric ? null : points(8, 5, 92);
+    double[] sx = variances(x, p);
+    double[] sy = symmetric ? sx : variances(y, p);
+    Normalization n = new Normalization(sx, sy);
+    KernelMatrix[][] r = new KernelMatrix[2][];
+    KernelMatrix before = null;
+    Backend[] both = {reference, tested};
+    for (int k = 0; k < 2; k++) {
+      try (KernelBlock b = both[k].inputKernel(x, y, true, p, Progress.NONE)) {
+        both[k].affine(b, 1.3, 0.1, 1.3, 1.3, 0.1, Progress.NONE);
+        if (k == 0) {
+          try (KernelBlock c = reference.copy(b)) {
+            before = reference.read(c, false);
+          }
+        }
+        both[k].normalize(b, n);
+        r[k] = new KernelMatrix[] {both[k].read(b, false), both[k].read(b, true)};
+      }
+    }
+    assertSame(r[0][0], r[1][0], p, "normalize NNGP");
+    assertSame(r[0][1], r[1][1], p, "normalize NTK");
+    double[][] want = new double[x.length][before.cols()];
+    for (int i = 0; i < want.length; i++) {
+      for (int j = 0; j < want[i].length; j++) {
+        want[i][j] = before.get(i, j) / Math.sqrt(sx[i] * sy[j]);
+      }
+    }
+    KernelAsserts.assertCloseMatrices(want, r[0][0].toArray(), p == Precision.F64 ? 1e-15 : 1e-7, 0);
+  }
+
+  static Stream<Arguments> precisionsAndSymmetry() {
+    List<Arguments> out = new ArrayList<>();
+    for (Precision p : Precision.values()) {
+      out.add(Arguments.of(p, true));
+      out.add(Arguments.of(p, false));
+    }
+    return out.stream();
+  }
+
+  static Stream<Arguments> branchingCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (String arch : List.of(
+        "Dense(W_std=1.5), FanOut(2), parallel(Identity(), serial(Relu(), Dense(W_std=1.5))), "
+            + "FanInSum(), LayerNorm(), Relu(), Dense()",
+        "Dense(W_std=1.2, b_std=0.1), FanOut(3), parallel(Dense(W_std=0.9), serial(Erf(), "
+            + "Dense(2.0)), Identity()), FanInProd(), Dense(), Gelu(), Dense()",
+        "Dense(64), FanOut(2), parallel(serial(Relu(), Dense(32)), serial(FanOut(2), "
+            + "parallel(Identity(), serial(Relu(), Dense(64))), FanInSum())), FanInConcat(), Dense()")) {
+      out.addAll(precisionsAndSymmetry().map(a -> Arguments.of(arch, a.get()[0], a.get()[1]))
+          .toList());
+    }
+    return out.stream();
+  }
+
+  /** A branching network end to end: copies, joins and LayerNorm between the dense primitives. */
+  @ParameterizedTest(name = "{0} {1} symmetric={2}")
+  @MethodSource("branchingCases")
+  void branchingNetworkMatchesTheReference(String source, Precision p, boolean symmetric) {
+    Architecture arch = Architecture.parse(source);
+    double[][] x = points(19, 5, 101);
+    double[][] y = symmetric ? null : points(12, 5, 102);
+    KernelPair want = ExactKernel.compute(arch, x, y, ExactKernel.Kind.BOTH, reference, p,
+        Progress.NONE);
+    KernelPair got = ExactKernel.compute(arch, x, y, ExactKernel.Kind.BOTH, tested, p, Progress.NONE);
+    assertSame(want.nngp(), got.nngp(), p, source + " NNGP");
+    assertSame(want.ntk(), got.ntk(), p, source + " NTK");
+  }
+
   @Test
   void aClosedBlockCannotBeUsed() {
     KernelBlock block = tested.inputKernel(points(4, 2, 61), null, false, Precision.F64, Progress.NONE);

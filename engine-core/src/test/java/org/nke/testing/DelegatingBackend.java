@@ -66,6 +66,21 @@ public abstract class DelegatingBackend implements Backend {
   }
 
   @Override
+  public KernelBlock copy(KernelBlock block) {
+    return inner.copy(block);
+  }
+
+  @Override
+  public void accumulate(KernelBlock target, KernelBlock source, org.nke.spi.Join join) {
+    inner.accumulate(target, source, join);
+  }
+
+  @Override
+  public void normalize(KernelBlock block, org.nke.spi.Normalization scales) {
+    inner.normalize(block, scales);
+  }
+
+  @Override
   public long firstNonFinite(KernelBlock block, boolean ntk) {
     return inner.firstNonFinite(block, ntk);
   }

@@ -15,7 +15,9 @@ import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.ConvOps;
+import org.nke.spi.Join;
 import org.nke.spi.KernelBlock;
+import org.nke.spi.Normalization;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 
@@ -23,7 +25,8 @@ import org.nke.spi.Progress;
  * The CUDA backend: the same primitives and semantics as {@code org.nke.cpu.CpuBackend}, on one
  * device. The input Gram block comes from cuBLAS ({@code dgemm}/{@code sgemm}); the affine update,
  * every closed-form dual, the series duals (Hermite series and polynomials, Horner over per-point
- * tables) and the non-finite scan are hand-written PTX ({@link DualKernels}); a dual without a device
+ * tables) and the non-finite scan are hand-written PTX ({@link DualKernels}), as are the fan-in joins
+ * and LayerNorm ({@link BlockKernels}; block copies are {@code cuMemcpyDtoD}); a dual without a device
  * kernel runs on the CPU ({@link CpuFallback}), recorded in {@link #fallbacks()} and logged. The
  * exact CNTK's primitives are {@link CudaConvOps} ({@link #convOps()}), the sketch features
  * {@link CudaSketchOps} and the CNTK sketch features {@link CudaCntkSketchOps} ({@link #features}).
@@ -37,6 +40,7 @@ public final class CudaBackend implements Backend {
   private static final Logger LOG = Logger.getLogger(CudaBackend.class.getName());
   private final DeviceRuntime rt;
   private final DualKernels kernels;
+  private final BlockKernels blocks;
   private final CudaDualOps duals;
   private final CudaSketchOps sketches;
   private final CudaCntkSketchOps cntkSketches;
@@ -46,6 +50,7 @@ public final class CudaBackend implements Backend {
   CudaBackend(DeviceRuntime runtime) {
     this.rt = runtime;
     this.kernels = new DualKernels(runtime);
+    this.blocks = new BlockKernels(runtime);
     this.duals = new CudaDualOps(kernels);
     this.sketches = new CudaSketchOps(runtime, this::fallback);
     this.cntkSketches = new CudaCntkSketchOps(runtime, convOps(Precision.F64), this::fallback);
@@ -272,6 +277,46 @@ public final class CudaBackend implements Backend {
     double[] out = new double[b.rows];
     rt.gather(m, b.precision, b.cols + 1L, out);
     return out;
+  }
+
+  @Override
+  public KernelBlock copy(KernelBlock block) {
+    CudaKernelBlock b = cast(block);
+    CudaKernelBlock c = new CudaKernelBlock(rt, b.rows, b.cols, b.symmetric, b.hasNtk(), b.precision);
+    rt.copy(c.nngp, b.nngp);
+    if (b.ntk != null) {
+      rt.copy(c.ntk, b.ntk);
+    }
+    rt.synchronize("the block copy");
+    return c;
+  }
+
+  /** {@inheritDoc} On the device: {@code nke_block_linear} or {@code nke_block_product}. */
+  @Override
+  public void accumulate(KernelBlock target, KernelBlock source, Join join) {
+    CudaKernelBlock t = cast(target);
+    CudaKernelBlock s = cast(source);
+    if (t.rows != s.rows || t.cols != s.cols || t.symmetric != s.symmetric
+        || t.precision != s.precision || t.hasNtk() != s.hasNtk()) {
+      throw new IllegalArgumentException("blocks to join must have the same shape, symmetry, "
+          + "precision and kernels, got " + t.rows + " x " + t.cols + " and " + s.rows + " x " + s.cols);
+    }
+    blocks.join(new BlockKernels.Operands(t.precision, t.nngp, t.ntk, s.nngp, s.ntk, t.rows, t.cols,
+        t.symmetric), join);
+    rt.synchronize("the fan-in join");
+  }
+
+  /** {@inheritDoc} On the device: {@code nke_block_normalize} with float64 scales. */
+  @Override
+  public void normalize(KernelBlock block, Normalization scales) {
+    CudaKernelBlock b = cast(block);
+    try (DeviceArena scratch = new DeviceArena(rt)) {
+      DeviceBuffer sx = scratch.upload(scales.scaleX(), Precision.F64, "row scales");
+      DeviceBuffer sy = b.symmetric ? sx : scratch.upload(scales.scaleY(), Precision.F64,
+          "column scales");
+      blocks.normalize(b.precision, b.nngp, b.ntk, sx, sy, b.rows, b.cols, b.symmetric);
+      rt.synchronize("the normalisation");
+    }
   }
 
   @Override

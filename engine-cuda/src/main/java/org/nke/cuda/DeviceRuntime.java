@@ -67,6 +67,14 @@ interface DeviceRuntime extends KernelLauncher {
   void zero(DeviceBuffer b);
 
   /**
+   * Device-to-device copy of all of {@code src} ({@code cuMemcpyDtoD}).
+   *
+   * @param dst receives the bytes, at least as large as {@code src}; modified
+   * @param src the source, not modified
+   */
+  void copy(DeviceBuffer dst, DeviceBuffer src);
+
+  /**
    * {@code C = alpha · X Yᵀ} for row-major {@code X} ({@code n × d}), {@code Y} ({@code m × d}),
    * {@code C} ({@code n × m}); see {@link CublasHandle#gram}.
    *

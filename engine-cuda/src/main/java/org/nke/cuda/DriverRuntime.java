@@ -4,6 +4,7 @@ import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpy2D;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemsetD8;
@@ -168,6 +169,13 @@ final class DriverRuntime implements DeviceRuntime {
   public void zero(DeviceBuffer b) {
     CudaCalls.check(cuMemsetD8(b.pointer(), (byte) 0, b.bytes()), "cuMemsetD8 " + b.bytes()
         + " bytes");
+  }
+
+  @Override
+  public void copy(DeviceBuffer dst, DeviceBuffer src) {
+    dst.checkRange(src.bytes(), 0);
+    CudaCalls.check(cuMemcpyDtoD(dst.pointer(), src.pointer(), src.bytes()), "cuMemcpyDtoD "
+        + src.bytes() + " bytes");
   }
 
   @Override

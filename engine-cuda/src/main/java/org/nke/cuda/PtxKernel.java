@@ -131,7 +131,19 @@ public enum PtxKernel {
   /** CNTK sketch: butterfly stages of the Walsh–Hadamard transform, in place. */
   PATCH_FWHT_F64("patch", "fwht", Precision.F64, Sig.PATCH_FWHT),
   /** float32 Walsh–Hadamard stages. */
-  PATCH_FWHT_F32("patch", "fwht", Precision.F32, Sig.PATCH_FWHT);
+  PATCH_FWHT_F32("patch", "fwht", Precision.F32, Sig.PATCH_FWHT),
+  /** Fan-in join {@code t ← α·t + β·s} of K and Θ (FanInSum, FanInConcat). */
+  BLOCK_LINEAR_F64("block", "linear", Precision.F64, Sig.JOIN + ", f64 p_alpha, f64 p_beta"),
+  /** float32 storage of {@link #BLOCK_LINEAR_F64} (float64 arithmetic). */
+  BLOCK_LINEAR_F32("block", "linear", Precision.F32, Sig.JOIN + ", f64 p_alpha, f64 p_beta"),
+  /** Fan-in join by the product rule (FanInProd). */
+  BLOCK_PRODUCT_F64("block", "product", Precision.F64, Sig.JOIN),
+  /** float32 storage of {@link #BLOCK_PRODUCT_F64} (float64 arithmetic). */
+  BLOCK_PRODUCT_F32("block", "product", Precision.F32, Sig.JOIN),
+  /** LayerNorm: K and Θ divided by {@code √(sx_i sy_j)} (float64 scales). */
+  BLOCK_NORMALIZE_F64("block", "normalize", Precision.F64, Sig.SCALES),
+  /** float32 storage of {@link #BLOCK_NORMALIZE_F64} (float64 arithmetic). */
+  BLOCK_NORMALIZE_F32("block", "normalize", Precision.F32, Sig.SCALES);
 
   /** Shared parameter lists. */
   private static final class Sig {
@@ -175,6 +187,10 @@ public enum PtxKernel {
         + "u32 p_count, F p_pf, F p_f1, F p_f2";
     static final String PATCH_POOL = "u64 p_dst, u32 p_dstride, u64 p_src, u32 p_sstride, u32 p_len, "
         + "u64 p_taps, u32 p_ntaps, u32 p_outpix, u32 p_inpix, F p_scale";
+    static final String JOIN = "u64 p_tk, u64 p_tt, u64 p_sk, u64 p_st, u32 p_rows, u32 p_cols, "
+        + "u32 p_upper";
+    static final String SCALES = "u64 p_nngp, u64 p_ntk, u64 p_sx, u64 p_sy, u32 p_rows, u32 p_cols, "
+        + "u32 p_upper";
     static final String PATCH_FWHT = "u64 p_data, u32 p_stride, u32 p_n, u32 p_h, u32 p_radix4";
   }
 

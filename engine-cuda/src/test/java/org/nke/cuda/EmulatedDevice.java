@@ -83,6 +83,14 @@ final class EmulatedDevice implements DeviceRuntime, DeviceUploads {
   }
 
   @Override
+  public void copy(DeviceBuffer dst, DeviceBuffer src) {
+    dst.checkRange(src.bytes(), 0);
+    for (long a = 0; a + 4 <= src.bytes(); a += 4) {
+      machine.store(dst.address() + a, 4, machine.load(src.address() + a, 4));
+    }
+  }
+
+  @Override
   public void gram(Precision p, DeviceBuffer x, DeviceBuffer y, DeviceBuffer c, int n, int m, int d,
       double alpha) {
     for (int i = 0; i < n; i++) {

@@ -159,6 +159,11 @@ class PtxManifestTest {
       pk.copy(p, src, 8, 4, new PatchKernels.Target(b, 40, null, 0, 1, 1, 0), 3);
       pk.pool(p, src, 12, b, 12, 0.25, 3);
       pk.fwht(p, a, 16, 16, 3);
+      BlockKernels bk = new BlockKernels(r);
+      BlockKernels.Operands ops = new BlockKernels.Operands(p, a, b, b, a, 100, 70, true);
+      bk.join(ops, org.nke.spi.Join.linear(0.25, 0.75));
+      bk.join(ops, org.nke.spi.Join.product());
+      bk.normalize(p, a, b, a, b, 100, 70, false);
     }
     assertEquals(EnumSet.allOf(PtxKernel.class), r.launched, "every entry has a launcher");
   }

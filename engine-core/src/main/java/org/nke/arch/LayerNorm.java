@@ -1,0 +1,59 @@
+package org.nke.arch;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Layer normalisation (stax {@code LayerNorm(axis=-1, eps=1e-12)}): each point's activations are
+ * centred and divided by {@code √(var + eps)} over the given axes. In the infinite-width limit
+ * (neural-tangents {@code stax.LayerNorm}'s kernel rule):
+ *
+ * <pre>{@code K'(x, y) = K(x, y) / √((K(x,x) + eps)(K(y,y) + eps)),   Θ'(x, y) = Θ(x, y) / √(…the same…)}</pre>
+ *
+ * Its input must be Gaussian (follow an affine layer or a sum of them), and Gaussianity is kept.
+ *
+ * @param axes the normalised axes of the activations: {@code [-1]} (the channels) for points; images
+ *     (NHWC) may give the channel axis or {@code (1, 2, 3)} for the whole image
+ * @param eps {@code eps ≥ 0}, added to each variance
+ */
+public record LayerNorm(List<Integer> axes, double eps) implements Layer {
+  /** stax's default {@code eps}. */
+  public static final double DEFAULT_EPS = 1e-12;
+
+  /**
+   * @param axes normalised axes; copied
+   * @param eps added to each variance
+   */
+  public LayerNorm {
+    axes = List.copyOf(axes);
+    if (axes.isEmpty() || !(eps >= 0) || Double.isInfinite(eps)) {
+      throw new IllegalArgumentException("LayerNorm needs at least one axis and a finite eps >= 0, "
+          + "got axis=" + axes + ", eps=" + eps);
+    }
+  }
+
+  /** @return {@code LayerNorm()} over the channels with stax's default {@code eps} */
+  public static LayerNorm channels() {
+    return new LayerNorm(List.of(-1), DEFAULT_EPS);
+  }
+
+  /** @return whether the layer normalises only the channel (last) axis */
+  public boolean isChannelAxis() {
+    return axes.equals(List.of(-1));
+  }
+
+  @Override
+  public String describe() {
+    StringBuilder sb = new StringBuilder("LayerNorm(");
+    if (!isChannelAxis()) {
+      sb.append("axis=").append(axes.size() == 1 ? String.valueOf(axes.get(0))
+          : axes.stream().map(String::valueOf).collect(Collectors.joining(", ", "(", ")")));
+    }
+    if (eps != DEFAULT_EPS) {
+      sb.append(isChannelAxis() ? "" : ", ").append("eps=")
+          .append(String.format(Locale.ROOT, "%s", eps));
+    }
+    return sb.append(')').toString();
+  }
+}

@@ -1,0 +1,85 @@
+package org.nke.exact;
+
+import java.util.List;
+import org.nke.arch.Dense;
+import org.nke.arch.Parameterization;
+import org.nke.error.ArchException;
+import org.nke.exact.DenseNetwork.Affine;
+import org.nke.exact.DenseNetwork.Step;
+import org.nke.spi.Backend;
+import org.nke.spi.KernelBlock;
+import org.nke.spi.Progress;
+
+/**
+ * The rules of {@code Dense} (stax's {@code Dense} {@code kernel_fn}), the one home of the affine
+ * update on the dense path. NTK parameterization:
+ *
+ * <pre>{@code K' = σ_w² K + σ_b²,   Θ' = σ_w² K + σ_w² Θ + σ_b²   (= K' + σ_w² Θ)}</pre>
+ *
+ * and under the standard parameterization {@code Θ' = N_in K + σ_w² Θ + [b_std given]}, with
+ * {@code N_in} the width of the layer's input: both are {@code Θ' = a·K + b·Θ + c},
+ * {@code K' = w²K + β²} with the coefficients of {@link #affine}. The output is Gaussian.
+ */
+public final class DenseKernel extends LayerKernel {
+  private final Affine affine;
+  private final int width;
+
+  DenseKernel(Dense d, int position, int inputWidth) {
+    super(position, d.describe());
+    if (d.parameterization() == Parameterization.STANDARD && inputWidth < 1) {
+      throw new ArchException("layer " + position + " (" + d.describe() + ") uses the standard "
+          + "parameterization, which needs the width of its input: give the previous Dense a "
+          + "width, e.g. Dense(512, ...)");
+    }
+    this.affine = affine(d, inputWidth, position);
+    this.width = d.width();
+  }
+
+  /**
+   * The coefficients of a Dense layer's update {@code Θ ← a·K + b·Θ + c}, {@code K ← w²K + β²}: under
+   * the NTK parameterization {@code a = w², b = w², c = β²}; under the standard one
+   * {@code a = N_in, b = w², c = 1} if {@code b_std} was given, else 0.
+   *
+   * @param d the layer
+   * @param inputWidth {@code N_in} (used by the standard parameterization only; must then be ≥ 1)
+   * @param position 1-based index of the layer, for messages
+   * @return the step
+   */
+  public static Affine affine(Dense d, int inputWidth, int position) {
+    double w2 = d.wStd() * d.wStd();
+    double b2 = d.bStd() * d.bStd();
+    if (d.parameterization() == Parameterization.NTK) {
+      return new Affine(w2, b2, w2, w2, b2, position, d.describe());
+    }
+    return new Affine(w2, b2, inputWidth, w2, d.hasBias() ? 1 : 0, position, d.describe());
+  }
+
+  @Override
+  protected KernelState signal(KernelState in) {
+    return in.withSignal(true, width);
+  }
+
+  @Override
+  protected double exact(KernelBlock block, double[] varX, double[] varY, Backend backend,
+      Progress progress) {
+    backend.affine(block, affine.w2(), affine.b2(), affine.ntkFromNngp(), affine.ntkFromNtk(),
+        affine.ntkConstant(), progress);
+    return 0;
+  }
+
+  @Override
+  protected double diagonal(double variance) {
+    // k ← σ_w² k + σ_b²
+    return affine.w2() * variance + affine.b2();
+  }
+
+  @Override
+  protected Angles angles() {
+    return affine.b2() == 0 ? Angles.KEEP : Angles.LOSE;
+  }
+
+  @Override
+  protected List<Step> serial() {
+    return List.of(affine);
+  }
+}

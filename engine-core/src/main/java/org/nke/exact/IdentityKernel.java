@@ -1,0 +1,42 @@
+package org.nke.exact;
+
+import java.util.List;
+import org.nke.arch.Layer;
+import org.nke.exact.DenseNetwork.Step;
+import org.nke.spi.Backend;
+import org.nke.spi.KernelBlock;
+import org.nke.spi.Progress;
+
+/** {@code Identity()} and, on vectors, {@code Flatten()}: every rule leaves the kernels unchanged. */
+final class IdentityKernel extends LayerKernel {
+  IdentityKernel(Layer layer, int position) {
+    super(position, layer.describe());
+  }
+
+  @Override
+  protected KernelState signal(KernelState in) {
+    return in;
+  }
+
+  @Override
+  protected double exact(KernelBlock block, double[] varX, double[] varY, Backend backend,
+      Progress progress) {
+    progress.advance(block.rows());
+    return 0;
+  }
+
+  @Override
+  protected double diagonal(double variance) {
+    return variance;
+  }
+
+  @Override
+  protected Angles angles() {
+    return Angles.KEEP;
+  }
+
+  @Override
+  protected List<Step> serial() {
+    return List.of();
+  }
+}

@@ -1,0 +1,166 @@
+package org.nke.exact;
+
+import java.util.List;
+import org.nke.arch.Activation;
+import org.nke.arch.AvgPool;
+import org.nke.arch.Conv;
+import org.nke.arch.Dense;
+import org.nke.arch.Flatten;
+import org.nke.arch.GlobalAvgPool;
+import org.nke.arch.Identity;
+import org.nke.arch.Layer;
+import org.nke.arch.LayerNorm;
+import org.nke.error.ArchException;
+import org.nke.exact.DenseNetwork.Step;
+import org.nke.spi.Backend;
+import org.nke.spi.KernelBlock;
+import org.nke.spi.Progress;
+
+/**
+ * All the kernel rules of one layer type on dense (vector) inputs — the home of a layer, as a layer's
+ * {@code kernel_fn} is in neural-tangents. A subclass must give every rule (each is abstract, so a new
+ * layer that forgets one does not compile): what it requires of its input and what it gives
+ * ({@link #signal}), the exact rule on a pair block through {@link Backend} primitives
+ * ({@link #exact}), the per-point variance recursion ({@link #diagonal}), whether pair angles survive
+ * it ({@link #angles}) and its serial view for the sketch ({@link #serial}). {@link #apply} folds a
+ * {@link KernelState} through all of them.
+ *
+ * <p>To add a layer: a record in {@code org.nke.arch}, its registration in {@code ArchParser}, a
+ * subclass here and its line in {@link #of} ({@code docs/adding-a-layer.md}).
+ */
+public abstract class LayerKernel {
+  /** How pair angles (see {@link Backend#carriesAngles()}) fare through a layer. */
+  public enum Angles {
+    /** Unchanged (bias-free affine layers, identities). */
+    KEEP,
+    /** Updated in angle form: an activation whose dual carries angles. */
+    USE,
+    /** Lost: a bias, a dual without an angle form, a join or a normalisation. */
+    LOSE
+  }
+
+  private final int position;
+  private final String describe;
+
+  /**
+   * @param position 1-based index of the layer in its chain, for messages
+   * @param describe the layer as written
+   */
+  protected LayerKernel(int position, String describe) {
+    this.position = position;
+    this.describe = describe;
+  }
+
+  /**
+   * The layer's kernel class.
+   *
+   * @param layer a non-branching layer
+   * @param position its 1-based index, for messages
+   * @param inputWidth the width of its input, or −1
+   * @return its rules for dense inputs
+   * @throws ArchException for a layer that needs image inputs
+   */
+  static LayerKernel of(Layer layer, int position, int inputWidth) {
+    if (layer instanceof Dense d) {
+      return new DenseKernel(d, position, inputWidth);
+    } else if (layer instanceof Activation a) {
+      return new ActivationKernel(a, position);
+    } else if (layer instanceof LayerNorm n) {
+      return new LayerNormKernel(n, position);
+    } else if (layer instanceof Identity || layer instanceof Flatten) {
+      return new IdentityKernel(layer, position);
+    } else if (layer instanceof Conv || layer instanceof AvgPool || layer instanceof GlobalAvgPool) {
+      throw new ArchException("layer " + position + " (" + layer.describe() + ") needs image "
+          + "inputs (n, H, W, C): give images (Kernels.compute(ImageBatch, ...), or a 4-D .npy, "
+          + "CIFAR .bin or IDX file on the command line) for the convolutional kernel (CNTK)");
+    }
+    throw new ArchException("layer " + position + " (" + layer.describe() + ") has no kernel rule "
+        + "for dense inputs");
+  }
+
+  /** @return 1-based index of the layer, for messages */
+  public int position() {
+    return position;
+  }
+
+  /** @return the layer as written */
+  public String describe() {
+    return describe;
+  }
+
+  /** @return {@code "layer 3 (Relu())"}, for messages */
+  String where() {
+    return "layer " + position + " (" + describe + ")";
+  }
+
+  /**
+   * What the layer requires of its input and what it gives: the Gaussianity and width of the next
+   * input.
+   *
+   * @param in the state before the layer
+   * @return the state after it (variances and block untouched)
+   * @throws ArchException if the input does not meet the layer's requirements
+   */
+  protected abstract KernelState signal(KernelState in);
+
+  /**
+   * The exact rule: updates the pair block through the backend's primitives.
+   *
+   * @param block the block; modified
+   * @param varX the row points' variances before the layer, not modified
+   * @param varY the column points' variances (may be {@code varX}), not modified
+   * @param backend the backend
+   * @param progress progress sink; advanced by {@code block.rows()} once
+   * @return a bound on the relative error the layer introduced (0 for closed forms)
+   */
+  protected abstract double exact(KernelBlock block, double[] varX, double[] varY, Backend backend,
+      Progress progress);
+
+  /**
+   * The diagonal rule: one point's variance after the layer, from its variance before.
+   *
+   * @param variance {@code K(x, x)} before the layer
+   * @return {@code K(x, x)} after it
+   */
+  protected abstract double diagonal(double variance);
+
+  /** @return how pair angles fare through the layer */
+  protected abstract Angles angles();
+
+  /**
+   * @return the layer as steps of the serial view ({@link DenseNetwork.Affine},
+   *     {@link DenseNetwork.Nonlinear}; empty for an identity) consumed by the sketches, or
+   *     {@code null} if it has none
+   */
+  protected abstract List<Step> serial();
+
+  /**
+   * Folds a state through the layer: the requirements always, the diagonal rule when the state has
+   * variances, the exact rule when it has a block.
+   *
+   * @param in the state before the layer
+   * @param backend the backend (unused without a block)
+   * @param run collects per-activation variances and error bounds
+   * @return the state after the layer
+   */
+  final KernelState apply(KernelState in, Backend backend, ProgramRun run) {
+    KernelState out = signal(in);
+    if (!in.hasVariances()) {
+      return out;
+    }
+    run.beforeLayer(this, in);
+    if (in.block() != null) {
+      run.addErrorBound(exact(in.block(), in.varX(), in.varY(), backend, run.progress()));
+    }
+    double[] x = diagonals(in.varX());
+    return out.withVariances(x, in.same() ? x : diagonals(in.varY()));
+  }
+
+  private double[] diagonals(double[] v) {
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = diagonal(v[i]);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,77 @@
+package org.nke.exact;
+
+import java.util.List;
+import org.nke.arch.LayerNorm;
+import org.nke.error.ArchException;
+import org.nke.exact.DenseNetwork.Step;
+import org.nke.spi.Backend;
+import org.nke.spi.KernelBlock;
+import org.nke.spi.Normalization;
+import org.nke.spi.Progress;
+
+/**
+ * The rules of {@code LayerNorm(axis=-1, eps)} on points (neural-tangents {@code stax.LayerNorm}'s
+ * {@code kernel_fn}: {@code nngp /= √prod12}, {@code ntk /= √prod12}, {@code cov1 /= √prod11} with
+ * {@code prod12 = (eps + cov1) ⊗ (eps + cov2)}):
+ *
+ * <pre>{@code K'(x, y) = K(x, y) / √((K(x,x) + eps)(K(y,y) + eps)),   Θ'(x, y) = Θ(x, y) / √(same),
+ * k'(x) = k(x) / √((k(x) + eps)²)}</pre>
+ *
+ * In the infinite-width limit the centring has no effect and the normalisation's Jacobian projects out
+ * one direction of infinitely many, so the NTK scales like the NNGP. As in stax the input must be
+ * Gaussian and stays so. On points only the channel axis ({@code -1}, or {@code 1}) is supported.
+ */
+final class LayerNormKernel extends LayerKernel {
+  private final double eps;
+
+  LayerNormKernel(LayerNorm n, int position) {
+    super(position, n.describe());
+    if (!n.isChannelAxis() && !n.axes().equals(List.of(1))) {
+      throw new ArchException("layer " + position + " (" + n.describe() + ") normalises over axes "
+          + n.axes() + ", which points (n, d) do not have: use LayerNorm() (axis=-1) on points");
+    }
+    this.eps = n.eps();
+  }
+
+  @Override
+  protected KernelState signal(KernelState in) {
+    if (!in.gaussian()) {
+      throw new ArchException(where() + " must follow Dense (or a FanInSum of Dense outputs): its "
+          + "input must be Gaussian (stax's rule)");
+    }
+    return in;
+  }
+
+  @Override
+  protected double exact(KernelBlock block, double[] varX, double[] varY, Backend backend,
+      Progress progress) {
+    double[] sx = scales(varX);
+    backend.normalize(block, new Normalization(sx, varY == varX ? sx : scales(varY)));
+    progress.advance(block.rows());
+    return 0;
+  }
+
+  private double[] scales(double[] v) {
+    double[] s = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      s[i] = v[i] + eps;
+    }
+    return s;
+  }
+
+  @Override
+  protected double diagonal(double variance) {
+    double s = variance + eps;
+    return Normalization.divide(variance, s, s);
+  }
+
+  @Override
+  protected Angles angles() {
+    return Angles.LOSE;
+  }
+
+  @Override
+  protected List<Step> serial() {
+    return null;
+  }
+}
