@@ -31,7 +31,7 @@ prepare() {
   command -v jlink >/dev/null || { echo "run.sh: jlink not found (needs a JDK)" >&2; exit 1; }
   (cd "$root" && mvn -q -B ${NKE_MVN_FLAGS:-} -DskipTests package)
   rm -rf "$carry" && mkdir -p "$carry"
-  cp "$root/bench/target/nke.jar" "$carry/"
+  cp "$root/cli/target/nke.jar" "$carry/"
   cp "$root"/engine-core/target/engine-core-*-tests.jar "$carry/engine-core-tests.jar"
   jar cf "$carry/engine-cuda-tests.jar" -C "$root/engine-cuda/target/test-classes" .
   local junit=1.14.1
