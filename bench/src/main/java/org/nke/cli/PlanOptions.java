@@ -14,7 +14,7 @@ import org.nke.arch.Architecture;
 import org.nke.io.AtomicOutput;
 import org.nke.io.ChannelStats;
 import org.nke.krr.ModelFile;
-import org.nke.krr.RidgeModel;
+import org.nke.krr.FeatureModel;
 import org.nke.sketch.PlanFile;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
@@ -103,8 +103,7 @@ final class PlanOptions {
    */
   static PlanSpec read(Path path) {
     if (isModel(path)) {
-      RidgeModel m = ModelFile.read(path);
-      if (m.plan() == null) {
+      if (!(ModelFile.read(path) instanceof FeatureModel m)) {
         throw new org.nke.error.InvalidInputException(path + " is an exact model: it has no feature "
             + "plan (fit with --method sketch or subspace)");
       }

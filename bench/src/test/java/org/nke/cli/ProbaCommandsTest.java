@@ -114,10 +114,10 @@ class ProbaCommandsTest extends CommandTest {
     String fitted = dir.resolve("c.nkem").toString();
     assertEquals(0, nke("fit", "--arch", ARCH, "--x", x.toString(), "--labels",
         npy("c.npy", classes).toString(), "--model", fitted, "--quiet"), err);
-    org.nke.krr.RidgeModel m = org.nke.krr.ModelFile.read(Path.of(fitted));
-    org.nke.krr.RidgeModel old = new org.nke.krr.RidgeModel(m.method(), m.architecture(), m.kernel(),
-        m.inputDim(), m.ridge(), m.targets().withTemperature(Double.NaN), m.points(), m.weights(),
-        m.plan(), m.info());
+    org.nke.krr.ExactPointsModel m = (org.nke.krr.ExactPointsModel) org.nke.krr.ModelFile.read(
+        Path.of(fitted));
+    org.nke.krr.RidgeModel old = new org.nke.krr.ExactPointsModel(m.architecture(), m.kind(),
+        m.ridge(), m.targets().withTemperature(Double.NaN), m.points(), m.weights(), m.info());
     Path oldFile = dir.resolve("old.nkem");
     try (OutputStream os = Files.newOutputStream(oldFile)) {
       org.nke.krr.ModelFile.write(old, os);
@@ -165,7 +165,8 @@ class ProbaCommandsTest extends CommandTest {
     Path xm = npy("xm.npy", many[0]);
     Path ym = npy("ym.npy", many[2]);
     for (String ridge : new String[] {null, "0.01"}) {
-      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("fit", "--arch", ARCH,
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("fit", "--arch",
+          ARCH,
           "--method", "sketch", "--dim", "64", "--x", xm.toString(), "--labels", ym.toString(),
           "--model", dir.resolve("primal.nkem").toString(), "--quiet"));
       if (ridge != null) {

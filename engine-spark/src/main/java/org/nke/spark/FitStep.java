@@ -8,7 +8,7 @@ import org.nke.krr.Targets;
 /**
  * The executor side of {@link NeuralKernelRidge#fit}: the tree aggregate's sequence step. Each block
  * of points becomes features on the executor's backend and is added to the partial sums; when the
- * ridge is to be chosen, the rows {@code KernelRidge.fitSketch} chooses it on
+ * ridge is to be chosen, the rows {@code RidgeFit.sketch} chooses it on
  * ({@link KernelRidge#selectionRows}: evenly spaced global rows, at most
  * {@link KernelRidge#SELECTION_POINTS}) are also kept with their features. Holds only serializable
  * settings and the broadcast plan description.

@@ -8,14 +8,14 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.nke.krr.RidgeModel;
+import org.nke.krr.SketchModel;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.krr.Targets;
 
 /**
  * The data of a saved {@link NeuralKernelRidgeModel}: one Parquet row under {@code path/data} with
- * the fields of {@link RidgeModel} (architecture, kernel, input dimension, ridge, task, classes,
+ * the fields of {@link SketchModel} (architecture, kernel, input dimension, ridge, task, classes,
  * target mean, plan sample, weights {@code W}, sketch budget, seed, degree, info), beside Spark's
  * usual {@code path/metadata} (uid, parameters). Parquet stores doubles exactly, so a loaded model
  * predicts bit for bit as the saved one; any path Spark can write (HDFS, S3, local) works.
@@ -43,15 +43,16 @@ final class ModelData {
     return DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false);
   }
 
-  static void write(SparkSession spark, RidgeModel m, String path) {
+  static void write(SparkSession spark, SketchModel m, String path) {
+    SketchOptions o = m.plan().options();
     Row row = RowFactory.create(m.architecture(), m.kernel(), m.inputDim(), m.ridge(),
         m.targets().classification(), m.targets().classes(), m.targets().mean(),
-        m.plan().sample(), m.weights(), m.sketchDim(), m.seed(), m.degree(),
+        m.plan().sample(), m.weights(), o.dim(), o.seed(), o.degree(),
         scala.collection.JavaConverters.mapAsScalaMap(m.info()));
     spark.createDataFrame(List.of(row), SCHEMA).repartition(1).write().parquet(path + "/data");
   }
 
-  static RidgeModel read(SparkSession spark, String path) {
+  static SketchModel read(SparkSession spark, String path) {
     Row r = spark.read().parquet(path + "/data").first();
     double[] classes = doubles(r.getList(r.fieldIndex("classes")));
     boolean classification = r.getBoolean(r.fieldIndex("classification"));
@@ -66,8 +67,8 @@ final class ModelData {
         SketchOptions.DEFAULT_TAIL);
     // an empty sample: the data-free plan; rows: widths adapted to them (models saved before)
     PlanSpec plan = new PlanSpec("sketch", arch, o, new int[] {d}, matrix(r, "sample"), null);
-    return new RidgeModel("sketch", arch, kernel, d, r.getDouble(r.fieldIndex("ridge")), targets,
-        new double[0][], matrix(r, "weights"), plan, info);
+    return new SketchModel(plan, r.getDouble(r.fieldIndex("ridge")), targets, matrix(r, "weights"),
+        info, null);
   }
 
   private static double[][] matrix(Row r, String field) {

@@ -24,12 +24,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.nke.error.InvalidInputException;
 import org.nke.krr.KernelRidge;
-import org.nke.krr.RidgeModel;
+import org.nke.krr.SketchModel;
 import org.nke.krr.Targets;
 
 /**
  * Kernel ridge regression and classification on sketch features as a Spark ML {@link Estimator}:
- * the same model as {@code KernelRidge.fitSketch} in primal form,
+ * the same model as {@code RidgeFit.sketch} in primal form,
  *
  * <pre>{@code W = (FᵀF + λ s I)^{−1} FᵀY,   f(x) = Φ(x)ᵀ W,   s = mean_i ‖Φ(x_i)‖²}</pre>
  *
@@ -266,8 +266,8 @@ public final class NeuralKernelRidge extends Estimator<NeuralKernelRidgeModel>
     info.put("spark_task_seconds_gram", fmt(sec[1]));
     info.put("spark_task_seconds_merge", fmt(sec[2]));
     info.put("spark_seconds_driver_solve", fmt((System.nanoTime() - t0) * 1e-9));
-    RidgeModel model = new RidgeModel("sketch", spec.architecture(), getKind(), spec.inputDim(),
-        s.lambda(), targets, new double[0][], s.weights(), spec.planSpec(), info);
+    SketchModel model = new SketchModel(spec.planSpec(), s.lambda(), targets, s.weights(), info,
+        null);
     NeuralKernelRidgeModel m = new NeuralKernelRidgeModel(uid, model);
     copyValues(m, ParamMap.empty());
     return m.setParent(this);

@@ -18,14 +18,16 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.nke.krr.FeatureModel;
 import org.nke.krr.RidgeModel;
+import org.nke.krr.SketchModel;
 import org.nke.sketch.SketchOptions;
 import scala.Option;
 
 /**
  * A fitted {@link NeuralKernelRidge}: predicts {@code f(x) = Φ(x)ᵀW} in {@code transform}, block by
- * block on the executors, exactly as {@code KernelRidge.scores} does in one process (same plan, same
- * features, same products). It wraps an engine-core {@link RidgeModel}, so a model fitted here can be
+ * block on the executors, exactly as {@code SketchModel.scores} does in one process (same plan, same
+ * features, same products). It wraps an engine-core {@link SketchModel}, so a model fitted here can be
  * written with {@code ModelFile} and used by {@code nke predict}, and a model from {@code nke fit
  * --method sketch} can be scored on Spark ({@link #of(RidgeModel)}).
  *
@@ -39,7 +41,7 @@ public final class NeuralKernelRidgeModel extends Model<NeuralKernelRidgeModel>
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private final transient RidgeModel model;
+  private final transient SketchModel model;
   private final Param<String> inputCol;
   private final Param<String> backend;
   private final IntParam threads;
@@ -49,13 +51,9 @@ public final class NeuralKernelRidgeModel extends Model<NeuralKernelRidgeModel>
 
   /**
    * @param uid the model's uid
-   * @param model an engine-core sketch model
+   * @param model an engine-core sketch model of points
    */
-  public NeuralKernelRidgeModel(String uid, RidgeModel model) {
-    if (!model.isSketch()) {
-      throw new IllegalArgumentException("model must be a sketch model, got method "
-          + model.method());
-    }
+  public NeuralKernelRidgeModel(String uid, SketchModel model) {
     this.uid = uid;
     this.model = model;
     this.inputCol = ParamDefs.inputCol(this);
@@ -74,28 +72,30 @@ public final class NeuralKernelRidgeModel extends Model<NeuralKernelRidgeModel>
   }
 
   /**
-   * @param model a sketch model, e.g. read by {@code ModelFile.read} from {@code nke fit}'s output
+   * @param model a model, e.g. read by {@code ModelFile.read} from {@code nke fit}'s output
    * @return a Spark model that predicts with it
+   * @throws IllegalArgumentException unless it is a sketch model of points ({@link SketchModel})
    */
   public static NeuralKernelRidgeModel of(RidgeModel model) {
+    if (!(model instanceof SketchModel s)) {
+      throw new IllegalArgumentException("a Spark model predicts with a dense sketch plan, got a "
+          + model.method() + " model" + (model instanceof FeatureModel f ? " (" + f.plan().describe()
+          + ")" : ""));
+    }
     return new NeuralKernelRidgeModel(org.apache.spark.ml.util.Identifiable.randomUID("nkeRidge"),
-        model);
+        s);
   }
 
-  /** @return the engine-core model (weights, plan sample, task, ridge, info) */
-  public RidgeModel ridgeModel() {
+  /** @return the engine-core model (weights, plan, task, ridge, info, posterior if any) */
+  public SketchModel ridgeModel() {
     return model;
   }
 
   /**
-   * @param m a sketch model
-   * @return the description of its plan (as {@code KernelRidge.scores} builds it)
+   * @param m a sketch model of points
+   * @return the description of its plan (as {@code SketchModel.scores} builds it)
    */
-  static SketchSpec spec(RidgeModel m) {
-    if (!m.method().equals("sketch") || m.plan().images()) {
-      throw new IllegalArgumentException("a Spark model predicts with a dense sketch plan, got a "
-          + m.plan().describe());
-    }
+  static SketchSpec spec(SketchModel m) {
     return new SketchSpec(m.architecture(), m.plan().options(), m.inputDim(), m.plan().sample());
   }
 

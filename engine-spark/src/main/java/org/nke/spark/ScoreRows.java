@@ -9,12 +9,12 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.nke.krr.FeatureRidge;
-import org.nke.krr.RidgeModel;
+import org.nke.krr.SketchModel;
 import org.nke.krr.Targets;
 
 /**
  * The executor side of {@link NeuralKernelRidgeModel#transform}: features of a block of rows, scores
- * {@code Φ(x)ᵀW} ({@code FeatureRidge.scores}, as {@code KernelRidge.scores} computes them) and the
+ * {@code Φ(x)ᵀW} ({@code FeatureRidge.scores}, as {@code SketchModel.scores} computes them) and the
  * decoded prediction appended to each row.
  */
 final class ScoreRows implements Function2<Integer, Iterator<Row>, Iterator<Row>> {
@@ -31,7 +31,7 @@ final class ScoreRows implements Function2<Integer, Iterator<Row>, Iterator<Row>
    */
   record Scorer(SketchSpec spec, double[][] weights, boolean classification, double[] classes,
       double mean) implements Serializable {
-    static Scorer of(RidgeModel m) {
+    static Scorer of(SketchModel m) {
       return new Scorer(NeuralKernelRidgeModel.spec(m), m.weights(), m.targets().classification(),
           m.targets().classes(), m.targets().mean());
     }

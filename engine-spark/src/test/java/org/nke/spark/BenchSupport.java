@@ -11,7 +11,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.nke.arch.Architecture;
 import org.nke.krr.KernelRidge;
-import org.nke.krr.RidgeModel;
+import org.nke.krr.RidgeFit;
+import org.nke.krr.SketchModel;
+import org.nke.sketch.PlanSpec;
 import org.nke.krr.Targets;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.BackendOptions;
@@ -33,7 +35,7 @@ final class BenchSupport {
   }
 
   /** The single-process fit and its scores on the test points. */
-  record Local(RidgeModel model, double[][] scores, double fitSeconds) {
+  record Local(SketchModel model, double[][] scores, double fitSeconds) {
   }
 
   static Local local(String arch, SketchOptions o, double[][] x, double[] y, Double ridge,
@@ -42,10 +44,9 @@ final class BenchSupport {
       ForkJoinPool pool = new ForkJoinPool(2);
       try {
         long t0 = System.nanoTime();
-        RidgeModel m = KernelRidge.fitSketch(Architecture.parse(arch), o, x, y, ridge, cpu.backend(),
-            pool, Progress.NONE);
+        SketchModel m = RidgeFit.on(cpu.backend()).pool(pool).ridge(ridge).sketch(PlanSpec.reference("sketch", Architecture.parse(arch), o, x[0].length), x, RidgeFit.column(y));
         double s = (System.nanoTime() - t0) * 1e-9;
-        return new Local(m, KernelRidge.scores(m, test, cpu.backend(), Precision.F64, Progress.NONE),
+        return new Local(m, m.scores(test, cpu.backend(), Precision.F64, Progress.NONE),
             s);
       } finally {
         pool.shutdown();
@@ -59,7 +60,7 @@ final class BenchSupport {
    *
    * @return wall seconds
    */
-  static double mapOnly(Dataset<Row> frame, NeuralKernelRidge est, RidgeModel fitted) {
+  static double mapOnly(Dataset<Row> frame, NeuralKernelRidge est, SketchModel fitted) {
     JavaRDD<Row> rows = frame.select("features", "label").toDF().javaRDD();
     long[] offsets = new long[rows.getNumPartitions()];
     SketchSpec spec = NeuralKernelRidgeModel.spec(fitted);
