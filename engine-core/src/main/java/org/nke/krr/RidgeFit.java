@@ -271,12 +271,12 @@ public final class RidgeFit {
   private Features features(int n, int q, FeatureSource model, int p, FeatureSource nngp, Labels l,
       Map<String, String> info) {
     FeatureSource source = model;
-    FeatureEnsemblePosterior.Accumulator acc = null;
+    PosteriorSums acc = null;
     if (uncertainty) {
       int k = l.targets().columns();
       SketchInference.checkFitMemory(q, p, k);
       EnsembleKind kind = nngp == null ? EnsembleKind.NNGP : EnsembleKind.NTK;
-      FeatureEnsemblePosterior.Accumulator a = nngp == null
+      PosteriorSums a = nngp == null
           ? FeatureEnsemblePosterior.accumulator(kind, q, 0, k)
           : FeatureEnsemblePosterior.accumulator(kind, p, q, k);
       a.pool(pool);

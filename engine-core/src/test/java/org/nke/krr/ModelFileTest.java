@@ -44,15 +44,7 @@ class ModelFileTest {
 
   /** Largest entry difference relative to the largest entry of {@code expected}. */
   private static double error(double[][] expected, double[][] actual) {
-    double max = 0;
-    double diff = 0;
-    for (int i = 0; i < expected.length; i++) {
-      for (int j = 0; j < expected[i].length; j++) {
-        max = Math.max(max, Math.abs(expected[i][j]));
-        diff = Math.max(diff, Math.abs(expected[i][j] - actual[i][j]));
-      }
-    }
-    return diff / max;
+    return EnsemblePosteriorTest.scaledError(expected, actual);
   }
 
   private static double[][] stored(String name) {
