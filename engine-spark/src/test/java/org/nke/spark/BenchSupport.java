@@ -68,7 +68,7 @@ final class BenchSupport {
     Targets t = fitted.targets();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext());
     Broadcast<SketchSpec> b = jsc.broadcast(spec);
-    FitStep step = new FitStep(b, est.getBackend(), est.getThreads(), t, new long[0]);
+    FitStep step = new FitStep(b, null, est.getBackend(), est.getThreads(), t, new long[0]);
     int c = t.classification() ? t.classes().length : 1;
     long t0 = System.nanoTime();
     rows.mapPartitionsWithIndex(PointBlock.blocks(offsets, 0, 1, "features", "label",
