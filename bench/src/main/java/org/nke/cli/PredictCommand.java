@@ -79,7 +79,8 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
   @Preflight.Output
   @Option(names = "--proba", paramLabel = "P", description = "Classification models: also write "
       + "class probabilities (one column per class in the model's class order, rows summing to 1): "
-      + "softmax(scores / T), T chosen by nke fit to minimise the leave-one-out log-loss.")
+      + "softmax(scores / T), T chosen by nke fit to minimise the leave-one-out log-loss; with "
+      + "--time, of each time's mean scores at the same T (one file per time, as --out).")
   Path proba;
 
   /** Labels of a multi-output model's test points ({@code n × k}), or {@code null}. */
@@ -100,7 +101,7 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     PrintWriter err = spec.commandLine().getErr();
     times = parseTimes();
     RidgeModel m = ModelFile.read(model);
-    ProbaOutput.check(spec, m, proba, times != null, model);
+    ProbaOutput.check(spec, m, proba, model);
     if (times != null && m instanceof FeatureModel f) {
       if (covariance == null && variance == null
           && Arrays.stream(times).allMatch(Double::isInfinite) && times.length == 1) {
@@ -160,7 +161,7 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
           s = pm.scores(xs, sel.backend(), common.precision(sel.backend()), bar);
         }
       }
-      write(err, m, s, truth, t0, out);
+      write(err, m, s, truth, t0, out, proba);
     }
     return 0;
   }
@@ -194,7 +195,7 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
         }
         s = m.scores(images, sel.backend(), common.precision(sel.backend()), bar);
       }
-      write(err, m, s, truth, t0, out);
+      write(err, m, s, truth, t0, out, proba);
     }
     return 0;
   }
@@ -292,7 +293,8 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       String label = several ? label(p.time()) : null;
       err.println(String.format(Locale.ROOT, "nke: training time t = %s (%s ensemble)",
           Double.isInfinite(p.time()) ? "inf" : Double.toString(p.time()), m.kernel()));
-      write(err, m, p.scores(), truth, t0, label == null ? out : timed(out, label));
+      write(err, m, p.scores(), truth, t0, label == null ? out : timed(out, label),
+          label == null || proba == null ? proba : timed(proba, label));
       Path extra = covariance != null ? covariance : variance;
       if (extra != null) {
         Path target = label == null ? extra : timed(extra, label);
@@ -318,8 +320,9 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     }
   }
 
-  private void write(PrintWriter err, RidgeModel m, double[][] s, double[] truth, long t0, Path out)
-      throws IOException {
+  /** Writes the predictions of scores {@code s} to {@code out}, and their probabilities to {@code p}. */
+  private void write(PrintWriter err, RidgeModel m, double[][] s, double[] truth, long t0, Path out,
+      Path p) throws IOException {
     if (m.targets().multiOutput()) {
       ProbaOutput.values(err, m, s, truthRows, scores, out, t0);
       return;
@@ -345,6 +348,6 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       err.println(String.format(Locale.ROOT, "nke: test %s = %.4f", m.targets().metricName(),
           m.targets().metric(predicted, truth)));
     }
-    ProbaOutput.probabilities(err, m, s, truth, proba);
+    ProbaOutput.probabilities(err, m, s, truth, p);
   }
 }

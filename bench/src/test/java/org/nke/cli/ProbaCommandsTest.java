@@ -125,10 +125,57 @@ class ProbaCommandsTest extends CommandTest {
     assertEquals(2, nke("predict", "--model", oldFile.toString(), "--x", x.toString(), "--out",
         dir.resolve("p.npy").toString(), "--proba", proba.toString(), "--quiet"), err);
     assertTrue(err.contains("refit it with nke fit"), err);
-    assertEquals(2, nke("predict", "--model", fitted, "--x", x.toString(), "--out",
-        dir.resolve("p.npy").toString(), "--proba", proba.toString(), "--time", "10", "--quiet"),
-        err);
     assertFalse(Files.exists(proba));
+  }
+
+  @Test
+  void probaAtATrainingTimeIsTheSoftmaxOfThatTimesMeanAtTheModelsTemperature() throws IOException {
+    double[][][] train = data(60, 6);
+    double[][][] test = data(12, 7);
+    Path x = npy("x.npy", train[0]);
+    Path xt = npy("xt.npy", test[0]);
+    String model = dir.resolve("m.nkem").toString();
+    assertEquals(0, nke("fit", "--arch", ARCH, "--x", x.toString(), "--labels",
+        npy("c.npy", train[1]).toString(), "--ridge", "1e-3", "--model", model, "--quiet"), err);
+    Path proba = dir.resolve("p.npy");
+    assertEquals(0, nke("predict", "--model", model, "--x", xt.toString(), "--out",
+        dir.resolve("c.npy").toString(), "--proba", proba.toString(), "--time", "0.5,inf",
+        "--quiet"), err);
+    Path plain = dir.resolve("plain.npy");
+    assertEquals(0, nke("predict", "--model", model, "--x", xt.toString(), "--out",
+        dir.resolve("c.npy").toString(), "--proba", plain.toString(), "--quiet"), err);
+    // t = inf: today's --proba (the ensemble mean at t = inf is the ridge predictor)
+    double[] atInf = NpyReader.read(dir.resolve("p.tinf.npy")).data();
+    double[] ridge = NpyReader.read(plain).data();
+    for (int i = 0; i < ridge.length; i++) {
+      assertEquals(ridge[i], atInf[i], 1e-9);
+    }
+    // t = 0.5: softmax(mean / T) of the core API's mean, T the model's (LOO, ridge) temperature
+    org.nke.krr.PointsModel m = (org.nke.krr.PointsModel) org.nke.krr.ModelFile.read(Path.of(model));
+    double temperature = m.targets().temperature();
+    double[][] mean;
+    try (org.nke.spi.Backends.Selection cpu = org.nke.spi.Backends.open("cpu",
+        org.nke.spi.BackendOptions.defaults())) {
+      mean = m.predict(test[0], new double[] {0.5}, org.nke.krr.Inference.Uncertainty.NONE,
+          cpu.backend(), Precision.F64, org.nke.spi.Progress.NONE).get(0).scores();
+    }
+    double[] early = NpyReader.read(dir.resolve("p.t0.5.npy")).data();
+    double flatter = 0;
+    for (int i = 0; i < mean.length; i++) {
+      double z = 0;
+      for (double s : mean[i]) {
+        z += Math.exp(s / temperature);
+      }
+      double sum = 0;
+      for (int k = 0; k < 3; k++) {
+        assertEquals(Math.exp(mean[i][k] / temperature) / z, early[3 * i + k], 1e-12);
+        sum += early[3 * i + k];
+        flatter += (Math.abs(early[3 * i + k] - 1.0 / 3) - Math.abs(atInf[3 * i + k] - 1.0 / 3));
+      }
+      assertEquals(1, sum, 1e-12);
+    }
+    // early in training the mean is closer to 0, so the probabilities are closer to uniform
+    assertTrue(flatter < 0, "sum of |p - 1/3| at t = 0.5 minus at inf: " + flatter);
   }
 
   @Test
