@@ -45,8 +45,8 @@ final class FitCommand implements Callable<Integer> {
 
   @Option(names = "--labels", paramLabel = "L",
       description = "One label per row (.csv/.npy/IDX/CIFAR), or k per row (an (n, k) .npy or "
-          + "k-column .csv: multi-output regression, exact/sketch on points); optional for libsvm input "
-          + "and CIFAR-10 batches, which carry them.")
+          + "k-column .csv: multi-output regression, every method, points or images); optional for "
+          + "libsvm input and CIFAR-10 batches, which carry them.")
   Path labels;
 
   @Option(names = "--method", defaultValue = "exact", paramLabel = "exact|sketch|subspace",

@@ -131,14 +131,7 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     }
     PointsModel pm = (PointsModel) m;
     Inputs.Loaded in = Inputs.readFor(err, x, m.inputDim(), m.info());
-    truthRows = labels != null ? Inputs.labelColumns(labels, x, in.count(), "point") : null;
-    double[] truth = truthRows != null ? Inputs.single(truthRows) : in.labels();
-    if (truthRows != null && (truth == null) != m.targets().multiOutput()) {
-      throw new org.nke.error.InvalidInputException(labels + " has " + truthRows[0].length
-          + " label columns; " + model + (m.targets().classification()
-              ? " is a classification model: give one class label per row"
-              : " predicts " + m.targets().columns() + " output(s)"));
-    }
+    double[] truth = truth(m, in.count(), "point", in.labels());
     double[][] xs = m instanceof SubspaceModel ? null : in.densify("--method " + m.method());
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
@@ -166,11 +159,32 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     return 0;
   }
 
+  /**
+   * The test labels of {@code --labels} (one row per point or image; several columns for a
+   * multi-output model, kept in {@link #truthRows}), or those the input carries.
+   *
+   * @return one label per row, {@code null} for several columns or none
+   */
+  private double[] truth(RidgeModel m, int count, String unit, double[] carried) {
+    if (labels == null) {
+      return carried;
+    }
+    truthRows = Inputs.labelColumns(labels, x, count, unit);
+    double[] truth = Inputs.single(truthRows);
+    if ((truth == null) != m.targets().multiOutput()) {
+      throw new org.nke.error.InvalidInputException(labels + " has " + truthRows[0].length
+          + " label columns; " + model + (m.targets().classification()
+              ? " is a classification model: give one class label per row"
+              : " predicts " + m.targets().columns() + " output(s)"));
+    }
+    return truth;
+  }
+
   /** A model fitted on images (exact CNTK or CNTK sketch). */
   private int images(PrintWriter err, ImageModel m) throws IOException {
     ImageBatch images = ImageInputs.read(x);
-    double[] truth = labels != null ? Inputs.labels(labels, x, images.count(), "image")
-        : ImageInputs.batchLabels(err, x);
+    double[] truth = truth(m, images.count(), "image",
+        labels != null ? null : ImageInputs.batchLabels(err, x));
     ChannelStats stats = m.standardization();
     if (stats != null) {
       images = images.standardized(stats);

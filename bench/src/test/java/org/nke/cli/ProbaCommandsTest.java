@@ -235,4 +235,47 @@ class ProbaCommandsTest extends CommandTest {
     assertEquals(2, nke("fit", "--arch", ARCH, "--method", "subspace", "--x", x.toString(),
         "--labels", y.toString(), "--model", dir.resolve("s.nkem").toString(), "--quiet"), err);
   }
+
+  @Test
+  void multiColumnLabelsFitImagesAndTheSubspaceMethod() throws IOException {
+    Random r = new Random(11);
+    double[][] images = new double[30][5 * 5 * 2];
+    double[][] testImages = new double[6][5 * 5 * 2];
+    for (double[][] set : new double[][][] {images, testImages}) {
+      for (double[] row : set) {
+        for (int j = 0; j < row.length; j++) {
+          row[j] = r.nextGaussian();
+        }
+      }
+    }
+    Path xi = npy("xi.npy", images);
+    ImageFiles.reshape(xi, 30, 5, 5, 2);
+    Path ti = npy("ti.npy", testImages);
+    ImageFiles.reshape(ti, 6, 5, 5, 2);
+    double[][][] train = data(30, 12);
+    double[][][] test = data(6, 13);
+    Path y = npy("y2.npy", train[2]);
+    Path yt = npy("yt2.npy", test[2]);
+    Path xp = npy("xp.npy", train[0]);
+    Path tp = npy("tp.npy", test[0]);
+    String conv = "Conv(3, (3, 3), padding='SAME', W_std=1.4, b_std=0.1), Relu(), GlobalAvgPool(), "
+        + "Dense()";
+    String[][] cases = {
+      {"exact", conv, xi.toString(), ti.toString()},
+      {"sketch", conv, xi.toString(), ti.toString()},
+      {"subspace", "Dense(W_std=1.4), Relu(), Dense()", xp.toString(), tp.toString()}};
+    for (String[] c : cases) {
+      String model = dir.resolve(c[0] + "-k2.nkem").toString();
+      assertEquals(0, nke("fit", "--arch", c[1], "--method", c[0], "--dim", "128", "--x", c[2],
+          "--labels", y.toString(), "--ridge", "1e-2", "--model", model, "--quiet"), err);
+      assertTrue(err.contains("(regression, 2 outputs)"), c[0] + ": " + err);
+      Path out = dir.resolve(c[0] + "-k2.npy");
+      assertEquals(0, nke("predict", "--model", model, "--x", c[3], "--out", out.toString(),
+          "--labels", yt.toString(), "--quiet"), err);
+      assertTrue(err.contains("over all 6 x 2 entries"), c[0] + ": " + err);
+      NpyArray p = NpyReader.read(out);
+      assertEquals(6, p.shape()[0]);
+      assertEquals(2, p.shape()[1]);
+    }
+  }
 }
