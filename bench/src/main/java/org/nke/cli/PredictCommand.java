@@ -172,10 +172,11 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     truthRows = Inputs.labelColumns(labels, x, count, unit);
     double[] truth = Inputs.single(truthRows);
     if ((truth == null) != m.targets().multiOutput()) {
-      throw new org.nke.error.InvalidInputException(labels + " has " + truthRows[0].length
-          + " label columns; " + model + (m.targets().classification()
-              ? " is a classification model: give one class label per row"
-              : " predicts " + m.targets().columns() + " output(s)"));
+      int k = m.targets().classification() ? 1 : m.targets().columns();
+      throw new org.nke.error.InvalidInputException(labels + " must have " + k + " column"
+          + (k == 1 ? "" : "s") + " (" + model + (m.targets().classification()
+              ? " is a classification model: one class label per row" : " predicts " + k
+              + " output" + (k == 1 ? "" : "s")) + "), got " + truthRows[0].length);
     }
     return truth;
   }
