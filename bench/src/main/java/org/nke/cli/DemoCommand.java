@@ -22,6 +22,7 @@ import org.nke.krr.ExactRidge;
 import org.nke.krr.RidgeFit;
 import org.nke.krr.RidgeModel;
 import org.nke.krr.SketchModel;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.krr.Targets;
 import org.nke.sketch.SketchOptions;
@@ -113,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
         for (int m : dims) {
           long t1 = System.nanoTime();
           SketchModel model = RidgeFit.on(sel.backend()).pool(pool).ridge(ridge).sketch(
-              PlanSpec.reference("sketch", arch, SketchOptions.of(m, common.seed, true),
+              PlanSpec.reference(PlanMethod.SKETCH, arch, SketchOptions.of(m, common.seed, true),
                   data.trainX()[0].length), data.trainX(), RidgeFit.column(data.trainY()));
           double[][] scores = model.scores(data.testX(), sel.backend(), p, Progress.NONE);
           double seconds = (System.nanoTime() - t1) / 1e9;

@@ -19,6 +19,7 @@ import org.nke.krr.FeatureModel;
 import org.nke.krr.ModelFile;
 import org.nke.krr.RidgeFit;
 import org.nke.krr.RidgeModel;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.Backends;
@@ -109,7 +110,7 @@ final class FitCommand implements Callable<Integer> {
     if (given != null) {
       arch = given.architecture();
       kind = given.kind();
-      method = given.method();
+      method = given.method().toString();
       dim = given.options().dim();
       degree = given.options().degree();
       common.seed = given.options().seed();
@@ -198,10 +199,10 @@ final class FitCommand implements Callable<Integer> {
             if (subspace) {
               SketchOptions o = given != null ? options : Inputs.dimensionFor(err, architecture, in,
                   options, epsilon, ridge == null ? 0.01 : ridge);
-              m = fit.subspace(PlanSpec.reference("subspace", architecture, o, in.dim()),
+              m = fit.subspace(PlanSpec.reference(PlanMethod.SUBSPACE, architecture, o, in.dim()),
                   in.dense(), in.sparse(), ls);
             } else {
-              PlanSpec p = plans.resolve(given, "sketch", architecture, options, x.toString(),
+              PlanSpec p = plans.resolve(given, PlanMethod.SKETCH, architecture, options, x.toString(),
                   new int[] {in.dim()}, () -> xs, org.nke.Sketches.SAMPLE, null);
               if (uncertainty && ls[0].length > 1) {
                 throw new ParameterException(spec.commandLine(), "--uncertainty takes one label "
@@ -251,7 +252,7 @@ final class FitCommand implements Callable<Integer> {
         if (options != null) {
           ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
           try {
-            PlanSpec p = plans.resolve(given, "sketch", architecture, options, x.toString(),
+            PlanSpec p = plans.resolve(given, PlanMethod.SKETCH, architecture, options, x.toString(),
                 new int[] {images.height(), images.width(), images.channels()},
                 () -> standardized.slice(0, Math.min(standardized.count(),
                     org.nke.sketch.CntkSketch.SAMPLE_IMAGES)).toPoints(),

@@ -38,6 +38,6 @@ public sealed interface FeatureModel extends RidgeModel
   /** @return the plan's method: {@code sketch} (points or images) or {@code subspace} */
   @Override
   default String method() {
-    return plan().method();
+    return plan().method().toString();
   }
 }

@@ -12,6 +12,7 @@ import org.nke.io.ChannelStats;
 import org.nke.io.FlatJson;
 import org.nke.io.ImageBatch;
 import org.nke.sketch.PlanFile;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 
@@ -178,7 +179,7 @@ public final class ModelFile {
     int[] shape = info.containsKey(ImageRidge.SHAPE) ? ImageRidge.shape(info) : new int[] {inputDim};
     ChannelStats stats = info.containsKey(STANDARDIZE) && shape.length == 3
         ? ChannelStats.parse(info.get(STANDARDIZE)) : null;
-    return new PlanSpec(method, architecture, o, shape, v1Sample, stats);
+    return new PlanSpec(PlanMethod.parse(method), architecture, o, shape, v1Sample, stats);
   }
 
   private static double[][] array(Map<String, byte[]> entries, String name, Path path) {

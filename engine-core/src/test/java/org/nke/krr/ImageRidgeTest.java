@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
@@ -64,7 +65,7 @@ class ImageRidgeTest {
     ImageBatch test = images(18, 2, yTest);
     try (Backends.Selection s = Backends.open("cpu", BackendOptions.defaults())) {
       var exact = RidgeFit.on(s.backend()).exact(ARCH, Kind.NTK, train, RidgeFit.column(yTrain));
-      var sketch = RidgeFit.on(s.backend()).sketch(PlanSpec.reference("sketch", ARCH,
+      var sketch = RidgeFit.on(s.backend()).sketch(PlanSpec.reference(PlanMethod.SKETCH, ARCH,
           new SketchOptions(2048, 1, true, 0, 1e-3), train.height(), train.width(), train.channels()), train, RidgeFit.column(yTrain));
       assertEquals("6,6,2", exact.info().get(ImageRidge.SHAPE));
       double[] accuracy = new double[2];

@@ -20,6 +20,7 @@ import org.nke.exact.ExactKernel.Kind;
 import org.nke.io.ImageBatch;
 import org.nke.krr.Inference.Prediction;
 import org.nke.krr.Inference.Uncertainty;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.CntkSketchAccuracy;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchAccuracy;
@@ -129,7 +130,7 @@ class InferenceTest {
         assertTrue(maxRelative(ps.get(2).scores(), recovered) < 1e-8, kind + " recovered targets "
             + maxRelative(ps.get(2).scores(), recovered));
       }
-      SketchModel sketch = RidgeFit.on(cpu.backend()).ridge(1e-2).sketch(PlanSpec.reference("sketch", arch, SketchOptions.of(64, 1, true), x[0].length), x, RidgeFit.column(labels));
+      SketchModel sketch = RidgeFit.on(cpu.backend()).ridge(1e-2).sketch(PlanSpec.reference(PlanMethod.SKETCH, arch, SketchOptions.of(64, 1, true), x[0].length), x, RidgeFit.column(labels));
       assertThrows(InvalidInputException.class, () -> sketch.predict(test, new double[] {1},
           Uncertainty.NONE, cpu.backend(), Precision.F64, Progress.NONE));
     }

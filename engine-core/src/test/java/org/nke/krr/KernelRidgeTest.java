@@ -13,6 +13,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.Kernels;
 import org.nke.arch.Architecture;
@@ -118,7 +119,7 @@ class KernelRidgeTest {
       double previous = Double.POSITIVE_INFINITY;
       double first = Double.NaN;
       for (int m : new int[] {256, 1024, 4096}) {
-        var sk = RidgeFit.on(s.backend()).ridge(1e-2).sketch(PlanSpec.reference("sketch", arch,
+        var sk = RidgeFit.on(s.backend()).ridge(1e-2).sketch(PlanSpec.reference(PlanMethod.SKETCH, arch,
             SketchOptions.of(m, 1, true), x[0].length), x, RidgeFit.column(values));
         double[][] got = sk.scores(xt, s.backend(), Precision.F64, Progress.NONE);
         double num = 0;
@@ -172,7 +173,7 @@ class KernelRidgeTest {
     try (Backends.Selection s = Backends.open("cpu", BackendOptions.defaults())) {
       for (boolean sketch : new boolean[] {false, true}) {
         PointsModel model = sketch
-            ? RidgeFit.on(s.backend()).sketch(PlanSpec.reference("sketch", arch, SketchOptions.of(512, 3, true), x[0].length), x, RidgeFit.column(labels))
+            ? RidgeFit.on(s.backend()).sketch(PlanSpec.reference(PlanMethod.SKETCH, arch, SketchOptions.of(512, 3, true), x[0].length), x, RidgeFit.column(labels))
             : RidgeFit.on(s.backend()).exact(arch, Kind.NTK, x, RidgeFit.column(labels));
         assertTrue(model.targets().classification());
         double acc = model.targets().metric(model.targets().decode(

@@ -22,6 +22,7 @@ import org.nke.Sketches;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
 import org.nke.io.FlatJson;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchAccuracy;
 import org.nke.sketch.SketchOptions;
@@ -67,7 +68,7 @@ class ModelSettingsTest {
     SketchOptions custom = new SketchOptions(128, 17, true, 0, 0.05);
     SketchOptions defaults = new SketchOptions(128, 17, true, 0, SketchOptions.DEFAULT_TAIL);
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
-      var m = RidgeFit.on(cpu.backend()).ridge(1e-3).sketch(PlanSpec.reference("sketch",
+      var m = RidgeFit.on(cpu.backend()).ridge(1e-3).sketch(PlanSpec.reference(PlanMethod.SKETCH,
           Architecture.parse(GELU), custom, x[0].length), x, RidgeFit.column(y));
       SketchModel back = (SketchModel) roundTrip(m);
       assertEquals(custom, back.plan().options());
@@ -80,7 +81,7 @@ class ModelSettingsTest {
       SketchPlan b = SketchPlan.build(Architecture.parse(GELU), 6, defaults);
       assertNotEquals(a.layers().get(0).degree(), b.layers().get(0).degree());
       // and an adapted plan with a fixed degree round-trips as well
-      PlanSpec adapted = PlanSpec.reference("sketch", Architecture.parse(GELU),
+      PlanSpec adapted = PlanSpec.reference(PlanMethod.SKETCH, Architecture.parse(GELU),
           new SketchOptions(128, 3, false, 4, 0.01), 6).adaptedTo(x, 64);
       var ma = RidgeFit.on(cpu.backend()).sketch(adapted, x, RidgeFit.column(y));
       SketchModel mb = (SketchModel) roundTrip(ma);
@@ -94,7 +95,7 @@ class ModelSettingsTest {
   void aSketchModelPredictsWithTheFeaturesSketchesGive() {
     double[][] x = SketchAccuracy.points(60, 6, 1, 3);
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
-      var m = RidgeFit.on(cpu.backend()).ridge(1e-2).sketch(PlanSpec.reference("sketch",
+      var m = RidgeFit.on(cpu.backend()).ridge(1e-2).sketch(PlanSpec.reference(PlanMethod.SKETCH,
           Architecture.parse(GELU), SketchOptions.of(128, 5, false), x[0].length), x, RidgeFit.column(labels(x)));
       double[][] f = Sketches.of(GELU).withDim(128).withSeed(5).withBackend("cpu").nngp(x);
       assertArrayEquals(FeatureRidge.scores(f, m.weights()),
@@ -108,7 +109,7 @@ class ModelSettingsTest {
     double[] y = labels(x);
     Architecture relu = Architecture.parse("Dense(W_std=1.4), Relu(), Dense(W_std=1.4), Relu(), Dense()");
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
-      var m = RidgeFit.on(null).ridge(1e-3).subspace(PlanSpec.reference("subspace", relu,
+      var m = RidgeFit.on(null).ridge(1e-3).subspace(PlanSpec.reference(PlanMethod.SUBSPACE, relu,
           new SketchOptions(256, 2, true, 3, 0.2), x[0].length), x, null, RidgeFit.column(y));
       double[][] direct = m.scores(x, null, (ForkJoinPool) null, Progress.NONE);
       assertArrayEquals(direct, m.scores(x, cpu.backend(), Precision.F64, Progress.NONE));

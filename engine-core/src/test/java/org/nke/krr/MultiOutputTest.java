@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.io.ImageBatch;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.CntkSketchAccuracy;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchAccuracy;
@@ -109,22 +110,22 @@ class MultiOutputTest {
       double[][] yi = labels(images.count(), 5);
       double[][] yp = labels(x.length, 6);
       check("exact CNTK", y -> fit.exact(CONV, Kind.NTK, images, y), yi, ofImages);
-      check("CNTK sketch", y -> fit.sketch(PlanSpec.reference("sketch", CONV,
+      check("CNTK sketch", y -> fit.sketch(PlanSpec.reference(PlanMethod.SKETCH, CONV,
           SketchOptions.of(64, 3, true), 6, 6, 2), images, y), yi, ofImages);
-      check("subspace", y -> fit.subspace(PlanSpec.reference("subspace", HOMOGENEOUS,
+      check("subspace", y -> fit.subspace(PlanSpec.reference(PlanMethod.SUBSPACE, HOMOGENEOUS,
           new SketchOptions(256, 2, true, 3, 0.2), 5), x, null, y), yp, ofPoints);
       check("exact dense", y -> fit.exact(DENSE, Kind.NNGP, x, y), yp, ofPoints);
-      check("dense sketch", y -> fit.sketch(PlanSpec.reference("sketch", DENSE,
+      check("dense sketch", y -> fit.sketch(PlanSpec.reference(PlanMethod.SKETCH, DENSE,
           SketchOptions.of(64, 3, true), 5), x, y), yp, ofPoints);
       // more points than features: the primal form
       double[][] many = SketchAccuracy.points(300, 5, 1, 7);
       double[][] ym = labels(many.length, 8);
-      check("dense sketch, primal", y -> fit.sketch(PlanSpec.reference("sketch", DENSE,
+      check("dense sketch, primal", y -> fit.sketch(PlanSpec.reference(PlanMethod.SKETCH, DENSE,
           SketchOptions.of(64, 3, false), 5), many, y), ym, ofPoints);
-      check("subspace, primal", y -> fit.subspace(PlanSpec.reference("subspace", HOMOGENEOUS,
+      check("subspace, primal", y -> fit.subspace(PlanSpec.reference(PlanMethod.SUBSPACE, HOMOGENEOUS,
           new SketchOptions(128, 2, true, 3, 0.2), 5), many, null, y), ym, ofPoints);
       // without a ridge, one is chosen for both columns by the LOO MSE over all entries
-      RidgeModel chosen = RidgeFit.on(b).subspace(PlanSpec.reference("subspace", HOMOGENEOUS,
+      RidgeModel chosen = RidgeFit.on(b).subspace(PlanSpec.reference(PlanMethod.SUBSPACE, HOMOGENEOUS,
           new SketchOptions(256, 2, true, 3, 0.2), 5), x, null, yp);
       assertTrue(chosen.info().containsKey("loo_MSE"), chosen.info().toString());
     }

@@ -19,6 +19,7 @@ import org.nke.error.InvalidInputException;
 import org.nke.io.ImageBatch;
 import org.nke.krr.Inference.Prediction;
 import org.nke.krr.Inference.Uncertainty;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.CntkSketchAccuracy;
 import org.nke.sketch.PlanSpec;
@@ -67,7 +68,7 @@ class SketchInferenceTest {
       Backend b = cpu.backend();
       for (boolean ntk : new boolean[] {false, true}) {
         double[] labels = ntk ? classes : values;
-        PlanSpec spec = PlanSpec.reference("sketch", ARCH, SketchOptions.of(64, 7, ntk), 5);
+        PlanSpec spec = PlanSpec.reference(PlanMethod.SKETCH, ARCH, SketchOptions.of(64, 7, ntk), 5);
         var m = RidgeFit.on(b).ridge(1e-2).uncertainty(true).sketch(spec, x, RidgeFit.column(labels));
         SketchPlan plan = spec.densePlan();
         SketchPlan twin = SketchInference.nngpTwin(spec).densePlan();
@@ -150,7 +151,7 @@ class SketchInferenceTest {
         + "Relu(), GlobalAvgPool(), Dense()");
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
       Backend b = cpu.backend();
-      PlanSpec spec = PlanSpec.reference("sketch", arch, SketchOptions.of(64, 3, true), 6, 6, 2);
+      PlanSpec spec = PlanSpec.reference(PlanMethod.SKETCH, arch, SketchOptions.of(64, 3, true), 6, 6, 2);
       var m = RidgeFit.on(b).ridge(1e-2).uncertainty(true).sketch(spec, train, RidgeFit.column(labels));
       assertEquals(ImageRidge.SHAPE, m.info().keySet().iterator().next());
       double[][] ridge = m.scores(test, b, Precision.F64, Progress.NONE);

@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.StructType;
 import org.nke.krr.FeatureEnsemblePosterior;
 import org.nke.krr.ModelFile;
 import org.nke.krr.SketchModel;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.krr.Targets;
@@ -107,7 +108,7 @@ final class ModelData {
         r.getLong(r.fieldIndex("seed")), kernel.equals("ntk"), r.getInt(r.fieldIndex("degree")),
         SketchOptions.DEFAULT_TAIL);
     // an empty sample: the data-free plan; rows: widths adapted to them (models saved before)
-    PlanSpec plan = new PlanSpec("sketch", arch, o, new int[] {d}, matrix(r, "sample"), null);
+    PlanSpec plan = new PlanSpec(PlanMethod.SKETCH, arch, o, new int[] {d}, matrix(r, "sample"), null);
     return new SketchModel(plan, r.getDouble(r.fieldIndex("ridge")), targets, matrix(r, "weights"),
         info, posterior(spark, path));
   }

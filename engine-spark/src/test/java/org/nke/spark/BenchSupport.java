@@ -13,6 +13,7 @@ import org.nke.arch.Architecture;
 import org.nke.krr.KernelRidge;
 import org.nke.krr.RidgeFit;
 import org.nke.krr.SketchModel;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.krr.Targets;
 import org.nke.sketch.SketchOptions;
@@ -44,7 +45,7 @@ final class BenchSupport {
       ForkJoinPool pool = new ForkJoinPool(2);
       try {
         long t0 = System.nanoTime();
-        SketchModel m = RidgeFit.on(cpu.backend()).pool(pool).ridge(ridge).sketch(PlanSpec.reference("sketch", Architecture.parse(arch), o, x[0].length), x, RidgeFit.column(y));
+        SketchModel m = RidgeFit.on(cpu.backend()).pool(pool).ridge(ridge).sketch(PlanSpec.reference(PlanMethod.SKETCH, Architecture.parse(arch), o, x[0].length), x, RidgeFit.column(y));
         double s = (System.nanoTime() - t0) * 1e-9;
         return new Local(m, m.scores(test, cpu.backend(), Precision.F64, Progress.NONE),
             s);

@@ -20,6 +20,7 @@ import org.nke.error.InvalidInputException;
 import org.nke.krr.KernelRidge;
 import org.nke.krr.RidgeFit;
 import org.nke.krr.SketchModel;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.BackendOptions;
@@ -40,7 +41,7 @@ class NeuralKernelRidgeTest {
   static double[][] localScores(SketchModel[] out, boolean ntk, int m, long seed, double[][] x,
       double[] y, Double ridge, double[][] test) {
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults().withThreads(2))) {
-      SketchModel model = RidgeFit.on(cpu.backend()).ridge(ridge).sketch(PlanSpec.reference("sketch", Architecture.parse(ARCH), SketchOptions.of(m, seed, ntk),
+      SketchModel model = RidgeFit.on(cpu.backend()).ridge(ridge).sketch(PlanSpec.reference(PlanMethod.SKETCH, Architecture.parse(ARCH), SketchOptions.of(m, seed, ntk),
           x[0].length), x, RidgeFit.column(y));
       out[0] = model;
       return model.scores(test, cpu.backend(), Precision.F64, Progress.NONE);

@@ -21,6 +21,7 @@ import org.nke.krr.Inference.Prediction;
 import org.nke.krr.Inference.Uncertainty;
 import org.nke.krr.RidgeFit;
 import org.nke.krr.SketchModel;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.BackendOptions;
@@ -81,7 +82,7 @@ class NeuralKernelRidgeVarianceTest {
       List<Prediction> want;
       try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
         local = RidgeFit.on(cpu.backend()).ridge(1e-3).uncertainty(true).sketch(
-            PlanSpec.reference("sketch", Architecture.parse(NeuralKernelRidgeTest.ARCH),
+            PlanSpec.reference(PlanMethod.SKETCH, Architecture.parse(NeuralKernelRidgeTest.ARCH),
                 SketchOptions.of(64, 5, ntk), 6), x, RidgeFit.column(y));
         want = local.predict(test, TIMES, Uncertainty.VARIANCE, cpu.backend(), Precision.F64,
             Progress.NONE);
