@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
 import org.nke.io.ImageBatch;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.PlanFile;
 import org.nke.sketch.PlanSpec;
@@ -144,7 +145,7 @@ public final class Sketches {
    * @return the data-free plan description with these settings (for {@link PlanFile})
    */
   public PlanSpec spec(boolean ntk, int... shape) {
-    return PlanSpec.reference("sketch", arch, options(ntk), shape);
+    return PlanSpec.reference(PlanMethod.SKETCH, arch, options(ntk), shape);
   }
 
   private SketchOptions options(boolean ntk) {

@@ -19,8 +19,11 @@ import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelMatrix;
 import org.nke.io.AtomicOutput;
 import org.nke.krr.ExactRidge;
-import org.nke.krr.KernelRidge;
+import org.nke.krr.RidgeFit;
 import org.nke.krr.RidgeModel;
+import org.nke.krr.SketchModel;
+import org.nke.sketch.PlanMethod;
+import org.nke.sketch.PlanSpec;
 import org.nke.krr.Targets;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.Backends;
@@ -89,8 +92,8 @@ final class DemoCommand implements Callable<Integer> {
       }
       Precision p = Precision.F64;
       long t0 = System.nanoTime();
-      RidgeModel chooser = KernelRidge.fitExact(arch, Kind.NTK, subsetForRidge(data),
-          subsetLabels(data), null, sel.backend(), p, Progress.NONE);
+      RidgeModel chooser = RidgeFit.on(sel.backend()).precision(p).exact(arch, Kind.NTK,
+          subsetForRidge(data), RidgeFit.column(subsetLabels(data)));
       double ridge = chooser.ridge();
       out.println(String.format(Locale.ROOT, "  ridge %.0e (relative to the mean kernel diagonal), chosen "
           + "by exact leave-one-out on 1,500 training images in %.1f s; every method below uses it",
@@ -110,9 +113,10 @@ final class DemoCommand implements Callable<Integer> {
       try {
         for (int m : dims) {
           long t1 = System.nanoTime();
-          RidgeModel model = KernelRidge.fitSketch(arch, SketchOptions.of(m, common.seed, true),
-              data.trainX(), data.trainY(), ridge, sel.backend(), pool, Progress.NONE);
-          double[][] scores = KernelRidge.scores(model, data.testX(), sel.backend(), p, Progress.NONE);
+          SketchModel model = RidgeFit.on(sel.backend()).pool(pool).ridge(ridge).sketch(
+              PlanSpec.reference(PlanMethod.SKETCH, arch, SketchOptions.of(m, common.seed, true),
+                  data.trainX()[0].length), data.trainX(), RidgeFit.column(data.trainY()));
+          double[][] scores = model.scores(data.testX(), sel.backend(), p, Progress.NONE);
           double seconds = (System.nanoTime() - t1) / 1e9;
           double sacc = targets.metric(targets.decode(scores), data.testY());
           double gram = gramError(arch, m, data, k);

@@ -20,6 +20,7 @@ import org.nke.io.ChannelStats;
 import org.nke.io.ImageBatch;
 import org.nke.io.PointStream;
 import org.nke.io.MatrixWriter;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.PlanSpec;
@@ -118,7 +119,7 @@ final class FeaturesCommand implements Callable<Integer> {
       dim = given.options().dim();
       degree = given.options().degree();
       common.seed = given.options().seed();
-      method = given.method();
+      method = given.method().toString();
     } else if (arch == null || kind == null) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--arch and --kind are "
           + "required (or --plan FILE, which holds them)");
@@ -179,7 +180,7 @@ final class FeaturesCommand implements Callable<Integer> {
     }
     try (PointStream points = open(err)) {
       double[][] sample = points.next(Sketches.SAMPLE);
-      PlanSpec planSpec = plans.resolve(given, "sketch", architecture, options, x.toString(),
+      PlanSpec planSpec = plans.resolve(given, PlanMethod.SKETCH, architecture, options, x.toString(),
           new int[] {points.dim()}, () -> sample, Sketches.SAMPLE, null);
       SketchPlan plan = planSpec.densePlan();
       int width = plan.outputDim();
@@ -267,7 +268,7 @@ final class FeaturesCommand implements Callable<Integer> {
           + given.shape()[0] + ")");
     }
     ImageBatch standardized = images;
-    PlanSpec planSpec = plans.resolve(given, "sketch", architecture, options, x.toString(),
+    PlanSpec planSpec = plans.resolve(given, PlanMethod.SKETCH, architecture, options, x.toString(),
         new int[] {images.height(), images.width(), images.channels()},
         () -> standardized.slice(0, Math.min(standardized.count(), CntkSketch.SAMPLE_IMAGES))
             .toPoints(), CntkSketch.SAMPLE_IMAGES, stats);
@@ -326,7 +327,7 @@ final class FeaturesCommand implements Callable<Integer> {
     if (given == null) {
       options = Inputs.dimensionFor(err, architecture, in, options, epsilon, ridge);
     }
-    PlanSpec planSpec = plans.resolve(given, "subspace", architecture, options, x.toString(),
+    PlanSpec planSpec = plans.resolve(given, PlanMethod.SUBSPACE, architecture, options, x.toString(),
         new int[] {in.dim()}, null, 0, null);
     SubspaceEmbedding e = planSpec.embedding();
     int n = in.count();

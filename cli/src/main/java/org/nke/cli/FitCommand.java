@@ -14,12 +14,12 @@ import org.nke.io.AtomicOutput;
 import org.nke.cntk.ExactCntk;
 import org.nke.io.ChannelStats;
 import org.nke.io.ImageBatch;
-import org.nke.krr.ImageRidge;
-import org.nke.krr.KernelRidge;
+import org.nke.krr.ExactImagesModel;
+import org.nke.krr.FeatureModel;
 import org.nke.krr.ModelFile;
+import org.nke.krr.RidgeFit;
 import org.nke.krr.RidgeModel;
-import org.nke.krr.SketchInference;
-import org.nke.krr.SubspaceRidge;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.Backends;
@@ -46,8 +46,8 @@ final class FitCommand implements Callable<Integer> {
 
   @Option(names = "--labels", paramLabel = "L",
       description = "One label per row (.csv/.npy/IDX/CIFAR), or k per row (an (n, k) .npy or "
-          + "k-column .csv: multi-output regression, exact/sketch on points); optional for libsvm input "
-          + "and CIFAR-10 batches, which carry them.")
+          + "k-column .csv: multi-output regression, every method, points or images); optional for "
+          + "libsvm input and CIFAR-10 batches, which carry them.")
   Path labels;
 
   @Option(names = "--method", defaultValue = "exact", paramLabel = "exact|sketch|subspace",
@@ -95,6 +95,11 @@ final class FitCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common = new CommonOptions();
 
+  /** The featurizer of {@code --method}. */
+  private enum Method {
+    EXACT, SKETCH, SUBSPACE
+  }
+
   /** The plan given by --plan, or null. */
   private PlanSpec given;
 
@@ -105,7 +110,7 @@ final class FitCommand implements Callable<Integer> {
     if (given != null) {
       arch = given.architecture();
       kind = given.kind();
-      method = given.method();
+      method = given.method().toString();
       dim = given.options().dim();
       degree = given.options().degree();
       common.seed = given.options().seed();
@@ -118,13 +123,16 @@ final class FitCommand implements Callable<Integer> {
       case "nngp" -> Kind.NNGP;
       default -> throw new ParameterException(spec.commandLine(), "--kind must be nngp or ntk, got " + kind);
     };
-    String how = method.toLowerCase(Locale.ROOT);
-    if (!how.equals("exact") && !how.equals("sketch") && !how.equals("subspace")) {
-      throw new ParameterException(spec.commandLine(), "--method must be exact, sketch or subspace, got "
-          + method);
-    }
-    boolean sketch = !how.equals("exact");
-    if (plans.adapt && !how.equals("sketch")) {
+    Method how = switch (method.toLowerCase(Locale.ROOT)) {
+      case "exact" -> Method.EXACT;
+      case "sketch" -> Method.SKETCH;
+      case "subspace" -> Method.SUBSPACE;
+      default -> throw new ParameterException(spec.commandLine(), "--method must be exact, sketch or "
+          + "subspace, got " + method);
+    };
+    boolean sketch = how != Method.EXACT;
+    boolean subspace = how == Method.SUBSPACE;
+    if (plans.adapt && how != Method.SKETCH) {
       throw new ParameterException(spec.commandLine(), "--adapt applies to --method sketch, got "
           + "--method " + method);
     }
@@ -132,7 +140,7 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--save-plan applies to feature models "
           + "(--method sketch or subspace), got --method exact");
     }
-    if (uncertainty && !how.equals("sketch")) {
+    if (uncertainty && how != Method.SKETCH) {
       throw new ParameterException(spec.commandLine(), "--uncertainty applies to --method sketch "
           + "(exact models predict at any --time as they are; subspace models have none), got "
           + "--method " + method);
@@ -140,7 +148,7 @@ final class FitCommand implements Callable<Integer> {
     if (ridge != null && !(ridge > 0)) {
       throw new ParameterException(spec.commandLine(), "--ridge must be positive, got " + ridge);
     }
-    if (epsilon != null && !how.equals("subspace")) {
+    if (epsilon != null && !subspace) {
       throw new ParameterException(spec.commandLine(),
           "--epsilon chooses the dimension of --method subspace only");
     }
@@ -155,7 +163,7 @@ final class FitCommand implements Callable<Integer> {
     }
     Architecture architecture = Architecture.parse(arch);
     if (architecture.isConvolutional()) {
-      if (how.equals("subspace")) {
+      if (subspace) {
         throw new ParameterException(spec.commandLine(), "--method subspace is for fully connected "
             + "networks; a convolutional architecture uses --method exact or sketch");
       }
@@ -175,11 +183,8 @@ final class FitCommand implements Callable<Integer> {
     if (ys == null && columns == null) {
       throw new ParameterException(spec.commandLine(), "--labels is required unless X is a libsvm file");
     }
-    if (ys == null && how.equals("subspace")) {
-      throw new ParameterException(spec.commandLine(), "labels with several columns (multi-output "
-          + "regression) need --method exact or sketch; " + labels + " has " + columns[0].length);
-    }
-    double[][] xs = how.equals("subspace") ? null : in.densify("--method " + how);
+    double[][] ls = columns != null ? columns : RidgeFit.column(ys);
+    double[][] xs = subspace ? null : in.densify("--method " + method);
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       RidgeModel m;
@@ -190,29 +195,26 @@ final class FitCommand implements Callable<Integer> {
         if (sketch) {
           ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
           try {
-            if (how.equals("subspace")) {
-              m = SubspaceRidge.fit(architecture, given != null ? options : Inputs.dimensionFor(err,
-                  architecture, in, options, epsilon, ridge == null ? 0.01 : ridge), in.dense(),
-                  in.sparse(), ys, ridge, pool, bar);
+            RidgeFit fit = fit(sel, bar).pool(pool);
+            if (subspace) {
+              SketchOptions o = given != null ? options : Inputs.dimensionFor(err, architecture, in,
+                  options, epsilon, ridge == null ? 0.01 : ridge);
+              m = fit.subspace(PlanSpec.reference(PlanMethod.SUBSPACE, architecture, o, in.dim()),
+                  in.dense(), in.sparse(), ls);
             } else {
-              PlanSpec p = plans.resolve(given, "sketch", architecture, options, x.toString(),
+              PlanSpec p = plans.resolve(given, PlanMethod.SKETCH, architecture, options, x.toString(),
                   new int[] {in.dim()}, () -> xs, org.nke.Sketches.SAMPLE, null);
-              if (uncertainty && ys == null) {
+              if (uncertainty && ls[0].length > 1) {
                 throw new ParameterException(spec.commandLine(), "--uncertainty takes one label "
                     + "column; " + labels + " has several (fit without --uncertainty)");
               }
-              m = uncertainty ? SketchInference.fit(p, xs, ys, ridge, sel.backend(), pool, bar)
-                  : ys != null ? KernelRidge.fitSketch(p, xs, ys, ridge, sel.backend(), pool, bar)
-                  : KernelRidge.fitSketch(p, xs, columns, ridge, sel.backend(), pool, bar);
+              m = fit.uncertainty(uncertainty).sketch(p, xs, ls);
             }
           } finally {
             pool.shutdown();
           }
         } else {
-          m = ys != null ? KernelRidge.fitExact(architecture, k, xs, ys, ridge, sel.backend(),
-              common.precision(sel.backend()), bar)
-              : KernelRidge.fitExact(architecture, k, xs, columns, ridge, sel.backend(),
-                  common.precision(sel.backend()), bar);
+          m = fit(sel, bar).exact(architecture, k, xs, ls);
         }
       }
       if (in.base() != null) {
@@ -227,9 +229,10 @@ final class FitCommand implements Callable<Integer> {
   private int images(PrintWriter err, Architecture architecture, Kind k, SketchOptions options)
       throws IOException {
     ImageBatch images = ImageInputs.read(x);
-    double[] ys = labels != null ? Inputs.labels(labels, x, images.count(), "image")
-        : ImageInputs.batchLabels(err, x);
-    if (ys == null) {
+    double[] batch = labels != null ? null : ImageInputs.batchLabels(err, x);
+    double[][] ls = labels != null ? Inputs.labelColumns(labels, x, images.count(), "image")
+        : batch != null ? RidgeFit.column(batch) : null;
+    if (ls == null) {
       throw new ParameterException(spec.commandLine(), "--labels is required for images other than "
           + "CIFAR-10 batches (an IDX image file has its labels in a separate -labels-idx1-ubyte file)");
     }
@@ -249,22 +252,24 @@ final class FitCommand implements Callable<Integer> {
         if (options != null) {
           ForkJoinPool pool = new ForkJoinPool(common.backendOptions().threads());
           try {
-            PlanSpec p = plans.resolve(given, "sketch", architecture, options, x.toString(),
+            PlanSpec p = plans.resolve(given, PlanMethod.SKETCH, architecture, options, x.toString(),
                 new int[] {images.height(), images.width(), images.channels()},
                 () -> standardized.slice(0, Math.min(standardized.count(),
                     org.nke.sketch.CntkSketch.SAMPLE_IMAGES)).toPoints(),
                 org.nke.sketch.CntkSketch.SAMPLE_IMAGES, stats);
-            m = uncertainty ? SketchInference.fit(p, images, ys, ridge, sel.backend(), pool, bar)
-                : ImageRidge.fitSketch(p, images, ys, ridge, sel.backend(), pool, bar);
+            if (uncertainty && ls[0].length > 1) {
+              throw new ParameterException(spec.commandLine(), "--uncertainty takes one label "
+                  + "column; " + labels + " has several (fit without --uncertainty)");
+            }
+            m = fit(sel, bar).pool(pool).uncertainty(uncertainty).sketch(p, images, ls);
           } finally {
             pool.shutdown();
           }
         } else {
-          m = ImageRidge.fitExact(architecture, k, images, ys, ridge, sel.backend(),
-              common.precision(sel.backend()), bar);
+          m = fit(sel, bar).exact(architecture, k, images, ls);
         }
       }
-      if (stats != null && !m.isSketch()) {
+      if (stats != null && m instanceof ExactImagesModel) {
         // a feature model keeps its statistics in its plan
         m.info().put(ModelFile.STANDARDIZE, stats.format());
       }
@@ -274,6 +279,12 @@ final class FitCommand implements Callable<Integer> {
       save(err, m, t0, sel, images.count());
     }
     return 0;
+  }
+
+  /** The fit of this command's ridge, backend and precision, reporting to {@code bar}. */
+  private RidgeFit fit(Backends.Selection sel, ProgressBar bar) {
+    return RidgeFit.on(sel.backend()).precision(common.precision(sel.backend())).progress(bar)
+        .ridge(ridge);
   }
 
   private void save(PrintWriter err, RidgeModel m, long t0, Backends.Selection sel, int count)
@@ -291,15 +302,15 @@ final class FitCommand implements Callable<Integer> {
         m.method(), m.kernel(), count, m.targets().classification()
             ? m.targets().classes().length + " classes" : m.targets().multiOutput()
             ? "regression, " + m.targets().columns() + " outputs" : "regression", m.ridge(), seconds));
-    if (m.plan() != null) {
-      err.println("nke:   plan = " + m.plan().describe());
+    if (m instanceof FeatureModel f) {
+      err.println("nke:   plan = " + f.plan().describe());
     }
     for (Map.Entry<String, String> e : m.info().entrySet()) {
       err.println("nke:   " + e.getKey() + " = " + e.getValue());
     }
     err.println("nke: wrote " + model);
-    if (m.plan() != null && plans.savePlan != null) {
-      plans.save(err, m.plan(), false);
+    if (m instanceof FeatureModel f && plans.savePlan != null) {
+      plans.save(err, f.plan(), false);
     }
   }
 }

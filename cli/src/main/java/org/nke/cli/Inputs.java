@@ -116,25 +116,6 @@ final class Inputs {
   }
 
   /**
-   * Reads a labels file for the points or images of X.
-   *
-   * @param labels the labels file
-   * @param x the file of the points or images
-   * @param count how many points or images X has
-   * @param unit {@code point} or {@code image}
-   * @return one label per row of X
-   * @throws org.nke.error.InvalidInputException naming both files when the counts differ
-   */
-  static double[] labels(Path labels, Path x, int count, String unit) {
-    double[] y = DataFiles.readLabels(labels);
-    if (y.length != count) {
-      throw new org.nke.error.InvalidInputException(String.format(Locale.ROOT, "%s must have one label "
-          + "per %s of %s: %d %ss, got %d labels", labels, unit, x, count, unit, y.length));
-    }
-    return y;
-  }
-
-  /**
    * Reads a labels file that may have several columns (multi-output regression).
    *
    * @param labels the labels file

@@ -14,8 +14,9 @@ import org.nke.arch.Architecture;
 import org.nke.io.AtomicOutput;
 import org.nke.io.ChannelStats;
 import org.nke.krr.ModelFile;
-import org.nke.krr.RidgeModel;
+import org.nke.krr.FeatureModel;
 import org.nke.sketch.PlanFile;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import picocli.CommandLine;
@@ -65,7 +66,7 @@ final class PlanOptions {
     check(r, "--dim", m -> Integer.parseInt(m) == p.options().dim(), clash);
     check(r, "--seed", s -> Long.parseLong(s) == p.options().seed(), clash);
     check(r, "--degree", q -> Integer.parseInt(q) == p.options().degree(), clash);
-    check(r, "--method", m -> m.equalsIgnoreCase(p.method()), clash);
+    check(r, "--method", m -> m.equalsIgnoreCase(p.method().toString()), clash);
     for (String fitted : new String[] {"--adapt", "--standardize", "--epsilon"}) {
       if (r.hasMatchedOption(fitted)) {
         clash.add(fitted + " (the plan fixes what is fitted to data)");
@@ -103,8 +104,7 @@ final class PlanOptions {
    */
   static PlanSpec read(Path path) {
     if (isModel(path)) {
-      RidgeModel m = ModelFile.read(path);
-      if (m.plan() == null) {
+      if (!(ModelFile.read(path) instanceof FeatureModel m)) {
         throw new org.nke.error.InvalidInputException(path + " is an exact model: it has no feature "
             + "plan (fit with --method sketch or subspace)");
       }
@@ -135,7 +135,7 @@ final class PlanOptions {
    * adapted to the sample with {@code --adapt}.
    *
    * @param given the {@code --plan}, or {@code null}
-   * @param method {@code sketch} or {@code subspace}
+   * @param method sketch or subspace embedding
    * @param arch the architecture
    * @param options kind, budget, seed, degree
    * @param what the data's name, for messages
@@ -145,14 +145,14 @@ final class PlanOptions {
    * @param stats standardisation fitted to the data, or {@code null}
    * @return the plan
    */
-  PlanSpec resolve(PlanSpec given, String method, Architecture arch, SketchOptions options,
+  PlanSpec resolve(PlanSpec given, PlanMethod method, Architecture arch, SketchOptions options,
       String what, int[] shape, Supplier<double[][]> sample, int limit, ChannelStats stats) {
     if (given != null) {
       given.checkShape(what, shape);
       return given;
     }
     PlanSpec p = PlanSpec.reference(method, arch, options, shape);
-    if (adapt && method.equals("sketch")) {
+    if (adapt && method == PlanMethod.SKETCH) {
       p = p.adaptedTo(sample.get(), limit);
     }
     return p.withStandardization(stats);

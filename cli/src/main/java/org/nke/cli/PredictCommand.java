@@ -16,11 +16,13 @@ import org.nke.krr.Inference;
 import picocli.CommandLine.ParameterException;
 import org.nke.io.ImageBatch;
 import org.nke.io.MatrixWriter;
-import org.nke.krr.ImageRidge;
-import org.nke.krr.KernelRidge;
+import org.nke.krr.ExactImagesModel;
+import org.nke.krr.FeatureModel;
+import org.nke.krr.ImageModel;
 import org.nke.krr.ModelFile;
+import org.nke.krr.PointsModel;
 import org.nke.krr.RidgeModel;
-import org.nke.krr.SubspaceRidge;
+import org.nke.krr.SubspaceModel;
 import org.nke.spi.Backends;
 import org.nke.spi.Precision;
 import picocli.CommandLine.Command;
@@ -77,7 +79,8 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
   @Preflight.Output
   @Option(names = "--proba", paramLabel = "P", description = "Classification models: also write "
       + "class probabilities (one column per class in the model's class order, rows summing to 1): "
-      + "softmax(scores / T), T chosen by nke fit to minimise the leave-one-out log-loss.")
+      + "softmax(scores / T), T chosen by nke fit to minimise the leave-one-out log-loss; with "
+      + "--time, of each time's mean scores at the same T (one file per time, as --out).")
   Path proba;
 
   /** Labels of a multi-output model's test points ({@code n × k}), or {@code null}. */
@@ -98,12 +101,12 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     PrintWriter err = spec.commandLine().getErr();
     times = parseTimes();
     RidgeModel m = ModelFile.read(model);
-    ProbaOutput.check(spec, m, proba, times != null, model);
-    if (times != null && m.isSketch()) {
+    ProbaOutput.check(spec, m, proba, model);
+    if (times != null && m instanceof FeatureModel f) {
       if (covariance == null && variance == null
           && Arrays.stream(times).allMatch(Double::isInfinite) && times.length == 1) {
         times = null; // t = inf is a feature model's own ridge predictor
-      } else if (m.posterior() == null) {
+      } else if (f.posterior() == null) {
         List<String> asked = new java.util.ArrayList<>();
         if (time != null) {
           asked.add("--time " + String.join(",", time));
@@ -114,62 +117,76 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
         if (variance != null) {
           asked.add("--variance");
         }
+        boolean sketch = !(m instanceof SubspaceModel);
         throw new ParameterException(spec.commandLine(), String.join(" and ", asked) + " need"
             + (asked.size() == 1 && time == null ? "s" : "") + " an exact model (nke fit --method "
-            + "exact)" + (m.method().equals("sketch") ? " or a sketch model fitted with --uncertainty"
-            : "") + "; " + model + " is a " + m.method() + " model"
-            + (m.method().equals("sketch") ? " fitted without --uncertainty, which predicts at t = "
-            + "inf only: refit it with nke fit --method sketch --uncertainty"
+            + "exact)" + (sketch ? " or a sketch model fitted with --uncertainty" : "") + "; "
+            + model + " is a " + m.method() + " model" + (sketch ? " fitted without --uncertainty, "
+            + "which predicts at t = inf only: refit it with nke fit --method sketch --uncertainty"
             : ", which predicts at t = inf only"));
       }
     }
-    if (ImageRidge.isImageModel(m)) {
-      return images(err, m);
+    if (m instanceof ImageModel im) {
+      return images(err, im);
     }
+    PointsModel pm = (PointsModel) m;
     Inputs.Loaded in = Inputs.readFor(err, x, m.inputDim(), m.info());
-    truthRows = labels != null ? Inputs.labelColumns(labels, x, in.count(), "point") : null;
-    double[] truth = truthRows != null ? Inputs.single(truthRows) : in.labels();
-    if (truthRows != null && (truth == null) != m.targets().multiOutput()) {
-      throw new org.nke.error.InvalidInputException(labels + " has " + truthRows[0].length
-          + " label columns; " + model + (m.targets().classification()
-              ? " is a classification model: give one class label per row"
-              : " predicts " + m.targets().columns() + " output(s)"));
-    }
-    double[][] xs = m.method().equals("subspace") ? null : in.densify("--method " + m.method());
+    double[] truth = truth(m, in.count(), "point", in.labels());
+    double[][] xs = m instanceof SubspaceModel ? null : in.densify("--method " + m.method());
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       double[][] s;
       try (ProgressBar bar = new ProgressBar(err, "predict", in.count() * 8L, !common.quiet)) {
-        if (m.method().equals("subspace")) {
+        if (m instanceof SubspaceModel sub) {
           // sparse rows stay sparse: the embedding reads them in input-sparsity time
           java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(
               common.backendOptions().threads());
           try {
-            s = SubspaceRidge.scores(m, in.dense(), in.sparse(), pool, bar);
+            s = sub.scores(in.dense(), in.sparse(), pool, bar);
           } finally {
             pool.shutdown();
           }
         } else if (times != null) {
-          writeEnsemble(err, m, Inference.predict(m, xs, times, uncertainty(), sel.backend(),
+          writeEnsemble(err, m, pm.predict(xs, times, uncertainty(), sel.backend(),
               common.precision(sel.backend()), bar), truth, t0);
           return 0;
         } else {
-          s = KernelRidge.scores(m, xs, sel.backend(), common.precision(sel.backend()), bar);
+          s = pm.scores(xs, sel.backend(), common.precision(sel.backend()), bar);
         }
       }
-      write(err, m, s, truth, t0, out);
+      write(err, m, s, truth, t0, out, proba);
     }
     return 0;
   }
 
+  /**
+   * The test labels of {@code --labels} (one row per point or image; several columns for a
+   * multi-output model, kept in {@link #truthRows}), or those the input carries.
+   *
+   * @return one label per row, {@code null} for several columns or none
+   */
+  private double[] truth(RidgeModel m, int count, String unit, double[] carried) {
+    if (labels == null) {
+      return carried;
+    }
+    truthRows = Inputs.labelColumns(labels, x, count, unit);
+    double[] truth = Inputs.single(truthRows);
+    if ((truth == null) != m.targets().multiOutput()) {
+      int k = m.targets().classification() ? 1 : m.targets().columns();
+      throw new org.nke.error.InvalidInputException(labels + " must have " + k + " column"
+          + (k == 1 ? "" : "s") + " (" + model + (m.targets().classification()
+              ? " is a classification model: one class label per row" : " predicts " + k
+              + " output" + (k == 1 ? "" : "s")) + "), got " + truthRows[0].length);
+    }
+    return truth;
+  }
+
   /** A model fitted on images (exact CNTK or CNTK sketch). */
-  private int images(PrintWriter err, RidgeModel m) throws IOException {
+  private int images(PrintWriter err, ImageModel m) throws IOException {
     ImageBatch images = ImageInputs.read(x);
-    double[] truth = labels != null ? Inputs.labels(labels, x, images.count(), "image")
-        : ImageInputs.batchLabels(err, x);
-    ChannelStats stats = m.isSketch() ? m.plan().standardization()
-        : m.info().containsKey(ModelFile.STANDARDIZE)
-            ? ChannelStats.parse(m.info().get(ModelFile.STANDARDIZE)) : null;
+    double[] truth = truth(m, images.count(), "image",
+        labels != null ? null : ImageInputs.batchLabels(err, x));
+    ChannelStats stats = m.standardization();
     if (stats != null) {
       images = images.standardized(stats);
     }
@@ -183,17 +200,17 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     try (Backends.Selection sel = common.open(err)) {
       long t0 = System.nanoTime();
       double[][] s;
-      long units = m.isSketch() ? images.count()
-          : ExactCntk.progressUnits(images.count(), m.points().length, false);
+      long units = m instanceof ExactImagesModel e
+          ? ExactCntk.progressUnits(images.count(), e.images().count(), false) : images.count();
       try (ProgressBar bar = new ProgressBar(err, "predict", units, !common.quiet)) {
         if (times != null) {
-          writeEnsemble(err, m, Inference.predict(m, images, times, uncertainty(), sel.backend(),
+          writeEnsemble(err, m, m.predict(images, times, uncertainty(), sel.backend(),
               common.precision(sel.backend()), bar), truth, t0);
           return 0;
         }
-        s = ImageRidge.scores(m, images, sel.backend(), common.precision(sel.backend()), bar);
+        s = m.scores(images, sel.backend(), common.precision(sel.backend()), bar);
       }
-      write(err, m, s, truth, t0, out);
+      write(err, m, s, truth, t0, out, proba);
     }
     return 0;
   }
@@ -291,7 +308,8 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       String label = several ? label(p.time()) : null;
       err.println(String.format(Locale.ROOT, "nke: training time t = %s (%s ensemble)",
           Double.isInfinite(p.time()) ? "inf" : Double.toString(p.time()), m.kernel()));
-      write(err, m, p.scores(), truth, t0, label == null ? out : timed(out, label));
+      write(err, m, p.scores(), truth, t0, label == null ? out : timed(out, label),
+          label == null || proba == null ? proba : timed(proba, label));
       Path extra = covariance != null ? covariance : variance;
       if (extra != null) {
         Path target = label == null ? extra : timed(extra, label);
@@ -317,8 +335,9 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
     }
   }
 
-  private void write(PrintWriter err, RidgeModel m, double[][] s, double[] truth, long t0, Path out)
-      throws IOException {
+  /** Writes the predictions of scores {@code s} to {@code out}, and their probabilities to {@code p}. */
+  private void write(PrintWriter err, RidgeModel m, double[][] s, double[] truth, long t0, Path out,
+      Path p) throws IOException {
     if (m.targets().multiOutput()) {
       ProbaOutput.values(err, m, s, truthRows, scores, out, t0);
       return;
@@ -344,6 +363,6 @@ final class PredictCommand implements Callable<Integer>, Preflight.DerivedOutput
       err.println(String.format(Locale.ROOT, "nke: test %s = %.4f", m.targets().metricName(),
           m.targets().metric(predicted, truth)));
     }
-    ProbaOutput.probabilities(err, m, s, truth, proba);
+    ProbaOutput.probabilities(err, m, s, truth, p);
   }
 }

@@ -16,7 +16,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * What {@code nke predict} writes besides class labels: class probabilities ({@code --proba}, the
- * softmax of the ridge scores at the model's LOO-fitted temperature) with the test log-loss, and the
+ * softmax of the ridge scores at the model's LOO-fitted temperature, or with {@code --time} of the
+ * ensemble's mean scores at each time, at the same temperature) with the test log-loss, and the
  * {@code n × k} values of a multi-output regression model with its MSE over all entries.
  */
 final class ProbaOutput {
@@ -29,10 +30,9 @@ final class ProbaOutput {
    * @param spec the command, for errors
    * @param m the model
    * @param proba the {@code --proba} file, or {@code null}
-   * @param timed whether {@code --time}, {@code --covariance} or {@code --variance} was given
    * @param modelFile the model's path, for messages
    */
-  static void check(CommandSpec spec, RidgeModel m, Path proba, boolean timed, Path modelFile) {
+  static void check(CommandSpec spec, RidgeModel m, Path proba, Path modelFile) {
     if (proba == null) {
       return;
     }
@@ -44,11 +44,6 @@ final class ProbaOutput {
       throw new ParameterException(spec.commandLine(), "--proba needs the softmax temperature that "
           + "nke fit chooses by leave-one-out; " + modelFile + " has none (fitted by an older nke or "
           + "in a distributed fit): refit it with nke fit");
-    }
-    if (timed) {
-      throw new ParameterException(spec.commandLine(), "--proba applies to the ridge predictor "
-          + "(t = inf, whose leave-one-out scores chose the temperature), not with --time, "
-          + "--covariance or --variance");
     }
   }
 

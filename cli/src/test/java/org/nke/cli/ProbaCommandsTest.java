@@ -114,10 +114,10 @@ class ProbaCommandsTest extends CommandTest {
     String fitted = dir.resolve("c.nkem").toString();
     assertEquals(0, nke("fit", "--arch", ARCH, "--x", x.toString(), "--labels",
         npy("c.npy", classes).toString(), "--model", fitted, "--quiet"), err);
-    org.nke.krr.RidgeModel m = org.nke.krr.ModelFile.read(Path.of(fitted));
-    org.nke.krr.RidgeModel old = new org.nke.krr.RidgeModel(m.method(), m.architecture(), m.kernel(),
-        m.inputDim(), m.ridge(), m.targets().withTemperature(Double.NaN), m.points(), m.weights(),
-        m.plan(), m.info());
+    org.nke.krr.ExactPointsModel m = (org.nke.krr.ExactPointsModel) org.nke.krr.ModelFile.read(
+        Path.of(fitted));
+    org.nke.krr.RidgeModel old = new org.nke.krr.ExactPointsModel(m.architecture(), m.kind(),
+        m.ridge(), m.targets().withTemperature(Double.NaN), m.points(), m.weights(), m.info());
     Path oldFile = dir.resolve("old.nkem");
     try (OutputStream os = Files.newOutputStream(oldFile)) {
       org.nke.krr.ModelFile.write(old, os);
@@ -125,10 +125,57 @@ class ProbaCommandsTest extends CommandTest {
     assertEquals(2, nke("predict", "--model", oldFile.toString(), "--x", x.toString(), "--out",
         dir.resolve("p.npy").toString(), "--proba", proba.toString(), "--quiet"), err);
     assertTrue(err.contains("refit it with nke fit"), err);
-    assertEquals(2, nke("predict", "--model", fitted, "--x", x.toString(), "--out",
-        dir.resolve("p.npy").toString(), "--proba", proba.toString(), "--time", "10", "--quiet"),
-        err);
     assertFalse(Files.exists(proba));
+  }
+
+  @Test
+  void probaAtATrainingTimeIsTheSoftmaxOfThatTimesMeanAtTheModelsTemperature() throws IOException {
+    double[][][] train = data(60, 6);
+    double[][][] test = data(12, 7);
+    Path x = npy("x.npy", train[0]);
+    Path xt = npy("xt.npy", test[0]);
+    String model = dir.resolve("m.nkem").toString();
+    assertEquals(0, nke("fit", "--arch", ARCH, "--x", x.toString(), "--labels",
+        npy("c.npy", train[1]).toString(), "--ridge", "1e-3", "--model", model, "--quiet"), err);
+    Path proba = dir.resolve("p.npy");
+    assertEquals(0, nke("predict", "--model", model, "--x", xt.toString(), "--out",
+        dir.resolve("c.npy").toString(), "--proba", proba.toString(), "--time", "0.5,inf",
+        "--quiet"), err);
+    Path plain = dir.resolve("plain.npy");
+    assertEquals(0, nke("predict", "--model", model, "--x", xt.toString(), "--out",
+        dir.resolve("c.npy").toString(), "--proba", plain.toString(), "--quiet"), err);
+    // t = inf: today's --proba (the ensemble mean at t = inf is the ridge predictor)
+    double[] atInf = NpyReader.read(dir.resolve("p.tinf.npy")).data();
+    double[] ridge = NpyReader.read(plain).data();
+    for (int i = 0; i < ridge.length; i++) {
+      assertEquals(ridge[i], atInf[i], 1e-9);
+    }
+    // t = 0.5: softmax(mean / T) of the core API's mean, T the model's (LOO, ridge) temperature
+    org.nke.krr.PointsModel m = (org.nke.krr.PointsModel) org.nke.krr.ModelFile.read(Path.of(model));
+    double temperature = m.targets().temperature();
+    double[][] mean;
+    try (org.nke.spi.Backends.Selection cpu = org.nke.spi.Backends.open("cpu",
+        org.nke.spi.BackendOptions.defaults())) {
+      mean = m.predict(test[0], new double[] {0.5}, org.nke.krr.Inference.Uncertainty.NONE,
+          cpu.backend(), Precision.F64, org.nke.spi.Progress.NONE).get(0).scores();
+    }
+    double[] early = NpyReader.read(dir.resolve("p.t0.5.npy")).data();
+    double flatter = 0;
+    for (int i = 0; i < mean.length; i++) {
+      double z = 0;
+      for (double s : mean[i]) {
+        z += Math.exp(s / temperature);
+      }
+      double sum = 0;
+      for (int k = 0; k < 3; k++) {
+        assertEquals(Math.exp(mean[i][k] / temperature) / z, early[3 * i + k], 1e-12);
+        sum += early[3 * i + k];
+        flatter += (Math.abs(early[3 * i + k] - 1.0 / 3) - Math.abs(atInf[3 * i + k] - 1.0 / 3));
+      }
+      assertEquals(1, sum, 1e-12);
+    }
+    // early in training the mean is closer to 0, so the probabilities are closer to uniform
+    assertTrue(flatter < 0, "sum of |p - 1/3| at t = 0.5 minus at inf: " + flatter);
   }
 
   @Test
@@ -165,7 +212,8 @@ class ProbaCommandsTest extends CommandTest {
     Path xm = npy("xm.npy", many[0]);
     Path ym = npy("ym.npy", many[2]);
     for (String ridge : new String[] {null, "0.01"}) {
-      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("fit", "--arch", ARCH,
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("fit", "--arch",
+          ARCH,
           "--method", "sketch", "--dim", "64", "--x", xm.toString(), "--labels", ym.toString(),
           "--model", dir.resolve("primal.nkem").toString(), "--quiet"));
       if (ridge != null) {
@@ -186,5 +234,48 @@ class ProbaCommandsTest extends CommandTest {
     assertTrue(err.contains("(regression, 2 outputs)"), err);
     assertEquals(2, nke("fit", "--arch", ARCH, "--method", "subspace", "--x", x.toString(),
         "--labels", y.toString(), "--model", dir.resolve("s.nkem").toString(), "--quiet"), err);
+  }
+
+  @Test
+  void multiColumnLabelsFitImagesAndTheSubspaceMethod() throws IOException {
+    Random r = new Random(11);
+    double[][] images = new double[30][5 * 5 * 2];
+    double[][] testImages = new double[6][5 * 5 * 2];
+    for (double[][] set : new double[][][] {images, testImages}) {
+      for (double[] row : set) {
+        for (int j = 0; j < row.length; j++) {
+          row[j] = r.nextGaussian();
+        }
+      }
+    }
+    Path xi = npy("xi.npy", images);
+    ImageFiles.reshape(xi, 30, 5, 5, 2);
+    Path ti = npy("ti.npy", testImages);
+    ImageFiles.reshape(ti, 6, 5, 5, 2);
+    double[][][] train = data(30, 12);
+    double[][][] test = data(6, 13);
+    Path y = npy("y2.npy", train[2]);
+    Path yt = npy("yt2.npy", test[2]);
+    Path xp = npy("xp.npy", train[0]);
+    Path tp = npy("tp.npy", test[0]);
+    String conv = "Conv(3, (3, 3), padding='SAME', W_std=1.4, b_std=0.1), Relu(), GlobalAvgPool(), "
+        + "Dense()";
+    String[][] cases = {
+      {"exact", conv, xi.toString(), ti.toString()},
+      {"sketch", conv, xi.toString(), ti.toString()},
+      {"subspace", "Dense(W_std=1.4), Relu(), Dense()", xp.toString(), tp.toString()}};
+    for (String[] c : cases) {
+      String model = dir.resolve(c[0] + "-k2.nkem").toString();
+      assertEquals(0, nke("fit", "--arch", c[1], "--method", c[0], "--dim", "128", "--x", c[2],
+          "--labels", y.toString(), "--ridge", "1e-2", "--model", model, "--quiet"), err);
+      assertTrue(err.contains("(regression, 2 outputs)"), c[0] + ": " + err);
+      Path out = dir.resolve(c[0] + "-k2.npy");
+      assertEquals(0, nke("predict", "--model", model, "--x", c[3], "--out", out.toString(),
+          "--labels", yt.toString(), "--quiet"), err);
+      assertTrue(err.contains("over all 6 x 2 entries"), c[0] + ": " + err);
+      NpyArray p = NpyReader.read(out);
+      assertEquals(6, p.shape()[0]);
+      assertEquals(2, p.shape()[1]);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package org.nke.krr;
 
+import java.io.Serializable;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
@@ -9,7 +10,7 @@ import org.nke.error.InvalidInputException;
  * {@link EnsemblePosterior} in the primal, for kernels given by features (sketch models): NNGP
  * features {@code F} ({@code n × p}, {@code K ≈ F Fᵀ}) and, for {@link EnsembleKind#NTK}, NTK features
  * {@code G} ({@code n × q}, {@code Θ ≈ G Gᵀ}). Training accumulates {@code p × p}/{@code q × q}/
- * {@code q × p} products block by block ({@link Accumulator}, time linear in {@code n}); predictions
+ * {@code q × p} products block by block ({@link PosteriorSums}, time linear in {@code n}); predictions
  * cost time linear in the number of test points. The results equal {@link EnsemblePosterior}'s with
  * {@code K = F Fᵀ}, {@code Θ = G Gᵀ} and the test kernels {@code K_td = F_t Fᵀ},
  * {@code K_tt = F_t F_tᵀ}, {@code Θ_td = G_t Gᵀ}.
@@ -44,8 +45,13 @@ import org.nke.error.InvalidInputException;
  * — positive semi-definite by construction, and {@code FᵀF} is not needed. Variances are the squared
  * row norms of {@code Z}. Costs: building {@code O(n (p² + q p + q² ))} plus one {@code O(q³)}
  * eigendecomposition; per time {@code t}, {@code O(q² (p + k))}; per test point {@code O(q p)}.
+ *
+ * <p>A posterior and its {@link AtTime} are serializable (a distributed predictor ships one
+ * {@link AtTime#prepared() prepared} {@code AtTime} to every worker).
  */
-public final class FeatureEnsemblePosterior {
+public final class FeatureEnsemblePosterior implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final EnsembleKind kind;
   private final double labelCount;
   private final double shift;
@@ -53,7 +59,7 @@ public final class FeatureEnsemblePosterior {
   private final double[][] projectedTargets;
   private final double[][] projectedCross;
 
-  private FeatureEnsemblePosterior(Accumulator acc, double ridge) {
+  FeatureEnsemblePosterior(PosteriorSums acc, double ridge) {
     GradientFlow.checkRidge(ridge);
     if (acc.points == 0) {
       throw new InvalidInputException("the training features must contain at least one point, got none");
@@ -120,8 +126,12 @@ public final class FeatureEnsemblePosterior {
     return new AtTime(t);
   }
 
-  /** The posterior at one training time ({@link #at}); its methods equal the outer ones at {@code t}. */
-  public final class AtTime {
+  /**
+   * The posterior at one training time ({@link #at}); its methods equal the outer ones at {@code t}.
+   * Serializable with its posterior.
+   */
+  public final class AtTime implements Serializable {
+    private static final long serialVersionUID = 1L;
     private final double t;
     private final double[][] meanWeights;
     private double[][] crossWeights;
@@ -130,6 +140,19 @@ public final class FeatureEnsemblePosterior {
       GradientFlow.checkTime(t);
       this.t = t;
       this.meanWeights = spectrum.apply(filters(t), projectedTargets);
+    }
+
+    /**
+     * Computes now what {@link #variance}/{@link #covariance} would compute on first use (for NTK
+     * the {@code q × p} product {@code C_t H}), e.g. before this object is shipped to many workers.
+     *
+     * @return this
+     */
+    public AtTime prepared() {
+      if (kind == EnsembleKind.NTK && crossWeights == null) {
+        crossWeights = spectrum.apply(filters(t), projectedCross);
+      }
+      return this;
     }
 
     /** @return {@link FeatureEnsemblePosterior#mean} at this time */
@@ -163,9 +186,7 @@ public final class FeatureEnsemblePosterior {
     }
 
     private double[][] factor(double[][] testFeatures, double[][] nngpTestFeatures) {
-      if (kind == EnsembleKind.NTK && crossWeights == null) {
-        crossWeights = spectrum.apply(filters(t), projectedCross);
-      }
+      prepared();
       return FeatureEnsemblePosterior.this.factor(t, testFeatures, nngpTestFeatures, crossWeights);
     }
   }
@@ -177,13 +198,20 @@ public final class FeatureEnsemblePosterior {
    * @param outputs {@code k}, the number of target columns
    * @return an empty accumulator
    */
-  public static Accumulator accumulator(EnsembleKind kind, int nngpDim, int ntkDim, int outputs) {
-    return new Accumulator(kind, nngpDim, ntkDim, outputs);
+  public static PosteriorSums accumulator(EnsembleKind kind, int nngpDim, int ntkDim, int outputs) {
+    return new PosteriorSums(kind, nngpDim, ntkDim, outputs);
   }
 
   /** @return which kernel drives the dynamics */
   public EnsembleKind kind() {
     return kind;
+  }
+
+  /**
+   * @return a one-line description: kind, eigenbasis and projected sizes, doubles held and MiB
+   */
+  public String describe() {
+    return SketchInference.describe(state());
   }
 
   /** @return the absolute ridge {@code r = λ·trace(EᵀE)/n} added to the training kernel */
@@ -281,112 +309,11 @@ public final class FeatureEnsemblePosterior {
     return f;
   }
 
-  private static void checkColumns(String what, double[][] a, int cols) {
+  static void checkColumns(String what, double[][] a, int cols) {
     for (int i = 0; i < a.length; i++) {
       if (a[i].length != cols) {
         throw new InvalidInputException(what + " must have " + cols + " columns, got " + a[i].length
             + " at row " + (i + 1));
-      }
-    }
-  }
-
-  /**
-   * Accumulates the training products block by block: {@code FᵀF}, {@code Fᵀy} (NNGP) or
-   * {@code GᵀG}, {@code GᵀF}, {@code Gᵀy} (NTK), and the point count. Not thread-safe.
-   */
-  public static final class Accumulator {
-    private final EnsembleKind kind;
-    private final int nngpDim;
-    private final int ntkDim;
-    private final int outputs;
-    private final double[][] nngpGram;
-    private final double[][] nngpTargets;
-    private final double[][] ntkGram;
-    private final double[][] ntkTargets;
-    private final double[][] cross;
-    private long points;
-    private ForkJoinPool pool;
-
-    private Accumulator(EnsembleKind kind, int nngpDim, int ntkDim, int outputs) {
-      if (nngpDim < 1 || outputs < 1 || (kind == EnsembleKind.NTK && ntkDim < 1)) {
-        throw new InvalidInputException("feature dimensions and outputs must be >= 1, got p = "
-            + nngpDim + ", q = " + ntkDim + ", k = " + outputs);
-      }
-      this.kind = kind;
-      this.nngpDim = nngpDim;
-      this.ntkDim = ntkDim;
-      this.outputs = outputs;
-      boolean ntk = kind == EnsembleKind.NTK;
-      this.nngpGram = ntk ? null : new double[nngpDim][nngpDim];
-      this.nngpTargets = ntk ? null : new double[nngpDim][outputs];
-      this.ntkGram = ntk ? new double[ntkDim][ntkDim] : null;
-      this.ntkTargets = ntk ? new double[ntkDim][outputs] : null;
-      this.cross = ntk ? new double[ntkDim][nngpDim] : null;
-    }
-
-    /** Runs the products of {@link #add} on {@code p} ({@code null}: this thread); same results. */
-    void pool(ForkJoinPool p) {
-      this.pool = p;
-    }
-
-    /**
-     * Adds a block of training points.
-     *
-     * @param nngpFeatures {@code F} rows of the block, {@code b × p}, not modified
-     * @param ntkFeatures {@code G} rows of the block, {@code b × q}, not modified (NTK only; ignored,
-     *     may be {@code null}, for NNGP)
-     * @param y the block's targets, {@code b × k}, not modified
-     * @return this accumulator
-     */
-    public Accumulator add(double[][] nngpFeatures, double[][] ntkFeatures, double[][] y) {
-      int b = y.length;
-      if (nngpFeatures.length != b || (kind == EnsembleKind.NTK && ntkFeatures.length != b)) {
-        throw new InvalidInputException("feature and target blocks must have the same number of rows, got "
-            + nngpFeatures.length + " and " + b);
-      }
-      checkColumns("the targets", y, outputs);
-      checkColumns("the NNGP features", nngpFeatures, nngpDim);
-      if (b == 0) {
-        return this;
-      }
-      if (kind == EnsembleKind.NNGP) {
-        Syrk.accumulateUpper(Syrk.transpose(nngpFeatures), nngpGram, pool);
-        addProduct(nngpFeatures, y, nngpTargets, null);
-      } else {
-        checkColumns("the NTK features", ntkFeatures, ntkDim);
-        Syrk.accumulateUpper(Syrk.transpose(ntkFeatures), ntkGram, pool);
-        addProduct(ntkFeatures, y, ntkTargets, null);
-        Syrk.accumulateProduct(Syrk.transpose(ntkFeatures), Syrk.transpose(nngpFeatures), cross,
-            pool);
-      }
-      points += b;
-      return this;
-    }
-
-    /**
-     * @param ridge relative ridge {@code λ ≥ 0} (relative to the mean diagonal of the driving kernel)
-     * @return the posterior; this accumulator must not be used afterwards
-     */
-    public FeatureEnsemblePosterior build(double ridge) {
-      return new FeatureEnsemblePosterior(this, ridge);
-    }
-
-    /** {@code out += aᵀ b} (small {@code b}: the targets). */
-    private static void addProduct(double[][] a, double[][] b, double[][] out, ForkJoinPool pool) {
-      IntConsumer row = i -> {
-        double[] oi = out[i];
-        for (int r = 0; r < a.length; r++) {
-          double w = a[r][i];
-          double[] br = b[r];
-          for (int j = 0; j < br.length; j++) {
-            oi[j] += w * br[j];
-          }
-        }
-      };
-      if (pool == null) {
-        IntStream.range(0, out.length).forEach(row);
-      } else {
-        pool.submit(() -> IntStream.range(0, out.length).parallel().forEach(row)).join();
       }
     }
   }

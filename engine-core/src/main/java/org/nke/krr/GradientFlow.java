@@ -101,7 +101,7 @@ final class GradientFlow {
    * @param values the eigenvalues {@code s_e}
    * @param vectors {@code vectors[e]} is the unit eigenvector of {@code s_e}
    */
-  record Spectrum(double[] values, double[][] vectors) {
+  record Spectrum(double[] values, double[][] vectors) implements java.io.Serializable {
     /**
      * @param y a matrix with as many rows as the decomposed matrix, not modified
      * @return {@code Vᵀ y}, row {@code e} = {@code v_eᵀ y}

@@ -33,7 +33,7 @@ import org.nke.util.Checks;
  *
  * The targets {@code y} are the model's: regression labels centred by their training mean, classes
  * one-hot and centred ({@link Targets}); the scores returned are on that scale, as
- * {@link KernelRidge#scores}'s, so {@code t = ∞} gives today's ridge scores and {@code t = 0} gives 0
+ * {@link PointsModel#scores}'s, so {@code t = ∞} gives today's ridge scores and {@code t = 0} gives 0
  * (the training mean, once decoded). The covariance is the same for every output column. Sketch
  * models fitted with their posterior go to {@link SketchInference} (the same quantities with the
  * sketch kernels, in the primal).
@@ -79,6 +79,8 @@ public final class Inference {
   }
 
   /**
+   * {@link ExactPointsModel#predict}.
+   *
    * @param model an exact model of points
    * @param x test points of the model's dimension, not modified
    * @param times training times, each {@code ≥ 0} or {@code +∞}
@@ -88,12 +90,9 @@ public final class Inference {
    * @param progress progress sink
    * @return one prediction per time, in the given order
    */
-  public static List<Prediction> predict(RidgeModel model, double[][] x, double[] times,
+  static List<Prediction> predict(ExactPointsModel model, double[][] x, double[] times,
       Uncertainty uncertainty, Backend backend, Precision precision, Progress progress) {
     Checks.sameDimension("the model's training data", model.inputDim(), "X", Checks.points("X", x));
-    if (model.isSketch()) {
-      return SketchInference.predict(model, x, times, uncertainty, backend, progress);
-    }
     Architecture arch = Architecture.parse(model.architecture());
     double[][] train = model.points();
     return predict(model, times, uncertainty, new Pairs() {
@@ -119,6 +118,8 @@ public final class Inference {
   }
 
   /**
+   * {@link ExactImagesModel#predict}.
+   *
    * @param model an exact model of images
    * @param x test images of the model's shape, not modified
    * @param times training times, each {@code ≥ 0} or {@code +∞}
@@ -128,18 +129,11 @@ public final class Inference {
    * @param progress progress sink
    * @return one prediction per time, in the given order
    */
-  public static List<Prediction> predict(RidgeModel model, ImageBatch x, double[] times,
+  static List<Prediction> predict(ExactImagesModel model, ImageBatch x, double[] times,
       Uncertainty uncertainty, Backend backend, Precision precision, Progress progress) {
-    int[] s = ImageRidge.shape(model);
-    if (x.height() != s[0] || x.width() != s[1] || x.channels() != s[2]) {
-      throw new InvalidInputException("images must have the shape of the model's training images (H, "
-          + "W, C) = (" + s[0] + ", " + s[1] + ", " + s[2] + "), got " + x.shapeString());
-    }
-    if (model.isSketch()) {
-      return SketchInference.predict(model, x, times, uncertainty, backend, progress);
-    }
+    model.checkShape(x);
     Kernels kernels = Kernels.of(model.architecture()).withPrecision(precision).withProgress(progress);
-    ImageBatch train = ImageBatch.ofPoints(model.points(), s[0], s[1], s[2]);
+    ImageBatch train = model.images();
     return predict(model, times, uncertainty, new Pairs() {
       @Override
       public KernelPair compute(boolean testSide, boolean trainSide, Kind kind) {
@@ -164,12 +158,8 @@ public final class Inference {
     });
   }
 
-  private static List<Prediction> predict(RidgeModel model, double[] times,
+  private static List<Prediction> predict(ExactModel model, double[] times,
       Uncertainty uncertainty, Pairs pairs) {
-    if (model.isSketch()) {
-      throw new InvalidInputException("finite training times and uncertainty need an exact model "
-          + "(nke fit --method exact); this is a " + model.method() + " model");
-    }
     for (double t : times) {
       if (!(t >= 0)) {
         throw new InvalidInputException("training times must be >= 0 (or inf), got " + t);
@@ -179,12 +169,12 @@ public final class Inference {
     if (uncertainty == Uncertainty.COVARIANCE) {
       checkCovarianceMemory(m, times.length);
     }
-    boolean ntk = Kind.parse(model.kernel()) == Kind.NTK;
+    boolean ntk = model.kind() == Kind.NTK;
     // an ntk model's posterior takes both kernels (the NNGP comes with the NTK's recursion)
     boolean needNngp = ntk;
     Kind kinds = ntk ? Kind.BOTH : Kind.NNGP;
     KernelPair dd = pairs.compute(false, true, kinds);
-    double[][] y = model.targets().y().length == model.points().length ? model.targets().y()
+    double[][] y = model.targets().y().length == model.weights().length ? model.targets().y()
         : recoveredTargets(model, ntk ? dd.ntk().toArray() : dd.nngp().toArray());
     EnsemblePosterior posterior = ntk
         ? EnsemblePosterior.ntk(dd.ntk().toArray(), dd.nngp().toArray(), y, model.ridge())
@@ -226,7 +216,7 @@ public final class Inference {
    * The training targets of a model file written before they were stored (version 1):
    * {@code y = K_r α}, exact up to the rounding of the solve that gave {@code α}.
    */
-  private static double[][] recoveredTargets(RidgeModel model, double[][] kdd) {
+  private static double[][] recoveredTargets(ExactModel model, double[][] kdd) {
     int n = kdd.length;
     double shift = model.ridge() * ExactRidge.diagonalScale(kdd);
     double[][] alpha = model.weights();

@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.ZipOutputStream;
 import org.nke.error.InvalidInputException;
+import org.nke.exact.ExactKernel.Kind;
 import org.nke.io.ChannelStats;
 import org.nke.io.FlatJson;
+import org.nke.io.ImageBatch;
 import org.nke.sketch.PlanFile;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 
@@ -59,17 +62,17 @@ public final class ModelFile {
   public static void write(RidgeModel model, OutputStream out) throws IOException {
     try (ZipOutputStream zip = FlatJson.zip(out)) {
       FlatJson.putText(zip, "model.json", json(model));
-      if (model.plan() == null) {
-        FlatJson.putArray(zip, "points.npy", model.points());
-        if (model.targets().y().length == model.points().length) {
+      if (model instanceof ExactModel e) {
+        FlatJson.putArray(zip, "points.npy", e.trainingPoints());
+        if (model.targets().y().length == model.weights().length) {
           FlatJson.putArray(zip, "targets.npy", model.targets().y());
         }
-      } else if (model.plan().adapted()) {
-        FlatJson.putArray(zip, "sample.npy", model.plan().sample());
+      } else if (model instanceof FeatureModel f && f.plan().adapted()) {
+        FlatJson.putArray(zip, "sample.npy", f.plan().sample());
       }
       FlatJson.putArray(zip, "weights.npy", model.weights());
-      if (model.posterior() != null) {
-        SketchInference.write(zip, model.posterior());
+      if (model instanceof FeatureModel f && f.posterior() != null) {
+        SketchInference.write(zip, f.posterior());
       }
     }
   }
@@ -93,8 +96,8 @@ public final class ModelFile {
     if (!Double.isNaN(m.targets().temperature())) {
       FlatJson.field(sb, "temperature", Double.toString(m.targets().temperature()));
     }
-    if (m.plan() != null) {
-      PlanFile.planFields(sb, m.plan());
+    if (m instanceof FeatureModel f) {
+      PlanFile.planFields(sb, f.plan());
     }
     sb.append("  \"info\": ").append(FlatJson.object(m.info())).append("\n}\n");
     return sb.toString();
@@ -130,33 +133,53 @@ public final class ModelFile {
     String architecture = FlatJson.string(s, "architecture", path);
     String kernel = FlatJson.string(s, "kernel", path);
     int inputDim = (int) FlatJson.number(s, "input_dim", path);
-    double[][] points = new double[0][];
-    PlanSpec plan = null;
-    if (method.equals("exact")) {
-      points = array(entries, "points.npy", path);
-    } else if (version >= 2) {
-      plan = PlanFile.planFrom(s, method, architecture, kernel,
-          entries.containsKey("sample.npy") ? array(entries, "sample.npy", path) : new double[0][],
-          path);
-    } else {
-      plan = v1Plan(s, method, architecture, kernel, inputDim, info, entries, path);
+    double ridge = FlatJson.number(s, "ridge", path);
+    double[][] weights = array(entries, "weights.npy", path);
+    switch (method) {
+      case "exact" -> {
+        Kind kind = Kind.parse(kernel);
+        double[][] points = array(entries, "points.npy", path);
+        if (!info.containsKey(ImageRidge.SHAPE)) {
+          return new ExactPointsModel(architecture, kind, ridge, targets, points, weights, info);
+        }
+        int[] hwc = ImageRidge.shape(info);
+        return new ExactImagesModel(architecture, kind, ridge, targets,
+            ImageBatch.ofPoints(points, hwc[0], hwc[1], hwc[2]), weights, info);
+      }
+      case "sketch" -> {
+        // version 1 sketch models kept their plan sample as points.npy
+        PlanSpec plan = plan(s, version, method, inputDim, info, entries, path,
+            version >= 2 ? new double[0][] : array(entries, "points.npy", path));
+        FeatureEnsemblePosterior posterior = SketchInference.read(entries, kernel, path);
+        return plan.images() ? new CntkSketchModel(plan, ridge, targets, weights, info, posterior)
+            : new SketchModel(plan, ridge, targets, weights, info, posterior);
+      }
+      case "subspace" -> {
+        return new SubspaceModel(plan(s, version, method, inputDim, info, entries, path,
+            new double[0][]), ridge, targets, weights, info);
+      }
+      default -> throw new InvalidInputException(path + " must hold a model of method exact, sketch "
+          + "or subspace, got " + method);
     }
-    return new RidgeModel(method, architecture, kernel, inputDim,
-        FlatJson.number(s, "ridge", path), targets, points, array(entries, "weights.npy", path),
-        plan, info, method.equals("sketch") ? SketchInference.read(entries, kernel, path) : null);
   }
 
-  /** The plan of a version 1 feature model, as version 1 rebuilt it. */
-  private static PlanSpec v1Plan(String s, String method, String architecture, String kernel,
-      int inputDim, Map<String, String> info, Map<String, byte[]> entries, Path path) {
+  /** A feature model's plan: from its fields (version 2), or as version 1 rebuilt it. */
+  private static PlanSpec plan(String s, int version, String method, int inputDim,
+      Map<String, String> info, Map<String, byte[]> entries, Path path, double[][] v1Sample) {
+    String architecture = FlatJson.string(s, "architecture", path);
+    String kernel = FlatJson.string(s, "kernel", path);
+    if (version >= 2) {
+      return PlanFile.planFrom(s, method, architecture, kernel,
+          entries.containsKey("sample.npy") ? array(entries, "sample.npy", path) : new double[0][],
+          path);
+    }
     SketchOptions o = new SketchOptions((int) FlatJson.number(s, "sketch_dim", path),
         (long) FlatJson.number(s, "seed", path), kernel.equals("ntk"),
         (int) FlatJson.number(s, "degree", path), SketchOptions.DEFAULT_TAIL);
     int[] shape = info.containsKey(ImageRidge.SHAPE) ? ImageRidge.shape(info) : new int[] {inputDim};
-    double[][] sample = method.equals("sketch") ? array(entries, "points.npy", path) : new double[0][];
     ChannelStats stats = info.containsKey(STANDARDIZE) && shape.length == 3
         ? ChannelStats.parse(info.get(STANDARDIZE)) : null;
-    return new PlanSpec(method, architecture, o, shape, sample, stats);
+    return new PlanSpec(PlanMethod.parse(method), architecture, o, shape, v1Sample, stats);
   }
 
   private static double[][] array(Map<String, byte[]> entries, String name, Path path) {

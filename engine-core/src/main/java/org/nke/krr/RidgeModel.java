@@ -1,88 +1,51 @@
 package org.nke.krr;
 
-import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
-import org.nke.sketch.PlanSpec;
+import org.nke.exact.ExactKernel.Kind;
 
 /**
- * A fitted kernel ridge model: what is needed to predict, and what it was fitted with. Saved and
- * loaded by {@link ModelFile}.
- *
- * @param method {@code exact} (dual coefficients over the training points), {@code sketch} or
- *     {@code subspace} (primal weights over the features of {@code plan})
- * @param architecture the canonical architecture string
- * @param kernel {@code nngp} or {@code ntk}
- * @param inputDim input dimension {@code d} ({@code H·W·C} for images)
- * @param ridge the relative ridge {@code λ} used
- * @param targets the task: classes or regression mean (its {@code y} is not kept)
- * @param points exact: the training points; feature models: none (an empty array)
- * @param weights exact: {@code α} ({@code n × c}); feature models: {@code W} ({@code p × c})
- * @param plan feature models: everything their features depend on (options, tail tolerance,
- *     adaptation sample, standardization); {@code null} for exact models
- * @param info free-form facts (metrics, timings, sizes), in insertion order
- * @param posterior sketch models fitted with {@code --uncertainty}: the primal ensemble posterior
- *     ({@link SketchInference}); otherwise {@code null}
+ * A fitted kernel ridge model: what is needed to predict, and what it was fitted with. One type per
+ * featurizer, each holding everything its features depend on:
+ * <ul>
+ *   <li>{@link ExactPointsModel}: the exact kernel of a fully connected network (dual coefficients
+ *   over the training points);</li>
+ *   <li>{@link ExactImagesModel}: the exact CNTK of a convolutional network (over the training
+ *   images);</li>
+ *   <li>{@link SketchModel}, {@link CntkSketchModel}, {@link SubspaceModel}: primal weights over the
+ *   features of a {@link org.nke.sketch.PlanSpec} ({@link FeatureModel}).</li>
+ * </ul>
+ * Models of points ({@link PointsModel}) and of images ({@link ImageModel}) predict with
+ * {@code scores} and, where it applies, {@code predict} at finite training times. Fitted by
+ * {@link RidgeFit}; saved and loaded by {@link ModelFile}.
  */
-public record RidgeModel(String method, String architecture, String kernel, int inputDim, double ridge,
-    Targets targets, double[][] points, double[][] weights, PlanSpec plan,
-    Map<String, String> info, FeatureEnsemblePosterior posterior) {
-  /** Canonical constructor; copies the info map and checks that the method and plan agree. */
-  public RidgeModel {
-    info = new LinkedHashMap<>(info);
-    if (method.equals("exact") != (plan == null)
-        || plan != null && !plan.method().equals(method)) {
-      throw new IllegalArgumentException("a " + method + " model must have "
-          + (method.equals("exact") ? "no feature plan" : "a " + method + " plan") + ", got "
-          + (plan == null ? "none" : "a " + plan.method() + " plan"));
-    }
-  }
+public sealed interface RidgeModel permits ExactModel, FeatureModel, PointsModel, ImageModel {
+  /** @return the canonical architecture string */
+  String architecture();
 
-  /**
-   * A model without a stored posterior (all arguments as the canonical constructor's).
-   *
-   * @param method method
-   * @param architecture architecture
-   * @param kernel kernel
-   * @param inputDim input dimension
-   * @param ridge relative ridge
-   * @param targets task
-   * @param points training points
-   * @param weights weights
-   * @param plan feature plan
-   * @param info facts
-   */
-  public RidgeModel(String method, String architecture, String kernel, int inputDim, double ridge,
-      Targets targets, double[][] points, double[][] weights, PlanSpec plan,
-      Map<String, String> info) {
-    this(method, architecture, kernel, inputDim, ridge, targets, points, weights, plan, info, null);
-  }
+  /** @return the kernel: {@link Kind#NNGP} or {@link Kind#NTK} */
+  Kind kind();
 
-  /**
-   * @param p the posterior of this (sketch) model
-   * @return this model holding {@code p}
-   */
-  public RidgeModel withPosterior(FeatureEnsemblePosterior p) {
-    return new RidgeModel(method, architecture, kernel, inputDim, ridge, targets, points, weights,
-        plan, info, p);
-  }
+  /** @return input dimension {@code d} ({@code H·W·C} for images) */
+  int inputDim();
 
-  /** @return whether predictions go through features ({@code sketch} or {@code subspace}) */
-  public boolean isSketch() {
-    return plan != null;
-  }
+  /** @return the relative ridge {@code λ} used */
+  double ridge();
 
-  /** @return the sketch budget {@code m}, 0 for exact models */
-  public int sketchDim() {
-    return plan == null ? 0 : plan.options().dim();
-  }
+  /** @return the task: classes or regression means (and, for exact models, the fitted targets) */
+  Targets targets();
 
-  /** @return the sketch seed, 0 for exact models */
-  public long seed() {
-    return plan == null ? 0 : plan.options().seed();
-  }
+  /** @return exact models: {@code α} ({@code n × c}); feature models: {@code W} ({@code p × c}) */
+  double[][] weights();
 
-  /** @return the sketch degree (0 = automatic, and for exact models) */
-  public int degree() {
-    return plan == null ? 0 : plan.options().degree();
+  /** @return free-form facts (metrics, timings, sizes), in insertion order; modifiable */
+  Map<String, String> info();
+
+  /** @return the method's name in a model file and in messages: exact, sketch or subspace */
+  String method();
+
+  /** @return the kernel's name, {@code nngp} or {@code ntk} */
+  default String kernel() {
+    return kind().name().toLowerCase(Locale.ROOT);
   }
 }

@@ -3,34 +3,29 @@ package org.nke.krr;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
 import java.util.zip.ZipOutputStream;
-import org.nke.Sketches;
 import org.nke.error.InvalidInputException;
 import org.nke.error.ResourceLimitException;
 import org.nke.io.FlatJson;
 import org.nke.io.ImageBatch;
 import org.nke.krr.Inference.Prediction;
 import org.nke.krr.Inference.Uncertainty;
-import org.nke.krr.KernelRidge.FeatureSource;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
 import org.nke.spi.Progress;
-import org.nke.util.Checks;
 
 /**
  * Finite training times and uncertainty for sketch models, in the primal
  * ({@link FeatureEnsemblePosterior}; {@code shared/spec/cli.md}, "Inference"). The fit
- * ({@code nke fit --method sketch --uncertainty}) accumulates the posterior's products in the same
- * single pass over the data as the ridge ({@link KernelRidge#ridgeOnFeatures}): {@code GᵀG},
+ * ({@code nke fit --method sketch --uncertainty}, {@link RidgeFit#uncertainty}) accumulates the
+ * posterior's products in the same single pass over the data as the ridge
+ * ({@link FeatureRidge#solve}): {@code GᵀG},
  * {@code Gᵀy} and, for an NTK model, {@code GᵀF} with {@code F} the NNGP features of the plan's
  * {@link #nngpTwin NNGP twin} (same seed, budget and degree). Time is linear in the number of points;
  * the stored posterior is a {@code q × q} eigenbasis plus {@code q × k} projected targets (and a
@@ -62,106 +57,6 @@ public final class SketchInference {
         o.tailTolerance()));
   }
 
-  /**
-   * {@link KernelRidge#fitSketch(PlanSpec, double[][], double[], Double, Backend, ForkJoinPool,
-   * Progress)} that also keeps the ensemble posterior.
-   *
-   * @param spec a dense sketch plan of the points' dimension
-   * @param x training points, not modified
-   * @param labels one label per point
-   * @param ridge relative ridge, or {@code null} to choose it
-   * @param backend an open backend
-   * @param pool threads, or {@code null}
-   * @param progress progress sink (units: points)
-   * @return the model, with its {@link RidgeModel#posterior()}
-   * @throws ResourceLimitException if the posterior's products would not fit in memory
-   */
-  public static RidgeModel fit(PlanSpec spec, double[][] x, double[] labels, Double ridge,
-      Backend backend, ForkJoinPool pool, Progress progress) {
-    spec.checkShape("X", Checks.points("X", x));
-    checkLabels(x.length, labels, "point");
-    SketchPlan plan = spec.densePlan();
-    SketchPlan twin = spec.options().ntk() ? nngpTwin(spec).densePlan() : null;
-    return fit(spec, x.length, spec.inputSize(), plan.outputDim(),
-        twin == null ? 0 : twin.outputDim(),
-        (from, to) -> Sketches.features(backend, plan, Arrays.copyOfRange(x, from, to), progress),
-        twin == null ? null : (from, to) -> Sketches.features(backend, twin,
-            Arrays.copyOfRange(x, from, to), Progress.NONE),
-        labels, ridge, pool, new LinkedHashMap<>());
-  }
-
-  /**
-   * {@link ImageRidge#fitSketch(PlanSpec, ImageBatch, double[], Double, Backend, ForkJoinPool,
-   * Progress)} that also keeps the ensemble posterior.
-   *
-   * @param spec a CNTK sketch plan of the images' shape
-   * @param x training images (standardised as the plan says), not modified
-   * @param labels one label per image
-   * @param ridge relative ridge, or {@code null} to choose it
-   * @param backend an open backend
-   * @param pool threads, or {@code null}
-   * @param progress progress sink (units: images)
-   * @return the model, with its {@link RidgeModel#posterior()}
-   * @throws ResourceLimitException if the posterior's products would not fit in memory
-   */
-  public static RidgeModel fit(PlanSpec spec, ImageBatch x, double[] labels, Double ridge,
-      Backend backend, ForkJoinPool pool, Progress progress) {
-    spec.checkShape("the images", x.height(), x.width(), x.channels());
-    checkLabels(x.count(), labels, "image");
-    CntkSketch plan = spec.cntkPlan();
-    CntkSketch twin = spec.options().ntk() ? nngpTwin(spec).cntkPlan() : null;
-    Map<String, String> info = new LinkedHashMap<>();
-    info.put(ImageRidge.SHAPE, x.height() + "," + x.width() + "," + x.channels());
-    return fit(spec, x.count(), x.imageSize(), plan.outputDim(), twin == null ? 0 : twin.outputDim(),
-        (from, to) -> Sketches.features(backend, plan, x.slice(from, to), progress),
-        twin == null ? null : (from, to) -> Sketches.features(backend, twin, x.slice(from, to),
-            Progress.NONE),
-        labels, ridge, pool, info);
-  }
-
-  private static void checkLabels(int n, double[] labels, String what) {
-    if (labels.length != n) {
-      throw new InvalidInputException("labels must have one value per " + what + ": " + n + " "
-          + what + "s, got " + labels.length + " labels");
-    }
-  }
-
-  /**
-   * @param q the model's feature count
-   * @param p the NNGP twin's feature count (0 for an NNGP model)
-   */
-  private static RidgeModel fit(PlanSpec spec, int n, int inputSize, int q, int p,
-      FeatureSource model, FeatureSource nngp, double[] labels, Double ridge, ForkJoinPool pool,
-      Map<String, String> info) {
-    Targets targets = Targets.of(labels);
-    int k = targets.columns();
-    EnsembleKind kind = nngp == null ? EnsembleKind.NNGP : EnsembleKind.NTK;
-    checkFitMemory(q, p, k);
-    FeatureEnsemblePosterior.Accumulator acc = kind == EnsembleKind.NTK
-        ? FeatureEnsemblePosterior.accumulator(kind, p, q, k)
-        : FeatureEnsemblePosterior.accumulator(kind, q, 0, k);
-    acc.pool(pool);
-    double[][] y = targets.y();
-    FeatureSource both = (from, to) -> {
-      double[][] g = model.rows(from, to);
-      double[][] block = Arrays.copyOfRange(y, from, to);
-      if (nngp == null) {
-        acc.add(g, null, block);
-      } else {
-        acc.add(nngp.rows(from, to), g, block);
-      }
-      return g;
-    };
-    double[] lambda = new double[1];
-    double[][] w = KernelRidge.ridgeOnFeatures(n, q, both, labels, targets, ridge, pool, info,
-        lambda);
-    FeatureEnsemblePosterior posterior = acc.build(lambda[0]);
-    info.put("train_points", Integer.toString(n));
-    info.put("posterior", describe(posterior.state()));
-    return new RidgeModel("sketch", spec.architecture(), spec.kind(), inputSize, lambda[0], targets,
-        new double[0][], w, spec, info, posterior);
-  }
-
   /** {@code "q x q eigenbasis + q x p cross + q x k targets (N doubles, X MiB)"}. */
   static String describe(FeatureEnsemblePosterior.State s) {
     int q = s.values().length;
@@ -176,7 +71,7 @@ public final class SketchInference {
    * Refuses a fit whose posterior products, eigendecomposition and stored state would not fit in
    * the heap: about {@code 5 q² + 3 q p + 2 q k} doubles besides the ridge's own.
    */
-  private static void checkFitMemory(int q, int p, int k) {
+  static void checkFitMemory(int q, int p, int k) {
     long need = 8L * (5L * q * q + 3L * q * p + 2L * q * k);
     Runtime rt = Runtime.getRuntime();
     long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
@@ -189,8 +84,7 @@ public final class SketchInference {
   }
 
   /**
-   * Predictions of a sketch model at finite training times ({@link Inference#predict(RidgeModel,
-   * double[][], double[], Uncertainty, Backend, org.nke.spi.Precision, Progress)}).
+   * {@link SketchModel#predict}.
    *
    * @param model a sketch model of points fitted with its posterior
    * @param x test points of the model's dimension, not modified
@@ -200,23 +94,20 @@ public final class SketchInference {
    * @param progress progress sink (units: points)
    * @return one prediction per time, in the given order
    */
-  public static List<Prediction> predict(RidgeModel model, double[][] x, double[] times,
+  static List<Prediction> predict(SketchModel model, double[][] x, double[] times,
       Uncertainty uncertainty, Backend backend, Progress progress) {
     FeatureEnsemblePosterior posterior = posterior(model, times);
-    SketchPlan plan = model.plan().densePlan();
     SketchPlan twin = posterior.kind() == EnsembleKind.NTK && uncertainty != Uncertainty.NONE
         ? nngpTwin(model.plan()).densePlan() : null;
     return predict(posterior, x.length, times, uncertainty,
-        (from, to) -> Sketches.features(backend, plan, Arrays.copyOfRange(x, from, to), progress),
-        twin == null ? null : (from, to) -> Sketches.features(backend, twin,
-            Arrays.copyOfRange(x, from, to), Progress.NONE));
+        FeatureSource.of(backend, model.plan().densePlan(), x, progress),
+        twin == null ? null : FeatureSource.of(backend, twin, x, Progress.NONE));
   }
 
   /**
-   * As {@link #predict(RidgeModel, double[][], double[], Uncertainty, Backend, Progress)}, for a
-   * CNTK sketch model.
+   * {@link CntkSketchModel#predict}.
    *
-   * @param model a sketch model of images fitted with its posterior
+   * @param model a CNTK sketch model fitted with its posterior
    * @param x test images of the model's shape (standardised as its plan says), not modified
    * @param times training times, each {@code ≥ 0} or {@code +∞}
    * @param uncertainty what to compute besides the mean
@@ -224,23 +115,21 @@ public final class SketchInference {
    * @param progress progress sink (units: images)
    * @return one prediction per time, in the given order
    */
-  public static List<Prediction> predict(RidgeModel model, ImageBatch x, double[] times,
+  static List<Prediction> predict(CntkSketchModel model, ImageBatch x, double[] times,
       Uncertainty uncertainty, Backend backend, Progress progress) {
     FeatureEnsemblePosterior posterior = posterior(model, times);
-    CntkSketch plan = model.plan().cntkPlan();
     CntkSketch twin = posterior.kind() == EnsembleKind.NTK && uncertainty != Uncertainty.NONE
         ? nngpTwin(model.plan()).cntkPlan() : null;
     return predict(posterior, x.count(), times, uncertainty,
-        (from, to) -> Sketches.features(backend, plan, x.slice(from, to), progress),
-        twin == null ? null : (from, to) -> Sketches.features(backend, twin, x.slice(from, to),
-            Progress.NONE));
+        FeatureSource.of(backend, model.plan().cntkPlan(), x, progress),
+        twin == null ? null : FeatureSource.of(backend, twin, x, Progress.NONE));
   }
 
-  private static FeatureEnsemblePosterior posterior(RidgeModel model, double[] times) {
-    if (!model.method().equals("sketch") || model.posterior() == null) {
+  private static FeatureEnsemblePosterior posterior(FeatureModel model, double[] times) {
+    if (model.posterior() == null) {
       throw new InvalidInputException("finite training times and uncertainty need an exact model or "
           + "a sketch model fitted with --uncertainty (nke fit --method sketch --uncertainty); this "
-          + "is a " + model.method() + " model without a stored posterior");
+          + "is a sketch model without a stored posterior");
     }
     for (double t : times) {
       if (!(t >= 0)) {

@@ -34,7 +34,7 @@ public final class PlanFile {
       StringBuilder sb = new StringBuilder("{\n");
       FlatJson.field(sb, "format", FlatJson.quote(FORMAT));
       FlatJson.field(sb, "version", "1");
-      FlatJson.field(sb, "method", FlatJson.quote(plan.method()));
+      FlatJson.field(sb, "method", FlatJson.quote(plan.method().toString()));
       FlatJson.field(sb, "architecture", FlatJson.quote(plan.architecture()));
       FlatJson.field(sb, "kernel", FlatJson.quote(plan.kind()));
       planFields(sb, plan);
@@ -125,7 +125,7 @@ public final class PlanFile {
       ChannelStats stats = FlatJson.optNumbers(json, "standardize_mean").isPresent()
           ? new ChannelStats(FlatJson.numbers(json, "standardize_mean", path),
               FlatJson.numbers(json, "standardize_std", path)) : null;
-      return new PlanSpec(method, architecture, o, shape, sample, stats);
+      return new PlanSpec(PlanMethod.parse(method), architecture, o, shape, sample, stats);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(path + " holds an inconsistent plan: " + e.getMessage(), e);
     }

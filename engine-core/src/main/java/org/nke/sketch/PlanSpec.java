@@ -13,8 +13,8 @@ import org.nke.io.ImageBatch;
  * another. A plan is a pure function of these fields (every random draw comes from the seed):
  *
  * <ul>
- *   <li>{@code method}: {@code sketch} (dense {@link SketchPlan}, or {@link CntkSketch} for images)
- *   or {@code subspace} ({@link SubspaceEmbedding});</li>
+ *   <li>{@code method}: {@link PlanMethod#SKETCH} (dense {@link SketchPlan}, or {@link CntkSketch}
+ *   for images) or {@link PlanMethod#SUBSPACE} ({@link SubspaceEmbedding});</li>
  *   <li>the canonical architecture, the options (kind, budget {@code m}, seed, degree, tail
  *   tolerance) and the input shape ({@code {d}} for points, {@code {H, W, C}} for images);</li>
  *   <li>{@code sample}: the rows the block widths were adapted to, or none for the data-free reference
@@ -27,20 +27,17 @@ import org.nke.io.ImageBatch;
  * Anything fitted to data (the sample, the statistics, a dimension chosen from the data's statistical
  * dimension) lives here, so it is written once ({@link PlanFile}, a model file) and never refitted.
  *
- * @param method {@code sketch} or {@code subspace}
+ * @param method sketch or subspace embedding
  * @param architecture the canonical architecture string
  * @param options kind, budget, seed, degree, tail tolerance
  * @param shape {@code {d}} or {@code {H, W, C}}
  * @param sample adaptation rows (points, or images flattened in HWC order); empty for the reference
  * @param standardization image channel statistics, or {@code null}
  */
-public record PlanSpec(String method, String architecture, SketchOptions options, int[] shape,
+public record PlanSpec(PlanMethod method, String architecture, SketchOptions options, int[] shape,
     double[][] sample, ChannelStats standardization) {
   /** Canonical constructor: validates and copies. */
   public PlanSpec {
-    if (!method.equals("sketch") && !method.equals("subspace")) {
-      throw new IllegalArgumentException("method must be sketch or subspace, got " + method);
-    }
     if (shape.length != 1 && shape.length != 3) {
       throw new IllegalArgumentException("shape must be {d} or {H, W, C}, got "
           + Arrays.toString(shape));
@@ -60,7 +57,7 @@ public record PlanSpec(String method, String architecture, SketchOptions options
       throw new IllegalArgumentException("standardization needs images with "
           + standardization.channels() + " channels, got shape " + Arrays.toString(shape));
     }
-    if (method.equals("subspace") && (shape.length != 1 || sample.length > 0)) {
+    if (method == PlanMethod.SUBSPACE && (shape.length != 1 || sample.length > 0)) {
       throw new IllegalArgumentException("the subspace embedding takes points and no sample");
     }
   }
@@ -68,13 +65,13 @@ public record PlanSpec(String method, String architecture, SketchOptions options
   /**
    * The data-free plan of a method.
    *
-   * @param method {@code sketch} or {@code subspace}
+   * @param method sketch or subspace embedding
    * @param arch the network
    * @param options kind, budget, seed, degree, tail tolerance
    * @param shape {@code {d}} or {@code {H, W, C}}
    * @return the spec
    */
-  public static PlanSpec reference(String method, Architecture arch, SketchOptions options,
+  public static PlanSpec reference(PlanMethod method, Architecture arch, SketchOptions options,
       int... shape) {
     return new PlanSpec(method, arch.describe(), options, shape, new double[0][], null);
   }
@@ -143,7 +140,7 @@ public record PlanSpec(String method, String architecture, SketchOptions options
 
   /** @return the dense sketch plan this spec describes */
   public SketchPlan densePlan() {
-    require("sketch", false);
+    require(PlanMethod.SKETCH, false);
     Architecture arch = Architecture.parse(architecture);
     return adapted() ? SketchPlan.build(arch, shape[0], options, sample)
         : SketchPlan.build(arch, shape[0], options);
@@ -151,7 +148,7 @@ public record PlanSpec(String method, String architecture, SketchOptions options
 
   /** @return the CNTK sketch plan this spec describes */
   public CntkSketch cntkPlan() {
-    require("sketch", true);
+    require(PlanMethod.SKETCH, true);
     Architecture arch = Architecture.parse(architecture);
     return adapted()
         ? CntkSketch.build(arch, ImageBatch.ofPoints(sample, shape[0], shape[1], shape[2]), options)
@@ -160,12 +157,12 @@ public record PlanSpec(String method, String architecture, SketchOptions options
 
   /** @return the subspace embedding this spec describes */
   public SubspaceEmbedding embedding() {
-    require("subspace", false);
+    require(PlanMethod.SUBSPACE, false);
     return SubspaceEmbedding.build(Architecture.parse(architecture), shape[0], options);
   }
 
-  private void require(String m, boolean img) {
-    if (!method.equals(m) || images() != img) {
+  private void require(PlanMethod m, boolean img) {
+    if (method != m || images() != img) {
       throw new IllegalStateException("this plan is a " + describe() + ", not a " + m
           + (img ? " of images" : " of points"));
     }

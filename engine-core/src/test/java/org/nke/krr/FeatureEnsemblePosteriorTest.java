@@ -55,7 +55,7 @@ class FeatureEnsemblePosteriorTest {
   }
 
   FeatureEnsemblePosterior primal(EnsembleKind kind, double ridge, int block) {
-    FeatureEnsemblePosterior.Accumulator acc = FeatureEnsemblePosterior.accumulator(kind, P, Q, K);
+    PosteriorSums acc = FeatureEnsemblePosterior.accumulator(kind, P, Q, K);
     for (int start = 0; start < N; start += block) {
       int end = Math.min(N, start + block);
       acc.add(java.util.Arrays.copyOfRange(f, start, end), java.util.Arrays.copyOfRange(g, start, end),

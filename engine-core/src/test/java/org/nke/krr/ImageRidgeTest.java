@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nke.sketch.PlanMethod;
+import org.nke.sketch.PlanSpec;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
 import org.nke.exact.ExactKernel.Kind;
@@ -62,22 +64,21 @@ class ImageRidgeTest {
     ImageBatch train = images(36, 1, yTrain);
     ImageBatch test = images(18, 2, yTest);
     try (Backends.Selection s = Backends.open("cpu", BackendOptions.defaults())) {
-      RidgeModel exact = ImageRidge.fitExact(ARCH, Kind.NTK, train, yTrain, null, s.backend(),
-          Precision.F64, Progress.NONE);
-      RidgeModel sketch = ImageRidge.fitSketch(ARCH, new SketchOptions(2048, 1, true, 0, 1e-3), train,
-          yTrain, null, s.backend(), null, Progress.NONE);
+      var exact = RidgeFit.on(s.backend()).exact(ARCH, Kind.NTK, train, RidgeFit.column(yTrain));
+      var sketch = RidgeFit.on(s.backend()).sketch(PlanSpec.reference(PlanMethod.SKETCH, ARCH,
+          new SketchOptions(2048, 1, true, 0, 1e-3), train.height(), train.width(), train.channels()), train, RidgeFit.column(yTrain));
       assertEquals("6,6,2", exact.info().get(ImageRidge.SHAPE));
       double[] accuracy = new double[2];
       int k = 0;
-      for (RidgeModel m : new RidgeModel[] {exact, sketch}) {
-        double[][] scores = ImageRidge.scores(m, test, s.backend(), Precision.F64, Progress.NONE);
+      for (ImageModel m : new ImageModel[] {exact, sketch}) {
+        double[][] scores = m.scores(test, s.backend(), Precision.F64, Progress.NONE);
         Path file = dir.resolve(m.method() + ".zip");
         try (OutputStream os = Files.newOutputStream(file)) {
           ModelFile.write(m, os);
         }
-        RidgeModel back = ModelFile.read(file);
-        assertTrue(ImageRidge.isImageModel(back));
-        double[][] again = ImageRidge.scores(back, test, s.backend(), Precision.F64, Progress.NONE);
+        ImageModel back = (ImageModel) ModelFile.read(file);
+        assertEquals(m.getClass(), back.getClass());
+        double[][] again = back.scores(test, s.backend(), Precision.F64, Progress.NONE);
         for (int i = 0; i < scores.length; i++) {
           assertArrayEquals(scores[i], again[i], 1e-9, m.method() + " image " + i);
         }
@@ -86,7 +87,7 @@ class ImageRidgeTest {
       assertTrue(accuracy[0] >= 0.8 && Math.abs(accuracy[0] - accuracy[1]) <= 0.12,
           "exact " + accuracy[0] + ", sketch " + accuracy[1]);
       ImageBatch wrong = ImageBatch.of(new double[4 * 4 * 2], 1, 4, 4, 2);
-      assertThrows(InvalidInputException.class, () -> ImageRidge.scores(sketch, wrong, s.backend(),
+      assertThrows(InvalidInputException.class, () -> sketch.scores(wrong, s.backend(),
           Precision.F64, Progress.NONE));
     }
   }

@@ -20,7 +20,9 @@ import org.nke.exact.ExactKernel.Kind;
 import org.nke.io.ImageBatch;
 import org.nke.krr.Inference.Prediction;
 import org.nke.krr.Inference.Uncertainty;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.CntkSketchAccuracy;
+import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchAccuracy;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.BackendOptions;
@@ -63,11 +65,10 @@ class InferenceTest {
         Map<String, Object> c = (Map<String, Object>) o;
         String kind = (String) c.get("get");
         double t = EnsemblePosteriorTest.time(c.get("time"));
-        RidgeModel model = new RidgeModel("exact", Architecture.parse(NT_NET).describe(), kind,
-            xTrain[0].length, ridge, new Targets(false, new double[0], 0, y), xTrain,
-            new double[xTrain.length][y[0].length], null, Map.of());
-        Prediction p = Inference.predict(model, xTest, new double[] {t}, Uncertainty.COVARIANCE,
-            cpu.backend(), Precision.F64, Progress.NONE).get(0);
+        ExactPointsModel model = new ExactPointsModel(Architecture.parse(NT_NET).describe(),
+            Kind.parse(kind), ridge, new Targets(false, new double[0], 0, y), xTrain,
+            new double[xTrain.length][y[0].length], Map.of());
+        Prediction p = model.predict(xTest, new double[] {t}, Uncertainty.COVARIANCE, cpu.backend(), Precision.F64, Progress.NONE).get(0);
         double[][] mean = ReferenceJson.matrix(c.get("mean"));
         double[][] cov = ReferenceJson.matrix(c.get("covariance"));
         assertTrue(maxRelative(mean, p.scores()) < 1e-10, kind + " t=" + t + " mean "
@@ -92,19 +93,19 @@ class InferenceTest {
         + "Erf(), Dense()");
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
       for (Kind kind : new Kind[] {Kind.NNGP, Kind.NTK}) {
-        RidgeModel m = KernelRidge.fitExact(arch, kind, x, labels, 1e-2, cpu.backend(), Precision.F64,
-            Progress.NONE);
-        double[][] ridge = KernelRidge.scores(m, test, cpu.backend(), Precision.F64, Progress.NONE);
-        List<Prediction> ps = Inference.predict(m, test, new double[] {Double.POSITIVE_INFINITY, 0,
+        var m = RidgeFit.on(cpu.backend()).ridge(1e-2).exact(arch, kind, x, RidgeFit.column(labels));
+        double[][] ridge = m.scores(test, cpu.backend(), Precision.F64, Progress.NONE);
+        List<Prediction> ps = m.predict(test, new double[] {Double.POSITIVE_INFINITY, 0,
             3}, Uncertainty.COVARIANCE, cpu.backend(), Precision.F64, Progress.NONE);
         assertTrue(maxRelative(ridge, ps.get(0).scores()) < 1e-10, kind + " t=inf");
-        double[][] prior = org.nke.Kernels.of(arch).withBackend("cpu").compute(test, null, Kind.NNGP)
+        double[][] prior = org.nke.Kernels.of(arch).withBackend("cpu").compute(test, null,
+            Kind.NNGP)
             .nngp().toArray();
         assertArrayEquals(prior, ps.get(1).covariance());
         for (double[] row : ps.get(1).scores()) {
           assertArrayEquals(new double[row.length], row);
         }
-        List<Prediction> vs = Inference.predict(m, test, new double[] {Double.POSITIVE_INFINITY, 0,
+        List<Prediction> vs = m.predict(test, new double[] {Double.POSITIVE_INFINITY, 0,
             3}, Uncertainty.VARIANCE, cpu.backend(), Precision.F64, Progress.NONE);
         for (int k = 0; k < 3; k++) {
           assertNull(vs.get(k).covariance());
@@ -119,20 +120,19 @@ class InferenceTest {
         try (OutputStream os = Files.newOutputStream(f)) {
           ModelFile.write(m, os);
         }
-        RidgeModel back = ModelFile.read(f);
+        ExactPointsModel back = (ExactPointsModel) ModelFile.read(f);
         assertArrayEquals(m.targets().y(), back.targets().y());
-        RidgeModel old = new RidgeModel("exact", back.architecture(), back.kernel(), back.inputDim(),
-            back.ridge(), new Targets(true, back.targets().classes(), 0, new double[0][0]),
-            back.points(), back.weights(), null, back.info());
-        double[][] recovered = Inference.predict(old, test, new double[] {3}, Uncertainty.NONE,
-            cpu.backend(), Precision.F64, Progress.NONE).get(0).scores();
+        ExactPointsModel old = new ExactPointsModel(back.architecture(), back.kind(), back.ridge(),
+            new Targets(true, back.targets().classes(), 0, new double[0][0]), back.points(),
+            back.weights(), back.info());
+        double[][] recovered = old.predict(test, new double[] {3}, Uncertainty.NONE, cpu.backend(),
+            Precision.F64, Progress.NONE).get(0).scores();
         assertTrue(maxRelative(ps.get(2).scores(), recovered) < 1e-8, kind + " recovered targets "
             + maxRelative(ps.get(2).scores(), recovered));
       }
-      RidgeModel sketch = KernelRidge.fitSketch(arch, SketchOptions.of(64, 1, true), x, labels, 1e-2,
-          cpu.backend(), null, Progress.NONE);
-      assertThrows(InvalidInputException.class, () -> Inference.predict(sketch, test,
-          new double[] {1}, Uncertainty.NONE, cpu.backend(), Precision.F64, Progress.NONE));
+      SketchModel sketch = RidgeFit.on(cpu.backend()).ridge(1e-2).sketch(PlanSpec.reference(PlanMethod.SKETCH, arch, SketchOptions.of(64, 1, true), x[0].length), x, RidgeFit.column(labels));
+      assertThrows(InvalidInputException.class, () -> sketch.predict(test, new double[] {1},
+          Uncertainty.NONE, cpu.backend(), Precision.F64, Progress.NONE));
     }
   }
 
@@ -144,14 +144,12 @@ class InferenceTest {
     Architecture arch = Architecture.parse("Conv(4, (3, 3), padding='SAME', W_std=1.4, b_std=0.1), "
         + "Relu(), GlobalAvgPool(), Dense()");
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
-      RidgeModel m = ImageRidge.fitExact(arch, Kind.NTK, train, labels, 1e-2, cpu.backend(),
-          Precision.F64, Progress.NONE);
-      double[][] ridge = ImageRidge.scores(m, test, cpu.backend(), Precision.F64, Progress.NONE);
-      List<Prediction> ps = Inference.predict(m, test, new double[] {Double.POSITIVE_INFINITY, 2},
+      var m = RidgeFit.on(cpu.backend()).ridge(1e-2).exact(arch, Kind.NTK, train, RidgeFit.column(labels));
+      double[][] ridge = m.scores(test, cpu.backend(), Precision.F64, Progress.NONE);
+      List<Prediction> ps = m.predict(test, new double[] {Double.POSITIVE_INFINITY, 2},
           Uncertainty.VARIANCE, cpu.backend(), Precision.F64, Progress.NONE);
       assertTrue(maxRelative(ridge, ps.get(0).scores()) < 1e-10);
-      List<Prediction> full = Inference.predict(m, test, new double[] {2}, Uncertainty.COVARIANCE,
-          cpu.backend(), Precision.F64, Progress.NONE);
+      List<Prediction> full = m.predict(test, new double[] {2}, Uncertainty.COVARIANCE, cpu.backend(), Precision.F64, Progress.NONE);
       for (int i = 0; i < 3; i++) {
         assertEquals(full.get(0).covariance()[i][i], ps.get(1).variance()[i],
             1e-10 * Math.abs(full.get(0).covariance()[i][i]) + 1e-14);

@@ -13,6 +13,8 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nke.sketch.PlanMethod;
+import org.nke.sketch.PlanSpec;
 import org.nke.Kernels;
 import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel.Kind;
@@ -112,15 +114,14 @@ class KernelRidgeTest {
     double[][] xt = data(100, 8, 4, new double[100], new double[100]);
     Architecture arch = Architecture.parse(ARCH);
     try (Backends.Selection s = Backends.open("cpu", BackendOptions.defaults())) {
-      RidgeModel exact = KernelRidge.fitExact(arch, Kind.NTK, x, values, 1e-2, s.backend(),
-          Precision.F64, Progress.NONE);
-      double[][] ref = KernelRidge.scores(exact, xt, s.backend(), Precision.F64, Progress.NONE);
+      var exact = RidgeFit.on(s.backend()).ridge(1e-2).exact(arch, Kind.NTK, x, RidgeFit.column(values));
+      double[][] ref = exact.scores(xt, s.backend(), Precision.F64, Progress.NONE);
       double previous = Double.POSITIVE_INFINITY;
       double first = Double.NaN;
       for (int m : new int[] {256, 1024, 4096}) {
-        RidgeModel sk = KernelRidge.fitSketch(arch, SketchOptions.of(m, 1, true), x, values, 1e-2,
-            s.backend(), null, Progress.NONE);
-        double[][] got = KernelRidge.scores(sk, xt, s.backend(), Precision.F64, Progress.NONE);
+        var sk = RidgeFit.on(s.backend()).ridge(1e-2).sketch(PlanSpec.reference(PlanMethod.SKETCH, arch,
+            SketchOptions.of(m, 1, true), x[0].length), x, RidgeFit.column(values));
+        double[][] got = sk.scores(xt, s.backend(), Precision.F64, Progress.NONE);
         double num = 0;
         double den = 0;
         for (int i = 0; i < ref.length; i++) {
@@ -146,7 +147,8 @@ class KernelRidgeTest {
     Targets t = Targets.of(labels);
     FeatureRidge primal = new FeatureRidge(24, t.columns());
     primal.add(java.util.Arrays.copyOf(f, 90), java.util.Arrays.copyOf(t.y(), 90), null);
-    primal.add(java.util.Arrays.copyOfRange(f, 90, 200), java.util.Arrays.copyOfRange(t.y(), 90, 200),
+    primal.add(java.util.Arrays.copyOfRange(f, 90, 200), java.util.Arrays.copyOfRange(t.y(), 90,
+        200),
         new java.util.concurrent.ForkJoinPool(2));
     double[][] w = primal.solve(1e-3);
     double[][] k = new double[200][200];
@@ -170,25 +172,23 @@ class KernelRidgeTest {
     Architecture arch = Architecture.parse(ARCH);
     try (Backends.Selection s = Backends.open("cpu", BackendOptions.defaults())) {
       for (boolean sketch : new boolean[] {false, true}) {
-        RidgeModel model = sketch
-            ? KernelRidge.fitSketch(arch, SketchOptions.of(512, 3, true), x, labels, null, s.backend(),
-                null, Progress.NONE)
-            : KernelRidge.fitExact(arch, Kind.NTK, x, labels, null, s.backend(), Precision.F64,
-                Progress.NONE);
+        PointsModel model = sketch
+            ? RidgeFit.on(s.backend()).sketch(PlanSpec.reference(PlanMethod.SKETCH, arch, SketchOptions.of(512, 3, true), x[0].length), x, RidgeFit.column(labels))
+            : RidgeFit.on(s.backend()).exact(arch, Kind.NTK, x, RidgeFit.column(labels));
         assertTrue(model.targets().classification());
         double acc = model.targets().metric(model.targets().decode(
-            KernelRidge.scores(model, xt, s.backend(), Precision.F64, Progress.NONE)), tl);
+            model.scores(xt, s.backend(), Precision.F64, Progress.NONE)), tl);
         assertTrue(acc > 0.8, (sketch ? "sketch" : "exact") + " accuracy " + acc);
         Path file = dir.resolve(sketch ? "s.nkem" : "e.nkem");
         try (OutputStream out = Files.newOutputStream(file)) {
           ModelFile.write(model, out);
         }
-        RidgeModel back = ModelFile.read(file);
+        PointsModel back = (PointsModel) ModelFile.read(file);
         assertEquals(model.architecture(), back.architecture());
         assertEquals(model.ridge(), back.ridge());
         assertEquals(model.info(), back.info());
-        double[][] a = KernelRidge.scores(model, xt, s.backend(), Precision.F64, Progress.NONE);
-        double[][] b = KernelRidge.scores(back, xt, s.backend(), Precision.F64, Progress.NONE);
+        double[][] a = model.scores(xt, s.backend(), Precision.F64, Progress.NONE);
+        double[][] b = back.scores(xt, s.backend(), Precision.F64, Progress.NONE);
         for (int i = 0; i < a.length; i++) {
           assertArrayEquals(a[i], b[i], 0.0);
         }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.ZipOutputStream;
@@ -21,6 +22,7 @@ import org.nke.Sketches;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
 import org.nke.io.FlatJson;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchAccuracy;
 import org.nke.sketch.SketchOptions;
@@ -66,26 +68,26 @@ class ModelSettingsTest {
     SketchOptions custom = new SketchOptions(128, 17, true, 0, 0.05);
     SketchOptions defaults = new SketchOptions(128, 17, true, 0, SketchOptions.DEFAULT_TAIL);
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
-      RidgeModel m = KernelRidge.fitSketch(Architecture.parse(GELU), custom, x, y, 1e-3,
-          cpu.backend(), null, Progress.NONE);
-      RidgeModel back = roundTrip(m);
+      var m = RidgeFit.on(cpu.backend()).ridge(1e-3).sketch(PlanSpec.reference(PlanMethod.SKETCH,
+          Architecture.parse(GELU), custom, x[0].length), x, RidgeFit.column(y));
+      SketchModel back = (SketchModel) roundTrip(m);
       assertEquals(custom, back.plan().options());
       assertEquals(m.plan(), back.plan());
-      double[][] before = KernelRidge.scores(m, test, cpu.backend(), Precision.F64, Progress.NONE);
-      double[][] after = KernelRidge.scores(back, test, cpu.backend(), Precision.F64, Progress.NONE);
+      double[][] before = m.scores(test, cpu.backend(), Precision.F64, Progress.NONE);
+      double[][] after = back.scores(test, cpu.backend(), Precision.F64, Progress.NONE);
       assertArrayEquals(before, after);
       // the setting matters: the default tail gives other features (so a lost setting would show)
       SketchPlan a = SketchPlan.build(Architecture.parse(GELU), 6, custom);
       SketchPlan b = SketchPlan.build(Architecture.parse(GELU), 6, defaults);
       assertNotEquals(a.layers().get(0).degree(), b.layers().get(0).degree());
       // and an adapted plan with a fixed degree round-trips as well
-      PlanSpec adapted = PlanSpec.reference("sketch", Architecture.parse(GELU),
+      PlanSpec adapted = PlanSpec.reference(PlanMethod.SKETCH, Architecture.parse(GELU),
           new SketchOptions(128, 3, false, 4, 0.01), 6).adaptedTo(x, 64);
-      RidgeModel ma = KernelRidge.fitSketch(adapted, x, y, null, cpu.backend(), null, Progress.NONE);
-      RidgeModel mb = roundTrip(ma);
+      var ma = RidgeFit.on(cpu.backend()).sketch(adapted, x, RidgeFit.column(y));
+      SketchModel mb = (SketchModel) roundTrip(ma);
       assertEquals(adapted, mb.plan());
-      assertArrayEquals(KernelRidge.scores(ma, test, cpu.backend(), Precision.F64, Progress.NONE),
-          KernelRidge.scores(mb, test, cpu.backend(), Precision.F64, Progress.NONE));
+      assertArrayEquals(ma.scores(test, cpu.backend(), Precision.F64, Progress.NONE),
+          mb.scores(test, cpu.backend(), Precision.F64, Progress.NONE));
     }
   }
 
@@ -93,11 +95,11 @@ class ModelSettingsTest {
   void aSketchModelPredictsWithTheFeaturesSketchesGive() {
     double[][] x = SketchAccuracy.points(60, 6, 1, 3);
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
-      RidgeModel m = KernelRidge.fitSketch(Architecture.parse(GELU), SketchOptions.of(128, 5, false),
-          x, labels(x), 1e-2, cpu.backend(), null, Progress.NONE);
+      var m = RidgeFit.on(cpu.backend()).ridge(1e-2).sketch(PlanSpec.reference(PlanMethod.SKETCH,
+          Architecture.parse(GELU), SketchOptions.of(128, 5, false), x[0].length), x, RidgeFit.column(labels(x)));
       double[][] f = Sketches.of(GELU).withDim(128).withSeed(5).withBackend("cpu").nngp(x);
       assertArrayEquals(FeatureRidge.scores(f, m.weights()),
-          KernelRidge.scores(m, x, cpu.backend(), Precision.F64, Progress.NONE));
+          m.scores(x, cpu.backend(), Precision.F64, Progress.NONE));
     }
   }
 
@@ -107,15 +109,13 @@ class ModelSettingsTest {
     double[] y = labels(x);
     Architecture relu = Architecture.parse("Dense(W_std=1.4), Relu(), Dense(W_std=1.4), Relu(), Dense()");
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
-      RidgeModel m = SubspaceRidge.fit(relu, new SketchOptions(256, 2, true, 3, 0.2), x, null, y,
-          1e-3, null, Progress.NONE);
-      double[][] direct = SubspaceRidge.scores(m, x, null, null, Progress.NONE);
-      assertArrayEquals(direct, KernelRidge.scores(m, x, cpu.backend(), Precision.F64,
-          Progress.NONE));
-      RidgeModel back = roundTrip(m);
+      var m = RidgeFit.on(null).ridge(1e-3).subspace(PlanSpec.reference(PlanMethod.SUBSPACE, relu,
+          new SketchOptions(256, 2, true, 3, 0.2), x[0].length), x, null, RidgeFit.column(y));
+      double[][] direct = m.scores(x, null, (ForkJoinPool) null, Progress.NONE);
+      assertArrayEquals(direct, m.scores(x, cpu.backend(), Precision.F64, Progress.NONE));
+      SubspaceModel back = (SubspaceModel) roundTrip(m);
       assertEquals(m.plan(), back.plan());
-      assertArrayEquals(direct, KernelRidge.scores(back, x, cpu.backend(), Precision.F64,
-          Progress.NONE));
+      assertArrayEquals(direct, back.scores(x, cpu.backend(), Precision.F64, Progress.NONE));
     }
   }
 
@@ -127,7 +127,8 @@ class ModelSettingsTest {
     Path f = dir.resolve("v1.nkem");
     // a version 1 sketch model as nke wrote it: points.npy = the plan sample, no tail tolerance
     String json = "{\n  \"format\": \"nke-model\",\n  \"version\": 1,\n  \"method\": \"sketch\",\n"
-        + "  \"architecture\": \"" + Architecture.parse(GELU).describe().replace("\"", "\\\"") + "\",\n"
+        + "  \"architecture\": \"" + Architecture.parse(GELU).describe().replace("\"",
+            "\\\"") + "\",\n"
         + "  \"kernel\": \"nngp\",\n  \"input_dim\": 4,\n  \"ridge\": 0.01,\n"
         + "  \"task\": \"regression\",\n  \"classes\": [],\n  \"target_mean\": 0.5,\n"
         + "  \"sketch_dim\": 64,\n  \"seed\": 3,\n  \"degree\": 0,\n  \"info\": {\"a\": \"b\"}\n}\n";
@@ -142,7 +143,7 @@ class ModelSettingsTest {
       FlatJson.putArray(zip, "points.npy", sample);
       FlatJson.putArray(zip, "weights.npy", weights);
     }
-    RidgeModel m = ModelFile.read(f);
+    SketchModel m = (SketchModel) ModelFile.read(f);
     assertTrue(m.plan().adapted());
     assertEquals(Map.of("a", "b"), m.info());
     double[][] expected = new double[x.length][];
@@ -150,7 +151,7 @@ class ModelSettingsTest {
       expected[i] = FeatureRidge.scores(new double[][] {v1.features(x[i])}, weights)[0];
     }
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
-      double[][] s = KernelRidge.scores(m, x, cpu.backend(), Precision.F64, Progress.NONE);
+      double[][] s = m.scores(x, cpu.backend(), Precision.F64, Progress.NONE);
       for (int i = 0; i < x.length; i++) {
         assertEquals(expected[i][0], s[i][0], 1e-12 * (1 + Math.abs(expected[i][0])));
       }

@@ -19,6 +19,7 @@ import org.nke.error.InvalidInputException;
 import org.nke.io.ImageBatch;
 import org.nke.krr.Inference.Prediction;
 import org.nke.krr.Inference.Uncertainty;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.CntkSketchAccuracy;
 import org.nke.sketch.PlanSpec;
@@ -67,19 +68,19 @@ class SketchInferenceTest {
       Backend b = cpu.backend();
       for (boolean ntk : new boolean[] {false, true}) {
         double[] labels = ntk ? classes : values;
-        PlanSpec spec = PlanSpec.reference("sketch", ARCH, SketchOptions.of(64, 7, ntk), 5);
-        RidgeModel m = SketchInference.fit(spec, x, labels, 1e-2, b, null, Progress.NONE);
+        PlanSpec spec = PlanSpec.reference(PlanMethod.SKETCH, ARCH, SketchOptions.of(64, 7, ntk), 5);
+        var m = RidgeFit.on(b).ridge(1e-2).uncertainty(true).sketch(spec, x, RidgeFit.column(labels));
         SketchPlan plan = spec.densePlan();
         SketchPlan twin = SketchInference.nngpTwin(spec).densePlan();
         assertTrue(x.length > plan.outputDim(), "the primal form: n > q = " + plan.outputDim());
         // the fit's ridge is unchanged by --uncertainty
-        RidgeModel plain = KernelRidge.fitSketch(spec, x, labels, 1e-2, b, null, Progress.NONE);
+        var plain = RidgeFit.on(b).ridge(1e-2).sketch(spec, x, RidgeFit.column(labels));
         assertArrayEquals(plain.weights(), m.weights());
-        double[][] ridge = KernelRidge.scores(m, test, b, Precision.F64, Progress.NONE);
-        List<Prediction> cov = Inference.predict(m, test, TIMES, Uncertainty.COVARIANCE, b,
-            Precision.F64, Progress.NONE);
-        List<Prediction> var = Inference.predict(m, test, TIMES, Uncertainty.VARIANCE, b,
-            Precision.F64, Progress.NONE);
+        double[][] ridge = m.scores(test, b, Precision.F64, Progress.NONE);
+        List<Prediction> cov = m.predict(test, TIMES, Uncertainty.COVARIANCE, b, Precision.F64,
+            Progress.NONE);
+        List<Prediction> var = m.predict(test, TIMES, Uncertainty.VARIANCE, b, Precision.F64,
+            Progress.NONE);
         assertTrue(EnsemblePosteriorTest.scaledError(ridge, cov.get(0).scores()) <= 1e-9, ntk
             + " t = inf: " + EnsemblePosteriorTest.scaledError(ridge, cov.get(0).scores()));
         // the posterior fed directly
@@ -117,8 +118,8 @@ class SketchInferenceTest {
         try (OutputStream os = Files.newOutputStream(file)) {
           ModelFile.write(m, os);
         }
-        RidgeModel back = ModelFile.read(file);
-        List<Prediction> again = Inference.predict(back, test, TIMES, Uncertainty.COVARIANCE, b,
+        PointsModel back = (PointsModel) ModelFile.read(file);
+        List<Prediction> again = back.predict(test, TIMES, Uncertainty.COVARIANCE, b,
             Precision.F64, Progress.NONE);
         for (int k = 0; k < TIMES.length; k++) {
           assertArrayEquals(cov.get(k).scores(), again.get(k).scores());
@@ -130,10 +131,9 @@ class SketchInferenceTest {
         try (OutputStream os = Files.newOutputStream(file)) {
           ModelFile.write(plain, os);
         }
-        RidgeModel none = ModelFile.read(file);
+        SketchModel none = (SketchModel) ModelFile.read(file);
         assertNull(none.posterior());
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Inference.predict(
-            none, test, new double[] {1}, Uncertainty.NONE, b, Precision.F64, Progress.NONE));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> none.predict(test, new double[] {1}, Uncertainty.NONE, b, Precision.F64, Progress.NONE));
         assertTrue(e.getMessage().contains("--uncertainty"), e.getMessage());
       }
     }
@@ -151,11 +151,11 @@ class SketchInferenceTest {
         + "Relu(), GlobalAvgPool(), Dense()");
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults())) {
       Backend b = cpu.backend();
-      PlanSpec spec = PlanSpec.reference("sketch", arch, SketchOptions.of(64, 3, true), 6, 6, 2);
-      RidgeModel m = SketchInference.fit(spec, train, labels, 1e-2, b, null, Progress.NONE);
-      assertTrue(ImageRidge.isImageModel(m));
-      double[][] ridge = ImageRidge.scores(m, test, b, Precision.F64, Progress.NONE);
-      List<Prediction> ps = Inference.predict(m, test, new double[] {Double.POSITIVE_INFINITY, 0,
+      PlanSpec spec = PlanSpec.reference(PlanMethod.SKETCH, arch, SketchOptions.of(64, 3, true), 6, 6, 2);
+      var m = RidgeFit.on(b).ridge(1e-2).uncertainty(true).sketch(spec, train, RidgeFit.column(labels));
+      assertEquals(ImageRidge.SHAPE, m.info().keySet().iterator().next());
+      double[][] ridge = m.scores(test, b, Precision.F64, Progress.NONE);
+      List<Prediction> ps = m.predict(test, new double[] {Double.POSITIVE_INFINITY, 0,
           2}, Uncertainty.VARIANCE, b, Precision.F64, Progress.NONE);
       assertTrue(EnsemblePosteriorTest.scaledError(ridge, ps.get(0).scores()) <= 1e-9);
       CntkSketch twin = SketchInference.nngpTwin(spec).cntkPlan();

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nke.sketch.PlanSpec;
 import org.nke.Kernels;
 import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel.Kind;
@@ -72,8 +73,7 @@ class SoftmaxCalibrationTest {
     double[][] xt = data(60, 6, 4, testLabels);
     Architecture arch = Architecture.parse(ARCH);
     try (Backends.Selection s = Backends.open("cpu", BackendOptions.defaults())) {
-      RidgeModel m = KernelRidge.fitExact(arch, Kind.NTK, x, labels, null, s.backend(),
-          Precision.F64, Progress.NONE);
+      var m = RidgeFit.on(s.backend()).exact(arch, Kind.NTK, x, RidgeFit.column(labels));
       assertTrue(m.targets().temperature() > 0, "temperature " + m.targets().temperature());
       Path file = dir.resolve("m.nkem");
       try (OutputStream os = Files.newOutputStream(file)) {
@@ -81,9 +81,9 @@ class SoftmaxCalibrationTest {
       }
       assertTrue(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)
           .length() > 0);
-      RidgeModel back = ModelFile.read(file);
+      PointsModel back = (PointsModel) ModelFile.read(file);
       assertEquals(m.targets().temperature(), back.targets().temperature());
-      double[][] scores = KernelRidge.scores(back, xt, s.backend(), Precision.F64, Progress.NONE);
+      double[][] scores = back.scores(xt, s.backend(), Precision.F64, Progress.NONE);
       double[][] p = back.targets().probabilities(scores);
       double[] predicted = back.targets().decode(scores);
       for (int i = 0; i < p.length; i++) {
@@ -99,8 +99,7 @@ class SoftmaxCalibrationTest {
       double loss = SoftmaxCalibration.logLoss(p, back.targets().classIndices(testLabels));
       assertTrue(Double.isFinite(loss) && loss < 0.5 * Math.log(3), "test log-loss " + loss);
       // a given ridge is calibrated too (LOO at that ridge)
-      RidgeModel given = KernelRidge.fitExact(arch, Kind.NTK, x, labels, 1e-2, s.backend(),
-          Precision.F64, Progress.NONE);
+      var given = RidgeFit.on(s.backend()).ridge(1e-2).exact(arch, Kind.NTK, x, RidgeFit.column(labels));
       assertTrue(given.targets().temperature() > 0);
       assertTrue(!given.info().containsKey("ridge_selection"));
     }
@@ -125,31 +124,25 @@ class SoftmaxCalibrationTest {
     Architecture arch = Architecture.parse(ARCH);
     double[][] xt = data(10, 8, 1, new double[10]);
     try (Backends.Selection s = Backends.open("cpu", BackendOptions.defaults())) {
-      RidgeModel m = KernelRidge.fitExact(arch, Kind.NTK, x, y, 1e-3, s.backend(), Precision.F64,
-          Progress.NONE);
-      RidgeModel m0 = KernelRidge.fitExact(arch, Kind.NTK, x, y0, 1e-3, s.backend(), Precision.F64,
-          Progress.NONE);
-      RidgeModel m1 = KernelRidge.fitExact(arch, Kind.NTK, x, y1, 1e-3, s.backend(), Precision.F64,
-          Progress.NONE);
+      var m = RidgeFit.on(s.backend()).ridge(1e-3).exact(arch, Kind.NTK, x, y);
+      var m0 = RidgeFit.on(s.backend()).ridge(1e-3).exact(arch, Kind.NTK, x, RidgeFit.column(y0));
+      var m1 = RidgeFit.on(s.backend()).ridge(1e-3).exact(arch, Kind.NTK, x, RidgeFit.column(y1));
       Path file = dir.resolve("multi.nkem");
       try (OutputStream os = Files.newOutputStream(file)) {
         ModelFile.write(m, os);
       }
-      RidgeModel back = ModelFile.read(file);
+      PointsModel back = (PointsModel) ModelFile.read(file);
       assertArrayEquals(m.targets().means(), back.targets().means());
-      double[][] v = back.targets().values(KernelRidge.scores(back, xt, s.backend(), Precision.F64,
+      double[][] v = back.targets().values(back.scores(xt, s.backend(), Precision.F64,
           Progress.NONE));
-      double[] v0 = m0.targets().decode(KernelRidge.scores(m0, xt, s.backend(), Precision.F64,
-          Progress.NONE));
-      double[] v1 = m1.targets().decode(KernelRidge.scores(m1, xt, s.backend(), Precision.F64,
-          Progress.NONE));
+      double[] v0 = m0.targets().decode(m0.scores(xt, s.backend(), Precision.F64, Progress.NONE));
+      double[] v1 = m1.targets().decode(m1.scores(xt, s.backend(), Precision.F64, Progress.NONE));
       for (int i = 0; i < xt.length; i++) {
         assertEquals(v0[i], v[i][0], 1e-9);
         assertEquals(v1[i], v[i][1], 1e-9);
       }
       // the ridge is chosen by LOO MSE over all entries
-      RidgeModel chosen = KernelRidge.fitExact(arch, Kind.NTK, x, y, null, s.backend(),
-          Precision.F64, Progress.NONE);
+      var chosen = RidgeFit.on(s.backend()).exact(arch, Kind.NTK, x, y);
       assertTrue(chosen.info().containsKey("loo_MSE"), chosen.info().toString());
       assertTrue(Double.isNaN(chosen.targets().temperature()));
     }

@@ -77,7 +77,7 @@ class ComposableFeaturesTest {
   @Test
   void subspaceFeaturesDependOnlyOnThePoint() {
     double[][] x = SketchAccuracy.points(10, 20, 1, 4);
-    PlanSpec spec = PlanSpec.reference("subspace", Architecture.parse("Dense(W_std=1.4), Relu(), "
+    PlanSpec spec = PlanSpec.reference(PlanMethod.SUBSPACE, Architecture.parse("Dense(W_std=1.4), Relu(), "
         + "Dense(W_std=1.4), Relu(), Dense()"), SketchOptions.of(256, 3, true), 20);
     SubspaceEmbedding one = spec.embedding();
     SubspaceEmbedding two = spec.embedding();
@@ -90,7 +90,7 @@ class ComposableFeaturesTest {
   void planFilesRoundTripAndGiveTheSameFeatures() throws IOException {
     double[][] x = SketchAccuracy.points(20, 8, 1, 6);
     Architecture arch = Architecture.parse(GELU);
-    PlanSpec reference = PlanSpec.reference("sketch", arch,
+    PlanSpec reference = PlanSpec.reference(PlanMethod.SKETCH, arch,
         new SketchOptions(256, 9, true, 5, 3e-3), 8);
     PlanSpec adapted = reference.adaptedTo(x, 16);
     for (PlanSpec spec : new PlanSpec[] {reference, adapted}) {
@@ -116,7 +116,7 @@ class ComposableFeaturesTest {
   void imagePlanFilesKeepTheirStandardizationAndSample() throws IOException {
     ImageBatch images = CntkSketchAccuracy.images(4, 6, 6, 2, 1);
     ChannelStats stats = images.channelStats();
-    PlanSpec spec = PlanSpec.reference("sketch", Architecture.parse(CONV),
+    PlanSpec spec = PlanSpec.reference(PlanMethod.SKETCH, Architecture.parse(CONV),
         SketchOptions.of(128, 1, false), 6, 6, 2).adaptedTo(images.toPoints(), 8)
         .withStandardization(stats);
     Path f = dir.resolve("images.plan");

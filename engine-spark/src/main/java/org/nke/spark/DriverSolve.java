@@ -8,7 +8,7 @@ import org.nke.krr.Targets;
 
 /**
  * The driver side of {@link NeuralKernelRidge#fit}: the ridge and the weights from the aggregated
- * sums, as {@code KernelRidge.fitSketch} does in primal form. When no ridge is given it is chosen by
+ * sums, as {@code RidgeFit.sketch} does in primal form. When no ridge is given it is chosen by
  * {@link KernelRidge#chooseRidge} (exact leave-one-out on the feature kernel of the selection rows),
  * the same rule and rows as in one process; then the {@code p × p} system is solved once.
  */

@@ -8,7 +8,7 @@ import org.nke.krr.Targets;
 /**
  * The executor side of {@link NeuralKernelRidge#fit}: the tree aggregate's sequence step. Each block
  * of points becomes features on the executor's backend and is added to the partial sums; when the
- * ridge is to be chosen, the rows {@code KernelRidge.fitSketch} chooses it on
+ * ridge is to be chosen, the rows {@code RidgeFit.sketch} chooses it on
  * ({@link KernelRidge#selectionRows}: evenly spaced global rows, at most
  * {@link KernelRidge#SELECTION_POINTS}) are also kept with their features. Holds only serializable
  * settings and the broadcast plan description.
@@ -17,6 +17,7 @@ final class FitStep implements Function2<GramAccumulator, PointBlock, GramAccumu
   private static final long serialVersionUID = 1L;
 
   private final Broadcast<SketchSpec> spec;
+  private final Broadcast<SketchSpec> twin;
   private final String backend;
   private final int threads;
   private final boolean classification;
@@ -26,14 +27,17 @@ final class FitStep implements Function2<GramAccumulator, PointBlock, GramAccumu
 
   /**
    * @param spec the broadcast plan description
+   * @param twin the broadcast NNGP twin of an NTK plan whose posterior is kept ({@code GᵀF} is
+   *     summed), or {@code null}
    * @param backend the backend name
    * @param threads threads per task
    * @param targets the task
    * @param selection the global rows to keep for choosing the ridge, increasing (empty when given)
    */
-  FitStep(Broadcast<SketchSpec> spec, String backend, int threads, Targets targets,
-      long[] selection) {
+  FitStep(Broadcast<SketchSpec> spec, Broadcast<SketchSpec> twin, String backend, int threads,
+      Targets targets, long[] selection) {
     this.spec = spec;
+    this.twin = twin;
     this.backend = backend;
     this.threads = threads;
     this.classification = targets.classification();
@@ -76,6 +80,8 @@ final class FitStep implements Function2<GramAccumulator, PointBlock, GramAccumu
   public GramAccumulator call(GramAccumulator acc, PointBlock block) {
     long t0 = System.nanoTime();
     double[][] f = ExecutorResources.features(spec.value(), backend, threads, block.x());
+    double[][] nngp = twin == null ? null
+        : ExecutorResources.features(twin.value(), backend, threads, block.x());
     acc.addFeatureTime(System.nanoTime() - t0);
     for (int i = 0; i < f.length; i++) {
       if (selected(block.rows()[i], selection)) {
@@ -83,6 +89,9 @@ final class FitStep implements Function2<GramAccumulator, PointBlock, GramAccumu
       }
     }
     acc.add(f, encode(classification, classes, mean, block.labels()));
+    if (nngp != null) {
+      acc.addCross(f, nngp);
+    }
     return acc;
   }
 }

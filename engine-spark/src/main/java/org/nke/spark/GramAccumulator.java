@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.nke.krr.EnsembleKind;
+import org.nke.krr.FeatureEnsemblePosterior;
+import org.nke.krr.PosteriorSums;
 import org.nke.krr.SpdSolver;
 import org.nke.krr.Syrk;
 
@@ -14,7 +17,10 @@ import org.nke.krr.Syrk;
  * aggregate combines. It is {@code org.nke.krr.FeatureRidge} made serializable and mergeable; the
  * arrays are allocated on the first block, so the zero value Spark copies to every partition is a
  * few bytes. The selection rows (for choosing the ridge) are also kept with their features and global
- * row numbers. Memory: {@code p² + p·c} doubles plus the selection rows (at most 2,000).
+ * row numbers. Memory: {@code p² + p·c} doubles plus the selection rows (at most 2,000). A fit that
+ * keeps the ensemble posterior of an NTK model also sums {@code GᵀF} ({@link #addCross}, {@code p} NTK
+ * features × {@code p'} NNGP twin features; {@code p p'} doubles more); with {@code G = F} the sums
+ * above are the posterior's own, so {@link #posterior} needs nothing else.
  *
  * <p>Sums are added in a different order than in one process, so {@code G} agrees with
  * {@code FeatureRidge}'s to rounding ({@code ~1e−16} relative per entry), not bit for bit.
@@ -28,7 +34,9 @@ final class GramAccumulator implements Serializable {
 
   private final int features;
   private final int columns;
+  private final int crossColumns;
   private double[][] gram;
+  private double[][] cross;
   private double[][] rhs;
   private double squaredNorms;
   private long count;
@@ -42,14 +50,25 @@ final class GramAccumulator implements Serializable {
    * @param columns target columns {@code c}
    */
   GramAccumulator(int features, int columns) {
+    this(features, columns, 0);
+  }
+
+  /**
+   * @param features {@code p}
+   * @param columns target columns {@code c}
+   * @param crossColumns NNGP twin features {@code p'} of {@link #addCross} (0: none)
+   */
+  GramAccumulator(int features, int columns, int crossColumns) {
     this.features = features;
     this.columns = columns;
+    this.crossColumns = crossColumns;
   }
 
   private void allocate() {
     if (gram == null) {
       gram = new double[features][features];
       rhs = new double[features][columns];
+      cross = crossColumns > 0 ? new double[features][crossColumns] : null;
     }
   }
 
@@ -79,6 +98,22 @@ final class GramAccumulator implements Serializable {
     gramNanos += System.nanoTime() - t0;
   }
 
+  /**
+   * Adds a block's {@code GᵀF} (model features {@code G}, NNGP twin features {@code F}).
+   *
+   * @param g model feature rows ({@code b × p}), not modified
+   * @param f twin feature rows of the same points ({@code b × p'}), not modified
+   */
+  void addCross(double[][] g, double[][] f) {
+    if (g.length == 0) {
+      return;
+    }
+    allocate();
+    long t0 = System.nanoTime();
+    Syrk.accumulateProduct(Syrk.transpose(g), Syrk.transpose(f), cross, null);
+    gramNanos += System.nanoTime() - t0;
+  }
+
   /** @param row a selection row (its features are added to the sums separately) */
   void keep(Selected row) {
     selected.add(row);
@@ -101,6 +136,7 @@ final class GramAccumulator implements Serializable {
       if (gram == null) {
         gram = other.gram;
         rhs = other.rhs;
+        cross = other.cross;
       } else {
         for (int i = 0; i < features; i++) {
           double[] g = gram[i];
@@ -110,6 +146,9 @@ final class GramAccumulator implements Serializable {
           }
           for (int t = 0; t < columns; t++) {
             rhs[i][t] += other.rhs[i][t];
+          }
+          for (int j = 0; j < crossColumns; j++) {
+            cross[i][j] += other.cross[i][j];
           }
         }
       }
@@ -152,6 +191,22 @@ final class GramAccumulator implements Serializable {
     }
     Syrk.symmetrize(g);
     return SpdSolver.solve(g, lambda * scale(), rhs);
+  }
+
+  /**
+   * The primal ensemble posterior of these sums (as {@code RidgeFit.uncertainty} builds it in one
+   * process): NNGP from {@code G = F} alone, NTK with the {@link #addCross} sums.
+   *
+   * @param kind {@link EnsembleKind#NTK} when cross sums were kept, else NNGP
+   * @param lambda the relative ridge of the model
+   * @return the posterior
+   */
+  FeatureEnsemblePosterior posterior(EnsembleKind kind, double lambda) {
+    allocate();
+    PosteriorSums sums = kind == EnsembleKind.NTK
+        ? FeatureEnsemblePosterior.accumulator(kind, crossColumns, features, columns)
+        : FeatureEnsemblePosterior.accumulator(kind, features, 0, columns);
+    return sums.addSums(gram, rhs, cross, count).build(lambda);
   }
 
   /** @return seconds: features, Gram products, merges (summed over tasks) */

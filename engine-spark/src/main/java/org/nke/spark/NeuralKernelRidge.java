@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -24,12 +25,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.nke.error.InvalidInputException;
 import org.nke.krr.KernelRidge;
-import org.nke.krr.RidgeModel;
+import org.nke.krr.EnsembleKind;
+import org.nke.krr.FeatureEnsemblePosterior;
+import org.nke.krr.SketchInference;
+import org.nke.krr.SketchModel;
 import org.nke.krr.Targets;
 
 /**
  * Kernel ridge regression and classification on sketch features as a Spark ML {@link Estimator}:
- * the same model as {@code KernelRidge.fitSketch} in primal form,
+ * the same model as {@code RidgeFit.sketch} in primal form,
  *
  * <pre>{@code W = (FᵀF + λ s I)^{−1} FᵀY,   f(x) = Φ(x)ᵀ W,   s = mean_i ‖Φ(x_i)‖²}</pre>
  *
@@ -41,6 +45,13 @@ import org.nke.krr.Targets;
  * evenly spaced rows as in one process ({@code KernelRidge.selectionRows}, {@code chooseRidge}). Passes over the input: row counts and labels, the first row
  * (the dimension of the data-free sketch plan), features and sums; cache the input if it is expensive to recompute, and
  * keep its row order deterministic (e.g. files, not a shuffle) so the passes agree.
+ *
+ * <p>With {@code setUncertainty(true)} the model also keeps the primal ensemble posterior of
+ * {@code nke fit --uncertainty} ({@code FeatureEnsemblePosterior}), built on the driver from the
+ * same sums ({@code FᵀF}, {@code FᵀY}; for NTK also {@code GᵀF} with the NNGP twin's features,
+ * summed in the same pass) by one {@code p × p} eigendecomposition; the model then has a variance
+ * column and finite training times ({@link NeuralKernelRidgeModel#setVarianceCol},
+ * {@link NeuralKernelRidgeModel#setTime}).
  *
  * <p>Cost: {@code O(n·(L·q·m log m + p²))} on the executors, {@code O(p³)} and {@code 8p²} bytes on
  * the driver ({@code p = m} NNGP, {@code 2m} NTK features).
@@ -65,6 +76,7 @@ public final class NeuralKernelRidge extends Estimator<NeuralKernelRidgeModel>
   private final Param<String> predictionCol;
   private final Param<String> rawPredictionCol;
   private final IntParam aggregationDepth;
+  private final BooleanParam uncertainty;
 
   /** An estimator with a random uid. */
   public NeuralKernelRidge() {
@@ -102,7 +114,12 @@ public final class NeuralKernelRidge extends Estimator<NeuralKernelRidgeModel>
     setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
     setDefault(rawPredictionCol, "rawPrediction");
+    this.uncertainty = new BooleanParam(this, "uncertainty", "also keep the primal ensemble "
+        + "posterior (as nke fit --uncertainty), so that the model can give each row's posterior "
+        + "variance (varianceCol) and predict at finite training times (time); NTK: also sums GᵀF "
+        + "with the NNGP features of the same seed (computed once more)");
     setDefault(aggregationDepth, 2);
+    setDefault(uncertainty, false);
   }
 
   @Override
@@ -180,6 +197,21 @@ public final class NeuralKernelRidge extends Estimator<NeuralKernelRidgeModel>
     return aggregationDepth;
   }
 
+  /** @return whether the fit keeps the ensemble posterior (default false) */
+  public BooleanParam uncertainty() {
+    return uncertainty;
+  }
+
+  /**
+   * @param v whether to keep the primal ensemble posterior ({@code FeatureEnsemblePosterior}: a
+   *     {@code p × p} eigenbasis, and for NTK a {@code p × p'} projected cross matrix, on the driver)
+   * @return this estimator
+   */
+  public NeuralKernelRidge setUncertainty(boolean v) {
+    set(uncertainty, v);
+    return this;
+  }
+
   /** @param v the label column @return this estimator */
   public NeuralKernelRidge setLabelCol(String v) {
     set(labelCol, v);
@@ -230,20 +262,29 @@ public final class NeuralKernelRidge extends Estimator<NeuralKernelRidgeModel>
     int d = SampleRows.take(df.limit(1), x)[0].length;
     SketchSpec spec = new SketchSpec(getArch(), sketchOptions(), d, new double[0][]);
     int p = ExecutorResources.plan(spec).outputDim();
+    boolean keep = (Boolean) getOrDefault(uncertainty);
+    // an NTK posterior needs GᵀF with the NNGP features of the plan's twin (same seed and budget)
+    SketchSpec twin = keep && spec.options().ntk() ? new SketchSpec(spec.architecture(),
+        SketchInference.nngpTwin(spec.planSpec()).options(), d, new double[0][]) : null;
+    int twinDim = twin == null ? 0 : ExecutorResources.plan(twin).outputDim();
     boolean selecting = !isDefined(ridge);
     long[] selection = selecting ? KernelRidge.selectionRows(n) : new long[0];
     long planDone = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     Broadcast<SketchSpec> b = jsc.broadcast(spec);
+    Broadcast<SketchSpec> tb = twin == null ? null : jsc.broadcast(twin);
     GramAccumulator acc;
     try {
-      FitStep step = new FitStep(b, getBackend(), getThreads(), targets, selection);
+      FitStep step = new FitStep(b, tb, getBackend(), getThreads(), targets, selection);
       acc = SparkErrors.run(() -> rows.mapPartitionsWithIndex(PointBlock.blocks(offsets, 0, 1, x,
           label, spec.inputDim(), getBlockSize()), true).treeAggregate(
-              new GramAccumulator(p, targets.columns()), step, GramAccumulator::merge,
+              new GramAccumulator(p, targets.columns(), twinDim), step, GramAccumulator::merge,
               (Integer) getOrDefault(aggregationDepth)));
     } finally {
       b.destroy();
+      if (tb != null) {
+        tb.destroy();
+      }
     }
     if (acc.count() != n || acc.selected().size() != selection.length) {
       throw new IllegalStateException("the input changed between passes: " + n + " rows counted, "
@@ -266,8 +307,13 @@ public final class NeuralKernelRidge extends Estimator<NeuralKernelRidgeModel>
     info.put("spark_task_seconds_gram", fmt(sec[1]));
     info.put("spark_task_seconds_merge", fmt(sec[2]));
     info.put("spark_seconds_driver_solve", fmt((System.nanoTime() - t0) * 1e-9));
-    RidgeModel model = new RidgeModel("sketch", spec.architecture(), getKind(), spec.inputDim(),
-        s.lambda(), targets, new double[0][], s.weights(), spec.planSpec(), info);
+    FeatureEnsemblePosterior posterior = keep
+        ? acc.posterior(twin != null ? EnsembleKind.NTK : EnsembleKind.NNGP, s.lambda()) : null;
+    if (posterior != null) {
+      info.put("posterior", posterior.describe());
+    }
+    SketchModel model = new SketchModel(spec.planSpec(), s.lambda(), targets, s.weights(), info,
+        posterior);
     NeuralKernelRidgeModel m = new NeuralKernelRidgeModel(uid, model);
     copyValues(m, ParamMap.empty());
     return m.setParent(this);

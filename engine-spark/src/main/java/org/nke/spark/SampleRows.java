@@ -9,7 +9,7 @@ import org.nke.error.InvalidInputException;
 /**
  * The rows a sketch plan is built from: the first {@link Sketches#SAMPLE} rows of the data, in
  * partition order ({@code Dataset.take}), exactly the rows {@code Sketches.plan} and
- * {@code KernelRidge.fitSketch} use for the same data in one process.
+ * {@code RidgeFit.sketch} use for the same data in one process.
  */
 final class SampleRows {
   private SampleRows() {

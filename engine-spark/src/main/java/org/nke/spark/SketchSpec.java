@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.nke.arch.Architecture;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.SketchPlan;
@@ -115,7 +116,7 @@ public final class SketchSpec implements Serializable {
 
   /** @return the engine-core description of the same plan (as kept in a model) */
   public PlanSpec planSpec() {
-    return new PlanSpec("sketch", architecture, options(), new int[] {inputDim}, sample, null);
+    return new PlanSpec(PlanMethod.SKETCH, architecture, options(), new int[] {inputDim}, sample, null);
   }
 
   private String digest() {

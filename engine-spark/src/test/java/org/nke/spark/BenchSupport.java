@@ -11,7 +11,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.nke.arch.Architecture;
 import org.nke.krr.KernelRidge;
-import org.nke.krr.RidgeModel;
+import org.nke.krr.RidgeFit;
+import org.nke.krr.SketchModel;
+import org.nke.sketch.PlanMethod;
+import org.nke.sketch.PlanSpec;
 import org.nke.krr.Targets;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.BackendOptions;
@@ -33,7 +36,7 @@ final class BenchSupport {
   }
 
   /** The single-process fit and its scores on the test points. */
-  record Local(RidgeModel model, double[][] scores, double fitSeconds) {
+  record Local(SketchModel model, double[][] scores, double fitSeconds) {
   }
 
   static Local local(String arch, SketchOptions o, double[][] x, double[] y, Double ridge,
@@ -42,10 +45,9 @@ final class BenchSupport {
       ForkJoinPool pool = new ForkJoinPool(2);
       try {
         long t0 = System.nanoTime();
-        RidgeModel m = KernelRidge.fitSketch(Architecture.parse(arch), o, x, y, ridge, cpu.backend(),
-            pool, Progress.NONE);
+        SketchModel m = RidgeFit.on(cpu.backend()).pool(pool).ridge(ridge).sketch(PlanSpec.reference(PlanMethod.SKETCH, Architecture.parse(arch), o, x[0].length), x, RidgeFit.column(y));
         double s = (System.nanoTime() - t0) * 1e-9;
-        return new Local(m, KernelRidge.scores(m, test, cpu.backend(), Precision.F64, Progress.NONE),
+        return new Local(m, m.scores(test, cpu.backend(), Precision.F64, Progress.NONE),
             s);
       } finally {
         pool.shutdown();
@@ -59,7 +61,7 @@ final class BenchSupport {
    *
    * @return wall seconds
    */
-  static double mapOnly(Dataset<Row> frame, NeuralKernelRidge est, RidgeModel fitted) {
+  static double mapOnly(Dataset<Row> frame, NeuralKernelRidge est, SketchModel fitted) {
     JavaRDD<Row> rows = frame.select("features", "label").toDF().javaRDD();
     long[] offsets = new long[rows.getNumPartitions()];
     SketchSpec spec = NeuralKernelRidgeModel.spec(fitted);
@@ -67,7 +69,7 @@ final class BenchSupport {
     Targets t = fitted.targets();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext());
     Broadcast<SketchSpec> b = jsc.broadcast(spec);
-    FitStep step = new FitStep(b, est.getBackend(), est.getThreads(), t, new long[0]);
+    FitStep step = new FitStep(b, null, est.getBackend(), est.getThreads(), t, new long[0]);
     int c = t.classification() ? t.classes().length : 1;
     long t0 = System.nanoTime();
     rows.mapPartitionsWithIndex(PointBlock.blocks(offsets, 0, 1, "features", "label",

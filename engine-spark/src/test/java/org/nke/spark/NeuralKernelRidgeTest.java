@@ -18,7 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
 import org.nke.krr.KernelRidge;
-import org.nke.krr.RidgeModel;
+import org.nke.krr.RidgeFit;
+import org.nke.krr.SketchModel;
+import org.nke.sketch.PlanMethod;
+import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
@@ -34,14 +37,14 @@ class NeuralKernelRidgeTest {
     spark = SparkTests.local();
   }
 
-  /** Scores of the local API: {@code KernelRidge.fitSketch} then {@code KernelRidge.scores}. */
-  static double[][] localScores(RidgeModel[] out, boolean ntk, int m, long seed, double[][] x,
+  /** Scores of the local API: {@code RidgeFit.sketch} then {@code SketchModel.scores}. */
+  static double[][] localScores(SketchModel[] out, boolean ntk, int m, long seed, double[][] x,
       double[] y, Double ridge, double[][] test) {
     try (Backends.Selection cpu = Backends.open("cpu", BackendOptions.defaults().withThreads(2))) {
-      RidgeModel model = KernelRidge.fitSketch(Architecture.parse(ARCH),
-          SketchOptions.of(m, seed, ntk), x, y, ridge, cpu.backend(), null, Progress.NONE);
+      SketchModel model = RidgeFit.on(cpu.backend()).ridge(ridge).sketch(PlanSpec.reference(PlanMethod.SKETCH, Architecture.parse(ARCH), SketchOptions.of(m, seed, ntk),
+          x[0].length), x, RidgeFit.column(y));
       out[0] = model;
-      return KernelRidge.scores(model, test, cpu.backend(), Precision.F64, Progress.NONE);
+      return model.scores(test, cpu.backend(), Precision.F64, Progress.NONE);
     }
   }
 
@@ -71,16 +74,18 @@ class NeuralKernelRidgeTest {
     double[][] x = SparkTests.points(1500, 8, 11);
     double[] y = SparkTests.classes(x);
     double[][] test = SparkTests.points(300, 8, 12);
-    RidgeModel[] local = new RidgeModel[1];
+    SketchModel[] local = new SketchModel[1];
     double[][] want = localScores(local, true, 128, 7, x, y, 1e-3, test);
     NeuralKernelRidgeModel model = new NeuralKernelRidge().setArch(ARCH).setKind("ntk").setDim(128)
         .setSeed(7).setRidge(1e-3).setBlockSize(100).fit(SparkTests.frame(spark, x, y, 3));
     double[] predicted = new double[test.length];
-    double[][] got = sparkScores(model.transform(SparkTests.frame(spark, test, null, 2)), test.length,
+    double[][] got = sparkScores(model.transform(SparkTests.frame(spark, test, null, 2)),
+        test.length,
         predicted);
     assertTrue(maxDiff(want, got) <= 1e-9, "max difference " + maxDiff(want, got));
     assertArrayEquals(local[0].targets().decode(want), predicted, 0.0);
-    assertEquals(local[0].targets().classes().length, model.ridgeModel().targets().classes().length);
+    assertEquals(local[0].targets().classes().length, model.ridgeModel().targets()
+        .classes().length);
   }
 
   @Test
@@ -88,14 +93,15 @@ class NeuralKernelRidgeTest {
     double[][] x = SparkTests.points(1200, 6, 21);
     double[] y = SparkTests.values(x);
     double[][] test = SparkTests.points(200, 6, 22);
-    RidgeModel[] local = new RidgeModel[1];
+    SketchModel[] local = new SketchModel[1];
     double[][] want = localScores(local, false, 96, 3, x, y, null, test);
     NeuralKernelRidgeModel model = new NeuralKernelRidge().setArch(ARCH).setKind("nngp").setDim(96)
         .setSeed(3).setBlockSize(64).setAggregationDepth(3).fit(SparkTests.frame(spark, x, y, 4));
     assertEquals(local[0].ridge(), model.ridgeModel().ridge());
     assertEquals(local[0].info().get("loo_MSE"), model.ridgeModel().info().get("loo_MSE"));
     double[] predicted = new double[test.length];
-    double[][] got = sparkScores(model.transform(SparkTests.frame(spark, test, null, 3)), test.length,
+    double[][] got = sparkScores(model.transform(SparkTests.frame(spark, test, null, 3)),
+        test.length,
         predicted);
     assertTrue(maxDiff(want, got) <= 1e-9, "max difference " + maxDiff(want, got));
   }
@@ -105,14 +111,16 @@ class NeuralKernelRidgeTest {
     double[][] x = SparkTests.points(21000, 4, 61);
     double[] y = SparkTests.classes(x);
     double[][] test = SparkTests.points(100, 4, 62);
-    RidgeModel[] local = new RidgeModel[1];
+    SketchModel[] local = new SketchModel[1];
     double[][] want = localScores(local, false, 64, 8, x, y, null, test);
     NeuralKernelRidgeModel model = new NeuralKernelRidge().setArch(ARCH).setKind("nngp").setDim(64)
         .setSeed(8).setBlockSize(1000).fit(SparkTests.frame(spark, x, y, 5));
     assertEquals("leave-one-out on 2000 points", model.ridgeModel().info().get("ridge_selection"));
-    assertEquals(local[0].info().get("loo_accuracy"), model.ridgeModel().info().get("loo_accuracy"));
+    assertEquals(local[0].info().get("loo_accuracy"), model.ridgeModel().info()
+        .get("loo_accuracy"));
     assertEquals(local[0].ridge(), model.ridgeModel().ridge());
-    double[][] got = sparkScores(model.transform(SparkTests.frame(spark, test, null, 1)), test.length,
+    double[][] got = sparkScores(model.transform(SparkTests.frame(spark, test, null, 1)),
+        test.length,
         new double[test.length]);
     assertTrue(maxDiff(want, got) <= 1e-9, "max difference " + maxDiff(want, got));
   }
@@ -123,14 +131,16 @@ class NeuralKernelRidgeTest {
     double[][] x = SparkTests.points(180, 5, 71);
     double[] y = SparkTests.classes(x);
     double[][] test = SparkTests.points(60, 5, 72);
-    RidgeModel[] local = new RidgeModel[1];
+    SketchModel[] local = new SketchModel[1];
     double[][] want = localScores(local, false, 256, 4, x, y, null, test);
     assertTrue(local[0].info().get("form").startsWith("dual"), local[0].info().toString());
     NeuralKernelRidgeModel model = new NeuralKernelRidge().setArch(ARCH).setKind("nngp").setDim(256)
         .setSeed(4).setBlockSize(50).fit(SparkTests.frame(spark, x, y, 3));
     assertEquals(local[0].ridge(), model.ridgeModel().ridge());
-    assertEquals(local[0].info().get("loo_accuracy"), model.ridgeModel().info().get("loo_accuracy"));
-    double[][] got = sparkScores(model.transform(SparkTests.frame(spark, test, null, 1)), test.length,
+    assertEquals(local[0].info().get("loo_accuracy"), model.ridgeModel().info()
+        .get("loo_accuracy"));
+    double[][] got = sparkScores(model.transform(SparkTests.frame(spark, test, null, 1)),
+        test.length,
         new double[test.length]);
     double scale = 0;
     for (double[] row : want) {
@@ -146,7 +156,8 @@ class NeuralKernelRidgeTest {
   void savedModelsPredictBitForBitAndEstimatorsRoundTrip(@TempDir Path dir) throws Exception {
     double[][] x = SparkTests.points(400, 5, 31);
     double[] y = SparkTests.classes(x);
-    NeuralKernelRidge est = new NeuralKernelRidge().setArch(ARCH).setDim(64).setSeed(5).setRidge(1e-2)
+    NeuralKernelRidge est = new NeuralKernelRidge().setArch(ARCH).setDim(64).setSeed(5)
+        .setRidge(1e-2)
         .setPredictionCol("p");
     est.write().save(dir.resolve("est").toString());
     NeuralKernelRidge est2 = NeuralKernelRidge.load(dir.resolve("est").toString());

@@ -15,7 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.nke.Sketches;
-import org.nke.krr.RidgeModel;
+import org.nke.krr.SketchModel;
 
 /**
  * Executors in separate JVMs: Spark's {@code local-cluster[2,1,1024]} mode starts a standalone
@@ -46,12 +46,13 @@ class SeparateJvmTest {
       double[] predicted = new double[test.length];
       double[][] got = NeuralKernelRidgeTest.sparkScores(
           model.transform(SparkTests.frame(spark, test, null, 4)), test.length, predicted);
-      RidgeModel[] local = new RidgeModel[1];
+      SketchModel[] local = new SketchModel[1];
       double[][] want = NeuralKernelRidgeTest.localScores(local, true, 128, 9, x, y, 1e-3, test);
       double diff = NeuralKernelRidgeTest.maxDiff(want, got);
       assertTrue(diff <= 1e-9, "max difference " + diff);
 
-      List<Row> rows = new NeuralKernelFeatures().setArch(NeuralKernelRidgeTest.ARCH).setKind("nngp")
+      List<Row> rows = new NeuralKernelFeatures().setArch(NeuralKernelRidgeTest.ARCH)
+          .setKind("nngp")
           .setDim(64).setSeed(2).transform(SparkTests.frame(spark, test, null, 5))
           .select("id", "nkeFeatures").collectAsList();
       double[][] f = Sketches.of(NeuralKernelRidgeTest.ARCH).withDim(64).withSeed(2)
@@ -69,7 +70,8 @@ class SeparateJvmTest {
         byPid.put(s.pid(), s);
       }
       assertEquals(2, byPid.size(), "executor JVMs: " + byPid);
-      assertTrue(!byPid.containsKey(ProcessHandle.current().pid()), "an executor ran in the driver");
+      assertTrue(!byPid.containsKey(ProcessHandle.current().pid()),
+          "an executor ran in the driver");
       for (ExecutorResources.Stats s : byPid.values()) {
         assertEquals(1, s.backendOpens(), "backend opened once per executor JVM: " + s);
         assertTrue(s.planBuilds() >= 1 && s.planBuilds() <= 2, "plans built per JVM: " + s);

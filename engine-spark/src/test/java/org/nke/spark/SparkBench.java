@@ -65,7 +65,7 @@ class SparkBench {
     }
     BenchSupport.Local local = BenchSupport.local(ARCH, SketchOptions.of(m, 1, kind.equals("ntk")), x,
         y, 1e-3, x.length > 10 ? java.util.Arrays.copyOf(x, 10) : x);
-    lines.add(String.format(Locale.ROOT, "| one process, 2 threads (`KernelRidge.fitSketch`) | %.1f "
+    lines.add(String.format(Locale.ROOT, "| one process, 2 threads (`RidgeFit.sketch`) | %.1f "
         + "| %.0f | – | – | – | – |", local.fitSeconds(), n / local.fitSeconds()));
     String md = String.join("\n",
         "# Spark benchmark (`SparkBench`)",

@@ -16,7 +16,7 @@ import org.nke.sketch.SketchOptions;
 /**
  * The issue's acceptance run: 200,000 labelled synthetic points in ℝ^100 through the Spark pipeline
  * (features + ridge, ridge chosen by leave-one-out on evenly spaced rows) on two executors in separate JVMs, and through
- * {@code KernelRidge.fitSketch} + {@code KernelRidge.scores} in one process with the same seed;
+ * {@code RidgeFit.sketch} + {@code SketchModel.scores} in one process with the same seed;
  * the scores of 10,000 test points must agree to 1e-9. Writes {@code bench/results/spark-200k.md}.
  *
  * <pre>{@code
