@@ -36,19 +36,23 @@ import org.nke.spark.SketchParams;
  * Commands: {@code features} (writes the features as Parquet), {@code fit} (saves a Spark ML model,
  * and with {@code --nke-model FILE.zip} also the {@code nke fit} model file; with {@code --test}
  * predicts and reports the test metric), {@code predict} (a saved model, or an {@code nke fit}
- * {@code .zip}, on new data). Accuracy (integer labels) or MSE is printed whenever labels are known.
+ * {@code .zip}, on new data). With {@code fit --uncertainty} the model keeps the ensemble posterior,
+ * and {@code --time T} / {@code --variance} then predict the mean at training time {@code T} and add
+ * a {@code variance} column, as {@code nke predict --time/--variance} does. Accuracy (integer labels) or MSE is printed whenever labels are known.
  * Exit codes as {@code nke}: 2 usage, 3 backend unavailable, 4 bad input, 1 anything else.
  */
 public final class SparkJob {
   private static final Set<String> COMMON = Set.of("x", "labels", "format", "input-col", "label-col",
       "partitions", "backend", "threads", "block-size", "overwrite");
   private static final Set<String> SKETCH = Set.of("arch", "kind", "dim", "seed", "degree");
+  /** Options of the ensemble posterior ({@code nke predict --time/--variance}). */
+  private static final Set<String> INFERENCE = Set.of("time", "variance");
   private static final Map<String, Set<String>> OPTIONS = Map.of(
       "features", union(COMMON, SKETCH, Set.of("dtype", "out")),
-      "fit", union(COMMON, SKETCH, Set.of("ridge", "model", "nke-model", "test", "test-labels", "out",
-          "aggregation-depth")),
-      "predict", union(COMMON, Set.of("model", "out")));
-  private static final Set<String> FLAGS = Set.of("overwrite");
+      "fit", union(COMMON, SKETCH, INFERENCE, Set.of("ridge", "model", "nke-model", "test",
+          "test-labels", "out", "aggregation-depth", "uncertainty")),
+      "predict", union(COMMON, INFERENCE, Set.of("model", "out")));
+  private static final Set<String> FLAGS = Set.of("overwrite", "uncertainty", "variance");
 
   private SparkJob() {
   }
@@ -125,7 +129,10 @@ public final class SparkJob {
         "           [--dtype float64|float32] --out OUT.parquet",
         "  fit      --arch ARCH --x X [--labels L] [--kind] [--dim] [--seed] [--degree] [--ridge λ]",
         "           [--model DIR] [--nke-model FILE.zip] [--test T [--test-labels L]] [--out OUT.parquet]",
+        "           [--uncertainty: keep the ensemble posterior for --time/--variance]",
         "  predict  --model DIR|FILE.zip --x X [--labels L] --out OUT.parquet",
+        "  fit --test and predict: [--time T] (mean of the ensemble trained for time T; default inf)",
+        "           [--variance] (a 'variance' column; both need a model fitted with --uncertainty)",
         "  inputs:  .csv (header detected; --label-col NAME|POSITION), libsvm, Parquet (--input-col,",
         "           --label-col), .npy (read on the driver), synthetic:N,D,C[,SEED[,START]]; --format",
         "  common:  --backend auto|cpu|cuda --threads N --block-size B --partitions P --overwrite");
@@ -164,7 +171,7 @@ public final class SparkJob {
           + "or --labels), got none");
     }
     NeuralKernelRidge est = sketch(new NeuralKernelRidge(), a)
-        .setAggregationDepth(a.integer("aggregation-depth", 2));
+        .setAggregationDepth(a.integer("aggregation-depth", 2)).setUncertainty(a.has("uncertainty"));
     if (a.has("ridge")) {
       est.setRidge(a.real("ridge"));
     }
@@ -226,6 +233,13 @@ public final class SparkJob {
   private static void score(SparkSession spark, NeuralKernelRidgeModel model, JobInputs.Input in,
       String target, JobArgs a, PrintStream out, String what) {
     execution(model, a);
+    Double time = a.has("time") ? time(a) : null;
+    if (time != null) {
+      model.setTime(time);
+    }
+    if (a.has("variance")) {
+      model.setVarianceCol("variance");
+    }
     long t0 = System.nanoTime();
     Dataset<Row> pred = model.transform(in.frame()).drop("features");
     if (target != null) {
@@ -247,6 +261,17 @@ public final class SparkJob {
     }
     out.printf(Locale.ROOT, "%sprediction: %d rows in %.1f s (%.0f rows/s)%s%n", prefix, n, s,
         n / s, target == null ? "" : " -> " + target);
+  }
+
+  /** {@code --time}: a number {@code ≥ 0} or {@code inf}. */
+  private static double time(JobArgs a) {
+    String v = a.get("time", "").trim();
+    double t = v.equalsIgnoreCase("inf") || v.equalsIgnoreCase("infinity") ? Double.POSITIVE_INFINITY
+        : a.real("time");
+    if (!(t >= 0)) {
+      throw JobArgs.usage("--time must be a number >= 0 or inf, got '" + v + "'");
+    }
+    return t;
   }
 
   private static void write(Dataset<Row> df, String target, JobArgs a) {

@@ -100,6 +100,65 @@ class SparkJobTest {
   }
 
   @Test
+  void uncertaintyGivesTheMeanAtATimeAndAVarianceColumn(@TempDir Path dir) throws IOException {
+    double[][] x = SyntheticData.points(3, 400, 4, 1);
+    double[] y = new double[x.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = x[i][0] - 0.5 * x[i][1];
+    }
+    StringBuilder[] text = {new StringBuilder(), new StringBuilder()};
+    for (int i = 0; i < x.length; i++) {
+      StringBuilder sb = text[i < 300 ? 0 : 1];
+      for (double v : x[i]) {
+        sb.append(String.format(Locale.ROOT, "%.17g,", v));
+      }
+      sb.append(String.format(Locale.ROOT, "%.17g%n", y[i]));
+    }
+    Files.writeString(dir.resolve("train.csv"), text[0]);
+    Files.writeString(dir.resolve("test.csv"), text[1]);
+    String train = dir.resolve("train.csv").toString();
+    String test = dir.resolve("test.csv").toString();
+    Result fit = run("fit", "--arch", ARCH, "--x", train, "--label-col", "5", "--dim", "128",
+        "--uncertainty",
+        "--model", dir.resolve("model").toString(), "--test", test, "--time", "5", "--variance",
+        "--out", dir.resolve("fit.parquet").toString());
+    assertEquals(0, fit.code(), fit.err());
+    List<Row> atFit = spark.read().parquet(dir.resolve("fit.parquet").toString()).sort("row")
+        .select("prediction", "variance").collectAsList();
+    assertEquals(100, atFit.size());
+    for (Row r : atFit) {
+      assertTrue(r.getDouble(1) > 0 && Double.isFinite(r.getDouble(1)), r.toString());
+    }
+    // the saved model gives the same mean and variance, and the mean at t = 5 is not the ridge's
+    Result p = run("predict", "--model", dir.resolve("model").toString(), "--x", test, "--label-col", "5", "--time", "5",
+        "--variance", "--out", dir.resolve("p5.parquet").toString());
+    assertEquals(0, p.code(), p.err());
+    assertEquals(atFit, spark.read().parquet(dir.resolve("p5.parquet").toString()).sort("row")
+        .select("prediction", "variance").collectAsList());
+    Result ridge = run("predict", "--model", dir.resolve("model").toString(), "--x", test, "--label-col", "5", "--out",
+        dir.resolve("pinf.parquet").toString());
+    assertEquals(0, ridge.code(), ridge.err());
+    List<Row> atInf = spark.read().parquet(dir.resolve("pinf.parquet").toString()).sort("row")
+        .select("prediction").collectAsList();
+    double diff = 0;
+    for (int i = 0; i < atInf.size(); i++) {
+      diff = Math.max(diff, Math.abs(atInf.get(i).getDouble(0) - atFit.get(i).getDouble(0)));
+    }
+    assertTrue(diff > 1e-6, "the mean at t = 5 differs from the ridge mean (t = inf)");
+    assertEquals(2, run("predict", "--model", dir.resolve("model").toString(), "--x", test, "--label-col", "5",
+        "--time", "-1", "--out", dir.resolve("bad.parquet").toString()).code());
+    // a model fitted without --uncertainty cannot give a variance: a named input error
+    Result plain = run("fit", "--arch", ARCH, "--x", train, "--label-col", "5", "--dim", "128",
+        "--model",
+        dir.resolve("plain").toString());
+    assertEquals(0, plain.code(), plain.err());
+    Result refused = run("predict", "--model", dir.resolve("plain").toString(), "--x", test, "--label-col", "5",
+        "--variance", "--out", dir.resolve("no.parquet").toString());
+    assertEquals(4, refused.code(), refused.err());
+    assertTrue(refused.err().contains("ncertainty"), refused.err());
+  }
+
+  @Test
   void featuresFromNpyAndLibsvmAndSyntheticRegression(@TempDir Path dir) throws IOException {
     double[][] x = SyntheticData.points(0, 300, 6, 2);
     npy(dir.resolve("x.npy"), x);
