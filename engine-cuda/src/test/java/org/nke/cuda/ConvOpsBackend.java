@@ -6,6 +6,7 @@ import org.nke.cntk.Grid;
 import org.nke.io.ImageBatch;
 import org.nke.spi.Backend;
 import org.nke.spi.ConvOps;
+import org.nke.spi.Join;
 import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
 import org.nke.testing.DelegatingBackend;
@@ -51,6 +52,23 @@ final class ConvOpsBackend extends DelegatingBackend {
       public double activation(PixelBlocks b, int count, CntkNetwork.Nonlinearity step, double[] rv,
           int[] ri, double[] cv, int[] ci) {
         return ops.activation(b, count, step, rv, ri, cv, ci);
+      }
+
+      @Override
+      public void copy(PixelBlocks from, PixelBlocks to, int count, Grid grid, boolean diagonal) {
+        ops.copy(from, to, count, grid, diagonal);
+      }
+
+      @Override
+      public void accumulate(PixelBlocks t, PixelBlocks s, int count, Grid grid, boolean diagonal,
+          Join join) {
+        ops.accumulate(t, s, count, grid, diagonal, join);
+      }
+
+      @Override
+      public void normalize(PixelBlocks b, int count, Grid grid, boolean diagonal, double[] rs,
+          int[] ri, double[] cs, int[] ci) {
+        ops.normalize(b, count, grid, diagonal, rs, ri, cs, ci);
       }
 
       @Override
