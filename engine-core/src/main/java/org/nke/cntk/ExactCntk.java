@@ -113,7 +113,8 @@ public final class ExactCntk {
           + "(e.g. pool or crop them first), or a network that reaches Flatten without pooling (it only "
           + "needs the diagonal pixel pairs)");
     }
-    long slotBytes = net.maxBlockEntries() * 8 * (withNtk ? 3 : 2);
+    // per slot: K, Θ and scratch, in 1 + 2·depth sets for a branching network (PairPipeline)
+    long slotBytes = net.maxBlockEntries() * 8 * (withNtk ? 3 : 2) * (1 + 2L * net.forkDepth());
     long pairs = same ? (long) n * (n - 1) / 2 : (long) n * m;
     int capacity = (int) Math.max(1, Math.min(ops.preferredBatch(), Math.max(pairs, n)));
     long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory()
@@ -123,8 +124,8 @@ public final class ExactCntk {
         + "entries", capacity, net.maxBlockEntries()), outBytes + capacity * slotBytes,
         "use fewer or smaller images, or a larger heap (NKE_JAVA_OPTS=-Xmx...)");
     Output out = new Output(n, m, precision, withNtk);
-    try (PixelBlocks blocks = ops.allocate(capacity, net.maxBlockEntries(), withNtk)) {
-      PairPipeline pipe = new PairPipeline(net, ops, blocks);
+    try (PixelBlocks blocks = ops.allocate(capacity, net.maxBlockEntries(), withNtk);
+        PairPipeline pipe = new PairPipeline(net, ops, blocks)) {
       Forecast forecast = new Forecast(progress, estimate, progressUnits(n, m, same));
       Diagonals dx = Diagonals.of(net, pipe, x, capacity, forecast);
       Diagonals dy = same ? dx : Diagonals.of(net, pipe, y, capacity, forecast);
