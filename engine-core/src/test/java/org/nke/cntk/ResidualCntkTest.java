@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -13,13 +15,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nke.Kernels;
 import org.nke.arch.Architecture;
+import org.nke.cpu.CpuBackend;
 import org.nke.error.ArchException;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
 import org.nke.io.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchOptions;
+import org.nke.spi.Backend;
+import org.nke.spi.BackendOptions;
+import org.nke.spi.ConvOps;
+import org.nke.spi.PixelBlocks;
+import org.nke.spi.Precision;
+import org.nke.spi.Progress;
 import org.nke.spi.CntkContractTest;
+import org.nke.testing.DelegatingBackend;
+import org.nke.testing.DelegatingConvOps;
+import org.nke.testing.KernelAsserts;
 import org.nke.testing.NaiveCntk;
 import org.nke.testing.ReferenceJson;
 
@@ -191,5 +203,47 @@ class ResidualCntkTest {
         SketchOptions.of(64, 1, true)));
     assertTrue(sketch.getMessage().contains("layer 2 (FanOut(2)) is not yet supported by the CNTK "
         + "sketch"), sketch.getMessage());
+  }
+
+  /**
+   * The working set is bounded by the nesting: a network with fan-outs nested two deep allocates at
+   * most {@code 1 + 2·2} sets of blocks however many batches it runs (here 2 pairs per batch), and
+   * gives the same numbers as with one batch of all pairs.
+   */
+  @Test
+  void theWorkingSetIsBoundedByTheNesting() {
+    String source = "Conv(3, (3, 3), padding='SAME', W_std=1.2), FanOut(2), parallel(serial(FanOut(2), "
+        + "parallel(serial(Relu(), Conv(3, (3, 3), padding='SAME', W_std=1.3)), Identity()), "
+        + "FanInSum()), Identity()), FanInSum(), Relu(), GlobalAvgPool(), Dense()";
+    Architecture arch = Architecture.parse(source);
+    assertEquals(2, CntkNetwork.compile(arch, new Grid(6, 5), 3).forkDepth());
+    ImageBatch x = ExactCntkTest.images(5, 6, 6, 5, 3);
+    AtomicInteger sets = new AtomicInteger();
+    try (CpuBackend cpu = new CpuBackend(new BackendOptions(1, Long.MAX_VALUE))) {
+      ConvOps counting = new DelegatingConvOps(cpu.convOps().orElseThrow()) {
+        @Override
+        public int preferredBatch() {
+          return 2;
+        }
+
+        @Override
+        public PixelBlocks allocate(int capacity, long maxEntries, boolean withNtk) {
+          sets.incrementAndGet();
+          return super.allocate(capacity, maxEntries, withNtk);
+        }
+      };
+      Backend small = new DelegatingBackend(cpu) {
+        @Override
+        public Optional<ConvOps> convOps() {
+          return Optional.of(counting);
+        }
+      };
+      KernelPair got = ExactCntk.compute(arch, x, null, Kind.BOTH, small, Precision.F64,
+          Progress.NONE, e -> { });
+      assertTrue(sets.get() >= 2 && sets.get() <= 1 + 2 * 2, sets.get() + " sets of blocks");
+      KernelPair all = Kernels.of(arch).withBackend("cpu").compute(x, null, Kind.BOTH);
+      KernelAsserts.assertCloseMatrices(all.ntk().toArray(), got.ntk().toArray(), 0, 0);
+      KernelAsserts.assertCloseMatrices(all.nngp().toArray(), got.nngp().toArray(), 0, 0);
+    }
   }
 }
