@@ -34,7 +34,9 @@ import org.nke.util.Checks;
  * full self-covariance, so these cannot be had from the diagonal alone); for {@code Y = X} it also
  * gives the output's diagonal. (2) Every other pair, tile by tile ({@value #TILE} × {@value #TILE}
  * images), in batches of the backend's preferred size, with those variances. The working set is one
- * batch of blocks; the output is checked to fit before anything starts, and the time per pair of
+ * batch of blocks, times {@code 1 + 2·depth} for a network with fan-outs nested {@code depth} deep
+ * (each level's input, accumulator and current branch; {@link PairPipeline}); the output and that
+ * working set are checked to fit before anything starts, and the time per pair of
  * phase 1 (same work) is extrapolated to the whole computation and reported after two seconds of it,
  * or before phase 2 if that comes first. Arithmetic is float64; {@link Precision#F32} only rounds
  * the stored output.

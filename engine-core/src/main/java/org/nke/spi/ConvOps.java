@@ -16,8 +16,10 @@ import org.nke.io.ImageBatch;
  * diagonal recursion that supplies the per-pixel variances, the readout and the dense layers after
  * it — lives once in {@code org.nke.cntk.ExactCntk}. The maths of each step is documented (and
  * implemented for the host) in {@code org.nke.cntk}: {@code PixelGram}, {@code ConvKernel},
- * {@code PoolKernel}, {@code PixelDual}, {@code SpatialReadout}. Results must not depend on how
- * pairs are batched or scheduled.
+ * {@code PoolKernel}, {@code PixelDual}, {@code SpatialReadout}; the fan-in joins and LayerNorm of
+ * branching networks apply the scalar rules of {@link Join} and {@link Normalization} entry by entry
+ * ({@link #copy}, {@link #accumulate}, {@link #normalize}). Results must not depend on how pairs are
+ * batched or scheduled.
  */
 public interface ConvOps {
   /** @return how many image pairs per call keep this backend busy (e.g. the CPU's thread count) */
