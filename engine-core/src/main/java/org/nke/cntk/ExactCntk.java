@@ -102,6 +102,8 @@ public final class ExactCntk {
     for (CntkNetwork.Step s : net.steps()) {
       if (s instanceof CntkNetwork.Nonlinearity a) {
         perImage += a.grid().pixels() * 8L;
+      } else if (s instanceof CntkNetwork.Normalize ln) {
+        perImage += ln.grid().pixels() * 8L;
       }
     }
     long outBytes = (long) n * m * precision.bytes() * (withNtk ? 2 : 1) + (n + (same ? 0 : m)) * perImage;
