@@ -246,4 +246,28 @@ class ResidualCntkTest {
       KernelAsserts.assertCloseMatrices(all.nngp().toArray(), got.nngp().toArray(), 0, 0);
     }
   }
+
+  /**
+   * The pixel pairs each step carries: a fork's input carries all pairs when one branch needs them
+   * (here the pooled one), and the branches that only need the diagonal start with a Diagonalize.
+   */
+  @Test
+  void aForkCarriesTheUnionOfWhatItsBranchesNeed() {
+    CntkNetwork net = CntkNetwork.compile(Architecture.parse("Conv(4, (3, 3), padding='SAME'), "
+        + "FanOut(3), parallel(Erf(), serial(AvgPool((2, 2), strides=(1, 1), padding='SAME'), Relu()), "
+        + "Identity()), FanInProd(), Flatten(), Dense()"), new Grid(6, 6), 2);
+    StringBuilder program = new StringBuilder();
+    for (CntkNetwork.Step step : net.steps()) {
+      String name = step.getClass().getSimpleName();
+      boolean diagonal = step instanceof CntkNetwork.Convolution c ? c.diagonal()
+          : step instanceof CntkNetwork.Nonlinearity a ? a.diagonal()
+          : step instanceof CntkNetwork.Merge m ? m.diagonal()
+          : step instanceof CntkNetwork.Readout r && r.diagonal();
+      program.append(name).append(diagonal ? "(diag) " : " ");
+    }
+    assertEquals("Convolution Fork Branch Diagonalize Nonlinearity(diag) Merge(diag) Branch Pooling "
+        + "Diagonalize Nonlinearity(diag) Merge(diag) Branch Diagonalize Merge(diag) EndFork "
+        + "Readout(diag)", program.toString().trim());
+    assertEquals(false, net.inputDiagonal());
+  }
 }
