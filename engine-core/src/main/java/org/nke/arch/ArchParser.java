@@ -15,14 +15,15 @@ import org.nke.error.UnknownLayerException;
  * Parses stax-like architecture strings ({@code shared/spec/architecture.md}) into an
  * {@link Architecture}: an optional {@code stax.} prefix on any name, an optional {@code serial(…)}
  * around the list (nesting allowed), stax signatures and defaults, widths accepted and ignored,
- * presets {@code Myrtle5/7/10}, and stax's branching layers {@code FanOut(n)},
+ * presets {@code Myrtle5/7/10} and {@code WideResnet(block_size, k, num_classes)}, and stax's
+ * branching layers {@code FanOut(n)},
  * {@code parallel(f1, …, fn)} (each {@code fi} a layer or a {@code serial(…)}) and
  * {@code FanInSum/FanInProd/FanInConcat}, nested freely.
  */
 public final class ArchParser {
   private static final List<String> LAYERS = List.of("serial", "parallel", "Dense", "Conv",
       "AvgPool", "GlobalAvgPool", "Flatten", "Identity", "FanOut", "FanInSum", "FanInProd",
-      "FanInConcat", "LayerNorm", "Myrtle5", "Myrtle7", "Myrtle10");
+      "FanInConcat", "LayerNorm", "Myrtle5", "Myrtle7", "Myrtle10", "WideResnet");
 
   private ArchParser() {
   }
@@ -156,6 +157,23 @@ public final class ArchParser {
         args.finish();
         for (Layer l : Presets.myrtle(Integer.parseInt(call.name().substring(6)), w, b)) {
           out.add(l, at);
+        }
+      }
+      case "WideResnet" -> {
+        int blockSize = args.requiredInteger(0, "block_size");
+        Double k = args.optionalNumber(1, "k");
+        int classes = args.requiredInteger(2, "num_classes");
+        args.finish();
+        if (k == null) {
+          throw args.callError("WideResnet needs k (the widening factor): WideResnet(block_size, k, "
+              + "num_classes), e.g. WideResnet(1, 1, 10)");
+        }
+        try {
+          for (Layer l : Presets.wideResnet(blockSize, k, classes)) {
+            out.add(l, at);
+          }
+        } catch (IllegalArgumentException e) {
+          throw args.callError(e.getMessage());
         }
       }
       default -> {

@@ -13,6 +13,19 @@ import org.nke.dual.ABReluDual;
  * AvgPool(2, 2) × 3, Flatten, Dense}</pre>
  *
  * with {@code (a, b, c) = (2, 1, 1), (2, 2, 2), (3, 3, 3)} for depths 5, 7 and 10.
+ *
+ * <p>{@code WideResnet(block_size, k, num_classes)} is the wide residual network of neural-tangents'
+ * README (Zagoruyko and Komodakis 2016), with stax's defaults ({@code W_std = 1}, no bias in the Conv
+ * layers):
+ *
+ * <pre>{@code Conv(16, (3, 3), SAME), Group(n, 16k), Group(n, 32k, strides 2), Group(n, 64k, strides 2),
+ * AvgPool((8, 8)), Flatten, Dense(num_classes, 1, 0)
+ * Group(n, c, s) = Block(c, s, mismatch), Block(c) × (n − 1)
+ * Block(c, s, mismatch) = FanOut(2), parallel(serial(Relu, Conv(c, (3, 3), s, SAME), Relu,
+ *     Conv(c, (3, 3), SAME)), mismatch ? Conv(c, (3, 3), s, SAME) : Identity), FanInSum}</pre>
+ *
+ * with channel counts {@code int(16·k)} etc. It needs 32 × 32 images (AvgPool((8, 8)) after two
+ * stride-2 groups).
  */
 public final class Presets {
   private Presets() {
@@ -46,5 +59,45 @@ public final class Presets {
     layers.add(new Flatten());
     layers.add(new Dense(10, wStd, bStd, bias, Parameterization.NTK));
     return layers;
+  }
+
+  /**
+   * @param blockSize blocks per group, at least 1
+   * @param k the widening factor (channels {@code int(16·k)}, {@code int(32·k)}, {@code int(64·k)})
+   * @param numClasses outputs of the readout
+   * @return the layers of neural-tangents' README {@code WideResnet(block_size, k, num_classes)}
+   */
+  public static List<Layer> wideResnet(int blockSize, double k, int numClasses) {
+    if (blockSize < 1 || !(k > 0) || numClasses < 1 || (int) (16 * k) < 1) {
+      throw new IllegalArgumentException("WideResnet needs block_size >= 1, k > 0 (16k >= 1) and "
+          + "num_classes >= 1, got " + blockSize + ", " + k + ", " + numClasses);
+    }
+    List<Layer> layers = new ArrayList<>();
+    layers.add(conv3(16, 1));
+    int[] widths = {(int) (16 * k), (int) (32 * k), (int) (64 * k)};
+    int[] strides = {1, 2, 2};
+    for (int g = 0; g < 3; g++) {
+      layers.addAll(wideResnetBlock(widths[g], strides[g], true));
+      for (int b = 1; b < blockSize; b++) {
+        layers.addAll(wideResnetBlock(widths[g], 1, false));
+      }
+    }
+    layers.add(new AvgPool(8, 8, 8, 8, Padding.VALID));
+    layers.add(new Flatten());
+    layers.add(new Dense(numClasses, 1, 0, true, Parameterization.NTK));
+    return layers;
+  }
+
+  private static List<Layer> wideResnetBlock(int channels, int stride, boolean channelMismatch) {
+    Architecture main = new Architecture(List.of(new Activation(ABReluDual.relu()),
+        conv3(channels, stride), new Activation(ABReluDual.relu()), conv3(channels, 1)));
+    Architecture shortcut = new Architecture(List.of(channelMismatch ? conv3(channels, stride)
+        : new Identity()));
+    return List.of(new FanOut(2), new Parallel(List.of(main, shortcut)), new FanInSum());
+  }
+
+  /** stax {@code Conv(channels, (3, 3), (s, s), padding='SAME')}: W_std 1, no bias. */
+  private static Conv conv3(int channels, int stride) {
+    return new Conv(channels, 3, 3, stride, stride, Padding.SAME, 1, 0, false, Parameterization.NTK);
   }
 }

@@ -1,24 +1,9 @@
 package org.nke.cntk;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.nke.arch.Activation;
 import org.nke.arch.Architecture;
-import org.nke.arch.AvgPool;
-import org.nke.arch.Conv;
-import org.nke.arch.Dense;
-import org.nke.arch.FanIn;
-import org.nke.arch.FanOut;
-import org.nke.arch.Flatten;
-import org.nke.arch.GlobalAvgPool;
-import org.nke.arch.Identity;
-import org.nke.arch.Layer;
-import org.nke.arch.LayerNorm;
-import org.nke.arch.Parallel;
-import org.nke.arch.Parameterization;
 import org.nke.dual.DualActivation;
 import org.nke.error.ArchException;
-import org.nke.exact.DenseKernel;
 import org.nke.exact.DenseNetwork;
 
 /**
@@ -35,6 +20,12 @@ import org.nke.exact.DenseNetwork;
  * {@code H·W} entries per image pair instead of {@code (H·W)²}; a {@link Diagonalize} step switches
  * where a pool's full output is only needed on its diagonal.
  *
+ * <p>A branching network ({@code FanOut}, {@code parallel}, a fan-in) compiles, as on points
+ * ({@code org.nke.exact.DenseNetwork}), to {@link Fork}, then per branch {@link Branch}, its steps
+ * and {@link Merge}, then {@link EndFork}; the requirement of a fork's input is the union of its
+ * branches' (all pairs if any branch needs them), and a branch that needs less starts (or ends) with
+ * a {@link Diagonalize}. The compiler is {@link CntkCompiler}.
+ *
  * <p>Under the standard parameterization a Conv's or Dense's NTK reads its fan-in, which
  * {@link LayerWidths} follows through the network as stax follows shapes (the images' channels, each
  * layer's declared width, {@code H·W·C} after Flatten); a width that is needed but was omitted is an
@@ -42,7 +33,8 @@ import org.nke.exact.DenseNetwork;
  */
 public final class CntkNetwork {
   /** One pixel-pair kernel step; {@code position} is the 1-based layer index for messages. */
-  public sealed interface Step permits Convolution, Pooling, Nonlinearity, Diagonalize, Readout {
+  public sealed interface Step permits Convolution, Pooling, Nonlinearity, Normalize, Diagonalize, Fork,
+      Branch, Merge, EndFork, Readout {
     /** @return 1-based index of the layer in the architecture */
     int position();
 
@@ -98,6 +90,89 @@ public final class CntkNetwork {
   }
 
   /**
+   * LayerNorm on images (stax {@code LayerNorm} with {@code prod12 = (eps + cov1) ⊗ (eps + cov2)}
+   * averaged over the normalised spatial axes): every carried pair {@code (p, q)} of K and Θ is
+   * divided by {@code √(s_x(p)·s_y(q))}, where over the channel axis {@code s(p) = eps + K(p, p)} (each
+   * pixel's variance) and over {@code (1, 2, 3)} {@code s(p) = mean_p (eps + K(p, p))} (each image's).
+   *
+   * @param grid the grid it acts on
+   * @param diagonal whether only diagonal pairs are carried
+   * @param perImage whether it normalises over the spatial axes too ({@code axis=(1, 2, 3)})
+   * @param eps added to each variance
+   * @param index 0-based index among the variance probes (activations and LayerNorms)
+   * @param position layer index
+   * @param describe layer text
+   */
+  public record Normalize(Grid grid, boolean diagonal, boolean perImage, double eps, int index,
+      int position, String describe) implements Step {
+    /**
+     * @param variances per image, its {@code grid.pixels()} pixel variances, concatenated; not
+     *     modified
+     * @return the scales {@code s(p)} in the same layout
+     */
+    public double[] scales(double[] variances) {
+      int n = grid.pixels();
+      double[] out = new double[variances.length];
+      for (int i = 0; i < variances.length; i += n) {
+        double mean = 0;
+        for (int p = 0; p < n; p++) {
+          out[i + p] = eps + variances[i + p];
+          mean += out[i + p];
+        }
+        if (perImage) {
+          java.util.Arrays.fill(out, i, i + n, mean / n);
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * A fan-out: keeps the current blocks as the input of the branches that follow.
+   *
+   * @param position index of the FanOut layer
+   * @param describe layer text
+   */
+  public record Fork(int position, String describe) implements Step {
+  }
+
+  /**
+   * Starts a branch from the fan-out's input: a copy, or the input itself for the last branch.
+   *
+   * @param last whether it is the last branch
+   * @param grid the fan-out's input grid
+   * @param diagonal whether only diagonal pairs are carried there
+   * @param position index of the fan-out
+   * @param describe what it is
+   */
+  public record Branch(boolean last, Grid grid, boolean diagonal, int position, String describe)
+      implements Step {
+  }
+
+  /**
+   * Merges a finished branch into the fan-in's accumulator (branch 0 becomes it).
+   *
+   * @param join the rule for this branch ({@code null} for branch 0)
+   * @param branch the branch's index
+   * @param grid the branches' common output grid
+   * @param diagonal whether only diagonal pairs are carried
+   * @param position index of the fan-in layer
+   * @param describe layer text
+   */
+  public record Merge(org.nke.spi.Join join, int branch, Grid grid, boolean diagonal, int position,
+      String describe) implements Step {
+  }
+
+  /**
+   * Ends a fan-in: its accumulator becomes the current blocks.
+   *
+   * @param position index of the fan-in layer
+   * @param describe layer text
+   */
+  public record EndFork(int position, String describe) implements Step {
+  }
+
+  /**
    * Keeps only the diagonal pairs {@code (p, p)} of a full block.
    *
    * @param grid the grid
@@ -127,20 +202,13 @@ public final class CntkNetwork {
   private final List<Step> steps;
   private final List<DenseNetwork.Step> tail;
 
-  private CntkNetwork(Grid input, int channels, boolean inputDiagonal, List<Step> steps,
+  CntkNetwork(Grid input, int channels, boolean inputDiagonal, List<Step> steps,
       List<DenseNetwork.Step> tail) {
     this.input = input;
     this.channels = channels;
     this.inputDiagonal = inputDiagonal;
     this.steps = List.copyOf(steps);
     this.tail = List.copyOf(tail);
-  }
-
-  /**
-   * A layer of the spatial part with its grids, before the pair requirements are known; {@code fanIn}
-   * is its standard-parameterization fan-in ({@link LayerWidths}), 0 if it has none.
-   */
-  private record Proto(Layer layer, int position, Grid in, Window window, double fanIn) {
   }
 
   /**
@@ -152,7 +220,7 @@ public final class CntkNetwork {
    */
   public static CntkNetwork compile(Architecture arch, Grid grid, int channels) {
     try {
-      return compileOn(arch, grid, channels);
+      return CntkCompiler.compile(arch, grid, channels);
     } catch (ArchException e) {
       if (!e.getMessage().contains(TOO_SMALL)) {
         throw e;
@@ -171,7 +239,7 @@ public final class CntkNetwork {
   private static int smallestSide(Architecture arch, Grid grid, int channels) {
     for (int side = Math.max(grid.height(), grid.width()) + 1; side <= 4096; side++) {
       try {
-        compileOn(arch, new Grid(side, side), channels);
+        CntkCompiler.compile(arch, new Grid(side, side), channels);
         return side;
       } catch (ArchException e) {
         if (!e.getMessage().contains(TOO_SMALL)) {
@@ -182,146 +250,35 @@ public final class CntkNetwork {
     return -1;
   }
 
-  private static CntkNetwork compileOn(Architecture arch, Grid grid, int channels) {
-    List<Proto> spatial = new ArrayList<>();
-    List<DenseNetwork.Step> tail = new ArrayList<>();
-    Grid g = grid;
-    boolean gaussian = false;
-    Proto readout = null;
-    LayerWidths widths = new LayerWidths(channels);
-    int position = 0;
-    for (Layer layer : arch.layers()) {
-      position++;
-      String at = "layer " + position + " (" + layer.describe() + ")";
-      if (layer instanceof FanOut || layer instanceof Parallel || layer instanceof FanIn
-          || layer instanceof LayerNorm) {
-        throw new ArchException(at + " is not yet supported by the convolutional kernel (CNTK) or "
-            + "its sketch: branching networks and LayerNorm work on points (the exact dense kernel)");
-      }
-      if (readout == null) {
-        Window win = null;
-        double fanIn = 0;
-        if (layer instanceof Conv c) {
-          win = window(c.filterHeight(), c.filterWidth(), c.strideHeight(), c.strideWidth(),
-              c.padding(), g, at);
-          fanIn = c.parameterization() == Parameterization.STANDARD
-              ? widths.fanIn(win.size(), at) : 0;
-          widths.set(c.channels(), "out_chan", at);
-          gaussian = true;
-        } else if (layer instanceof Dense d) {
-          win = Window.pointwise(g);
-          fanIn = d.parameterization() == Parameterization.STANDARD ? widths.fanIn(1, at) : 0;
-          widths.set(d.width(), "out_dim", at);
-          gaussian = true;
-        } else if (layer instanceof AvgPool p) {
-          win = window(p.windowHeight(), p.windowWidth(), p.strideHeight(), p.strideWidth(),
-              p.padding(), g, at);
-        } else if (layer instanceof Activation a) {
-          requireGaussian(gaussian, a, position);
-          win = Window.pointwise(g);
-          gaussian = false;
-        } else if (layer instanceof Flatten || layer instanceof GlobalAvgPool) {
-          readout = new Proto(layer, position, g, null, 0);
-          widths.readout(layer instanceof Flatten ? g.pixels() : 1);
-          gaussian = gaussian && layer instanceof GlobalAvgPool;
-        }
-        if (win != null) {
-          spatial.add(new Proto(layer, position, g, win, fanIn));
-          g = win.out();
-        }
-      } else if (layer instanceof Dense d) {
-        int inputWidth = d.parameterization() == Parameterization.STANDARD
-            ? (int) widths.fanIn(1, at) : -1;
-        tail.add(DenseKernel.affine(d, inputWidth, position));
-        widths.set(d.width(), "out_dim", at);
-        gaussian = true;
-      } else if (layer instanceof Activation a) {
-        requireGaussian(gaussian, a, position);
-        tail.add(new DenseNetwork.Nonlinear(a.dual(), position, a.describe()));
-        gaussian = false;
-      } else if (layer instanceof Conv || layer instanceof AvgPool || layer instanceof GlobalAvgPool) {
-        throw new ArchException(at + " needs a spatial input, but layer " + readout.position() + " ("
-            + readout.layer().describe() + ") already removed the spatial dimensions");
-      }
-    }
-    if (readout == null) {
-      throw new ArchException("the network's output is still spatial (" + g + " pixels): end the "
-          + "convolutional part with Flatten() or GlobalAvgPool() before the readout, as in "
-          + "\"Conv(64, (3, 3), padding='SAME'), Relu(), Flatten(), Dense()\"");
-    }
-    return build(grid, channels, spatial, readout, tail);
-  }
-
-  private static CntkNetwork build(Grid grid, int channels, List<Proto> spatial, Proto readout,
-      List<DenseNetwork.Step> tail) {
-    // Requirements, folded backwards: need[i] = whether layer i's output is only needed on (p, p).
-    boolean[] outDiagonal = new boolean[spatial.size()];
-    boolean need = readout.layer() instanceof Flatten;
-    for (int i = spatial.size() - 1; i >= 0; i--) {
-      outDiagonal[i] = need;
-      if (spatial.get(i).layer() instanceof AvgPool) {
-        need = false;
-      }
-    }
-    boolean inputDiagonal = need;
-    List<Step> steps = new ArrayList<>();
-    int activation = 0;
-    boolean first = true;
-    for (int i = 0; i < spatial.size(); i++) {
-      Proto p = spatial.get(i);
-      boolean diag = outDiagonal[i];
-      if (p.layer() instanceof AvgPool) {
-        steps.add(new Pooling(p.window(), p.position(), p.layer().describe()));
-        if (diag) {
-          steps.add(new Diagonalize(p.window().out(), p.position(), "keep the diagonal pairs after "
-              + p.layer().describe()));
-        }
-      } else if (p.layer() instanceof Activation a) {
-        steps.add(new Nonlinearity(a.dual(), p.in(), diag, activation++, p.position(), a.describe()));
-      } else if (p.layer() instanceof Conv c) {
-        // a Conv is a Dense of the same parameters applied to each patch
-        steps.add(convolution(p, new Dense(c.channels(), c.wStd(), c.bStd(), c.hasBias(),
-            c.parameterization()), diag, first));
-        first = false;
-      } else if (p.layer() instanceof Dense d) {
-        steps.add(convolution(p, d, diag, first));
-        first = false;
-      }
-    }
-    Grid last = spatial.isEmpty() ? grid : spatial.get(spatial.size() - 1).window().out();
-    boolean lastDiagonal = spatial.isEmpty() ? inputDiagonal : outDiagonal[spatial.size() - 1];
-    steps.add(new Readout(readout.layer() instanceof Flatten, last, lastDiagonal, readout.position(),
-        readout.layer().describe()));
-    return new CntkNetwork(grid, channels, inputDiagonal, steps, tail);
-  }
-
-  private static Window window(int fh, int fw, int sh, int sw, org.nke.arch.Padding padding, Grid g,
-      String at) {
-    try {
-      return Window.of(fh, fw, sh, sw, padding, g);
-    } catch (IllegalArgumentException e) {
-      throw new ArchException(at + ": " + e.getMessage());
-    }
-  }
-
   /**
-   * The Conv step of a Conv or pixelwise Dense (stax {@code _Conv.kernel_fn}): {@code a = σ_w²},
-   * {@code c = σ_b²} under the NTK parameterization; under the standard one {@code a} is the fan-in
-   * {@code C_in·F} and {@code c} is 1 if {@code b_std} was given (else 0); always {@code b = σ_w²}.
+   * Refuses a network that branches or normalises, for the paths that do not run the fork/merge
+   * program yet (the CNTK sketch, the host variance recursions), naming the first such step.
+   *
+   * @param path the path, for the message (e.g. "the CNTK sketch")
+   * @throws ArchException if the network has a fork or a LayerNorm
    */
-  private static Convolution convolution(Proto p, Dense affine, boolean diagonal, boolean first) {
-    double w2 = affine.wStd() * affine.wStd();
-    double b2 = affine.bStd() * affine.bStd();
-    boolean standard = affine.parameterization() == Parameterization.STANDARD;
-    return new Convolution(p.window(), diagonal, w2, b2, standard ? p.fanIn() : w2, w2,
-        standard ? (affine.hasBias() ? 1 : 0) : b2, first, p.position(), p.layer().describe());
+  public void requireSerial(String path) {
+    for (Step s : steps) {
+      if (s instanceof Fork || s instanceof Normalize) {
+        throw new ArchException("layer " + s.position() + " (" + s.describe() + ") is not yet "
+            + "supported by " + path + ": branching networks and LayerNorm on images work in the "
+            + "exact convolutional kernel (CNTK)");
+      }
+    }
   }
 
-  private static void requireGaussian(boolean gaussian, Activation a, int position) {
-    if (!gaussian) {
-      throw new ArchException("activation " + a.describe() + " at layer " + position + " must follow "
-          + "Dense or Conv (or a pooling of them): its input must be Gaussian (stax's rule)");
+  /** @return the deepest nesting of fan-outs (0 for a chain) */
+  public int forkDepth() {
+    int depth = 0;
+    int max = 0;
+    for (Step s : steps) {
+      if (s instanceof Fork) {
+        max = Math.max(max, ++depth);
+      } else if (s instanceof EndFork) {
+        depth--;
+      }
     }
+    return max;
   }
 
   /** @return the input images' grid */
@@ -349,9 +306,13 @@ public final class CntkNetwork {
     return tail;
   }
 
-  /** @return the number of spatial activations */
+  /**
+   * @return the number of spatial variance probes: the activations and LayerNorms, whose
+   *     {@code index} they number (each reads the per-pixel variances of both images)
+   */
   public int activations() {
-    return (int) steps.stream().filter(s -> s instanceof Nonlinearity).count();
+    return (int) steps.stream().filter(s -> s instanceof Nonlinearity || s instanceof Normalize)
+        .count();
   }
 
   /** @return the largest pixel-pair block (entries) any step reads or writes */

@@ -34,7 +34,9 @@ import org.nke.util.Checks;
  * full self-covariance, so these cannot be had from the diagonal alone); for {@code Y = X} it also
  * gives the output's diagonal. (2) Every other pair, tile by tile ({@value #TILE} × {@value #TILE}
  * images), in batches of the backend's preferred size, with those variances. The working set is one
- * batch of blocks; the output is checked to fit before anything starts, and the time per pair of
+ * batch of blocks, times {@code 1 + 2·depth} for a network with fan-outs nested {@code depth} deep
+ * (each level's input, accumulator and current branch; {@link PairPipeline}); the output and that
+ * working set are checked to fit before anything starts, and the time per pair of
  * phase 1 (same work) is extrapolated to the whole computation and reported after two seconds of it,
  * or before phase 2 if that comes first. Arithmetic is float64; {@link Precision#F32} only rounds
  * the stored output.
@@ -100,6 +102,8 @@ public final class ExactCntk {
     for (CntkNetwork.Step s : net.steps()) {
       if (s instanceof CntkNetwork.Nonlinearity a) {
         perImage += a.grid().pixels() * 8L;
+      } else if (s instanceof CntkNetwork.Normalize ln) {
+        perImage += ln.grid().pixels() * 8L;
       }
     }
     long outBytes = (long) n * m * precision.bytes() * (withNtk ? 2 : 1) + (n + (same ? 0 : m)) * perImage;
@@ -113,7 +117,8 @@ public final class ExactCntk {
           + "(e.g. pool or crop them first), or a network that reaches Flatten without pooling (it only "
           + "needs the diagonal pixel pairs)");
     }
-    long slotBytes = net.maxBlockEntries() * 8 * (withNtk ? 3 : 2);
+    // per slot: K, Θ and scratch, in 1 + 2·depth sets for a branching network (PairPipeline)
+    long slotBytes = net.maxBlockEntries() * 8 * (withNtk ? 3 : 2) * (1 + 2L * net.forkDepth());
     long pairs = same ? (long) n * (n - 1) / 2 : (long) n * m;
     int capacity = (int) Math.max(1, Math.min(ops.preferredBatch(), Math.max(pairs, n)));
     long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory()
@@ -123,8 +128,8 @@ public final class ExactCntk {
         + "entries", capacity, net.maxBlockEntries()), outBytes + capacity * slotBytes,
         "use fewer or smaller images, or a larger heap (NKE_JAVA_OPTS=-Xmx...)");
     Output out = new Output(n, m, precision, withNtk);
-    try (PixelBlocks blocks = ops.allocate(capacity, net.maxBlockEntries(), withNtk)) {
-      PairPipeline pipe = new PairPipeline(net, ops, blocks);
+    try (PixelBlocks blocks = ops.allocate(capacity, net.maxBlockEntries(), withNtk);
+        PairPipeline pipe = new PairPipeline(net, ops, blocks)) {
       Forecast forecast = new Forecast(progress, estimate, progressUnits(n, m, same));
       Diagonals dx = Diagonals.of(net, pipe, x, capacity, forecast);
       Diagonals dy = same ? dx : Diagonals.of(net, pipe, y, capacity, forecast);

@@ -72,4 +72,19 @@ final class LayerWidths {
     }
     unit = "features";
   }
+
+  /** @return the current width, −1 when not known */
+  long width() {
+    return width;
+  }
+
+  /** @return an independent copy (for a branch) */
+  LayerWidths copy() {
+    LayerWidths c = new LayerWidths(1);
+    c.width = width;
+    c.setBy = setBy;
+    c.argument = argument;
+    c.unit = unit;
+    return c;
+  }
 }

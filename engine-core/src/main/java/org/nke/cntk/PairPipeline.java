@@ -1,9 +1,17 @@
 package org.nke.cntk;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import org.nke.cntk.CntkNetwork.Branch;
 import org.nke.cntk.CntkNetwork.Convolution;
 import org.nke.cntk.CntkNetwork.Diagonalize;
+import org.nke.cntk.CntkNetwork.EndFork;
+import org.nke.cntk.CntkNetwork.Fork;
+import org.nke.cntk.CntkNetwork.Merge;
 import org.nke.cntk.CntkNetwork.Nonlinearity;
+import org.nke.cntk.CntkNetwork.Normalize;
 import org.nke.cntk.CntkNetwork.Pooling;
 import org.nke.cntk.CntkNetwork.Readout;
 import org.nke.cntk.CntkNetwork.Step;
@@ -21,12 +29,22 @@ import org.nke.spi.PixelBlocks;
  * kernel, the spatial steps, the readout, then the dense tail on the per-pair scalars (cheap, on the
  * host). In the self mode (each slot an image with itself) it is the CNTK's diagonal recursion: before
  * every activation it reads the block's diagonal {@code K(p, p)} — the per-pixel variances of that
- * image — stores them for the pairwise phase and uses them for the activation.
+ * image — stores them for the pairwise phase and uses them for the activation (and LayerNorm).
+ *
+ * <p>A branching network's {@link Fork}/{@link Branch}/{@link Merge}/{@link EndFork} steps run over
+ * a stack of fan-out frames (input, accumulator), each a {@link PixelBlocks} of the same capacity:
+ * per nesting level the working set is the fan-out's input, the accumulator and the current branch
+ * (the last branch takes the input itself), so at most {@code 1 + 2·depth} sets of blocks, allocated
+ * from the backend when first needed, reused for every batch and closed by {@link #close()}.
  */
-final class PairPipeline {
+final class PairPipeline implements AutoCloseable {
   private final CntkNetwork net;
   private final ConvOps ops;
   private final PixelBlocks blocks;
+  private final List<PixelBlocks> extra = new ArrayList<>();
+  private final Deque<PixelBlocks> free = new ArrayDeque<>();
+  private final Deque<PixelBlocks[]> frames = new ArrayDeque<>();
+  private PixelBlocks current;
   private final double[] nngp;
   private final double[] ntk;
   private final int[] slotIndex;
@@ -65,25 +83,38 @@ final class PairPipeline {
    * @return the sum over activations of their error bounds
    */
   double runSelf(int count, ImageBatch x, int[] images, double[][][] pre) {
-    ops.inputKernel(blocks, count, x, images, x, images, net.inputDiagonal());
+    start();
+    ops.inputKernel(current, count, x, images, x, images, net.inputDiagonal());
     double bound = 0;
     for (Step step : net.steps()) {
       if (step instanceof Nonlinearity a) {
-        int pixels = a.grid().pixels();
-        double[] all = new double[count * pixels];
-        for (int k = 0; k < count; k++) {
-          double[] v = new double[pixels];
-          ops.diagonal(blocks, k, a.grid(), a.diagonal(), v);
-          checkVariances(v, a, images[k]);
-          pre[a.index()][images[k]] = v;
-          System.arraycopy(v, 0, all, k * pixels, pixels);
-        }
-        bound += ops.activation(blocks, count, a, all, slotIndex, all, slotIndex);
+        double[] all = probe(count, a.grid(), a.diagonal(), a.index(), images, pre, a.position(),
+            a.describe());
+        bound += ops.activation(current, count, a, all, slotIndex, all, slotIndex);
+      } else if (step instanceof Normalize n) {
+        double[] scales = n.scales(probe(count, n.grid(), n.diagonal(), n.index(), images, pre,
+            n.position(), n.describe()));
+        ops.normalize(current, count, n.grid(), n.diagonal(), scales, slotIndex, scales, slotIndex);
       } else {
         linear(count, step);
       }
     }
     return bound;
+  }
+
+  /** Reads each slot's pixel variances (the block diagonals), stores them and concatenates them. */
+  private double[] probe(int count, Grid grid, boolean diagonal, int index, int[] images,
+      double[][][] pre, int position, String describe) {
+    int pixels = grid.pixels();
+    double[] all = new double[count * pixels];
+    for (int k = 0; k < count; k++) {
+      double[] v = new double[pixels];
+      ops.diagonal(current, k, grid, diagonal, v);
+      checkVariances(v, grid, images[k], position, describe);
+      pre[index][images[k]] = v;
+      System.arraycopy(v, 0, all, k * pixels, pixels);
+    }
+    return all;
   }
 
   /**
@@ -98,7 +129,8 @@ final class PairPipeline {
    * @return the sum over activations of their error bounds
    */
   double runPairs(int count, ImageBatch x, int[] rows, ImageBatch y, int[] cols, Tile tile) {
-    ops.inputKernel(blocks, count, x, rows, y, cols, net.inputDiagonal());
+    start();
+    ops.inputKernel(current, count, x, rows, y, cols, net.inputDiagonal());
     int[] r = new int[count];
     int[] c = new int[count];
     for (int k = 0; k < count; k++) {
@@ -108,7 +140,11 @@ final class PairPipeline {
     double bound = 0;
     for (Step step : net.steps()) {
       if (step instanceof Nonlinearity a) {
-        bound += ops.activation(blocks, count, a, tile.rows[a.index()], r, tile.cols[a.index()], c);
+        bound += ops.activation(current, count, a, tile.rows[a.index()], r, tile.cols[a.index()], c);
+      } else if (step instanceof Normalize n) {
+        double[] rs = n.scales(tile.rows[n.index()]);
+        double[] cs = tile.cols[n.index()] == tile.rows[n.index()] ? rs : n.scales(tile.cols[n.index()]);
+        ops.normalize(current, count, n.grid(), n.diagonal(), rs, r, cs, c);
       } else {
         linear(count, step);
       }
@@ -118,14 +154,65 @@ final class PairPipeline {
 
   private void linear(int count, Step step) {
     if (step instanceof Convolution c) {
-      ops.convolve(blocks, count, c);
+      ops.convolve(current, count, c);
     } else if (step instanceof Pooling p) {
-      ops.pool(blocks, count, p);
+      ops.pool(current, count, p);
     } else if (step instanceof Diagonalize d) {
-      ops.diagonalize(blocks, count, d);
+      ops.diagonalize(current, count, d);
     } else if (step instanceof Readout r) {
-      ops.readout(blocks, count, r, nngp, ntk);
+      ops.readout(current, count, r, nngp, ntk);
+    } else if (step instanceof Fork) {
+      frames.push(new PixelBlocks[] {current, null});
+      current = null;
+    } else if (step instanceof Branch b) {
+      PixelBlocks input = frames.peek()[0];
+      if (b.last()) {
+        current = input;
+      } else {
+        current = plane();
+        ops.copy(input, current, count, b.grid(), b.diagonal());
+      }
+    } else if (step instanceof Merge m) {
+      PixelBlocks[] frame = frames.peek();
+      if (m.branch() == 0) {
+        frame[1] = current;
+      } else {
+        ops.accumulate(frame[1], current, count, m.grid(), m.diagonal(), m.join());
+        free.push(current);
+      }
+      current = null;
+    } else if (step instanceof EndFork) {
+      current = frames.pop()[1];
+    } else {
+      throw new IllegalStateException("no pipeline rule for " + step);
     }
+  }
+
+  /** Resets the planes for a new batch: the input kernel goes into the first. */
+  private void start() {
+    frames.clear();
+    free.clear();
+    free.addAll(extra);
+    current = blocks;
+  }
+
+  /** @return a free set of blocks, allocated from the backend the first time it is needed */
+  private PixelBlocks plane() {
+    if (!free.isEmpty()) {
+      return free.pop();
+    }
+    PixelBlocks p = ops.allocate(blocks.capacity(), blocks.maxEntries(), blocks.hasNtk());
+    extra.add(p);
+    return p;
+  }
+
+  /** Closes the blocks this pipeline allocated (the first set stays the caller's). */
+  @Override
+  public void close() {
+    for (PixelBlocks p : extra) {
+      p.close();
+    }
+    extra.clear();
   }
 
   /**
@@ -160,12 +247,13 @@ final class PairPipeline {
     }
   }
 
-  private static void checkVariances(double[] v, Nonlinearity a, int image) {
+  private static void checkVariances(double[] v, Grid grid, int image, int position,
+      String describe) {
     for (int p = 0; p < v.length; p++) {
       if (!Double.isFinite(v[p])) {
         throw new NumericalException("pre-activation variances must be finite, got " + v[p]
-            + " for image " + (image + 1) + ", pixel (h=" + p / a.grid().width() + ", w="
-            + p % a.grid().width() + ") before layer " + a.position() + " (" + a.describe() + ")");
+            + " for image " + (image + 1) + ", pixel (h=" + p / grid.width() + ", w="
+            + p % grid.width() + ") before layer " + position + " (" + describe + ")");
       }
     }
   }

@@ -49,6 +49,7 @@ public final class PixelVariances {
    * @return the variances
    */
   public static Result of(CntkNetwork net, double[] image, boolean withNtk) {
+    net.requireSerial("the host variance recursion of the CNTK sketch");
     int entries = (int) net.maxBlockEntries();
     double[] k = new double[entries];
     double[] t = withNtk ? new double[entries] : null;
@@ -105,20 +106,23 @@ public final class PixelVariances {
    */
   public static Result[] of(CntkNetwork net, ConvOps ops, PixelBlocks blocks, ImageBatch x) {
     int count = x.count();
-    PairPipeline pipe = new PairPipeline(net, ops, blocks);
     int[] images = new int[count];
     for (int k = 0; k < count; k++) {
       images[k] = k;
     }
     double[][][] pre = new double[net.activations()][count][];
-    pipe.runSelf(count, x, images, pre);
+    double[] readout;
+    try (PairPipeline pipe = new PairPipeline(net, ops, blocks)) {
+      pipe.runSelf(count, x, images, pre);
+      readout = pipe.nngp().clone();
+    }
     Result[] out = new Result[count];
     for (int k = 0; k < count; k++) {
       double[][] spatial = new double[net.activations()][];
       for (int a = 0; a < spatial.length; a++) {
         spatial[a] = pre[a][k];
       }
-      out[k] = finish(net, spatial, pipe.nngp()[k], Double.NaN);
+      out[k] = finish(net, spatial, readout[k], Double.NaN);
     }
     return out;
   }
@@ -142,6 +146,7 @@ public final class PixelVariances {
    * @return approximate variances (the NTK always carried)
    */
   public static Result approximate(CntkNetwork net, double[] image) {
+    net.requireSerial("the approximate variance recursion of the CNTK sketch");
     Grid g = net.input();
     double[] k = new double[g.pixels()];
     PixelGram.compute(image, image, g.pixels(), net.channels(), true, k);

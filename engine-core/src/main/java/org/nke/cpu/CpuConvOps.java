@@ -17,6 +17,8 @@ import org.nke.cntk.SpatialReadout;
 import org.nke.dual.BoundDual;
 import org.nke.io.ImageBatch;
 import org.nke.spi.ConvOps;
+import org.nke.spi.Join;
+import org.nke.spi.Normalization;
 import org.nke.spi.PixelBlocks;
 
 /**
@@ -133,6 +135,62 @@ final class CpuConvOps implements ConvOps {
       if (ntk != null) {
         ntk[k] = step.flatten() ? SpatialReadout.flatten(b.ntk[k], n, step.diagonal())
             : SpatialReadout.globalAverage(b.ntk[k], n);
+      }
+    });
+  }
+
+  @Override
+  public void copy(PixelBlocks from, PixelBlocks to, int count, Grid grid, boolean diagonal) {
+    CpuPixelBlocks f = cast(from);
+    CpuPixelBlocks t = cast(to);
+    int entries = (int) grid.blockEntries(diagonal);
+    forSlots(count, k -> {
+      System.arraycopy(f.nngp[k], 0, t.nngp[k], 0, entries);
+      if (f.ntk != null && t.ntk != null) {
+        System.arraycopy(f.ntk[k], 0, t.ntk[k], 0, entries);
+      }
+    });
+  }
+
+  @Override
+  public void accumulate(PixelBlocks target, PixelBlocks source, int count, Grid grid,
+      boolean diagonal, Join join) {
+    CpuPixelBlocks t = cast(target);
+    CpuPixelBlocks s = cast(source);
+    int entries = (int) grid.blockEntries(diagonal);
+    forSlots(count, k -> {
+      double[] tk = t.nngp[k];
+      double[] sk = s.nngp[k];
+      double[] tt = t.ntk == null ? null : t.ntk[k];
+      double[] st = s.ntk == null ? null : s.ntk[k];
+      for (int e = 0; e < entries; e++) {
+        if (tt != null) {
+          tt[e] = join.ntk(tt[e], st[e], tk[e], sk[e]);
+        }
+        tk[e] = join.nngp(tk[e], sk[e]);
+      }
+    });
+  }
+
+  @Override
+  public void normalize(PixelBlocks blocks, int count, Grid grid, boolean diagonal,
+      double[] rowScales, int[] rowImages, double[] colScales, int[] colImages) {
+    CpuPixelBlocks b = cast(blocks);
+    int n = grid.pixels();
+    forSlots(count, k -> {
+      int r = rowImages[k] * n;
+      int c = colImages[k] * n;
+      for (double[] m : b.ntk == null ? new double[][] {b.nngp[k]}
+          : new double[][] {b.nngp[k], b.ntk[k]}) {
+        for (int p = 0; p < n; p++) {
+          if (diagonal) {
+            m[p] = Normalization.divide(m[p], rowScales[r + p], colScales[c + p]);
+          } else {
+            for (int q = 0; q < n; q++) {
+              m[p * n + q] = Normalization.divide(m[p * n + q], rowScales[r + p], colScales[c + q]);
+            }
+          }
+        }
       }
     });
   }

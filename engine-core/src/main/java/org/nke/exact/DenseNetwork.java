@@ -6,7 +6,6 @@ import org.nke.arch.Architecture;
 import org.nke.arch.FanIn;
 import org.nke.arch.FanOut;
 import org.nke.arch.Layer;
-import org.nke.arch.Parallel;
 import org.nke.dual.DualActivation;
 import org.nke.error.ArchException;
 import org.nke.exact.LayerKernel.Angles;
@@ -89,18 +88,10 @@ public final class DenseNetwork {
         Layer layer = layers.get(i);
         position++;
         if (layer instanceof FanOut f) {
-          List<List<Layer>> branches = new ArrayList<>();
-          for (int b = 0; b < f.n(); b++) {
-            branches.add(new ArrayList<>());
-          }
-          while (layers.get(i + 1) instanceof Parallel p) {
-            position++;
-            for (int b = 0; b < f.n(); b++) {
-              branches.get(b).addAll(p.branches().get(b).layers());
-            }
-            i++;
-          }
-          i++;
+          List<List<Layer>> branches = f.branches(layers, i);
+          int parallels = FanOut.parallels(layers, i);
+          position += parallels;
+          i += parallels + 1;
           s = fork(branches, (FanIn) layers.get(i), s, out);
         } else {
           LayerKernel k = LayerKernel.of(layer, position, s.width());

@@ -20,7 +20,7 @@ import org.nke.spi.Join;
  * not checked (stax warns about it): a branch without a Dense layer is fine only where its output is
  * the fan-out's input itself (an identity shortcut).
  */
-abstract class FanInKernel {
+public abstract class FanInKernel {
   private final int position;
   private final String describe;
 
@@ -39,7 +39,7 @@ abstract class FanInKernel {
    * @param branches the compile-time states at the end of each branch
    * @return its rules
    */
-  static FanInKernel of(FanIn layer, int position, List<KernelState> branches) {
+  public static FanInKernel of(FanIn layer, int position, List<KernelState> branches) {
     if (layer instanceof FanInSum s) {
       return new FanInSumKernel(s, position, branches);
     } else if (layer instanceof FanInProd p) {
@@ -48,6 +48,27 @@ abstract class FanInKernel {
       return new FanInConcatKernel(c, position, branches);
     }
     throw new IllegalStateException("no kernel rule for " + layer.describe());
+  }
+
+  /**
+   * The join of branch {@code branch} for callers outside this package (the exact CNTK's pixel-pair
+   * blocks use the same rules).
+   *
+   * @param branch the branch being merged, {@code ≥ 1}
+   * @return how it merges into the accumulator
+   */
+  public final Join branchJoin(int branch) {
+    return join(branch);
+  }
+
+  /**
+   * The join's signal for callers outside this package.
+   *
+   * @param merged the accumulator's compile-time state
+   * @return the state after the join (its Gaussianity and width)
+   */
+  public final KernelState joined(KernelState merged) {
+    return signal(merged);
   }
 
   /** @return {@code "layer 5 (FanInSum())"}, for messages */

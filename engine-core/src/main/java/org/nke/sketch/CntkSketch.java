@@ -145,6 +145,7 @@ public final class CntkSketch {
         (options.ntk() ? 2.0 : 1.0) * options.dim() * sample.height() * sample.width());
     CntkNetwork net = CntkNetwork.compile(arch, new Grid(sample.height(), sample.width()),
         sample.channels());
+    net.requireSerial("the CNTK sketch");
     boolean exact = exactVariances != null ? exactVariances
         : net.maxBlockEntries() <= EXACT_VARIANCE_ENTRIES;
     int ns = Math.min(sample.count(), SAMPLE_IMAGES);

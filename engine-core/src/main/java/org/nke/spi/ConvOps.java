@@ -16,8 +16,10 @@ import org.nke.io.ImageBatch;
  * diagonal recursion that supplies the per-pixel variances, the readout and the dense layers after
  * it — lives once in {@code org.nke.cntk.ExactCntk}. The maths of each step is documented (and
  * implemented for the host) in {@code org.nke.cntk}: {@code PixelGram}, {@code ConvKernel},
- * {@code PoolKernel}, {@code PixelDual}, {@code SpatialReadout}. Results must not depend on how
- * pairs are batched or scheduled.
+ * {@code PoolKernel}, {@code PixelDual}, {@code SpatialReadout}; the fan-in joins and LayerNorm of
+ * branching networks apply the scalar rules of {@link Join} and {@link Normalization} entry by entry
+ * ({@link #copy}, {@link #accumulate}, {@link #normalize}). Results must not depend on how pairs are
+ * batched or scheduled.
  */
 public interface ConvOps {
   /** @return how many image pairs per call keep this backend busy (e.g. the CPU's thread count) */
@@ -108,4 +110,46 @@ public interface ConvOps {
    * @param ntk receives the NTK of each slot's pair, or {@code null}; modified
    */
   void readout(PixelBlocks blocks, int count, Readout step, double[] nngp, double[] ntk);
+
+  /**
+   * Copies the blocks of the first {@code count} slots (a fan-out's input into a branch's storage).
+   *
+   * @param from the source storage, not modified
+   * @param to the target storage, from the same backend and of the same capacity; modified
+   * @param count slots in use
+   * @param grid the blocks' grid
+   * @param diagonal whether only the diagonal pairs are carried
+   */
+  void copy(PixelBlocks from, PixelBlocks to, int count, Grid grid, boolean diagonal);
+
+  /**
+   * Merges a finished branch into the accumulator of a fan-in, entry by entry and slot by slot, with
+   * the scalar rule of {@link Join} ({@code Join.nngp}/{@code Join.ntk}, in float64, rounded once).
+   *
+   * @param target the accumulator; modified
+   * @param source the branch, from the same backend; its contents are undefined afterwards
+   * @param count slots in use
+   * @param grid the blocks' grid
+   * @param diagonal whether only the diagonal pairs are carried
+   * @param join the fan-in's rule for this branch
+   */
+  void accumulate(PixelBlocks target, PixelBlocks source, int count, Grid grid, boolean diagonal,
+      Join join);
+
+  /**
+   * LayerNorm on pixel-pair blocks: entry {@code (p, q)} of slot {@code k} (K and Θ) becomes
+   * {@code Normalization.divide(entry, sx, sy)} with {@code sx = rowScales[rowImages[k]·P + p]},
+   * {@code sy = colScales[colImages[k]·P + q]}, {@code P = grid.pixels()}.
+   *
+   * @param blocks the storage; modified
+   * @param count slots in use
+   * @param grid the blocks' grid
+   * @param diagonal whether only the diagonal pairs are carried
+   * @param rowScales per row image and pixel, the scale, not modified
+   * @param rowImages per slot, the row image's index among them
+   * @param colScales per column image and pixel (may be {@code rowScales})
+   * @param colImages per slot, the column image's index among them
+   */
+  void normalize(PixelBlocks blocks, int count, Grid grid, boolean diagonal, double[] rowScales,
+      int[] rowImages, double[] colScales, int[] colImages);
 }

@@ -92,7 +92,26 @@ public abstract class CntkContractTest extends BackendPairTest {
             + "parameterization='standard'), Erf(), AvgPool((2, 2), strides=(1, 1)), Conv(2, (2, 2), "
             + "padding='SAME', W_std=1.1, parameterization='standard'), Relu(), Flatten(), "
             + "Dense(3, parameterization='standard'), Relu(), Dense(1, b_std=0.2, "
-            + "parameterization='standard')");
+            + "parameterization='standard')",
+        // residual: an identity shortcut on full pairs (GlobalAvgPool)
+        "Conv(4, (3, 3), padding='SAME', W_std=1.3, b_std=0.1), FanOut(2), parallel(serial(Relu(), "
+            + "Conv(4, (3, 3), padding='SAME', W_std=1.4, b_std=0.2)), Identity()), FanInSum(), Relu(), "
+            + "GlobalAvgPool(), Dense()",
+        // residual: a strided 1x1 Conv shortcut, LayerNorm over channels, diagonal pairs (Flatten)
+        "Conv(4, (3, 3), padding='SAME', W_std=1.2), FanOut(2), parallel(serial(Relu(), Conv(4, (3, 3), "
+            + "strides=(2, 2), padding='SAME', W_std=1.5, b_std=0.1), Relu(), Conv(4, (3, 3), "
+            + "padding='SAME')), Conv(4, (1, 1), strides=(2, 2), padding='SAME', W_std=1.1)), "
+            + "FanInSum(), LayerNorm(), Relu(), Flatten(), Dense()",
+        // FanInProd of a pooled branch (all pairs) and two that only need the diagonal
+        "Conv(4, (3, 3), padding='SAME', W_std=1.3, b_std=0.2), FanOut(3), parallel(Erf(), "
+            + "serial(AvgPool((2, 2), strides=(1, 1), padding='SAME'), Relu()), Identity()), "
+            + "FanInProd(), Flatten(), Dense()",
+        // LayerNorm over (1, 2, 3), FanInConcat of a nested fan-out, a pool after the join
+        "Conv(6, (3, 3), padding='SAME', W_std=1.4), LayerNorm(axis=(1, 2, 3), eps=0.1), FanOut(2), "
+            + "parallel(serial(Relu(), Conv(3, (3, 3), padding='SAME', W_std=1.2, b_std=0.3)), "
+            + "serial(FanOut(2), parallel(Conv(6, (1, 1), W_std=0.9), Identity()), FanInSum())), "
+            + "FanInConcat(), Conv(4, (3, 3), padding='SAME', W_std=1.1), Relu(), AvgPool((2, 2)), "
+            + "Flatten(), Dense()");
   }
 
   /** @return the corpus and the numerical (Hermite-series) duals */

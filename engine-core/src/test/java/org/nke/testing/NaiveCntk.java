@@ -1,13 +1,21 @@
 package org.nke.testing;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.nke.arch.Activation;
 import org.nke.arch.Architecture;
 import org.nke.arch.AvgPool;
 import org.nke.arch.Conv;
 import org.nke.arch.Dense;
+import org.nke.arch.FanIn;
+import org.nke.arch.FanInConcat;
+import org.nke.arch.FanInProd;
+import org.nke.arch.FanInSum;
+import org.nke.arch.FanOut;
 import org.nke.arch.Flatten;
 import org.nke.arch.GlobalAvgPool;
 import org.nke.arch.Layer;
+import org.nke.arch.LayerNorm;
 import org.nke.arch.Padding;
 import org.nke.arch.Parameterization;
 import org.nke.dual.DualActivation;
@@ -35,6 +43,34 @@ public final class NaiveCntk {
     double[] st = new double[3];
     /** Width of the current layer's output (channels, or features after the readout). */
     int width;
+
+    State copy() {
+      State c = new State();
+      for (int r = 0; r < 3; r++) {
+        c.k[r] = deep(k[r]);
+        c.t[r] = deep(t[r]);
+      }
+      c.h = h;
+      c.w = w;
+      c.spatial = spatial;
+      c.sk = sk.clone();
+      c.st = st.clone();
+      c.width = width;
+      return c;
+    }
+
+    private static double[][][][] deep(double[][][][] a) {
+      double[][][][] out = new double[a.length][a[0].length][][];
+      for (int i = 0; i < a.length; i++) {
+        for (int j = 0; j < a[0].length; j++) {
+          out[i][j] = new double[a[i][j].length][];
+          for (int l = 0; l < a[i][j].length; l++) {
+            out[i][j][l] = a[i][j][l].clone();
+          }
+        }
+      }
+      return out;
+    }
   }
 
   /** One affine map: {@code σ_w²}, {@code σ_b²}, and under the standard parameterization its fan-in. */
@@ -74,7 +110,30 @@ public final class NaiveCntk {
         }
       }
     }
-    for (Layer layer : arch.layers()) {
+    run(arch.layers(), s);
+    return new double[] {s.sk[2], s.st[2]};
+  }
+
+  /** Runs a chain of layers; a fan-out runs each branch on its own deep copy, then joins them. */
+  private static void run(List<Layer> layers, State s) {
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      if (layer instanceof FanOut f) {
+        List<List<Layer>> branches = f.branches(layers, i);
+        i += FanOut.parallels(layers, i) + 1;
+        List<State> ends = new ArrayList<>();
+        for (List<Layer> b : branches) {
+          State c = s.copy();
+          run(b, c);
+          ends.add(c);
+        }
+        join(s, ends, (FanIn) layers.get(i));
+        continue;
+      }
+      if (layer instanceof LayerNorm n) {
+        layerNorm(s, n);
+        continue;
+      }
       if (layer instanceof Conv c) {
         conv(s, c.filterHeight(), c.filterWidth(), c.strideHeight(), c.strideWidth(), c.padding(),
             Affine.of(c.wStd(), c.bStd(), c.hasBias(), c.parameterization()));
@@ -104,7 +163,6 @@ public final class NaiveCntk {
         readout(s, false);
       }
     }
-    return new double[] {s.sk[2], s.st[2]};
   }
 
   /** XLA SAME: out = ceil(n/s), pad_lo = floor(max((out−1)s + f − n, 0)/2); VALID: no padding. */
@@ -261,5 +319,100 @@ public final class NaiveCntk {
       s.st[r] = t / n;
     }
     s.spatial = false;
+  }
+
+  /**
+   * stax's fan-ins on every pixel pair of the three pairs: FanInSum adds, FanInProd multiplies (NTK by
+   * the product rule {@code Σ_b Θ_b Π_{c≠b} K_c}), FanInConcat (channels) averages weighted by each
+   * branch's channel count (equal weights when one is not given).
+   */
+  private static void join(State s, List<State> ends, FanIn fanIn) {
+    int n = ends.size();
+    double[] weight = new double[n];
+    boolean known = ends.stream().allMatch(e -> e.width >= 1);
+    double total = known ? ends.stream().mapToDouble(e -> e.width).sum() : n;
+    for (int b = 0; b < n; b++) {
+      weight[b] = fanIn instanceof FanInConcat ? (known ? ends.get(b).width : 1) / total : 1;
+    }
+    State first = ends.get(0);
+    s.h = first.h;
+    s.w = first.w;
+    for (int r = 0; r < 3; r++) {
+      double[][][][] k = new double[s.h][s.w][s.h][s.w];
+      double[][][][] t = new double[s.h][s.w][s.h][s.w];
+      for (int a = 0; a < s.h; a++) {
+        for (int b = 0; b < s.w; b++) {
+          for (int c = 0; c < s.h; c++) {
+            for (int d = 0; d < s.w; d++) {
+              double kk = fanIn instanceof FanInProd ? 1 : 0;
+              double tt = 0;
+              for (int e = 0; e < n; e++) {
+                double ke = ends.get(e).k[r][a][b][c][d];
+                double te = ends.get(e).t[r][a][b][c][d];
+                if (fanIn instanceof FanInProd) {
+                  double others = 1;
+                  for (int o = 0; o < n; o++) {
+                    others *= o == e ? 1 : ends.get(o).k[r][a][b][c][d];
+                  }
+                  tt += te * others;
+                  kk *= ke;
+                } else {
+                  kk += weight[e] * ke;
+                  tt += weight[e] * te;
+                }
+              }
+              k[a][b][c][d] = kk;
+              t[a][b][c][d] = tt;
+            }
+          }
+        }
+      }
+      s.k[r] = k;
+      s.t[r] = t;
+    }
+    if (fanIn instanceof FanInConcat) {
+      s.width = known ? (int) total : -1;
+    } else if (fanIn instanceof FanInSum) {
+      s.width = ends.stream().allMatch(e -> e.width == first.width) ? first.width : -1;
+    } else {
+      s.width = first.width;
+    }
+  }
+
+  /**
+   * stax's LayerNorm: every pair divided by {@code √(s_x(p) s_y(q))}, {@code s(p) = eps + K(p, p)}
+   * over the channel axis, the mean over the pixels of {@code eps + K(p, p)} over {@code (1, 2, 3)}.
+   */
+  private static void layerNorm(State s, LayerNorm n) {
+    boolean perImage = !n.axes().equals(List.of(-1)) && !n.axes().equals(List.of(3));
+    double[][][] scale = new double[2][s.h][s.w];
+    for (int i = 0; i < 2; i++) {
+      double mean = 0;
+      for (int a = 0; a < s.h; a++) {
+        for (int b = 0; b < s.w; b++) {
+          scale[i][a][b] = n.eps() + s.k[i][a][b][a][b];
+          mean += scale[i][a][b];
+        }
+      }
+      for (int a = 0; a < s.h && perImage; a++) {
+        for (int b = 0; b < s.w; b++) {
+          scale[i][a][b] = mean / (s.h * s.w);
+        }
+      }
+    }
+    int[][] sides = {{0, 0}, {1, 1}, {0, 1}};
+    for (int r = 0; r < 3; r++) {
+      for (int a = 0; a < s.h; a++) {
+        for (int b = 0; b < s.w; b++) {
+          for (int c = 0; c < s.h; c++) {
+            for (int d = 0; d < s.w; d++) {
+              double root = Math.sqrt(scale[sides[r][0]][a][b] * scale[sides[r][1]][c][d]);
+              s.k[r][a][b][c][d] /= root;
+              s.t[r][a][b][c][d] /= root;
+            }
+          }
+        }
+      }
+    }
   }
 }

@@ -13,6 +13,7 @@ import org.nke.cntk.Window;
 import org.nke.dual.BoundDual;
 import org.nke.io.ImageBatch;
 import org.nke.spi.ConvOps;
+import org.nke.spi.Join;
 import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
 
@@ -39,6 +40,7 @@ final class CudaConvOps implements ConvOps {
   private final DeviceRuntime rt;
   private final Precision precision;
   private final CntkKernels cntk;
+  private final BlockKernels joins;
   private final CudaDualOps duals;
   private final Consumer<String> fallback;
 
@@ -52,6 +54,7 @@ final class CudaConvOps implements ConvOps {
     this.rt = rt;
     this.precision = precision;
     this.cntk = new CntkKernels(rt);
+    this.joins = new BlockKernels(rt);
     this.duals = duals;
     this.fallback = fallback;
   }
@@ -267,6 +270,86 @@ final class CudaConvOps implements ConvOps {
         // SpatialReadout: Σ K(p, p) / N, or Σ K(p, q) / N² (an int N², as there)
         out[k] = step.flatten() ? s / n : s / (n * n);
       }
+    }
+  }
+
+  /** {@inheritDoc} On the device: {@code cuMemcpyDtoD} of the slots' compact blocks. */
+  @Override
+  public void copy(PixelBlocks from, PixelBlocks to, int count, Grid grid, boolean diagonal) {
+    CudaPixelBlocks f = cast(from);
+    CudaPixelBlocks t = cast(to);
+    long len = bytes(count * grid.blockEntries(diagonal));
+    rt.copy(t.nngp().slice(0, len), f.nngp().slice(0, len));
+    if (f.hasNtk() && t.hasNtk()) {
+      rt.copy(t.ntk().slice(0, len), f.ntk().slice(0, len));
+    }
+    rt.synchronize("the CNTK branch copy");
+  }
+
+  /**
+   * {@inheritDoc} On the device: the fan-in joins of {@code block.ptx} ({@link BlockKernels#join}) on
+   * the slots' compact blocks seen as one matrix of {@code P} columns, in launches of at most
+   * {@link #MAX_PAIR_ROWS} rows.
+   */
+  @Override
+  public void accumulate(PixelBlocks target, PixelBlocks source, int count, Grid grid,
+      boolean diagonal, Join join) {
+    CudaPixelBlocks t = cast(target);
+    CudaPixelBlocks s = cast(source);
+    int n = grid.pixels();
+    int rowsPerSlot = diagonal ? 1 : n;
+    long entries = grid.blockEntries(diagonal);
+    int perLaunch = Math.max(1, MAX_PAIR_ROWS / rowsPerSlot);
+    for (int s0 = 0; s0 < count; s0 += perLaunch) {
+      int m = Math.min(perLaunch, count - s0);
+      long off = bytes(s0 * entries);
+      long len = bytes(m * entries);
+      boolean ntk = t.hasNtk() && s.hasNtk();
+      joins.join(new BlockKernels.Operands(precision, t.nngp().slice(off, len),
+          ntk ? t.ntk().slice(off, len) : null, s.nngp().slice(off, len),
+          ntk ? s.ntk().slice(off, len) : null, m * rowsPerSlot, n, false), join);
+    }
+    rt.synchronize("the CNTK fan-in join");
+  }
+
+  /**
+   * {@inheritDoc} On the device: {@code nke_block_normalize} ({@link BlockKernels#normalize}) with
+   * float64 scales, one launch per slot for full blocks; diagonal blocks are one launch of
+   * {@code count·P} rows and one column, the row scale being the product {@code sx·sy} (formed on
+   * the host in float64, as the CPU forms it) and the column scale 1.
+   */
+  @Override
+  public void normalize(PixelBlocks blocks, int count, Grid grid, boolean diagonal,
+      double[] rowScales, int[] rowImages, double[] colScales, int[] colImages) {
+    CudaPixelBlocks b = cast(blocks);
+    int n = grid.pixels();
+    try (DeviceArena scratch = new DeviceArena(rt)) {
+      if (diagonal) {
+        double[] prod = new double[count * n];
+        for (int k = 0; k < count; k++) {
+          for (int p = 0; p < n; p++) {
+            prod[k * n + p] = rowScales[rowImages[k] * n + p] * colScales[colImages[k] * n + p];
+          }
+        }
+        DeviceBuffer sx = scratch.upload(prod, Precision.F64, "pixel scale products");
+        DeviceBuffer one = scratch.upload(new double[] {1}, Precision.F64, "a unit scale");
+        long len = bytes((long) count * n);
+        joins.normalize(precision, b.nngp().slice(0, len), b.hasNtk() ? b.ntk().slice(0, len) : null,
+            sx, one, count * n, 1, false);
+      } else {
+        DeviceBuffer sx = scratch.upload(rowScales, Precision.F64, "row pixel scales");
+        DeviceBuffer sy = colScales == rowScales ? sx
+            : scratch.upload(colScales, Precision.F64, "column pixel scales");
+        long entries = (long) n * n;
+        for (int k = 0; k < count; k++) {
+          long off = bytes(k * entries);
+          long len = bytes(entries);
+          joins.normalize(precision, b.nngp().slice(off, len),
+              b.hasNtk() ? b.ntk().slice(off, len) : null, sx.slice(8L * rowImages[k] * n, 8L * n),
+              sy.slice(8L * colImages[k] * n, 8L * n), n, n, false);
+        }
+      }
+      rt.synchronize("the CNTK normalisation");
     }
   }
 }

@@ -1,14 +1,11 @@
 package org.nke.cuda;
 
 import java.util.Optional;
-import org.nke.cntk.CntkNetwork;
-import org.nke.cntk.Grid;
-import org.nke.io.ImageBatch;
 import org.nke.spi.Backend;
 import org.nke.spi.ConvOps;
-import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
 import org.nke.testing.DelegatingBackend;
+import org.nke.testing.DelegatingConvOps;
 
 /**
  * A backend whose CNTK primitives are given ones (e.g. {@link CudaBackend#convOps(Precision)} with
@@ -20,53 +17,10 @@ final class ConvOpsBackend extends DelegatingBackend {
 
   ConvOpsBackend(Backend inner, ConvOps ops, int batch) {
     super(inner);
-    this.ops = new ConvOps() {
+    this.ops = new DelegatingConvOps(ops) {
       @Override
       public int preferredBatch() {
         return batch;
-      }
-
-      @Override
-      public PixelBlocks allocate(int capacity, long maxEntries, boolean withNtk) {
-        return ops.allocate(capacity, maxEntries, withNtk);
-      }
-
-      @Override
-      public void inputKernel(PixelBlocks b, int count, ImageBatch x, int[] rows, ImageBatch y,
-          int[] cols, boolean diagonal) {
-        ops.inputKernel(b, count, x, rows, y, cols, diagonal);
-      }
-
-      @Override
-      public void convolve(PixelBlocks b, int count, CntkNetwork.Convolution step) {
-        ops.convolve(b, count, step);
-      }
-
-      @Override
-      public void pool(PixelBlocks b, int count, CntkNetwork.Pooling step) {
-        ops.pool(b, count, step);
-      }
-
-      @Override
-      public double activation(PixelBlocks b, int count, CntkNetwork.Nonlinearity step, double[] rv,
-          int[] ri, double[] cv, int[] ci) {
-        return ops.activation(b, count, step, rv, ri, cv, ci);
-      }
-
-      @Override
-      public void diagonalize(PixelBlocks b, int count, CntkNetwork.Diagonalize step) {
-        ops.diagonalize(b, count, step);
-      }
-
-      @Override
-      public void diagonal(PixelBlocks b, int slot, Grid grid, boolean diagonal, double[] out) {
-        ops.diagonal(b, slot, grid, diagonal, out);
-      }
-
-      @Override
-      public void readout(PixelBlocks b, int count, CntkNetwork.Readout step, double[] nngp,
-          double[] ntk) {
-        ops.readout(b, count, step, nngp, ntk);
       }
     };
   }

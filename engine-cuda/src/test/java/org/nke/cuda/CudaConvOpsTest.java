@@ -25,9 +25,10 @@ import org.nke.testing.KernelAsserts;
 import org.nke.testing.Tolerances;
 
 /**
- * {@link CudaConvOps} on the {@link EmulatedDevice} beyond the shared contract: float32 blocks,
- * bit-exact float64 where no transcendental function is involved, independence of the batch size,
- * and the explicit CPU fallback.
+ * {@link CudaConvOps} on the {@link EmulatedDevice} beyond the shared contract: float32 blocks (also
+ * of residual networks), bit-exact float64 where no transcendental function is involved (also for a
+ * residual network with LayerNorm and every join), independence of the batch size, and the explicit
+ * CPU fallback.
  */
 class CudaConvOpsTest {
   private static final String POLY = "Conv(3, (3, 3), padding='SAME', W_std=1.3, b_std=0.2), "
@@ -46,13 +47,25 @@ class CudaConvOpsTest {
     }
   }
 
-  @Test
-  void float64WithoutTranscendentalsIsBitExact() {
-    ImageBatch x = CntkContractTest.images(3, 3, 7, 6, 2);
-    ImageBatch y = CntkContractTest.images(4, 2, 7, 6, 2);
-    KernelPair want = cpu(POLY, x, y);
+  /**
+   * A residual network of polynomial activations: a three-way FanInSum of a strided branch, a strided
+   * 1×1 shortcut and a pooled branch (which needs all pixel pairs while the others need only the
+   * diagonal), LayerNorm, a FanInProd, Flatten; on 6×6 images.
+   */
+  private static final String RESIDUAL_POLY = "Conv(3, (3, 3), padding='SAME', W_std=1.3, b_std=0.2), "
+      + "FanOut(3), parallel(serial(Monomial(degree=2), Conv(3, (3, 3), strides=(2, 2), padding='SAME', "
+      + "W_std=1.1)), Conv(3, (1, 1), strides=(2, 2), W_std=0.9), serial(AvgPool((2, 2), strides=(2, 2)), "
+      + "Conv(3, (1, 1), b_std=0.3))), FanInSum(), LayerNorm(eps=0.1), FanOut(2), "
+      + "parallel(Monomial(degree=2), Identity()), FanInProd(), Flatten(), Dense(W_std=1.1)";
+
+  @ParameterizedTest
+  @ValueSource(strings = {POLY, RESIDUAL_POLY})
+  void float64WithoutTranscendentalsIsBitExact(String arch) {
+    ImageBatch x = CntkContractTest.images(3, 3, 6, 6, 2);
+    ImageBatch y = CntkContractTest.images(4, 2, 6, 6, 2);
+    KernelPair want = cpu(arch, x, y);
     try (CudaBackend cuda = new CudaBackend(new EmulatedDevice())) {
-      KernelPair got = run(cuda, POLY, x, y);
+      KernelPair got = run(cuda, arch, x, y);
       for (int i = 0; i < 3; i++) {
         assertArrayEquals(want.nngp().toArray()[i], got.nngp().toArray()[i], 0.0, "NNGP row " + i);
         assertArrayEquals(want.ntk().toArray()[i], got.ntk().toArray()[i], 0.0, "NTK row " + i);
@@ -61,7 +74,7 @@ class CudaConvOpsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 2, 3})
+  @ValueSource(ints = {0, 2, 3, 10, 11, 12})
   void float32BlocksMatchTheCpu(int which) {
     String arch = CntkContractTest.architectures().toList().get(which);
     ImageBatch x = CntkContractTest.images(7, 3, 6, 5, 3);
