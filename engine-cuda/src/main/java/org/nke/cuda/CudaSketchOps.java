@@ -5,11 +5,11 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.nke.dual.ABReluDual;
 import org.nke.exact.DenseNetwork.Affine;
-import org.nke.exact.DenseNetwork.Nonlinear;
-import org.nke.exact.DenseNetwork.Step;
+import org.nke.exact.FeatureMap;
 import org.nke.exact.InputKernel;
 import org.nke.hermite.NormalExpectation;
 import org.nke.sketch.ActivationSketch;
+import org.nke.sketch.FeatureOps;
 import org.nke.sketch.SketchPlan;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
@@ -17,7 +17,7 @@ import org.nke.spi.Progress;
 /**
  * Dense NNGP/NTK sketch features on the device (mirror of the CPU's {@code SketchPlan.features} per
  * point): the plan's random draws are uploaded once, then the points run in batches through the
- * plan's steps — Dense updates of {@code Φ_K}/{@code Φ_Θ} ({@code srht.ptx} scale kernel), and per
+ * plan's compiled layer maps ({@link SketchPlan#steps()}, {@link FeatureOps}) — Dense updates of {@code Φ_K}/{@code Φ_Θ} ({@code srht.ptx} scale kernel), and per
  * activation the per-point Hermite coefficients ({@code hermite.ptx} quadrature for the ABReLU family,
  * else the CPU's {@code HermiteSource}, recorded) and a {@link SketchLayer}. The exact variance
  * recursion of each point is the host's scalar code, as on the CPU. FFTs go through
@@ -42,7 +42,26 @@ final class CudaSketchOps {
   }
 
   /**
-   * @param plan the compiled sketch
+   * @param plan a compiled sketch
+   * @return why its features have no device path (a fan-in, or a layer without a device map), or
+   *     {@code null} when they do
+   */
+  static String unsupported(SketchPlan plan) {
+    if (plan.branches()) {
+      return "a branching network (FanOut, parallel, FanIn)";
+    }
+    for (FeatureMap m : plan.steps()) {
+      if (!(m instanceof FeatureOps.Affine || m instanceof FeatureOps.Activation
+          || m instanceof FeatureOps.Identity)) {
+        return m.getClass().getSimpleName() + " features";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * @param plan the compiled sketch, serial with Dense, activation and identity maps only
+   *     ({@link #unsupported})
    * @param points the points, not modified
    * @param p precision of the device features
    * @param progress progress sink (units: points)
@@ -109,8 +128,9 @@ final class CudaSketchOps {
       int dK = d;
       int dT = 0;
       int layer = 0;
-      for (Step step : plan.steps()) {
-        if (step instanceof Affine af) {
+      for (FeatureMap step : plan.steps()) {
+        if (step instanceof FeatureOps.Affine map) {
+          Affine af = map.step();
           DeviceBuffer[] r = affine(kernels, p, a, af, phiK, dK, phiT, dT, n);
           rt.synchronize("a Dense layer of the sketch");
           phiK.close();
@@ -124,7 +144,7 @@ final class CudaSketchOps {
           for (int i = 0; i < n; i++) {
             var[i] = af.w2() * var[i] + af.b2();
           }
-        } else if (step instanceof Nonlinear nl) {
+        } else if (step instanceof FeatureOps.Activation nl) {
           SketchLayer l = dev[layer];
           ActivationSketch s = l.sketch();
           boolean withDeriv = phiT != null && s.thetaProduct() != null;
@@ -210,7 +230,7 @@ final class CudaSketchOps {
   }
 
   /** The coefficient tables {c, d} of one activation for a batch (float64, points × (q + 1)). */
-  private DeviceBuffer[] coefficients(Nonlinear nl, ActivationSketch s, double[] var,
+  private DeviceBuffer[] coefficients(FeatureOps.Activation nl, ActivationSketch s, double[] var,
       boolean withDeriv, DeviceBuffer leg, DeviceArena a, boolean[] noted, int layer) {
     int n = var.length;
     int q = s.degree();
