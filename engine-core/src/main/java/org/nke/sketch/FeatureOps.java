@@ -5,6 +5,7 @@ import org.nke.exact.DenseNetwork;
 import org.nke.exact.FeatureMap;
 import org.nke.exact.FeatureMerge;
 import org.nke.exact.PointFeatures;
+import org.nke.spi.Normalization;
 
 /**
  * The compiled sketch rules of the dense layers and fan-ins ({@link PlanSketcher} makes them): data a
@@ -94,9 +95,27 @@ public final class FeatureOps {
   public record Normalize(double eps, int nngpDim, int ntkDim) implements FeatureMap {
     @Override
     public PointFeatures apply(PointFeatures in) {
-      double s = 1 / Math.sqrt(in.variance() + eps);
+      double s = scale(in.variance());
       return new PointFeatures(scaled(in.nngp(), s), in.ntk() == null ? null : scaled(in.ntk(), s),
           in.variance());
+    }
+
+    /**
+     * @param variance the point's {@code k} before the layer
+     * @return the factor of its features, {@code 1/√(k + eps)}
+     */
+    public double scale(double variance) {
+      return 1 / Math.sqrt(variance + eps);
+    }
+
+    /**
+     * @param variance the point's {@code k} before the layer
+     * @return {@code k} after it (the layer's diagonal rule, {@code k/√((k + eps)²)}, for a device
+     *     that tracks the variances itself)
+     */
+    public double variance(double variance) {
+      double s = variance + eps;
+      return Normalization.divide(variance, s, s);
     }
 
     private static double[] scaled(double[] x, double s) {

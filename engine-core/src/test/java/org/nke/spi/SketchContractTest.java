@@ -71,6 +71,10 @@ public abstract class SketchContractTest extends BackendPairTest {
           6, 128, 0, ntk));
     }
     out.add(Arguments.of("Dense(W_std=1.3), Tanh(), Dense(b_std=0.2)", 40, 64, 3, true));
+    for (boolean ntk : new boolean[] {false, true}) {
+      out.add(Arguments.of("Dense(W_std=1.5, b_std=0.1), LayerNorm(eps=0.1), Gelu(), "
+          + "Dense(b_std=0.1), LayerNorm(), Relu(), Dense()", 9, 96, 0, ntk));
+    }
     return out.stream();
   }
 

@@ -17,7 +17,8 @@ import org.nke.spi.Progress;
 /**
  * Dense NNGP/NTK sketch features on the device (mirror of the CPU's {@code SketchPlan.features} per
  * point): the plan's random draws are uploaded once, then the points run in batches through the
- * plan's compiled layer maps ({@link SketchPlan#steps()}, {@link FeatureOps}) — Dense updates of {@code Φ_K}/{@code Φ_Θ} ({@code srht.ptx} scale kernel), and per
+ * plan's compiled layer maps ({@link SketchPlan#steps()}, {@link FeatureOps}) — LayerNorm (per-point
+ * scales), Dense updates of {@code Φ_K}/{@code Φ_Θ} ({@code srht.ptx} scale kernel), and per
  * activation the per-point Hermite coefficients ({@code hermite.ptx} quadrature for the ABReLU family,
  * else the CPU's {@code HermiteSource}, recorded) and a {@link SketchLayer}. The exact variance
  * recursion of each point is the host's scalar code, as on the CPU. FFTs go through
@@ -52,7 +53,7 @@ final class CudaSketchOps {
     }
     for (FeatureMap m : plan.steps()) {
       if (!(m instanceof FeatureOps.Affine || m instanceof FeatureOps.Activation
-          || m instanceof FeatureOps.Identity)) {
+          || m instanceof FeatureOps.Identity || m instanceof FeatureOps.Normalize)) {
         return m.getClass().getSimpleName() + " features";
       }
     }
@@ -166,6 +167,8 @@ final class CudaSketchOps {
             var[i] = nl.dual().diagonal(var[i]);
           }
           layer++;
+        } else if (step instanceof FeatureOps.Normalize norm) {
+          normalize(a, norm, var, p, phiK, dK, phiT, dT);
         }
       }
       DeviceBuffer result = ntk ? phiT : phiK;
@@ -222,6 +225,30 @@ final class CudaSketchOps {
           SrhtKernels.Coefficients.NONE, Math.sqrt(af.ntkConstant()));
     }
     return new DeviceBuffer[] {nk, nt};
+  }
+
+  /**
+   * LayerNorm on feature rows, in place: each point's {@code Φ_K}, {@code Φ_Θ} times its
+   * {@link FeatureOps.Normalize#scale} (a float64 table, one rounding per value as on the CPU), then
+   * its variance through the layer's diagonal rule.
+   */
+  private void normalize(DeviceArena a, FeatureOps.Normalize norm, double[] var, Precision p,
+      DeviceBuffer phiK, int dK, DeviceBuffer phiT, int dT) {
+    double[] s = new double[var.length];
+    for (int i = 0; i < var.length; i++) {
+      s[i] = norm.scale(var[i]);
+      var[i] = norm.variance(var[i]);
+    }
+    try (DeviceBuffer table = a.upload(s, Precision.F64, "LayerNorm scales")) {
+      SrhtKernels.Coefficients c = new SrhtKernels.Coefficients(table, null, 1, 0);
+      kernels.scale(p, new SrhtKernels.Rows(phiK, dK), new SrhtKernels.Rows(phiK, dK), dK,
+          var.length, c, 1);
+      if (phiT != null && dT > 0) {
+        kernels.scale(p, new SrhtKernels.Rows(phiT, dT), new SrhtKernels.Rows(phiT, dT), dT,
+            var.length, c, 1);
+      }
+      rt.synchronize("a LayerNorm layer of the sketch");
+    }
   }
 
   /** @return {@code b} from element {@code col} on (a column offset of row-major rows) */
