@@ -2,7 +2,10 @@ package org.nke.exact;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
 import org.nke.exact.DenseNetwork.Affine;
+import org.nke.spi.Join;
 
 /**
  * A dense network's sketch: its compiled program ({@link DenseNetwork}) with every layer's and
@@ -97,31 +100,60 @@ public final class FeatureProgram {
       phiK[j] = x[j] * inv;
     }
     PointFeatures start = new PointFeatures(phiK, ntk ? new double[0] : null, InputKernel.of(x, x));
-    return new Run().fold(program, start);
+    return walk(start, new Run());
   }
 
-  /** The per-point walk. */
-  private final class Run extends ProgramFold<PointFeatures> {
+  /**
+   * Runs the compiled program on a state of the walk's kind: the CPU's per-point features
+   * ({@link #features}) or a device's batches.
+   *
+   * @param <S> the state
+   * @param start the input's state
+   * @param walk what each map, merge and join does to it
+   * @return the state at the output
+   */
+  public <S> S walk(S start, FeatureWalk<S> walk) {
+    return new ProgramFold<S>() {
+      @Override
+      protected S apply(int index, LayerKernel kernel, S in) {
+        return walk.layer((FeatureMap) rules[index], kernel::diagonal, in);
+      }
+
+      @Override
+      protected S copy(S input) {
+        return walk.branch(input);
+      }
+
+      @Override
+      protected S merge(int index, FanInKernel join, int branch, S acc, S in) {
+        Join rule = join.join(branch);
+        return walk.merge((FeatureMerge) rules[index], rule::nngp, acc, in);
+      }
+
+      @Override
+      protected S join(int index, FanInKernel join, S acc) {
+        return walk.join((FeatureMap) rules[index], acc);
+      }
+    }.fold(program, start);
+  }
+
+  /** The per-point walk of the CPU reference. */
+  private static final class Run implements FeatureWalk<PointFeatures> {
     @Override
-    protected PointFeatures apply(int index, LayerKernel kernel, PointFeatures in) {
-      return ((FeatureMap) rules[index]).apply(in).withVariance(kernel.diagonal(in.variance()));
+    public PointFeatures layer(FeatureMap map, DoubleUnaryOperator diagonal, PointFeatures in) {
+      return map.apply(in).withVariance(diagonal.applyAsDouble(in.variance()));
     }
 
     @Override
-    protected PointFeatures copy(PointFeatures input) {
-      return input;
+    public PointFeatures merge(FeatureMerge merge, DoubleBinaryOperator variance,
+        PointFeatures acc, PointFeatures in) {
+      return merge.merge(acc, in).withVariance(variance.applyAsDouble(acc.variance(),
+          in.variance()));
     }
 
     @Override
-    protected PointFeatures merge(int index, FanInKernel join, int branch, PointFeatures acc,
-        PointFeatures in) {
-      double v = join.join(branch).nngp(acc.variance(), in.variance());
-      return ((FeatureMerge) rules[index]).merge(acc, in).withVariance(v);
-    }
-
-    @Override
-    protected PointFeatures join(int index, FanInKernel join, PointFeatures acc) {
-      return rules[index] == null ? acc : ((FeatureMap) rules[index]).apply(acc);
+    public PointFeatures join(FeatureMap reSketch, PointFeatures acc) {
+      return reSketch == null ? acc : reSketch.apply(acc);
     }
   }
 

@@ -5,7 +5,6 @@ import org.nke.exact.DenseNetwork;
 import org.nke.exact.FeatureMap;
 import org.nke.exact.FeatureMerge;
 import org.nke.exact.PointFeatures;
-import org.nke.spi.Normalization;
 
 /**
  * The compiled sketch rules of the dense layers and fan-ins ({@link PlanSketcher} makes them): data a
@@ -106,16 +105,6 @@ public final class FeatureOps {
      */
     public double scale(double variance) {
       return 1 / Math.sqrt(variance + eps);
-    }
-
-    /**
-     * @param variance the point's {@code k} before the layer
-     * @return {@code k} after it (the layer's diagonal rule, {@code k/√((k + eps)²)}, for a device
-     *     that tracks the variances itself)
-     */
-    public double variance(double variance) {
-      double s = variance + eps;
-      return Normalization.divide(variance, s, s);
     }
 
     private static double[] scaled(double[] x, double s) {

@@ -8,6 +8,7 @@ import org.nke.error.ArchException;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.FeatureMap;
 import org.nke.exact.FeatureProgram;
+import org.nke.exact.FeatureWalk;
 import org.nke.exact.PointFeatures;
 import org.nke.exact.InputKernel;
 import org.nke.hermite.FunctionHermiteSource;
@@ -170,7 +171,20 @@ public final class SketchPlan {
     return program.layers();
   }
 
-  /** @return whether the network branches (its fan-ins have no device mirror yet) */
+  /**
+   * Runs the compiled program on a state of the walk's kind (a device's batches of feature rows):
+   * the same maps, merges and variance rules, in the same order, as {@link #features}.
+   *
+   * @param <S> the state
+   * @param start the input's state
+   * @param walk what each map, merge and join does to it
+   * @return the state at the output
+   */
+  public <S> S walk(S start, FeatureWalk<S> walk) {
+    return program.walk(start, walk);
+  }
+
+  /** @return whether the network branches */
   public boolean branches() {
     return program.branches();
   }

@@ -89,6 +89,8 @@ public abstract class SketchContractTest extends BackendPairTest {
           + "Dense())), FanInProd(), Dense(b_std=0.1), Erf(), Dense()", 30, 96, ntk));
       out.add(Arguments.of("Dense(), FanOut(2), parallel(Dense(8), serial(Relu(), Dense(24))), "
           + "FanInConcat(), Dense(b_std=0.2)", 5, 64, ntk));
+      out.add(Arguments.of("Dense(b_std=0.1), FanOut(3), parallel(Dense(8), serial(Erf(), Dense(24)), "
+          + "Identity()), FanInConcat(), Dense(b_std=0.2), LayerNorm(), Relu(), Dense()", 5, 64, ntk));
     }
     return out.stream();
   }

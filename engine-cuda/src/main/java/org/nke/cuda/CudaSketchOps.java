@@ -5,7 +5,6 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.nke.dual.ABReluDual;
 import org.nke.exact.DenseNetwork.Affine;
-import org.nke.exact.FeatureMap;
 import org.nke.exact.InputKernel;
 import org.nke.hermite.NormalExpectation;
 import org.nke.sketch.ActivationSketch;
@@ -17,8 +16,8 @@ import org.nke.spi.Progress;
 /**
  * Dense NNGP/NTK sketch features on the device (mirror of the CPU's {@code SketchPlan.features} per
  * point): the plan's random draws are uploaded once, then the points run in batches through the
- * plan's compiled layer maps ({@link SketchPlan#steps()}, {@link FeatureOps}) — LayerNorm (per-point
- * scales), Dense updates of {@code Φ_K}/{@code Φ_Θ} ({@code srht.ptx} scale kernel), and per
+ * plan's compiled program ({@link SketchWalk}: the same maps, merges and order as the CPU) — LayerNorm
+ * (per-point scales), FanInSum/FanInConcat (scaled copies into column ranges), Dense updates of {@code Φ_K}/{@code Φ_Θ} ({@code srht.ptx} scale kernel), and per
  * activation the per-point Hermite coefficients ({@code hermite.ptx} quadrature for the ABReLU family,
  * else the CPU's {@code HermiteSource}, recorded) and a {@link SketchLayer}. The exact variance
  * recursion of each point is the host's scalar code, as on the CPU. FFTs go through
@@ -44,24 +43,15 @@ final class CudaSketchOps {
 
   /**
    * @param plan a compiled sketch
-   * @return why its features have no device path (a fan-in, or a layer without a device map), or
-   *     {@code null} when they do
+   * @return why its features have no device path (a map or merge without a device form, see
+   *     {@link SketchWalk}), or {@code null} when they do
    */
   static String unsupported(SketchPlan plan) {
-    if (plan.branches()) {
-      return "a branching network (FanOut, parallel, FanIn)";
-    }
-    for (FeatureMap m : plan.steps()) {
-      if (!(m instanceof FeatureOps.Affine || m instanceof FeatureOps.Activation
-          || m instanceof FeatureOps.Identity || m instanceof FeatureOps.Normalize)) {
-        return m.getClass().getSimpleName() + " features";
-      }
-    }
-    return null;
+    return SketchWalk.unsupported(plan);
   }
 
   /**
-   * @param plan the compiled sketch, serial with Dense, activation and identity maps only
+   * @param plan the compiled sketch, with a device form of every map and merge
    *     ({@link #unsupported})
    * @param points the points, not modified
    * @param p precision of the device features
@@ -96,11 +86,14 @@ final class CudaSketchOps {
     long maxFft = 1;
     int dK = plan.inputDim();
     for (ActivationSketch s : plan.layers()) {
-      perPoint = Math.max(perPoint, SketchLayer.bytesPerPoint(s, dK, p));
+      perPoint = Math.max(perPoint, SketchLayer.bytesPerPoint(s, Math.max(dK, s.inputDim()), p));
       maxFft = Math.max(maxFft, SketchLayer.fftPerPoint(s));
       dK = s.outputDim() + 1;
     }
-    long byMemory = rt.freeMemory() / 2 / Math.max(perPoint, 1);
+    // a branching plan keeps each fan-out's input while its branches run: at most one set of rows
+    // per layer is alive
+    long live = plan.branches() ? Math.max(1, plan.steps().size()) : 1;
+    long byMemory = rt.freeMemory() / 2 / Math.max(perPoint * live, 1);
     long byFft = (Integer.MAX_VALUE / 2) / maxFft;
     return (int) Math.max(1, Math.min(Math.min(byMemory, byFft), Math.min(points, MAX_BATCH)));
   }
@@ -126,51 +119,24 @@ final class CudaSketchOps {
           SrhtKernels.Coefficients.NONE, 1 / Math.sqrt(d));
       xs.close();
       DeviceBuffer phiT = ntk ? rows(a, n, 0, p, "NTK features (empty)") : null;
-      int dK = d;
-      int dT = 0;
-      int layer = 0;
-      for (FeatureMap step : plan.steps()) {
-        if (step instanceof FeatureOps.Affine map) {
-          Affine af = map.step();
-          DeviceBuffer[] r = affine(kernels, p, a, af, phiK, dK, phiT, dT, n);
-          rt.synchronize("a Dense layer of the sketch");
-          phiK.close();
-          if (phiT != null) {
-            phiT.close();
-            dT = dK + dT + (af.ntkConstant() > 0 ? 1 : 0);
-          }
-          phiK = r[0];
-          phiT = r[1];
-          dK += af.b2() > 0 ? 1 : 0;
-          for (int i = 0; i < n; i++) {
-            var[i] = af.w2() * var[i] + af.b2();
-          }
-        } else if (step instanceof FeatureOps.Activation nl) {
-          SketchLayer l = dev[layer];
-          ActivationSketch s = l.sketch();
-          boolean withDeriv = phiT != null && s.thetaProduct() != null;
-          DeviceBuffer[] cd = coefficients(nl, s, var, withDeriv, leg, a, noted, layer);
-          DeviceBuffer[] r = l.apply(phiK, phiT, cd[0], cd[1], n, a);
-          phiK.close();
-          if (phiT != null) {
-            phiT.close();
-          }
-          cd[0].close();
-          if (cd[1] != null) {
-            cd[1].close();
-          }
-          phiK = r[0];
-          phiT = r[1];
-          dK = s.outputDim();
-          dT = phiT == null ? 0 : s.thetaOutputDim();
-          for (int i = 0; i < n; i++) {
-            var[i] = nl.dual().diagonal(var[i]);
-          }
-          layer++;
-        } else if (step instanceof FeatureOps.Normalize norm) {
-          normalize(a, norm, var, p, phiK, dK, phiT, dT);
+      SketchWalk.Activations acts = (map, layer, k, t, v) -> {
+        SketchLayer l = dev[layer];
+        ActivationSketch s = l.sketch();
+        boolean withDeriv = t != null && s.thetaProduct() != null;
+        DeviceBuffer[] cd = coefficients(map, s, v, withDeriv, leg, a, noted, layer);
+        DeviceBuffer[] r = l.apply(k, t, cd[0], cd[1], n, a);
+        cd[0].close();
+        if (cd[1] != null) {
+          cd[1].close();
         }
-      }
+        return r;
+      };
+      SketchWalk.Rows end = plan.walk(new SketchWalk.Rows(phiK, d, phiT, 0, var),
+          new SketchWalk(rt, acts, kernels, p, a, n));
+      phiK = end.k();
+      phiT = end.t();
+      int dK = end.dK();
+      int dT = end.dT();
       DeviceBuffer result = ntk ? phiT : phiK;
       int width = ntk ? dT : dK;
       double[] host = new double[n * width];
@@ -225,30 +191,6 @@ final class CudaSketchOps {
           SrhtKernels.Coefficients.NONE, Math.sqrt(af.ntkConstant()));
     }
     return new DeviceBuffer[] {nk, nt};
-  }
-
-  /**
-   * LayerNorm on feature rows, in place: each point's {@code Φ_K}, {@code Φ_Θ} times its
-   * {@link FeatureOps.Normalize#scale} (a float64 table, one rounding per value as on the CPU), then
-   * its variance through the layer's diagonal rule.
-   */
-  private void normalize(DeviceArena a, FeatureOps.Normalize norm, double[] var, Precision p,
-      DeviceBuffer phiK, int dK, DeviceBuffer phiT, int dT) {
-    double[] s = new double[var.length];
-    for (int i = 0; i < var.length; i++) {
-      s[i] = norm.scale(var[i]);
-      var[i] = norm.variance(var[i]);
-    }
-    try (DeviceBuffer table = a.upload(s, Precision.F64, "LayerNorm scales")) {
-      SrhtKernels.Coefficients c = new SrhtKernels.Coefficients(table, null, 1, 0);
-      kernels.scale(p, new SrhtKernels.Rows(phiK, dK), new SrhtKernels.Rows(phiK, dK), dK,
-          var.length, c, 1);
-      if (phiT != null && dT > 0) {
-        kernels.scale(p, new SrhtKernels.Rows(phiT, dT), new SrhtKernels.Rows(phiT, dT), dT,
-            var.length, c, 1);
-      }
-      rt.synchronize("a LayerNorm layer of the sketch");
-    }
   }
 
   /** @return {@code b} from element {@code col} on (a column offset of row-major rows) */
