@@ -1,11 +1,8 @@
 package org.nke.exact;
 
-import java.util.List;
 import org.nke.arch.Activation;
 import org.nke.dual.DualActivation;
 import org.nke.error.ArchException;
-import org.nke.exact.DenseNetwork.Nonlinear;
-import org.nke.exact.DenseNetwork.Step;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;
@@ -50,7 +47,13 @@ final class ActivationKernel extends LayerKernel {
   }
 
   @Override
-  protected List<Step> serial() {
-    return List.of(new Nonlinear(dual, position(), describe()));
+  protected double diagonalNtk(double variance, double ntk) {
+    // Θ ← Θ · E[φ'(u)²]
+    return ntk * dual.derivative(variance, variance, variance);
+  }
+
+  @Override
+  protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
+    return sketcher.activation(where(), dual, in);
   }
 }

@@ -1,11 +1,9 @@
 package org.nke.exact;
 
-import java.util.List;
 import org.nke.arch.Dense;
 import org.nke.arch.Parameterization;
 import org.nke.error.ArchException;
 import org.nke.exact.DenseNetwork.Affine;
-import org.nke.exact.DenseNetwork.Step;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;
@@ -78,8 +76,19 @@ public final class DenseKernel extends LayerKernel {
     return affine.b2() == 0 ? Angles.KEEP : Angles.LOSE;
   }
 
+  /** @return the update's coefficients */
+  Affine affine() {
+    return affine;
+  }
+
   @Override
-  protected List<Step> serial() {
-    return List.of(affine);
+  protected double diagonalNtk(double variance, double ntk) {
+    // Θ ← a·K + b·Θ + c
+    return affine.ntkFromNngp() * variance + affine.ntkFromNtk() * ntk + affine.ntkConstant();
+  }
+
+  @Override
+  protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
+    return sketcher.affine(where(), affine, in);
   }
 }

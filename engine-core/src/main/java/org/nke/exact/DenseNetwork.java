@@ -20,11 +20,13 @@ import org.nke.spi.Progress;
  * parameterization and FanInConcat know each layer's input width. The exact kernel
  * ({@link ExactKernel}) and the diagonal recursion ({@link #diagonals}) run the same program.
  *
- * <p>{@link #steps()} is the serial view ({@link Affine}, {@link Nonlinear}) that the sketches and the
- * CNTK's dense tail consume; it exists only for networks without branches or LayerNorm.
+ * The sketch compiles the same program ({@link #sketch}).
+ *
+ * <p>{@link Step} ({@link Affine}, {@link Nonlinear}) is the CNTK's dense tail, until the CNTK goes
+ * through the same program (issue 16, stage 2b); the dense paths do not use it.
  */
 public final class DenseNetwork {
-  /** One kernel step; {@code position} is the 1-based layer index for messages. */
+  /** One step of the CNTK's dense tail; {@code position} is the 1-based layer index for messages. */
   public sealed interface Step permits Affine, Nonlinear {
     /** @return 1-based index of the layer in the architecture */
     int position();
@@ -59,11 +61,11 @@ public final class DenseNetwork {
   }
 
   private final List<Instruction> program;
-  private final String describe;
+  private final int inputDim;
 
-  private DenseNetwork(List<Instruction> program, String describe) {
+  private DenseNetwork(List<Instruction> program, int inputDim) {
     this.program = List.copyOf(program);
-    this.describe = describe;
+    this.inputDim = inputDim;
   }
 
   /**
@@ -75,7 +77,7 @@ public final class DenseNetwork {
   public static DenseNetwork compile(Architecture arch, int inputDim) {
     List<Instruction> program = new ArrayList<>();
     new Compiler().chain(arch.layers(), KernelState.input(inputDim), program);
-    return new DenseNetwork(program, arch.describe());
+    return new DenseNetwork(program, inputDim);
   }
 
   /** Compiles a tree depth first, numbering its layers 1, 2, … in that order. */
@@ -161,25 +163,17 @@ public final class DenseNetwork {
   }
 
   /**
-   * The serial view of a network without branches or LayerNorm, consumed by the sketches.
+   * Compiles the network's sketch: every layer's and fan-in's sketch rule, through the sketcher's
+   * primitives, for the shapes of this program ({@link FeatureProgram}).
    *
-   * @return the steps, input first
-   * @throws ArchException for a network with branches or LayerNorm, which the sketches do not support
-   *     yet
+   * @param sketcher the sketch's primitives (its budget, seed and kind)
+   * @param referenceInputs input variances {@code x·x/d} that size the activations' blocks, not
+   *     modified
+   * @return the compiled sketch
+   * @throws ArchException where a layer cannot be sketched by this sketcher
    */
-  public List<Step> steps() {
-    List<Step> steps = new ArrayList<>();
-    for (Instruction i : program) {
-      List<Step> s = i instanceof Instruction.Apply a ? a.kernel().serial() : null;
-      if (s == null) {
-        String what = i instanceof Instruction.Apply a ? a.kernel().where()
-            : "a branching network (FanOut, parallel, FanIn)";
-        throw new ArchException(what + " is not yet supported by the sketch; use the exact kernel "
-            + "(nke kernel, or nke fit --method exact), in " + describe);
-      }
-      steps.addAll(s);
-    }
-    return steps;
+  public FeatureProgram sketch(Sketcher sketcher, double[] referenceInputs) {
+    return FeatureProgram.compile(program, sketcher, inputDim, referenceInputs);
   }
 
   /**

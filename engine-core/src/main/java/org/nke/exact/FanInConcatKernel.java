@@ -52,4 +52,11 @@ final class FanInConcatKernel extends FanInKernel {
     // after branch 0 the accumulator holds K_0 unweighted: weigh it with the first merge
     return branch == 1 ? Join.linear(weights[0], weights[1]) : Join.linear(1, weights[branch]);
   }
+
+  @Override
+  protected FeatureMerge sketch(int branch, FeatureShape accumulator, FeatureShape in,
+      Sketcher sketcher) {
+    // K = Σ w_i K_i: Φ = [√w_1 Φ_1, √w_2 Φ_2, …], the same for Θ
+    return sketcher.concatenate(where(), join(branch), accumulator, in);
+  }
 }

@@ -89,4 +89,17 @@ public abstract class FanInKernel {
    * @return how it merges into the accumulator
    */
   protected abstract Join join(int branch);
+
+  /**
+   * The sketch rule: how branch {@code i ≥ 1}'s features merge into the accumulator's, compiled once
+   * through the sketcher's primitives.
+   *
+   * @param branch the branch being merged, {@code ≥ 1}
+   * @param accumulator the merged branches' shape
+   * @param in the branch's shape, with the widths a projecting merge produces
+   * @param sketcher the primitives
+   * @return the compiled merge
+   */
+  protected abstract FeatureMerge sketch(int branch, FeatureShape accumulator, FeatureShape in,
+      Sketcher sketcher);
 }

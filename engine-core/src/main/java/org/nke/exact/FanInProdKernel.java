@@ -22,4 +22,11 @@ final class FanInProdKernel extends FanInKernel {
   protected Join join(int branch) {
     return Join.product();
   }
+
+  @Override
+  protected FeatureMerge sketch(int branch, FeatureShape accumulator, FeatureShape in,
+      Sketcher sketcher) {
+    // K = K_acc K_i: a tensor sketch; Θ = Θ_acc K_i + K_acc Θ_i: two, concatenated
+    return sketcher.product(where(), branch, accumulator, in);
+  }
 }

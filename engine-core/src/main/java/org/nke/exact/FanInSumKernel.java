@@ -34,4 +34,11 @@ final class FanInSumKernel extends FanInKernel {
   protected Join join(int branch) {
     return Join.sum();
   }
+
+  @Override
+  protected FeatureMerge sketch(int branch, FeatureShape accumulator, FeatureShape in,
+      Sketcher sketcher) {
+    // K = ΣK_i: Φ = [Φ_1, Φ_2, …], the same for Θ
+    return sketcher.concatenate(where(), join(branch), accumulator, in);
+  }
 }

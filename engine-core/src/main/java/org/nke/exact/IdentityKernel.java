@@ -1,8 +1,6 @@
 package org.nke.exact;
 
-import java.util.List;
 import org.nke.arch.Layer;
-import org.nke.exact.DenseNetwork.Step;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;
@@ -36,7 +34,12 @@ final class IdentityKernel extends LayerKernel {
   }
 
   @Override
-  protected List<Step> serial() {
-    return List.of();
+  protected double diagonalNtk(double variance, double ntk) {
+    return ntk;
+  }
+
+  @Override
+  protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
+    return sketcher.identity(where(), in);
   }
 }

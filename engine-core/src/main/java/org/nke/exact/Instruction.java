@@ -2,7 +2,7 @@ package org.nke.exact;
 
 /**
  * One instruction of a compiled dense network ({@link DenseNetwork}): a flat list run by
- * {@link ProgramRun} over a small stack of fan-out frames. A branching block
+ * {@link ProgramFold} over a small stack of fan-out frames. A branching block
  * {@code FanOut(n), parallel(f1 … fn), FanIn} compiles to
  *
  * <pre>{@code Fork, Branch(0), f1…, Merge(0), …, Branch(n−1, last), fn…, Merge(n−1), Join}</pre>
@@ -11,8 +11,8 @@ package org.nke.exact;
  * branch (the last branch takes the input itself instead of a copy).
  */
 sealed interface Instruction {
-  /** @param run the machine; modified */
-  void run(ProgramRun run);
+  /** @param run the walk; modified */
+  void run(ProgramFold<?> run);
 
   /**
    * Applies one layer's rules to the current state.
@@ -21,7 +21,7 @@ sealed interface Instruction {
    */
   record Apply(LayerKernel kernel) implements Instruction {
     @Override
-    public void run(ProgramRun run) {
+    public void run(ProgramFold<?> run) {
       run.apply(kernel);
     }
   }
@@ -29,7 +29,7 @@ sealed interface Instruction {
   /** Keeps the current state as the input of the branches that follow. */
   record Fork() implements Instruction {
     @Override
-    public void run(ProgramRun run) {
+    public void run(ProgramFold<?> run) {
       run.fork();
     }
   }
@@ -41,7 +41,7 @@ sealed interface Instruction {
    */
   record Branch(boolean last) implements Instruction {
     @Override
-    public void run(ProgramRun run) {
+    public void run(ProgramFold<?> run) {
       run.branch(last);
     }
   }
@@ -54,7 +54,7 @@ sealed interface Instruction {
    */
   record Merge(FanInKernel join, int branch) implements Instruction {
     @Override
-    public void run(ProgramRun run) {
+    public void run(ProgramFold<?> run) {
       run.merge(join, branch);
     }
   }
@@ -66,7 +66,7 @@ sealed interface Instruction {
    */
   record Join(FanInKernel join) implements Instruction {
     @Override
-    public void run(ProgramRun run) {
+    public void run(ProgramFold<?> run) {
       run.join(join);
     }
   }

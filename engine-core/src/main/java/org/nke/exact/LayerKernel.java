@@ -1,6 +1,5 @@
 package org.nke.exact;
 
-import java.util.List;
 import org.nke.arch.Activation;
 import org.nke.arch.AvgPool;
 import org.nke.arch.Conv;
@@ -11,7 +10,6 @@ import org.nke.arch.Identity;
 import org.nke.arch.Layer;
 import org.nke.arch.LayerNorm;
 import org.nke.error.ArchException;
-import org.nke.exact.DenseNetwork.Step;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;
@@ -22,8 +20,10 @@ import org.nke.spi.Progress;
  * layer that forgets one does not compile): what it requires of its input and what it gives
  * ({@link #signal}), the exact rule on a pair block through {@link Backend} primitives
  * ({@link #exact}), the per-point variance recursion ({@link #diagonal}), whether pair angles survive
- * it ({@link #angles}) and its serial view for the sketch ({@link #serial}). {@link #apply} folds a
- * {@link KernelState} through all of them.
+ * it ({@link #angles}), the NTK diagonal ({@link #diagonalNtk}) and the sketch rule ({@link #sketch}:
+ * per-point features, compiled at plan time through {@link Sketcher} primitives). {@link #apply}
+ * folds a {@link KernelState} through the exact rules, {@link FeatureProgram} a point's features
+ * through the sketch rules.
  *
  * <p>To add a layer: a record in {@code org.nke.arch}, its registration in {@code ArchParser}, a
  * subclass here and its line in {@link #of} ({@code docs/adding-a-layer.md}).
@@ -128,11 +128,25 @@ public abstract class LayerKernel {
   protected abstract Angles angles();
 
   /**
-   * @return the layer as steps of the serial view ({@link DenseNetwork.Affine},
-   *     {@link DenseNetwork.Nonlinear}; empty for an identity) consumed by the sketches, or
-   *     {@code null} if it has none
+   * The NTK diagonal rule: one point's {@code Θ(x, x)} after the layer (the sketch sizes its blocks
+   * and splits its readout budget with it).
+   *
+   * @param variance {@code K(x, x)} before the layer
+   * @param ntk {@code Θ(x, x)} before the layer
+   * @return {@code Θ(x, x)} after it
    */
-  protected abstract List<Step> serial();
+  protected abstract double diagonalNtk(double variance, double ntk);
+
+  /**
+   * The sketch rule on dense inputs: the layer's per-point map of NNGP and NTK features, compiled
+   * once through the sketcher's primitives with all its random draws (the point's variance is the
+   * diagonal rule's). A layer that cannot be sketched throws a named {@link ArchException}.
+   *
+   * @param in the features' shape before the layer, with the widths a projecting layer produces
+   * @param sketcher the primitives
+   * @return the compiled map
+   */
+  protected abstract FeatureMap sketch(FeatureShape in, Sketcher sketcher);
 
   /**
    * Folds a state through the layer: the requirements always, the diagonal rule when the state has

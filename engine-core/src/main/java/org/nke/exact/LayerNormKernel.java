@@ -3,7 +3,6 @@ package org.nke.exact;
 import java.util.List;
 import org.nke.arch.LayerNorm;
 import org.nke.error.ArchException;
-import org.nke.exact.DenseNetwork.Step;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Normalization;
@@ -71,7 +70,13 @@ final class LayerNormKernel extends LayerKernel {
   }
 
   @Override
-  protected List<Step> serial() {
-    return null;
+  protected double diagonalNtk(double variance, double ntk) {
+    double s = variance + eps;
+    return Normalization.divide(ntk, s, s);
+  }
+
+  @Override
+  protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
+    return sketcher.normalize(where(), eps, in);
   }
 }

@@ -1,9 +1,7 @@
 package org.nke.exact;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -15,29 +13,17 @@ import org.nke.spi.Progress;
 
 /**
  * One run of a compiled dense network ({@link DenseNetwork}): folds a {@link KernelState} through its
- * {@link Instruction}s, with a stack of fan-out frames (input, accumulator). Without a block it is the
- * diagonal recursion; with one, the exact kernel, where every block it makes (branch copies) is
- * closed by {@link #close()} whatever happens, and {@code afterStep} checks the block after each
- * layer and join.
+ * {@link Instruction}s ({@link ProgramFold}). Without a block it is the diagonal recursion; with one,
+ * the exact kernel, where every block it makes (branch copies) is closed by {@link #close()} whatever
+ * happens, and {@code afterStep} checks the block after each layer and join.
  */
-final class ProgramRun implements AutoCloseable {
-  /** A fan-out in progress. */
-  private static final class Frame {
-    final KernelState input;
-    KernelState accumulator;
-
-    Frame(KernelState input) {
-      this.input = input;
-    }
-  }
-
+final class ProgramRun extends ProgramFold<KernelState> implements AutoCloseable {
+  private final KernelState start;
   private final Backend backend;
   private final Progress progress;
   private final BiConsumer<KernelBlock, String> afterStep;
-  private final Deque<Frame> frames = new ArrayDeque<>();
   private final Set<KernelBlock> made = Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<double[]> preActivation = new ArrayList<>();
-  private KernelState current;
   private double errorBound;
 
   /**
@@ -49,7 +35,7 @@ final class ProgramRun implements AutoCloseable {
    */
   ProgramRun(KernelState start, Backend backend, Progress progress,
       BiConsumer<KernelBlock, String> afterStep) {
-    this.current = start;
+    this.start = start;
     this.backend = backend;
     this.progress = progress;
     this.afterStep = afterStep;
@@ -60,10 +46,7 @@ final class ProgramRun implements AutoCloseable {
    * @return the state at the end
    */
   KernelState execute(List<Instruction> program) {
-    for (Instruction i : program) {
-      i.run(this);
-    }
-    return current;
+    return fold(program, start);
   }
 
   Progress progress() {
@@ -89,46 +72,39 @@ final class ProgramRun implements AutoCloseable {
     }
   }
 
-  void apply(LayerKernel kernel) {
-    current = kernel.apply(current, backend, this);
-    if (current.block() != null) {
-      afterStep.accept(current.block(), kernel.where());
+  @Override
+  protected KernelState apply(int index, LayerKernel kernel, KernelState in) {
+    KernelState out = kernel.apply(in, backend, this);
+    if (out.block() != null) {
+      afterStep.accept(out.block(), kernel.where());
     }
+    return out;
   }
 
-  void fork() {
-    frames.push(new Frame(current));
-    current = null;
+  @Override
+  protected KernelState copy(KernelState input) {
+    if (input.block() == null) {
+      return input;
+    }
+    KernelBlock copy = backend.copy(input.block());
+    made.add(copy);
+    return input.withBlock(copy);
   }
 
-  void branch(boolean last) {
-    KernelState input = frames.peek().input;
-    if (last || input.block() == null) {
-      current = input;
-    } else {
-      KernelBlock copy = backend.copy(input.block());
-      made.add(copy);
-      current = input.withBlock(copy);
+  @Override
+  protected KernelState merge(int index, FanInKernel join, int branch, KernelState acc,
+      KernelState in) {
+    if (!in.hasVariances()) {
+      return acc;
     }
-  }
-
-  void merge(FanInKernel join, int branch) {
-    Frame f = frames.peek();
-    if (branch == 0) {
-      f.accumulator = current;
-    } else if (current.hasVariances()) {
-      Join rule = join.join(branch);
-      KernelState acc = f.accumulator;
-      if (acc.block() != null) {
-        backend.accumulate(acc.block(), current.block(), rule);
-        current.block().close();
-        afterStep.accept(acc.block(), join.where());
-      }
-      double[] x = merged(rule, acc.varX(), current.varX());
-      f.accumulator = acc.withVariances(x, acc.same() ? x : merged(rule, acc.varY(),
-          current.varY()));
+    Join rule = join.join(branch);
+    if (acc.block() != null) {
+      backend.accumulate(acc.block(), in.block(), rule);
+      in.block().close();
+      afterStep.accept(acc.block(), join.where());
     }
-    current = null;
+    double[] x = merged(rule, acc.varX(), in.varX());
+    return acc.withVariances(x, acc.same() ? x : merged(rule, acc.varY(), in.varY()));
   }
 
   private static double[] merged(Join rule, double[] acc, double[] branch) {
@@ -139,8 +115,9 @@ final class ProgramRun implements AutoCloseable {
     return out;
   }
 
-  void join(FanInKernel join) {
-    current = join.signal(frames.pop().accumulator);
+  @Override
+  protected KernelState join(int index, FanInKernel join, KernelState acc) {
+    return join.signal(acc);
   }
 
   /** Closes the blocks this run made (branch copies); the input block stays the caller's. */

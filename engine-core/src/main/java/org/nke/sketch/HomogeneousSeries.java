@@ -7,9 +7,12 @@ import org.nke.dual.RectifiedMonomialDual;
 import org.nke.error.ArchException;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.DenseNetwork.Affine;
-import org.nke.exact.DenseNetwork.Nonlinear;
-import org.nke.exact.DenseNetwork.Step;
+import org.nke.exact.FeatureMap;
+import org.nke.exact.FeatureMerge;
+import org.nke.exact.FeatureShape;
+import org.nke.exact.Sketcher;
 import org.nke.hermite.HermiteSource;
+import org.nke.spi.Join;
 
 /**
  * The NNGP and NTK of a bias-free network with homogeneous activations as power series in the input
@@ -49,87 +52,154 @@ public final class HomogeneousSeries {
    * @throws ArchException if the network is not homogeneous
    */
   public static HomogeneousSeries of(Architecture arch, int inputDim, int degree) {
-    DenseNetwork net = DenseNetwork.compile(arch, inputDim);
-    int q = degree;
-    double[] k = new double[q + 1];
-    k[1] = 1;
-    double[] t = new double[q + 1];
-    int h = 1;
-    for (Step step : net.steps()) {
-      if (step instanceof Affine a) {
-        if (a.b2() != 0 || a.ntkConstant() != 0) {
-          throw new ArchException("layer " + a.position() + " (" + a.describe() + ") has a bias; the "
-              + "subspace embedding needs a bias-free network (b_std=0), whose kernel is homogeneous: "
-              + "use the dense sketch (--method sketch) for networks with biases");
-        }
-        for (int i = 0; i <= q; i++) {
-          t[i] = a.ntkFromNngp() * k[i] + a.ntkFromNtk() * t[i];
-          k[i] *= a.w2();
-        }
-      } else if (step instanceof Nonlinear nl) {
-        int n = homogeneity(nl.dual(), nl.position());
-        HermiteSource src = SketchPlan.hermiteSource(nl.dual());
-        double[] c = src.coefficients(1.0, q, false, false);
-        double[] dc = src.coefficients(1.0, q, true, false);
-        double s = 0;
-        for (double v : k) {
-          s += v;
-        }
-        double[] r = scale(k, 1 / s);
-        double[] kNew = new double[q + 1];
-        double[] kDot = new double[q + 1];
-        double[] power = new double[q + 1];
-        power[0] = 1;
-        for (int j = 0; j <= q; j++) {
-          axpy(Math.pow(s, n) * c[j] * c[j], power, kNew);
-          axpy(Math.pow(s, n - 1) * dc[j] * dc[j], power, kDot);
-          power = multiply(power, r);
-        }
-        t = multiply(t, kDot);
-        k = kNew;
-        h *= n;
-      }
-    }
-    double[] exact = endpoints(net);
-    fold(k, exact[0], exact[1]);
-    fold(t, exact[2], exact[3]);
-    return new HomogeneousSeries(h, k, t);
+    Composer c = new Composer(degree);
+    DenseNetwork.compile(arch, inputDim).sketch(c, new double[] {1});
+    fold(c.k, c.kxy[0], c.kxy[1]);
+    fold(c.t, c.th[0], c.th[1]);
+    return new HomogeneousSeries(c.h, c.k, c.t);
   }
 
-  private static int homogeneity(DualActivation dual, int position) {
+  /**
+   * Composes the series layer by layer in program order, as a {@link Sketcher} whose "features" are
+   * the series themselves, and the exact {@code K}, {@code Θ} at {@code ρ = ±1} for unit-norm inputs
+   * alongside; it refuses what does not keep a network homogeneous and serial.
+   */
+  private static final class Composer implements Sketcher {
+    private final int q;
+    private double[] k;
+    private double[] t;
+    private int h = 1;
+    private double kxx = 1;
+    private final double[] kxy = {1, -1};
+    private final double[] th = {0, 0};
+
+    Composer(int q) {
+      this.q = q;
+      this.k = new double[q + 1];
+      this.k[1] = 1;
+      this.t = new double[q + 1];
+    }
+
+    @Override
+    public boolean ntk() {
+      return true;
+    }
+
+    @Override
+    public int budget() {
+      return 1;
+    }
+
+    @Override
+    public FeatureMap identity(String where, FeatureShape in) {
+      return NONE;
+    }
+
+    @Override
+    public FeatureMap affine(String where, Affine a, FeatureShape in) {
+      if (a.b2() != 0 || a.ntkConstant() != 0) {
+        throw new ArchException(where + " has a bias; the subspace embedding needs a bias-free "
+            + "network (b_std=0), whose kernel is homogeneous: use the dense sketch (--method "
+            + "sketch) for networks with biases");
+      }
+      for (int i = 0; i <= q; i++) {
+        t[i] = a.ntkFromNngp() * k[i] + a.ntkFromNtk() * t[i];
+        k[i] *= a.w2();
+      }
+      for (int sign = 0; sign < 2; sign++) {
+        th[sign] = a.ntkFromNngp() * kxy[sign] + a.ntkFromNtk() * th[sign];
+        kxy[sign] *= a.w2();
+      }
+      kxx *= a.w2();
+      return NONE;
+    }
+
+    @Override
+    public FeatureMap activation(String where, DualActivation dual, FeatureShape in) {
+      int n = homogeneity(dual, where);
+      HermiteSource src = SketchPlan.hermiteSource(dual);
+      double[] c = src.coefficients(1.0, q, false, false);
+      double[] dc = src.coefficients(1.0, q, true, false);
+      double s = 0;
+      for (double v : k) {
+        s += v;
+      }
+      double[] r = scale(k, 1 / s);
+      double[] kNew = new double[q + 1];
+      double[] kDot = new double[q + 1];
+      double[] power = new double[q + 1];
+      power[0] = 1;
+      for (int j = 0; j <= q; j++) {
+        axpy(Math.pow(s, n) * c[j] * c[j], power, kNew);
+        axpy(Math.pow(s, n - 1) * dc[j] * dc[j], power, kDot);
+        power = multiply(power, r);
+      }
+      t = multiply(t, kDot);
+      k = kNew;
+      h *= n;
+      for (int sign = 0; sign < 2; sign++) {
+        th[sign] *= dual.derivative(kxx, kxx, kxy[sign]);
+        kxy[sign] = dual.value(kxx, kxx, kxy[sign]);
+      }
+      kxx = dual.diagonal(kxx);
+      return NONE;
+    }
+
+    @Override
+    public FeatureMap normalize(String where, double eps, FeatureShape in) {
+      throw refused(where);
+    }
+
+    @Override
+    public FeatureMerge concatenate(String where, Join join, FeatureShape acc, FeatureShape in) {
+      throw refused(where);
+    }
+
+    @Override
+    public FeatureMerge product(String where, int branch, FeatureShape acc, FeatureShape in) {
+      throw refused(where);
+    }
+
+    @Override
+    public FeatureMap project(String where, FeatureShape in) {
+      throw refused(where);
+    }
+
+    private static ArchException refused(String where) {
+      return new ArchException(where + " is not supported by the subspace embedding, which needs a "
+          + "serial bias-free network of Dense and homogeneous activations: use the dense sketch "
+          + "(--method sketch) for branching networks and LayerNorm");
+    }
+  }
+
+  /** The features of the composer: none (it composes series, not features). */
+  private static final FeatureMap NONE = new FeatureMap() {
+    @Override
+    public org.nke.exact.PointFeatures apply(org.nke.exact.PointFeatures in) {
+      return in;
+    }
+
+    @Override
+    public int nngpDim() {
+      return 0;
+    }
+
+    @Override
+    public int ntkDim() {
+      return 0;
+    }
+  };
+
+  private static int homogeneity(DualActivation dual, String where) {
     if (dual instanceof ABReluDual) {
       return 1;
     }
     if (dual instanceof RectifiedMonomialDual r) {
       return Integer.parseInt(r.describe().replaceAll("\\D+", ""));
     }
-    throw new ArchException("activation " + dual.describe() + " at layer " + position + " is not "
+    throw new ArchException("activation " + dual.describe() + " at " + where + " is not "
         + "homogeneous; the subspace embedding supports ReLU, LeakyRelu, Abs, ABRelu and "
         + "RectifiedMonomial: use the dense sketch (--method sketch) for other activations");
-  }
-
-  /** The exact {@code K} and {@code Θ} at {@code ρ = 1} and {@code ρ = −1} for unit-norm inputs. */
-  private static double[] endpoints(DenseNetwork net) {
-    double[] out = new double[4];
-    for (int sign = 0; sign < 2; sign++) {
-      double kxx = 1;
-      double kxy = sign == 0 ? 1 : -1;
-      double th = 0;
-      for (Step step : net.steps()) {
-        if (step instanceof Affine a) {
-          th = a.ntkFromNngp() * kxy + a.ntkFromNtk() * th;
-          kxx *= a.w2();
-          kxy *= a.w2();
-        } else if (step instanceof Nonlinear nl) {
-          th *= nl.dual().derivative(kxx, kxx, kxy);
-          kxy = nl.dual().value(kxx, kxx, kxy);
-          kxx = nl.dual().diagonal(kxx);
-        }
-      }
-      out[sign] = kxy;
-      out[2 + sign] = th;
-    }
-    return new double[] {out[0], out[1], out[2], out[3]};
   }
 
   /** Adds the missing mass of each parity, from {@code f(1)} and {@code f(−1)}, to the top degrees. */

@@ -1,15 +1,15 @@
 package org.nke.sketch;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.nke.arch.Architecture;
 import org.nke.dual.DualActivation;
 import org.nke.dual.ExpNormalizedDual;
 import org.nke.error.ArchException;
 import org.nke.exact.DenseNetwork;
-import org.nke.exact.DenseNetwork.Affine;
-import org.nke.exact.DenseNetwork.Nonlinear;
-import org.nke.exact.DenseNetwork.Step;
+import org.nke.exact.FeatureMap;
+import org.nke.exact.FeatureProgram;
+import org.nke.exact.FeatureWalk;
+import org.nke.exact.PointFeatures;
 import org.nke.exact.InputKernel;
 import org.nke.hermite.FunctionHermiteSource;
 import org.nke.hermite.HermiteSource;
@@ -25,7 +25,16 @@ import org.nke.hermite.HermiteSource;
  *              (Θ' = a K + b Θ + c: a = b = σ_w², c = σ_b² for the NTK parameterization)
  * Activation:  ActivationSketch (Hermite series at the exact scale √k, PolySketch, TensorSRHT),
  *              k ← E[φ(u)²]
+ * LayerNorm:   Φ_K ← Φ_K/√(k + eps),  Φ_Θ ← Φ_Θ/√(k + eps)
+ * FanOut:      each branch starts from the same features
+ * FanInSum:    Φ ← [Φ_1, Φ_2, …] (K = ΣK_i; the same for Θ), re-sketched where over the budget
+ * FanInConcat: Φ ← [√w_1 Φ_1, √w_2 Φ_2, …] with the exact rule's weights
+ * FanInProd:   Φ_K ← TS(Φ_K,1 ⊗ Φ_K,2),  Φ_Θ ← [TS(Φ_Θ,1 ⊗ Φ_K,2), TS(Φ_K,1 ⊗ Φ_Θ,2)]
  * }</pre>
+ *
+ * Each rule is its layer's sketch rule ({@code LayerKernel.sketch}) over this plan's primitives
+ * ({@link PlanSketcher}, {@link FeatureOps}), compiled from the same program as the exact kernel
+ * ({@link DenseNetwork#sketch}), the widths by the policy of {@link FeatureProgram}.
  *
  * Budgets: each activation returns {@code m} NNGP features less the bias feature the next Dense adds,
  * and {@code m} NTK features, so the NNGP sketch ends with at most {@code m} features and the NTK
@@ -42,19 +51,15 @@ import org.nke.hermite.HermiteSource;
 public final class SketchPlan {
   private final SketchOptions options;
   private final int inputDim;
-  private final List<Step> steps;
+  private final FeatureProgram program;
   private final List<ActivationSketch> sketches;
-  private final int nngpDim;
-  private final int ntkDim;
 
-  private SketchPlan(SketchOptions options, int inputDim, List<Step> steps,
-      List<ActivationSketch> sketches, int nngpDim, int ntkDim) {
+  private SketchPlan(SketchOptions options, int inputDim, FeatureProgram program,
+      List<ActivationSketch> sketches) {
     this.options = options;
     this.inputDim = inputDim;
-    this.steps = steps;
+    this.program = program;
     this.sketches = sketches;
-    this.nngpDim = nngpDim;
-    this.ntkDim = ntkDim;
   }
 
   /**
@@ -138,108 +143,9 @@ public final class SketchPlan {
     double width = (options.ntk() ? 2.0 : 1.0) * options.dim();
     int rows = 256;
     options.checkFits("sketch features of " + rows + " points (twice)", 2 * width * rows);
-    DenseNetwork net = DenseNetwork.compile(arch, inputDim);
-    List<Step> steps = net.steps();
-    double[][] sampleVars = net.diagonals(inputVariances, org.nke.spi.Precision.F64)
-        .preActivation().toArray(new double[0][]);
-    int m = options.dim();
-    boolean ntk = options.ntk();
-    int dK = inputDim;
-    int dT = 0;
-    int layer = 0;
-    int last = lastNonlinear(steps);
-    double[] split = ntk && last >= 0 ? finalSplit(steps, last, inputVariances) : null;
-    List<ActivationSketch> sketches = new ArrayList<>();
-    for (int s = 0; s < steps.size(); s++) {
-      Step step = steps.get(s);
-      if (step instanceof Affine a) {
-        int oldK = dK;
-        dK += a.b2() > 0 ? 1 : 0;
-        if (ntk) {
-          dT = oldK + dT + (a.ntkConstant() > 0 ? 1 : 0);
-        }
-      } else if (step instanceof Nonlinear n) {
-        HermiteSource source = hermiteSource(n.dual());
-        int budget = m - (nextAffineHasBias(steps, s) ? 1 : 0);
-        int thetaBudget = m;
-        if (s == last && split != null) {
-          // the readout's NTK features are [√a Φ_K, √b Φ_Θ, √c]: share 2m between the two blocks
-          // in proportion to their contributions a·K(x,x) and b·Θ(x,x) (squared errors ∝ size²/width)
-          int total = 2 * m - (int) split[2];
-          budget = Math.max(m / 4, Math.min(total - m / 4, (int) Math.round(total * split[0])));
-          thetaBudget = (total - budget) & ~1;
-        }
-        double[] vars = sampleVars[layer];
-        int q = options.degree() > 0 ? options.degree() : BlockWidths.autoDegree(source, vars, ntk,
-            options.tailTolerance());
-        BlockLayout layout = BlockWidths.layout(source, vars, q, ntk, dK, budget, options.degree() > 0);
-        ActivationSketch sk = new ActivationSketch(source, dK, layout, ntk ? dT : 0, thetaBudget,
-            options.seed(), layer);
-        sketches.add(sk);
-        dK = sk.outputDim();
-        dT = ntk ? sk.thetaOutputDim() : 0;
-        layer++;
-      }
-    }
-    return new SketchPlan(options, inputDim, steps, sketches, dK, ntk ? dT : 0);
-  }
-
-  private static int lastNonlinear(List<Step> steps) {
-    int last = -1;
-    for (int s = 0; s < steps.size(); s++) {
-      if (steps.get(s) instanceof Nonlinear) {
-        last = s;
-      }
-    }
-    for (int s = last + 1; s < steps.size(); s++) {
-      if (steps.get(s) instanceof Affine) {
-        return last;
-      }
-    }
-    return -1;
-  }
-
-  /**
-   * For an NTK plan whose last activation feeds a Dense readout: the fraction of the final features
-   * to give the NNGP block, {@code a K(x,x) / (a K(x,x) + b Θ(x,x))} averaged over the sample (exact
-   * diagonal recursions of both kernels), and whether the readout adds a constant feature.
-   */
-  private static double[] finalSplit(List<Step> steps, int last, double[] inputVariances) {
-    double fraction = 0;
-    Affine readout = null;
-    for (int s = last + 1; s < steps.size() && readout == null; s++) {
-      if (steps.get(s) instanceof Affine a) {
-        readout = a;
-      }
-    }
-    int count = Math.min(inputVariances.length, 64);
-    for (int i = 0; i < count; i++) {
-      double k = inputVariances[i];
-      double t = 0;
-      for (int s = 0; s <= last; s++) {
-        if (steps.get(s) instanceof Affine a) {
-          t = a.ntkFromNngp() * k + a.ntkFromNtk() * t + a.ntkConstant();
-          k = a.w2() * k + a.b2();
-        } else if (steps.get(s) instanceof Nonlinear n) {
-          t *= n.dual().derivative(k, k, k);
-          k = n.dual().diagonal(k);
-        }
-      }
-      double partK = readout.ntkFromNngp() * k;
-      double partT = readout.ntkFromNtk() * t;
-      fraction += partK + partT > 0 ? partK / (partK + partT) / count : 0.5 / count;
-    }
-    return new double[] {fraction, 0, readout.ntkConstant() > 0 ? 1 : 0};
-  }
-
-  private static boolean nextAffineHasBias(List<Step> steps, int from) {
-    for (int s = from + 1; s < steps.size(); s++) {
-      if (steps.get(s) instanceof Affine a) {
-        return a.b2() > 0;
-      }
-      return false;
-    }
-    return false;
+    PlanSketcher sketcher = new PlanSketcher(options);
+    FeatureProgram program = DenseNetwork.compile(arch, inputDim).sketch(sketcher, inputVariances);
+    return new SketchPlan(options, inputDim, program, sketcher.layers());
   }
 
   /** @return the options */
@@ -254,12 +160,33 @@ public final class SketchPlan {
 
   /** @return the number of features of the requested kind */
   public int outputDim() {
-    return options.ntk() ? ntkDim : nngpDim;
+    return options.ntk() ? program.ntkDim() : program.nngpDim();
   }
 
-  /** @return the compiled layers (Dense and activation steps), input first */
-  public List<Step> steps() {
-    return steps;
+  /**
+   * @return the compiled layer maps in program order ({@link FeatureOps}: what a device mirrors; the
+   *     fan-ins are not listed, see {@link #branches()})
+   */
+  public List<FeatureMap> steps() {
+    return program.layers();
+  }
+
+  /**
+   * Runs the compiled program on a state of the walk's kind (a device's batches of feature rows):
+   * the same maps, merges and variance rules, in the same order, as {@link #features}.
+   *
+   * @param <S> the state
+   * @param start the input's state
+   * @param walk what each map, merge and join does to it
+   * @return the state at the output
+   */
+  public <S> S walk(S start, FeatureWalk<S> walk) {
+    return program.walk(start, walk);
+  }
+
+  /** @return whether the network branches */
+  public boolean branches() {
+    return program.branches();
   }
 
   /** @return the layers' sketches, input first */
@@ -274,56 +201,7 @@ public final class SketchPlan {
    * @return NNGP features, or NTK features when the plan is for the NTK
    */
   public double[] features(double[] x) {
-    int d = x.length;
-    double[] phiK = new double[d];
-    double inv = 1 / Math.sqrt(d);
-    for (int j = 0; j < d; j++) {
-      phiK[j] = x[j] * inv;
-    }
-    double[] phiT = options.ntk() ? new double[0] : null;
-    double var = InputKernel.of(x, x);
-    int layer = 0;
-    for (Step step : steps) {
-      if (step instanceof Affine a) {
-        double w = Math.sqrt(a.w2());
-        double b = Math.sqrt(a.b2());
-        double[] next = new double[phiK.length + (a.b2() > 0 ? 1 : 0)];
-        for (int j = 0; j < phiK.length; j++) {
-          next[j] = w * phiK[j];
-        }
-        if (a.b2() > 0) {
-          next[phiK.length] = b;
-        }
-        if (phiT != null) {
-          phiT = thetaAffine(phiK, phiT, a);
-        }
-        phiK = next;
-        var = a.w2() * var + a.b2();
-      } else if (step instanceof Nonlinear n) {
-        double[][] out = sketches.get(layer).apply(phiK, phiT, var);
-        phiK = out[0];
-        phiT = out[1];
-        var = n.dual().diagonal(var);
-        layer++;
-      }
-    }
-    return options.ntk() ? phiT : phiK;
-  }
-
-  /** {@code Φ_Θ ← [√a Φ_K, √b Φ_Θ, √c]} with the old {@code Φ_K}. */
-  private static double[] thetaAffine(double[] phiK, double[] phiT, Affine a) {
-    double[] t = new double[phiK.length + phiT.length + (a.ntkConstant() > 0 ? 1 : 0)];
-    double sa = Math.sqrt(a.ntkFromNngp());
-    double sb = Math.sqrt(a.ntkFromNtk());
-    for (int j = 0; j < phiK.length; j++) {
-      t[j] = sa * phiK[j];
-    }
-    for (int j = 0; j < phiT.length; j++) {
-      t[phiK.length + j] = sb * phiT[j];
-    }
-    if (a.ntkConstant() > 0) {
-      t[t.length - 1] = Math.sqrt(a.ntkConstant());
-    }
-    return t;
+    PointFeatures f = program.features(x);
+    return options.ntk() ? f.ntk() : f.nngp();
   }
 }

@@ -172,15 +172,14 @@ class ExactBranchingTest {
   }
 
   @Test
-  void sketchesRefuseBranchingAndLayerNormByName() {
+  void theSubspaceEmbeddingAndTheCntkSketchRefuseBranchingAndLayerNormByName() {
+    // the dense sketch supports them since stage 2a (org.nke.sketch.BranchingSketchTest)
     Architecture residual = Architecture.parse("Dense(), FanOut(2), parallel(Identity(), Dense()), "
         + "FanInSum(), Relu(), Dense()");
     Architecture norm = Architecture.parse("Dense(), LayerNorm(), Relu(), Dense()");
     SketchOptions o = SketchOptions.of(64, 1, true);
     for (Architecture a : new Architecture[] {residual, norm}) {
-      ArchException e = assertThrows(ArchException.class, () -> SketchPlan.build(a, 4, o, x));
-      assertTrue(e.getMessage().contains("is not yet supported by the sketch; use the exact kernel"),
-          e.getMessage());
+      assertTrue(SketchPlan.build(a, 4, o, x).outputDim() <= 2 * 64);
       assertThrows(ArchException.class, () -> HomogeneousSeries.of(a, 4, 6));
     }
     // the exact CNTK runs branching networks (ResidualCntkTest); the CNTK sketch refuses them

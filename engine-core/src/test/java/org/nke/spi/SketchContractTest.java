@@ -2,6 +2,7 @@ package org.nke.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +71,46 @@ public abstract class SketchContractTest extends BackendPairTest {
           6, 128, 0, ntk));
     }
     out.add(Arguments.of("Dense(W_std=1.3), Tanh(), Dense(b_std=0.2)", 40, 64, 3, true));
+    for (boolean ntk : new boolean[] {false, true}) {
+      out.add(Arguments.of("Dense(W_std=1.5, b_std=0.1), LayerNorm(eps=0.1), Gelu(), "
+          + "Dense(b_std=0.1), LayerNorm(), Relu(), Dense()", 9, 96, 0, ntk));
+    }
     return out.stream();
+  }
+
+  /** @return branching networks and LayerNorm (architecture, input dimension, m, NTK) */
+  public static Stream<Arguments> branchingPlans() {
+    List<Arguments> out = new ArrayList<>();
+    for (boolean ntk : new boolean[] {false, true}) {
+      out.add(Arguments.of("Dense(W_std=1.5, b_std=0.1), FanOut(2), parallel(Identity(), "
+          + "serial(Relu(), Dense(W_std=1.5))), FanInSum(), LayerNorm(), Relu(), Dense()", 6, 128,
+          ntk));
+      out.add(Arguments.of("Dense(b_std=0.1), FanOut(2), parallel(Dense(), serial(Gelu(), "
+          + "Dense())), FanInProd(), Dense(b_std=0.1), Erf(), Dense()", 30, 96, ntk));
+      out.add(Arguments.of("Dense(), FanOut(2), parallel(Dense(8), serial(Relu(), Dense(24))), "
+          + "FanInConcat(), Dense(b_std=0.2)", 5, 64, ntk));
+      out.add(Arguments.of("Dense(b_std=0.1), FanOut(3), parallel(Dense(8), serial(Erf(), Dense(24)), "
+          + "Identity()), FanInConcat(), Dense(b_std=0.2), LayerNorm(), Relu(), Dense()", 5, 64, ntk));
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("branchingPlans")
+  void branchingFeaturesMatchTheReferenceAndAFallbackIsRecorded(String arch, int d, int m,
+      boolean ntk) {
+    double[][] x = points(17, d, 3 + d);
+    SketchPlan plan = SketchPlan.build(Architecture.parse(arch), d, SketchOptions.of(m, 11, ntk));
+    double[][] want = reference.features(plan, x, Progress.NONE);
+    double[][] direct = features(tested, plan, x);
+    if (direct == null) {
+      // no device path yet: the backend says so, and Sketches runs the CPU's code
+      assertTrue(tested.fallbacks().stream().anyMatch(l -> l.contains("no device path")),
+          tested.fallbacks().toString());
+      direct = org.nke.Sketches.features(tested, plan, x, Progress.NONE);
+    }
+    assertEquals(want[0].length, direct[0].length, "feature count");
+    KernelAsserts.assertCloseMatrices(want, direct, tolerance(arch), 0);
   }
 
   @ParameterizedTest

@@ -95,7 +95,8 @@ public final class CudaBackend implements Backend {
   /**
    * Sketch features on the device in float64 (the CPU's arithmetic: results agree to the FFT's
    * rounding), see {@link CudaSketchOps}; {@code null} (the caller then uses the CPU, explicitly)
-   * where cuFFT cannot be used, recorded in {@link #fallbacks()}.
+   * where cuFFT cannot be used or the plan has fan-ins or LayerNorm (no device path yet), recorded
+   * in {@link #fallbacks()}.
    */
   @Override
   public double[][] features(SketchPlan plan, double[][] points, Progress progress) {
@@ -116,6 +117,11 @@ public final class CudaBackend implements Backend {
     String noFft = rt.fftUnavailable();
     if (noFft != null) {
       fallback("sketch features: cuFFT unusable (" + noFft + "), ran on the CPU");
+      return null;
+    }
+    String noDevice = CudaSketchOps.unsupported(plan);
+    if (noDevice != null) {
+      fallback("sketch features: " + noDevice + " has no device path yet, ran on the CPU");
       return null;
     }
     return sketches.features(plan, points, precision, progress);

@@ -5,11 +5,10 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.nke.dual.ABReluDual;
 import org.nke.exact.DenseNetwork.Affine;
-import org.nke.exact.DenseNetwork.Nonlinear;
-import org.nke.exact.DenseNetwork.Step;
 import org.nke.exact.InputKernel;
 import org.nke.hermite.NormalExpectation;
 import org.nke.sketch.ActivationSketch;
+import org.nke.sketch.FeatureOps;
 import org.nke.sketch.SketchPlan;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
@@ -17,7 +16,8 @@ import org.nke.spi.Progress;
 /**
  * Dense NNGP/NTK sketch features on the device (mirror of the CPU's {@code SketchPlan.features} per
  * point): the plan's random draws are uploaded once, then the points run in batches through the
- * plan's steps — Dense updates of {@code Φ_K}/{@code Φ_Θ} ({@code srht.ptx} scale kernel), and per
+ * plan's compiled program ({@link SketchWalk}: the same maps, merges and order as the CPU) — LayerNorm
+ * (per-point scales), FanInSum/FanInConcat (scaled copies into column ranges), Dense updates of {@code Φ_K}/{@code Φ_Θ} ({@code srht.ptx} scale kernel), and per
  * activation the per-point Hermite coefficients ({@code hermite.ptx} quadrature for the ABReLU family,
  * else the CPU's {@code HermiteSource}, recorded) and a {@link SketchLayer}. The exact variance
  * recursion of each point is the host's scalar code, as on the CPU. FFTs go through
@@ -42,7 +42,17 @@ final class CudaSketchOps {
   }
 
   /**
-   * @param plan the compiled sketch
+   * @param plan a compiled sketch
+   * @return why its features have no device path (a map or merge without a device form, see
+   *     {@link SketchWalk}), or {@code null} when they do
+   */
+  static String unsupported(SketchPlan plan) {
+    return SketchWalk.unsupported(plan);
+  }
+
+  /**
+   * @param plan the compiled sketch, with a device form of every map and merge
+   *     ({@link #unsupported})
    * @param points the points, not modified
    * @param p precision of the device features
    * @param progress progress sink (units: points)
@@ -76,11 +86,14 @@ final class CudaSketchOps {
     long maxFft = 1;
     int dK = plan.inputDim();
     for (ActivationSketch s : plan.layers()) {
-      perPoint = Math.max(perPoint, SketchLayer.bytesPerPoint(s, dK, p));
+      perPoint = Math.max(perPoint, SketchLayer.bytesPerPoint(s, Math.max(dK, s.inputDim()), p));
       maxFft = Math.max(maxFft, SketchLayer.fftPerPoint(s));
       dK = s.outputDim() + 1;
     }
-    long byMemory = rt.freeMemory() / 2 / Math.max(perPoint, 1);
+    // a branching plan keeps each fan-out's input while its branches run: at most one set of rows
+    // per layer is alive
+    long live = plan.branches() ? Math.max(1, plan.steps().size()) : 1;
+    long byMemory = rt.freeMemory() / 2 / Math.max(perPoint * live, 1);
     long byFft = (Integer.MAX_VALUE / 2) / maxFft;
     return (int) Math.max(1, Math.min(Math.min(byMemory, byFft), Math.min(points, MAX_BATCH)));
   }
@@ -106,48 +119,24 @@ final class CudaSketchOps {
           SrhtKernels.Coefficients.NONE, 1 / Math.sqrt(d));
       xs.close();
       DeviceBuffer phiT = ntk ? rows(a, n, 0, p, "NTK features (empty)") : null;
-      int dK = d;
-      int dT = 0;
-      int layer = 0;
-      for (Step step : plan.steps()) {
-        if (step instanceof Affine af) {
-          DeviceBuffer[] r = affine(kernels, p, a, af, phiK, dK, phiT, dT, n);
-          rt.synchronize("a Dense layer of the sketch");
-          phiK.close();
-          if (phiT != null) {
-            phiT.close();
-            dT = dK + dT + (af.ntkConstant() > 0 ? 1 : 0);
-          }
-          phiK = r[0];
-          phiT = r[1];
-          dK += af.b2() > 0 ? 1 : 0;
-          for (int i = 0; i < n; i++) {
-            var[i] = af.w2() * var[i] + af.b2();
-          }
-        } else if (step instanceof Nonlinear nl) {
-          SketchLayer l = dev[layer];
-          ActivationSketch s = l.sketch();
-          boolean withDeriv = phiT != null && s.thetaProduct() != null;
-          DeviceBuffer[] cd = coefficients(nl, s, var, withDeriv, leg, a, noted, layer);
-          DeviceBuffer[] r = l.apply(phiK, phiT, cd[0], cd[1], n, a);
-          phiK.close();
-          if (phiT != null) {
-            phiT.close();
-          }
-          cd[0].close();
-          if (cd[1] != null) {
-            cd[1].close();
-          }
-          phiK = r[0];
-          phiT = r[1];
-          dK = s.outputDim();
-          dT = phiT == null ? 0 : s.thetaOutputDim();
-          for (int i = 0; i < n; i++) {
-            var[i] = nl.dual().diagonal(var[i]);
-          }
-          layer++;
+      SketchWalk.Activations acts = (map, layer, k, t, v) -> {
+        SketchLayer l = dev[layer];
+        ActivationSketch s = l.sketch();
+        boolean withDeriv = t != null && s.thetaProduct() != null;
+        DeviceBuffer[] cd = coefficients(map, s, v, withDeriv, leg, a, noted, layer);
+        DeviceBuffer[] r = l.apply(k, t, cd[0], cd[1], n, a);
+        cd[0].close();
+        if (cd[1] != null) {
+          cd[1].close();
         }
-      }
+        return r;
+      };
+      SketchWalk.Rows end = plan.walk(new SketchWalk.Rows(phiK, d, phiT, 0, var),
+          new SketchWalk(rt, acts, kernels, p, a, n));
+      phiK = end.k();
+      phiT = end.t();
+      int dK = end.dK();
+      int dT = end.dT();
       DeviceBuffer result = ntk ? phiT : phiK;
       int width = ntk ? dT : dK;
       double[] host = new double[n * width];
@@ -210,7 +199,7 @@ final class CudaSketchOps {
   }
 
   /** The coefficient tables {c, d} of one activation for a batch (float64, points × (q + 1)). */
-  private DeviceBuffer[] coefficients(Nonlinear nl, ActivationSketch s, double[] var,
+  private DeviceBuffer[] coefficients(FeatureOps.Activation nl, ActivationSketch s, double[] var,
       boolean withDeriv, DeviceBuffer leg, DeviceArena a, boolean[] noted, int layer) {
     int n = var.length;
     int q = s.degree();

@@ -49,6 +49,27 @@ class CudaSketchOpsTest {
   }
 
   @Test
+  void residualNetworksRunOnTheDeviceAndProductsFallBackByName() {
+    double[][] x = SketchContractTest.points(13, 6, 5);
+    String residual = "Dense(W_std=1.5, b_std=0.1), FanOut(2), parallel(Identity(), serial(Relu(), "
+        + "Dense(W_std=1.5))), FanInSum(), LayerNorm(), Relu(), Dense()";
+    String product = "Dense(b_std=0.1), FanOut(2), parallel(Dense(), serial(Relu(), Dense())), "
+        + "FanInProd(), Dense(b_std=0.1), Relu(), Dense()";
+    for (boolean ntk : new boolean[] {false, true}) {
+      try (CudaBackend cuda = new CudaBackend(new EmulatedDevice())) {
+        SketchPlan plan = plan(residual, 6, ntk, x);
+        double[][] got = cuda.features(plan, x, Progress.NONE);
+        assertTrue(got != null && cuda.fallbacks().isEmpty(), cuda.fallbacks().toString());
+        double err = KernelAsserts.relativeFrobenius(cpu(plan, x), got);
+        assertTrue(err < 1e-14, "relative error " + err);
+        assertTrue(cuda.features(plan(product, 6, ntk, x), x, Progress.NONE) == null);
+        assertTrue(cuda.fallbacks().stream().anyMatch(l -> l.contains("FanInProd")
+            && l.contains("ran on the CPU")), cuda.fallbacks().toString());
+      }
+    }
+  }
+
+  @Test
   void float32FeaturesMatchTheCpu() {
     double[][] x = SketchContractTest.points(15, 40, 4);
     for (boolean ntk : new boolean[] {false, true}) {
