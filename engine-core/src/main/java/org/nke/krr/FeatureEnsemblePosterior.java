@@ -60,6 +60,16 @@ public final class FeatureEnsemblePosterior implements Serializable {
   private final double[][] projectedCross;
 
   FeatureEnsemblePosterior(PosteriorSums acc, double ridge) {
+    this(acc, ridge, acc.points + 8 < (acc.kind == EnsembleKind.NTK ? acc.ntkGram : acc.nngpGram)
+        .length / 2);
+  }
+
+  /**
+   * @param onRange decompose {@code EᵀE} on its range only ({@link GradientFlow#rangeEigen}: rank
+   *     at most {@code n}, so {@code O(d² n)} instead of {@code O(d³)} when there are fewer training
+   *     points than features); the results are the same up to round-off
+   */
+  FeatureEnsemblePosterior(PosteriorSums acc, double ridge, boolean onRange) {
     GradientFlow.checkRidge(ridge);
     if (acc.points == 0) {
       throw new InvalidInputException("the training features must contain at least one point, got none");
@@ -73,7 +83,8 @@ public final class FeatureEnsemblePosterior implements Serializable {
     this.kind = acc.kind;
     this.labelCount = (double) acc.points * acc.outputs;
     this.shift = ridge * trace / acc.points;
-    this.spectrum = GradientFlow.eigen(gram, 0);
+    this.spectrum = onRange ? GradientFlow.rangeEigen(gram, (int) acc.points)
+        : GradientFlow.eigen(gram, 0);
     this.projectedTargets = spectrum.project(acc.kind == EnsembleKind.NTK ? acc.ntkTargets
         : acc.nngpTargets);
     this.projectedCross = acc.kind == EnsembleKind.NTK ? spectrum.project(acc.cross) : null;
@@ -98,7 +109,7 @@ public final class FeatureEnsemblePosterior implements Serializable {
     /** @return the number of doubles held */
     long doubles() {
       long q = values.length;
-      return q + q * q + q * projectedTargets[0].length
+      return q + q * vectors[0].length + q * projectedTargets[0].length
           + (projectedCross == null ? 0 : q * projectedCross[0].length);
     }
   }
@@ -149,7 +160,7 @@ public final class FeatureEnsemblePosterior implements Serializable {
      * @return this
      */
     public AtTime prepared() {
-      if (kind == EnsembleKind.NTK && crossWeights == null) {
+      if (kind == EnsembleKind.NTK && crossWeights == null && !onRange()) {
         crossWeights = spectrum.apply(filters(t), projectedCross);
       }
       return this;
@@ -157,7 +168,7 @@ public final class FeatureEnsemblePosterior implements Serializable {
 
     /** @return {@link FeatureEnsemblePosterior#mean} at this time */
     public double[][] mean(double[][] testFeatures) {
-      checkColumns("the test features", testFeatures, spectrum.values().length);
+      checkColumns("the test features", testFeatures, dim());
       return GradientFlow.multiply(testFeatures, meanWeights);
     }
 
@@ -256,18 +267,26 @@ public final class FeatureEnsemblePosterior implements Serializable {
   private double[][] factor(double t, double[][] testFeatures, double[][] nngpTestFeatures,
       double[][] ch) {
     double[] sigma = spectrum.values();
-    int dim = sigma.length;
-    checkColumns("the test features", testFeatures, dim);
+    int pairs = sigma.length;
+    checkColumns("the test features", testFeatures, dim());
     if (kind == EnsembleKind.NNGP) {
       // Z = F_t U diag(√h),  h_e = (r + σ_e e^{−2 s_e t/n_y}) / s_e
       double[][] z = spectrum.coordinates(testFeatures);
-      double[] root = new double[dim];
-      for (int e = 0; e < dim; e++) {
+      double[][] rest = onRange() ? complement(z, testFeatures) : null;
+      double[] root = new double[pairs];
+      for (int e = 0; e < pairs; e++) {
         root[e] = Math.sqrt(retained(Math.max(sigma[e], 0), t));
       }
       for (double[] row : z) {
-        for (int e = 0; e < dim; e++) {
+        for (int e = 0; e < pairs; e++) {
           row[e] *= root[e];
+        }
+      }
+      if (rest != null) {
+        for (int a = 0; a < z.length; a++) {
+          double[] both = java.util.Arrays.copyOf(z[a], pairs + rest[a].length);
+          System.arraycopy(rest[a], 0, both, pairs, rest[a].length);
+          z[a] = both;
         }
       }
       return z;
@@ -278,8 +297,21 @@ public final class FeatureEnsemblePosterior implements Serializable {
           + (nngpTestFeatures == null ? 0 : nngpTestFeatures.length));
     }
     checkColumns("the NNGP test features", nngpTestFeatures, projectedCross[0].length);
-    // Z = F_t − G_t C_t H,  C_t H = U diag(φ_t(s)) (Uᵀ H)
-    double[][] gch = GradientFlow.multiply(testFeatures, ch);
+    // Z = F_t − G_t C_t H,  C_t H = U diag(φ_t(s)) (Uᵀ H); on a range basis (few points) as
+    // ((G_t U) diag(φ_t(s))) (Uᵀ H), never forming the q × p matrix C_t H
+    double[][] gch;
+    if (onRange()) {
+      double[][] coords = spectrum.coordinates(testFeatures);
+      double[] phi = filters(t);
+      for (double[] row : coords) {
+        for (int e = 0; e < pairs; e++) {
+          row[e] *= phi[e];
+        }
+      }
+      gch = GradientFlow.multiply(coords, projectedCross);
+    } else {
+      gch = GradientFlow.multiply(testFeatures, ch);
+    }
     double[][] z = new double[m][];
     for (int a = 0; a < m; a++) {
       z[a] = nngpTestFeatures[a].clone();
@@ -288,6 +320,41 @@ public final class FeatureEnsemblePosterior implements Serializable {
       }
     }
     return z;
+  }
+
+  /** @return whether the eigenbasis spans the range of {@code EᵀE} only (fewer pairs than features) */
+  private boolean onRange() {
+    return spectrum.values().length < dim();
+  }
+
+  /** @return the number of features {@code p} (NNGP) or {@code q} (NTK) the posterior reads */
+  private int dim() {
+    return spectrum.vectors()[0].length;
+  }
+
+  /**
+   * An eigenbasis on the range of {@code FᵀF} only ({@link GradientFlow#rangeEigen}) leaves out
+   * directions with {@code σ = 0}, where {@code h = 1}: {@code Z = [F_t U diag(√h), F_t (I − U Uᵀ)]}
+   * gives the same {@code Z Zᵀ}.
+   *
+   * @param coordinates {@code F_t U}, not modified
+   * @param testFeatures {@code F_t}, not modified
+   * @return {@code F_t (I − U Uᵀ)}
+   */
+  private double[][] complement(double[][] coordinates, double[][] testFeatures) {
+    double[][] u = spectrum.vectors();
+    double[][] out = new double[testFeatures.length][];
+    for (int a = 0; a < out.length; a++) {
+      double[] rest = testFeatures[a].clone();
+      for (int e = 0; e < u.length; e++) {
+        double c = coordinates[a][e];
+        for (int i = 0; i < rest.length; i++) {
+          rest[i] -= c * u[e][i];
+        }
+      }
+      out[a] = rest;
+    }
+    return out;
   }
 
   /** @return {@code h = 1 − σ φ_{2t}(σ + r) = (r + σ e^{−2(σ+r)t/n_y}) / (σ + r)} */

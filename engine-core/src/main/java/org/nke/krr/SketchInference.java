@@ -57,13 +57,14 @@ public final class SketchInference {
         o.tailTolerance()));
   }
 
-  /** {@code "q x q eigenbasis + q x p cross + q x k targets (N doubles, X MiB)"}. */
+  /** {@code "q x d eigenbasis + q x p cross + q x k targets (N doubles, X MiB)"}. */
   static String describe(FeatureEnsemblePosterior.State s) {
     int q = s.values().length;
     String cross = s.projectedCross() == null ? "" : " + " + q + " x " + s.projectedCross()[0].length
         + " projected cross (NTK x NNGP features)";
     return String.format(Locale.ROOT, "%s ensemble, %d x %d eigenbasis%s + %d x %d projected targets"
-        + " (%d doubles, %.1f MiB)", s.kind().name().toLowerCase(Locale.ROOT), q, q, cross, q,
+        + " (%d doubles, %.1f MiB)", s.kind().name().toLowerCase(Locale.ROOT), q, s.vectors()[0].length,
+        cross, q,
         s.projectedTargets()[0].length, s.doubles(), s.doubles() * 8 / 1048576.0);
   }
 
@@ -219,9 +220,10 @@ public final class SketchInference {
     double[][] vectors = matrix(entries, VECTORS, path);
     double[][] targets = matrix(entries, TARGETS, path);
     double[][] cross = kind == EnsembleKind.NTK ? matrix(entries, CROSS, path) : null;
-    if (q == 0 || vectors.length != q || vectors[0].length != q || targets.length != q
+    if (q == 0 || vectors.length != q || vectors[0].length < q || targets.length != q
         || cross != null && cross.length != q) {
-      throw new InvalidInputException(path + " must hold a q x q " + VECTORS + ", a q x k " + TARGETS
+      throw new InvalidInputException(path + " must hold a q x d " + VECTORS + " (d >= q), a q x k "
+          + TARGETS
           + (cross != null ? " and a q x p " + CROSS : "") + " with q = " + q + " (from " + VALUES
           + "), got " + vectors.length + " x " + vectors[0].length + " and " + targets.length
           + " rows");
