@@ -22,7 +22,7 @@ import org.nke.cntk.CntkNetwork.Diagonalize;
 import org.nke.cntk.CntkNetwork.EndFork;
 import org.nke.cntk.CntkNetwork.Fork;
 import org.nke.cntk.CntkNetwork.Merge;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
+import org.nke.cntk.CntkNetwork.PixelActivation;
 import org.nke.cntk.CntkNetwork.Normalize;
 import org.nke.cntk.CntkNetwork.Pooling;
 import org.nke.cntk.CntkNetwork.Readout;
@@ -173,7 +173,7 @@ final class CntkCompiler {
       s.gaussian = true;
     } else if (layer instanceof Activation a) {
       CntkSteps.requireGaussian(s.gaussian, a.describe(), position);
-      tail.add(new DenseNetwork.Nonlinear(a.dual(), position, a.describe()));
+      tail.add(new DenseNetwork.Activation(a.dual(), position, a.describe()));
       s.gaussian = false;
     } else if (layer instanceof Conv || layer instanceof AvgPool || layer instanceof GlobalAvgPool) {
       throw new ArchException(at + " needs a spatial input, but layer " + readoutPosition + " ("
@@ -344,7 +344,7 @@ final class CntkCompiler {
         c.diag = true;
       }
     } else if (layer instanceof Activation a) {
-      out.add(new Nonlinearity(a.dual(), n.in, c.diag, probes++, n.position, n.describe));
+      out.add(new PixelActivation(a.dual(), n.in, c.diag, probes++, n.position, n.describe));
     } else if (layer instanceof LayerNorm ln) {
       out.add(new Normalize(n.in, c.diag, CntkSteps.perImage(ln, ""), ln.eps(), probes++, n.position,
           n.describe));

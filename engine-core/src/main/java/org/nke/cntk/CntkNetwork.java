@@ -33,7 +33,7 @@ import org.nke.exact.DenseNetwork;
  */
 public final class CntkNetwork {
   /** One pixel-pair kernel step; {@code position} is the 1-based layer index for messages. */
-  public sealed interface Step permits Convolution, Pooling, Nonlinearity, Normalize, Diagonalize, Fork,
+  public sealed interface Step permits Convolution, Pooling, PixelActivation, Normalize, Diagonalize, Fork,
       Branch, Merge, EndFork, Readout {
     /** @return 1-based index of the layer in the architecture */
     int position();
@@ -85,7 +85,7 @@ public final class CntkNetwork {
    * @param position layer index
    * @param describe layer text
    */
-  public record Nonlinearity(DualActivation dual, Grid grid, boolean diagonal, int index, int position,
+  public record PixelActivation(DualActivation dual, Grid grid, boolean diagonal, int index, int position,
       String describe) implements Step {
   }
 
@@ -311,7 +311,7 @@ public final class CntkNetwork {
    *     {@code index} they number (each reads the per-pixel variances of both images)
    */
   public int activations() {
-    return (int) steps.stream().filter(s -> s instanceof Nonlinearity || s instanceof Normalize)
+    return (int) steps.stream().filter(s -> s instanceof PixelActivation || s instanceof Normalize)
         .count();
   }
 

@@ -100,7 +100,7 @@ public final class ExactCntk {
     boolean withNtk = kind != Kind.NNGP;
     long perImage = 0;
     for (CntkNetwork.Step s : net.steps()) {
-      if (s instanceof CntkNetwork.Nonlinearity a) {
+      if (s instanceof CntkNetwork.PixelActivation a) {
         perImage += a.grid().pixels() * 8L;
       } else if (s instanceof CntkNetwork.Normalize ln) {
         perImage += ln.grid().pixels() * 8L;
@@ -193,7 +193,7 @@ public final class ExactCntk {
     int a = 0;
     BoundDual[] bound = new BoundDual[dx.tailPre.length];
     for (DenseNetwork.Step s : net.tail()) {
-      if (s instanceof DenseNetwork.Nonlinear nl) {
+      if (s instanceof DenseNetwork.Activation nl) {
         bound[a] = nl.dual().bind(dx.tailPre[a], dy.tailPre[a], withNtk);
         a++;
       }
@@ -216,7 +216,7 @@ public final class ExactCntk {
 
     static Diagonals of(CntkNetwork net, PairPipeline pipe, ImageBatch x, int capacity,
         Progress progress) {
-      int tailActs = (int) net.tail().stream().filter(s -> s instanceof DenseNetwork.Nonlinear).count();
+      int tailActs = (int) net.tail().stream().filter(s -> s instanceof DenseNetwork.Activation).count();
       Diagonals d = new Diagonals(net.activations(), tailActs, x.count());
       int[] idx = new int[capacity];
       double[] pre = new double[tailActs];

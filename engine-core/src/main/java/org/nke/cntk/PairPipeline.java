@@ -10,7 +10,7 @@ import org.nke.cntk.CntkNetwork.Diagonalize;
 import org.nke.cntk.CntkNetwork.EndFork;
 import org.nke.cntk.CntkNetwork.Fork;
 import org.nke.cntk.CntkNetwork.Merge;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
+import org.nke.cntk.CntkNetwork.PixelActivation;
 import org.nke.cntk.CntkNetwork.Normalize;
 import org.nke.cntk.CntkNetwork.Pooling;
 import org.nke.cntk.CntkNetwork.Readout;
@@ -19,7 +19,7 @@ import org.nke.dual.BoundDual;
 import org.nke.error.NumericalException;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.DenseNetwork.Affine;
-import org.nke.exact.DenseNetwork.Nonlinear;
+import org.nke.exact.DenseNetwork.Activation;
 import org.nke.io.ImageBatch;
 import org.nke.spi.ConvOps;
 import org.nke.spi.PixelBlocks;
@@ -87,7 +87,7 @@ final class PairPipeline implements AutoCloseable {
     ops.inputKernel(current, count, x, images, x, images, net.inputDiagonal());
     double bound = 0;
     for (Step step : net.steps()) {
-      if (step instanceof Nonlinearity a) {
+      if (step instanceof PixelActivation a) {
         double[] all = probe(count, a.grid(), a.diagonal(), a.index(), images, pre, a.position(),
             a.describe());
         bound += ops.activation(current, count, a, all, slotIndex, all, slotIndex);
@@ -139,7 +139,7 @@ final class PairPipeline implements AutoCloseable {
     }
     double bound = 0;
     for (Step step : net.steps()) {
-      if (step instanceof Nonlinearity a) {
+      if (step instanceof PixelActivation a) {
         bound += ops.activation(current, count, a, tile.rows[a.index()], r, tile.cols[a.index()], c);
       } else if (step instanceof Normalize n) {
         double[] rs = n.scales(tile.rows[n.index()]);
@@ -273,7 +273,7 @@ final class PairPipeline implements AutoCloseable {
       if (s instanceof Affine f) {
         t = f.ntkFromNngp() * k + f.ntkFromNtk() * t + f.ntkConstant();
         k = f.w2() * k + f.b2();
-      } else if (s instanceof Nonlinear n) {
+      } else if (s instanceof Activation n) {
         pre[a++] = k;
         if (!Double.isNaN(t)) {
           t *= n.dual().derivative(k, k, k);
@@ -304,7 +304,7 @@ final class PairPipeline implements AutoCloseable {
           t[0] = f.ntkFromNngp() * k[0] + f.ntkFromNtk() * t[0] + f.ntkConstant();
         }
         k[0] = f.w2() * k[0] + f.b2();
-      } else if (s instanceof Nonlinear) {
+      } else if (s instanceof Activation) {
         bound[a++].applyRow(i, j, 1, k, t, 0);
       }
     }

@@ -2,7 +2,7 @@ package org.nke.cntk;
 
 import org.nke.cntk.CntkNetwork.Convolution;
 import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
+import org.nke.cntk.CntkNetwork.PixelActivation;
 import org.nke.cntk.CntkNetwork.Pooling;
 import org.nke.cntk.CntkNetwork.Readout;
 import org.nke.cntk.CntkNetwork.Step;
@@ -69,7 +69,7 @@ public final class PixelVariances {
         if (t != null) {
           SpatialReadout.diagonalize(t, d.grid().pixels());
         }
-      } else if (step instanceof Nonlinearity a) {
+      } else if (step instanceof PixelActivation a) {
         int pixels = a.grid().pixels();
         double[] v = new double[pixels];
         SpatialReadout.diagonal(k, pixels, a.diagonal(), v);
@@ -129,7 +129,7 @@ public final class PixelVariances {
 
   private static Result finish(CntkNetwork net, double[][] spatial, double readK, double readT) {
     int tailActivations = (int) net.tail().stream()
-        .filter(s -> s instanceof DenseNetwork.Nonlinear).count();
+        .filter(s -> s instanceof DenseNetwork.Activation).count();
     double[] tail = new double[tailActivations];
     PairPipeline.selfTail(net.tail(), readK, readT, tail);
     return new Result(spatial, tail, readK, readT);
@@ -174,7 +174,7 @@ public final class PixelVariances {
           k[q] /= p.window().size();
           t[q] /= p.window().size();
         }
-      } else if (step instanceof Nonlinearity a) {
+      } else if (step instanceof PixelActivation a) {
         spatial[a.index()] = k.clone();
         for (int p = 0; p < k.length; p++) {
           t[p] *= a.dual().derivative(k[p], k[p], k[p]);

@@ -5,7 +5,7 @@ import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.nke.cntk.CntkNetwork.Convolution;
 import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
+import org.nke.cntk.CntkNetwork.PixelActivation;
 import org.nke.cntk.CntkNetwork.Pooling;
 import org.nke.cntk.CntkNetwork.Readout;
 import org.nke.cntk.ConvKernel;
@@ -99,7 +99,7 @@ final class CpuConvOps implements ConvOps {
   }
 
   @Override
-  public double activation(PixelBlocks blocks, int count, Nonlinearity step, double[] rowVariances,
+  public double activation(PixelBlocks blocks, int count, PixelActivation step, double[] rowVariances,
       int[] rowImages, double[] colVariances, int[] colImages) {
     CpuPixelBlocks b = cast(blocks);
     BoundDual bound = b.binding(step, rowVariances, colVariances);

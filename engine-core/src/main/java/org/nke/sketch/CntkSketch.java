@@ -206,9 +206,9 @@ public final class CntkSketch {
   public List<ActivationSketch> layers() {
     List<ActivationSketch> l = new ArrayList<>();
     for (CntkStep s : steps) {
-      if (s instanceof CntkStep.Act a) {
+      if (s instanceof CntkStep.PixelActivation a) {
         l.add(a.sketch());
-      } else if (s instanceof CntkStep.TailAct a) {
+      } else if (s instanceof CntkStep.TailActivation a) {
         l.add(a.sketch());
       }
     }
@@ -227,20 +227,20 @@ public final class CntkSketch {
     PixelFeatures f = PixelFeatures.input(image, net.input(), net.channels(), ntk);
     for (int s = 0; s < steps.size(); s++) {
       CntkStep step = steps.get(s);
-      if (step instanceof CntkStep.Conv c) {
-        CntkStep.Act next = s + 1 < steps.size() && steps.get(s + 1) instanceof CntkStep.Act a
+      if (step instanceof CntkStep.Convolution c) {
+        CntkStep.PixelActivation next = s + 1 < steps.size() && steps.get(s + 1) instanceof CntkStep.PixelActivation a
             ? a : null;
         f = f.conv(c, next, next == null || v == null ? null : v.spatial()[next.index()]);
         s += next == null ? 0 : 1;
-      } else if (step instanceof CntkStep.Act a) {
+      } else if (step instanceof CntkStep.PixelActivation a) {
         f = f.activation(a, v == null ? null : v.spatial()[a.index()]);
-      } else if (step instanceof CntkStep.Pool p) {
+      } else if (step instanceof CntkStep.Pooling p) {
         f = f.pool(p);
       } else if (step instanceof CntkStep.Readout r) {
         f = f.readout(r);
       } else if (step instanceof CntkStep.Affine a) {
         f = f.affine(a);
-      } else if (step instanceof CntkStep.TailAct a) {
+      } else if (step instanceof CntkStep.TailActivation a) {
         f = f.tailActivation(a, v == null ? Double.NaN : v.tail()[a.index()]);
       }
     }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nke.cntk.CntkNetwork;
 import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
+import org.nke.cntk.CntkNetwork.PixelActivation;
 import org.nke.cntk.CntkNetwork.Pooling;
 import org.nke.cntk.PixelVariances;
 import org.nke.exact.DenseNetwork;
@@ -54,7 +54,7 @@ final class CntkSketchBuilder {
   CntkSketch compile(boolean exactVariances) {
     List<CntkNetwork.Step> spatial = net.steps();
     List<DenseNetwork.Step> tail = net.tail();
-    boolean tailActs = tail.stream().anyMatch(s -> s instanceof DenseNetwork.Nonlinear);
+    boolean tailActs = tail.stream().anyMatch(s -> s instanceof DenseNetwork.Activation);
     DenseNetwork.Affine readout = !tail.isEmpty() && tail.get(0) instanceof DenseNetwork.Affine a
         ? a : null;
     int[] budget = {m - (readout != null && readout.b2() > 0 ? 1 : 0), m};
@@ -69,15 +69,15 @@ final class CntkSketchBuilder {
       CntkNetwork.Step step = spatial.get(s);
       if (step instanceof Convolution c) {
         conv(c, s);
-      } else if (step instanceof Nonlinearity a) {
+      } else if (step instanceof PixelActivation a) {
         int[] b = {nextIsPointwiseBias(spatial, s) ? m - 1 : m, m};
         if (feedsExactReadout(spatial, s)) {
           b = budget;
         }
         ActivationSketch sk = activation(a.dual(), vars(a.index()), b[0], b[1]);
-        out.add(new CntkStep.Act(sk, a.index()));
+        out.add(new CntkStep.PixelActivation(sk, a.index()));
       } else if (step instanceof Pooling p) {
-        out.add(new CntkStep.Pool(p.window()));
+        out.add(new CntkStep.Pooling(p.window()));
       } else if (step instanceof CntkNetwork.Readout r) {
         readout(r, budget);
       }
@@ -96,7 +96,7 @@ final class CntkSketchBuilder {
       int target = 2 * m - pk.outputs() - (c.ntkConstant() > 0 ? 1 : 0);
       pt = patch(f, inT, heavyT, Math.min(target, m), s, 1);
     }
-    CntkStep.Conv step = new CntkStep.Conv(c.window(), pk, pt, Math.sqrt(c.w2() / f),
+    CntkStep.Convolution step = new CntkStep.Convolution(c.window(), pk, pt, Math.sqrt(c.w2() / f),
         Math.sqrt(c.b2()), Math.sqrt(c.ntkFromNngp() / f), tb, Math.sqrt(c.ntkConstant()));
     out.add(step);
     inK = step.outK();
@@ -137,7 +137,7 @@ final class CntkSketchBuilder {
   private void tail(List<DenseNetwork.Step> tail) {
     int last = -1;
     for (int s = 0; s < tail.size(); s++) {
-      if (tail.get(s) instanceof DenseNetwork.Nonlinear) {
+      if (tail.get(s) instanceof DenseNetwork.Activation) {
         last = s;
       }
     }
@@ -148,7 +148,7 @@ final class CntkSketchBuilder {
         int oldK = inK;
         inK += a.b2() > 0 ? 1 : 0;
         inT = ntk ? oldK + inT + (a.ntkConstant() > 0 ? 1 : 0) : 0;
-      } else if (tail.get(s) instanceof DenseNetwork.Nonlinear n) {
+      } else if (tail.get(s) instanceof DenseNetwork.Activation n) {
         DenseNetwork.Affine next = s + 1 < tail.size()
             && tail.get(s + 1) instanceof DenseNetwork.Affine a ? a : null;
         int[] b = {m - (next != null && next.b2() > 0 ? 1 : 0), m};
@@ -164,7 +164,7 @@ final class CntkSketchBuilder {
         if (s == last && next != null && ntk) {
           b = split(frac, next);
         }
-        out.add(new CntkStep.TailAct(activation(n.dual(), vars, b[0], b[1]), index++));
+        out.add(new CntkStep.TailActivation(activation(n.dual(), vars, b[0], b[1]), index++));
       }
     }
   }
@@ -236,7 +236,7 @@ final class CntkSketchBuilder {
       if (tail.get(s) instanceof DenseNetwork.Affine a) {
         t = a.ntkFromNngp() * k + a.ntkFromNtk() * t + a.ntkConstant();
         k = a.w2() * k + a.b2();
-      } else if (tail.get(s) instanceof DenseNetwork.Nonlinear n) {
+      } else if (tail.get(s) instanceof DenseNetwork.Activation n) {
         t *= n.dual().derivative(k, k, k);
         k = n.dual().diagonal(k);
       }

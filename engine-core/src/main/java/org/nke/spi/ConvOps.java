@@ -2,7 +2,7 @@ package org.nke.spi;
 
 import org.nke.cntk.CntkNetwork.Convolution;
 import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
+import org.nke.cntk.CntkNetwork.PixelActivation;
 import org.nke.cntk.CntkNetwork.Pooling;
 import org.nke.cntk.CntkNetwork.Readout;
 import org.nke.cntk.Grid;
@@ -80,7 +80,7 @@ public interface ConvOps {
    * @param colImages per slot, the index of its column image within {@code colVariances}
    * @return a bound on the relative error the step introduced (0 for closed forms)
    */
-  double activation(PixelBlocks blocks, int count, Nonlinearity step, double[] rowVariances,
+  double activation(PixelBlocks blocks, int count, PixelActivation step, double[] rowVariances,
       int[] rowImages, double[] colVariances, int[] colImages);
 
   /**

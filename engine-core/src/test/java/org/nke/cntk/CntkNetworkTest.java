@@ -10,7 +10,7 @@ import org.nke.arch.Architecture;
 import org.nke.arch.Padding;
 import org.nke.cntk.CntkNetwork.Convolution;
 import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
+import org.nke.cntk.CntkNetwork.PixelActivation;
 import org.nke.cntk.CntkNetwork.Readout;
 import org.nke.cntk.CntkNetwork.Step;
 
@@ -53,7 +53,7 @@ class CntkNetworkTest {
     assertFalse(((Convolution) s.get(0)).diagonal());
     assertTrue(s.get(3) instanceof Diagonalize);
     assertTrue(((Convolution) s.get(4)).diagonal());
-    assertTrue(((Nonlinearity) s.get(5)).diagonal());
+    assertTrue(((PixelActivation) s.get(5)).diagonal());
     assertTrue(((Readout) s.get(6)).flatten());
     assertTrue(((Convolution) s.get(0)).ntkZero());
     assertFalse(((Convolution) s.get(4)).ntkZero());
@@ -65,8 +65,8 @@ class CntkNetworkTest {
     CntkNetwork net = CntkNetwork.compile(Architecture.parse("Myrtle7"), new Grid(32, 32), 3);
     assertFalse(net.inputDiagonal());
     assertEquals(6, net.activations());
-    assertTrue(net.steps().stream().filter(x -> x instanceof Nonlinearity).noneMatch(
-        x -> ((Nonlinearity) x).diagonal()));
+    assertTrue(net.steps().stream().filter(x -> x instanceof PixelActivation).noneMatch(
+        x -> ((PixelActivation) x).diagonal()));
     assertEquals(1024L * 1024, net.maxBlockEntries());
     Readout r = (Readout) net.steps().get(net.steps().size() - 1);
     assertEquals(new Grid(1, 1), r.grid());

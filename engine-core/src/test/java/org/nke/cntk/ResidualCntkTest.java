@@ -260,13 +260,13 @@ class ResidualCntkTest {
     for (CntkNetwork.Step step : net.steps()) {
       String name = step.getClass().getSimpleName();
       boolean diagonal = step instanceof CntkNetwork.Convolution c ? c.diagonal()
-          : step instanceof CntkNetwork.Nonlinearity a ? a.diagonal()
+          : step instanceof CntkNetwork.PixelActivation a ? a.diagonal()
           : step instanceof CntkNetwork.Merge m ? m.diagonal()
           : step instanceof CntkNetwork.Readout r && r.diagonal();
       program.append(name).append(diagonal ? "(diag) " : " ");
     }
-    assertEquals("Convolution Fork Branch Diagonalize Nonlinearity(diag) Merge(diag) Branch Pooling "
-        + "Diagonalize Nonlinearity(diag) Merge(diag) Branch Diagonalize Merge(diag) EndFork "
+    assertEquals("Convolution Fork Branch Diagonalize PixelActivation(diag) Merge(diag) Branch Pooling "
+        + "Diagonalize PixelActivation(diag) Merge(diag) Branch Diagonalize Merge(diag) EndFork "
         + "Readout(diag)", program.toString().trim());
     assertEquals(false, net.inputDiagonal());
   }

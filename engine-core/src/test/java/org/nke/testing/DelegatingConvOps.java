@@ -46,7 +46,7 @@ public class DelegatingConvOps implements ConvOps {
   }
 
   @Override
-  public double activation(PixelBlocks b, int count, CntkNetwork.Nonlinearity step, double[] rv,
+  public double activation(PixelBlocks b, int count, CntkNetwork.PixelActivation step, double[] rv,
       int[] ri, double[] cv, int[] ci) {
     return ops.activation(b, count, step, rv, ri, cv, ci);
   }
