@@ -6,7 +6,7 @@ import org.nke.cntk.CostEstimate;
 import org.nke.cntk.ExactCntk;
 import org.nke.exact.ExactKernel;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.io.ImageBatch;
 import org.nke.spi.Backend;

@@ -11,7 +11,7 @@ import java.util.Random;
 import org.nke.arch.Architecture;
 import org.nke.cntk.ExactCntk;
 import org.nke.exact.ExactKernel;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.io.ImageBatch;
 import org.nke.spi.BackendOptions;

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;

@@ -16,7 +16,7 @@ import org.nke.arch.Architecture;
 import org.nke.bench.DemoData;
 import org.nke.bench.report.Charts;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 import org.nke.io.AtomicOutput;
 import org.nke.krr.ExactRidge;
 import org.nke.krr.RidgeFit;

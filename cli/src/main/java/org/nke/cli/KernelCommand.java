@@ -14,7 +14,7 @@ import org.nke.cntk.ExactCntk;
 import org.nke.error.InvalidInputException;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.io.AtomicOutput;
 import org.nke.io.ChannelStats;

@@ -10,7 +10,7 @@ import org.nke.error.NumericalException;
 import org.nke.error.ResourceLimitException;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.io.ImageBatch;
 import org.nke.spi.Backend;

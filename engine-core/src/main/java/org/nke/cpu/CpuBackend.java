@@ -7,7 +7,7 @@ import java.util.stream.IntStream;
 import org.nke.dual.ArcCosineAngle;
 import org.nke.dual.BoundDual;
 import org.nke.dual.DualActivation;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 import org.nke.io.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchPlan;

@@ -1,5 +1,7 @@
 package org.nke.exact;
 
+import org.nke.spi.KernelMatrix;
+
 import java.util.Locale;
 import org.nke.arch.Architecture;
 import org.nke.error.NumericalException;

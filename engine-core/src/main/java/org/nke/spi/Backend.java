@@ -3,7 +3,6 @@ package org.nke.spi;
 import java.util.List;
 import java.util.Optional;
 import org.nke.dual.DualActivation;
-import org.nke.exact.KernelMatrix;
 
 /**
  * The heavy primitives of kernel computation. The orchestration (walking the architecture, the

@@ -17,7 +17,7 @@ import org.nke.arch.Architecture;
 import org.nke.error.ArchException;
 import org.nke.error.InvalidInputException;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.io.ImageBatch;
 import org.nke.spi.CntkContractTest;

@@ -1,5 +1,7 @@
 package org.nke.exact;
 
+import org.nke.spi.KernelMatrix;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

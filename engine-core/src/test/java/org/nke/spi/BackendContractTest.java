@@ -18,7 +18,6 @@ import org.nke.cpu.CpuBackend;
 import org.nke.dual.DualActivation;
 import org.nke.dual.DualCatalog;
 import org.nke.exact.ExactKernel;
-import org.nke.exact.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.testing.KernelAsserts;
 

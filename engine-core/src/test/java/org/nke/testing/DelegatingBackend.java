@@ -1,7 +1,7 @@
 package org.nke.testing;
 
 import org.nke.dual.DualActivation;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Precision;

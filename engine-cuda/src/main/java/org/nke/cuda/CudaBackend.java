@@ -8,7 +8,7 @@ import java.util.logging.Logger;
 import org.nke.dual.BoundDual;
 import org.nke.dual.DualActivation;
 import org.nke.exact.InputKernel;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 import org.nke.io.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchPlan;

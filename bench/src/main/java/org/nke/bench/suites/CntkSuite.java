@@ -18,7 +18,7 @@ import org.nke.bench.Suite;
 import org.nke.bench.report.Charts;
 import org.nke.bench.report.MarkdownReport;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 import org.nke.io.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.spi.BackendOptions;

@@ -60,7 +60,7 @@ public final class DenseSuite implements Suite {
         cases.add(Cases.of("exact " + act + " n=" + n, p, () -> Kernels.of(a).withBackend("cpu")
             .compute(x, null, Kind.NTK).ntk(), r -> {
               if (n == errorN) {
-                exactCache.put(act, ((org.nke.exact.KernelMatrix) r).toArray());
+                exactCache.put(act, ((org.nke.spi.KernelMatrix) r).toArray());
               }
               return Map.of();
             }, pairs, "pairs", pairs * (2.0 * D + 3 * 40), pairs * 8.0 * 2 * 2 * 7));
