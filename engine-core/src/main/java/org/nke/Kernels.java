@@ -8,7 +8,7 @@ import org.nke.exact.ExactKernel;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;

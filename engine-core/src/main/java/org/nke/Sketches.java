@@ -3,7 +3,7 @@ package org.nke;
 import java.util.Arrays;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.sketch.PlanMethod;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.PlanFile;

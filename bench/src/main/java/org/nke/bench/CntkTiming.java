@@ -13,7 +13,7 @@ import org.nke.cntk.ExactCntk;
 import org.nke.exact.ExactKernel;
 import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
 import org.nke.spi.Precision;

@@ -3,9 +3,9 @@ package org.nke.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.nke.error.InvalidInputException;
-import org.nke.io.ChannelStats;
+import org.nke.ir.ChannelStats;
 import org.nke.io.DataFiles;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.io.InputData;
 
 /**

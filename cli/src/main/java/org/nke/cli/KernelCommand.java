@@ -17,7 +17,7 @@ import org.nke.exact.ExactKernel.Kind;
 import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.io.AtomicOutput;
-import org.nke.io.ChannelStats;
+import org.nke.ir.ChannelStats;
 import org.nke.io.InputData;
 import org.nke.io.MatrixWriter;
 import org.nke.spi.Backends;

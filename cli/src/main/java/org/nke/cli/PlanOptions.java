@@ -12,7 +12,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.nke.arch.Architecture;
 import org.nke.io.AtomicOutput;
-import org.nke.io.ChannelStats;
+import org.nke.ir.ChannelStats;
 import org.nke.krr.ModelFile;
 import org.nke.krr.FeatureModel;
 import org.nke.sketch.PlanFile;

@@ -1,5 +1,9 @@
 package org.nke.cntk;
 
+import org.nke.ir.Window;
+
+import org.nke.ir.Grid;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.nke.arch.Activation;
@@ -32,7 +36,7 @@ import org.nke.exact.DenseKernel;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.FanInKernel;
 import org.nke.exact.KernelState;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 import org.nke.spi.Precision;
 
 /**

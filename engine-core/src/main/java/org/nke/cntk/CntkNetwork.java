@@ -1,5 +1,9 @@
 package org.nke.cntk;
 
+import org.nke.ir.Window;
+
+import org.nke.ir.Grid;
+
 import java.util.List;
 import org.nke.arch.Architecture;
 import org.nke.dual.DualActivation;
@@ -159,7 +163,7 @@ public final class CntkNetwork {
    * @param position index of the fan-in layer
    * @param describe layer text
    */
-  public record Merge(org.nke.spi.Join join, int branch, Grid grid, boolean diagonal, int position,
+  public record Merge(org.nke.ir.Join join, int branch, Grid grid, boolean diagonal, int position,
       String describe) implements Step {
   }
 

@@ -1,5 +1,9 @@
 package org.nke.cntk;
 
+import org.nke.ir.Window;
+
+import org.nke.ir.Grid;
+
 import java.util.Set;
 import java.util.TreeSet;
 import org.nke.arch.Dense;

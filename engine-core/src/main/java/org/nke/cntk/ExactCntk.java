@@ -1,5 +1,7 @@
 package org.nke.cntk;
 
+import org.nke.ir.Grid;
+
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -12,7 +14,7 @@ import org.nke.exact.DenseNetwork;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;

@@ -1,5 +1,7 @@
 package org.nke.cntk;
 
+import org.nke.ir.Grid;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,7 +22,7 @@ import org.nke.error.NumericalException;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.DenseNetwork.Affine;
 import org.nke.exact.DenseNetwork.Activation;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.ConvOps;
 import org.nke.spi.PixelBlocks;
 

@@ -1,5 +1,9 @@
 package org.nke.cntk;
 
+import org.nke.ir.Window;
+
+import org.nke.ir.Grid;
+
 import org.nke.cntk.CntkNetwork.Convolution;
 import org.nke.cntk.CntkNetwork.Diagonalize;
 import org.nke.cntk.CntkNetwork.PixelActivation;
@@ -8,7 +12,7 @@ import org.nke.cntk.CntkNetwork.Readout;
 import org.nke.cntk.CntkNetwork.Step;
 import org.nke.dual.BoundDual;
 import org.nke.exact.DenseNetwork;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.ConvOps;
 import org.nke.spi.PixelBlocks;
 

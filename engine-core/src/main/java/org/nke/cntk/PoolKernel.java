@@ -1,5 +1,7 @@
 package org.nke.cntk;
 
+import org.nke.ir.Window;
+
 import org.nke.cntk.CntkNetwork.Pooling;
 
 /**

@@ -8,15 +8,15 @@ import org.nke.dual.ArcCosineAngle;
 import org.nke.dual.BoundDual;
 import org.nke.dual.DualActivation;
 import org.nke.spi.KernelMatrix;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.ConvOps;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 import org.nke.spi.KernelBlock;
-import org.nke.spi.Normalization;
+import org.nke.ir.Normalization;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 

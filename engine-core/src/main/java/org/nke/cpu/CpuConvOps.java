@@ -9,16 +9,16 @@ import org.nke.cntk.CntkNetwork.PixelActivation;
 import org.nke.cntk.CntkNetwork.Pooling;
 import org.nke.cntk.CntkNetwork.Readout;
 import org.nke.cntk.ConvKernel;
-import org.nke.cntk.Grid;
+import org.nke.ir.Grid;
 import org.nke.cntk.PixelDual;
 import org.nke.cntk.PixelGram;
 import org.nke.cntk.PoolKernel;
 import org.nke.cntk.SpatialReadout;
 import org.nke.dual.BoundDual;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.ConvOps;
-import org.nke.spi.Join;
-import org.nke.spi.Normalization;
+import org.nke.ir.Join;
+import org.nke.ir.Normalization;
 import org.nke.spi.PixelBlocks;
 
 /**

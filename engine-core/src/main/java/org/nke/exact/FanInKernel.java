@@ -6,7 +6,7 @@ import org.nke.arch.FanInConcat;
 import org.nke.arch.FanInProd;
 import org.nke.arch.FanInSum;
 import org.nke.spi.Backend;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 
 /**
  * All the kernel rules of one fan-in layer type on dense inputs (neural-tangents

@@ -5,7 +5,7 @@ import org.nke.arch.LayerNorm;
 import org.nke.error.ArchException;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
-import org.nke.spi.Normalization;
+import org.nke.ir.Normalization;
 import org.nke.spi.Progress;
 
 /**

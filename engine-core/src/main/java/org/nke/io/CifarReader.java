@@ -1,5 +1,7 @@
 package org.nke.io;
 
+import org.nke.ir.ImageBatch;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

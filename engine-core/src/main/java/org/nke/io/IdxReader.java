@@ -1,5 +1,7 @@
 package org.nke.io;
 
+import org.nke.ir.ImageBatch;
+
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

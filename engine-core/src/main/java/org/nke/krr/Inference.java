@@ -11,7 +11,7 @@ import org.nke.exact.ExactKernel;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.InputKernel;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.Backend;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;

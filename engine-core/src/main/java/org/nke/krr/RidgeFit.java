@@ -10,7 +10,7 @@ import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
 import org.nke.exact.ExactKernel;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.io.SparseMatrix;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.PlanSpec;

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nke.arch.Architecture;
 import org.nke.cntk.CntkNetwork;
-import org.nke.cntk.Grid;
+import org.nke.ir.Grid;
 import org.nke.cntk.PixelVariances;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 
 /**
  * A CNTK sketch compiled for one architecture, image shape, budget and seed (Zandieh et al. 2021,

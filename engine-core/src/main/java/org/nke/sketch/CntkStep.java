@@ -1,7 +1,7 @@
 package org.nke.sketch;
 
-import org.nke.cntk.Grid;
-import org.nke.cntk.Window;
+import org.nke.ir.Grid;
+import org.nke.ir.Window;
 
 /**
  * The compiled steps of a {@link CntkSketch}, each with its random draws; {@code PixelFeatures}

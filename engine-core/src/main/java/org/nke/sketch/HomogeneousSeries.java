@@ -12,7 +12,7 @@ import org.nke.exact.FeatureMerge;
 import org.nke.exact.FeatureShape;
 import org.nke.exact.Sketcher;
 import org.nke.hermite.HermiteSource;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 
 /**
  * The NNGP and NTK of a bias-free network with homogeneous activations as power series in the input

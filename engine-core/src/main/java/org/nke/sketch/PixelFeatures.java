@@ -1,8 +1,8 @@
 package org.nke.sketch;
 
 import java.util.Arrays;
-import org.nke.cntk.Grid;
-import org.nke.cntk.Window;
+import org.nke.ir.Grid;
+import org.nke.ir.Window;
 
 /**
  * One image's features at one layer of a {@link CntkSketch}: per pixel {@code p} of the grid, NNGP

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.ZipOutputStream;
 import org.nke.error.InvalidInputException;
-import org.nke.io.ChannelStats;
+import org.nke.ir.ChannelStats;
 import org.nke.io.FlatJson;
 
 /**

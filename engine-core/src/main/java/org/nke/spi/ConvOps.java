@@ -1,12 +1,16 @@
 package org.nke.spi;
 
+import org.nke.ir.Normalization;
+
+import org.nke.ir.Join;
+
 import org.nke.cntk.CntkNetwork.Convolution;
 import org.nke.cntk.CntkNetwork.Diagonalize;
 import org.nke.cntk.CntkNetwork.PixelActivation;
 import org.nke.cntk.CntkNetwork.Pooling;
 import org.nke.cntk.CntkNetwork.Readout;
-import org.nke.cntk.Grid;
-import org.nke.io.ImageBatch;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
 
 /**
  * The heavy primitives of the exact CNTK, reached from {@link Backend#convOps()}. Each call

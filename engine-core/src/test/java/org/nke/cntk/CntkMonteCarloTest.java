@@ -21,7 +21,7 @@ import org.nke.dual.ActivationFunction;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.testing.MonteCarloCheck;
 
 /**

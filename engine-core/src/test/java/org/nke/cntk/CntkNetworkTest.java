@@ -1,5 +1,9 @@
 package org.nke.cntk;
 
+import org.nke.ir.Window;
+
+import org.nke.ir.Grid;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

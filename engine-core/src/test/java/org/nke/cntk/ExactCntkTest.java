@@ -19,7 +19,7 @@ import org.nke.error.InvalidInputException;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.CntkContractTest;
 import org.nke.testing.KernelAsserts;
 import org.nke.testing.NaiveCntk;

@@ -1,5 +1,7 @@
 package org.nke.cntk;
 
+import org.nke.ir.Grid;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +21,7 @@ import org.nke.cpu.CpuBackend;
 import org.nke.error.ArchException;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.Backend;

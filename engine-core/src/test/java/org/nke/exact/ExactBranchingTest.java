@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nke.arch.Architecture;
 import org.nke.cntk.CntkNetwork;
-import org.nke.cntk.Grid;
+import org.nke.ir.Grid;
 import org.nke.cpu.CpuBackend;
 import org.nke.error.ArchException;
 import org.nke.sketch.HomogeneousSeries;

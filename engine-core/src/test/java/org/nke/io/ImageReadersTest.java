@@ -1,5 +1,9 @@
 package org.nke.io;
 
+import org.nke.ir.ChannelStats;
+
+import org.nke.ir.ImageBatch;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -17,7 +17,7 @@ import org.nke.sketch.PlanSpec;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;

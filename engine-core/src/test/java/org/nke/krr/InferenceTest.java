@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.krr.Inference.Prediction;
 import org.nke.krr.Inference.Uncertainty;
 import org.nke.sketch.PlanMethod;

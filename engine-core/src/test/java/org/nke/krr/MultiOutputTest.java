@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.sketch.PlanMethod;
 import org.nke.sketch.CntkSketchAccuracy;
 import org.nke.sketch.PlanSpec;

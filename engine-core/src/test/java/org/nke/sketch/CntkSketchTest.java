@@ -14,14 +14,14 @@ import org.nke.Sketches;
 import org.nke.arch.Architecture;
 import org.nke.cntk.CntkNetwork;
 import org.nke.cntk.ConvKernel;
-import org.nke.cntk.Grid;
+import org.nke.ir.Grid;
 import org.nke.cntk.PixelGram;
 import org.nke.dual.GeluDual;
 import org.nke.error.InvalidInputException;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
 import org.nke.hermite.HermiteSource;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 
 class CntkSketchTest {
   private static final String CONV = "Conv(8, (3, 3), padding='SAME', W_std=1.4, b_std=0.1)";

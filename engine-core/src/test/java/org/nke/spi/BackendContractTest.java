@@ -1,5 +1,9 @@
 package org.nke.spi;
 
+import org.nke.ir.Normalization;
+
+import org.nke.ir.Join;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,10 +1,10 @@
 package org.nke.testing;
 
 import org.nke.cntk.CntkNetwork;
-import org.nke.cntk.Grid;
-import org.nke.io.ImageBatch;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.ConvOps;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 import org.nke.spi.PixelBlocks;
 
 /**

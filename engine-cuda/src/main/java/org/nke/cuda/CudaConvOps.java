@@ -7,13 +7,13 @@ import org.nke.cntk.CntkNetwork.Diagonalize;
 import org.nke.cntk.CntkNetwork.PixelActivation;
 import org.nke.cntk.CntkNetwork.Pooling;
 import org.nke.cntk.CntkNetwork.Readout;
-import org.nke.cntk.Grid;
+import org.nke.ir.Grid;
 import org.nke.cntk.PixelDual;
-import org.nke.cntk.Window;
+import org.nke.ir.Window;
 import org.nke.dual.BoundDual;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.ConvOps;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
 

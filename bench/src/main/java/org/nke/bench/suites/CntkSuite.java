@@ -19,7 +19,7 @@ import org.nke.bench.report.Charts;
 import org.nke.bench.report.MarkdownReport;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.spi.KernelMatrix;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
