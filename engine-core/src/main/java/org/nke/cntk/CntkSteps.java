@@ -9,7 +9,7 @@ import java.util.TreeSet;
 import org.nke.arch.Dense;
 import org.nke.arch.LayerNorm;
 import org.nke.arch.Parameterization;
-import org.nke.cntk.CntkNetwork.Convolution;
+import org.nke.ir.PixelStep.Convolution;
 import org.nke.error.ArchException;
 
 /** The step factories and checks of {@link CntkCompiler}, one per layer rule it reads. */

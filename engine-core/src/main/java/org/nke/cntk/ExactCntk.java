@@ -1,5 +1,7 @@
 package org.nke.cntk;
 
+import org.nke.ir.PixelStep;
+
 import org.nke.ir.Grid;
 
 import java.util.Locale;
@@ -101,10 +103,10 @@ public final class ExactCntk {
     int m = y.count();
     boolean withNtk = kind != Kind.NNGP;
     long perImage = 0;
-    for (CntkNetwork.Step s : net.steps()) {
-      if (s instanceof CntkNetwork.PixelActivation a) {
+    for (PixelStep s : net.steps()) {
+      if (s instanceof PixelStep.PixelActivation a) {
         perImage += a.grid().pixels() * 8L;
-      } else if (s instanceof CntkNetwork.Normalize ln) {
+      } else if (s instanceof PixelStep.Normalize ln) {
         perImage += ln.grid().pixels() * 8L;
       }
     }

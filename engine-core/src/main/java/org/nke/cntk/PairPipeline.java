@@ -6,17 +6,17 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import org.nke.cntk.CntkNetwork.Branch;
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.EndFork;
-import org.nke.cntk.CntkNetwork.Fork;
-import org.nke.cntk.CntkNetwork.Merge;
-import org.nke.cntk.CntkNetwork.PixelActivation;
-import org.nke.cntk.CntkNetwork.Normalize;
-import org.nke.cntk.CntkNetwork.Pooling;
-import org.nke.cntk.CntkNetwork.Readout;
-import org.nke.cntk.CntkNetwork.Step;
+import org.nke.ir.PixelStep.Branch;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.EndFork;
+import org.nke.ir.PixelStep.Fork;
+import org.nke.ir.PixelStep.Merge;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Normalize;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.PixelStep.Readout;
+import org.nke.ir.PixelStep;
 import org.nke.dual.BoundDual;
 import org.nke.error.NumericalException;
 import org.nke.exact.DenseNetwork;
@@ -88,7 +88,7 @@ final class PairPipeline implements AutoCloseable {
     start();
     ops.inputKernel(current, count, x, images, x, images, net.inputDiagonal());
     double bound = 0;
-    for (Step step : net.steps()) {
+    for (PixelStep step : net.steps()) {
       if (step instanceof PixelActivation a) {
         double[] all = probe(count, a.grid(), a.diagonal(), a.index(), images, pre, a.position(),
             a.describe());
@@ -140,7 +140,7 @@ final class PairPipeline implements AutoCloseable {
       c[k] = cols[k] - tile.colStart;
     }
     double bound = 0;
-    for (Step step : net.steps()) {
+    for (PixelStep step : net.steps()) {
       if (step instanceof PixelActivation a) {
         bound += ops.activation(current, count, a, tile.rows[a.index()], r, tile.cols[a.index()], c);
       } else if (step instanceof Normalize n) {
@@ -154,7 +154,7 @@ final class PairPipeline implements AutoCloseable {
     return bound;
   }
 
-  private void linear(int count, Step step) {
+  private void linear(int count, PixelStep step) {
     if (step instanceof Convolution c) {
       ops.convolve(current, count, c);
     } else if (step instanceof Pooling p) {

@@ -4,12 +4,12 @@ import org.nke.ir.Window;
 
 import org.nke.ir.Grid;
 
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.PixelActivation;
-import org.nke.cntk.CntkNetwork.Pooling;
-import org.nke.cntk.CntkNetwork.Readout;
-import org.nke.cntk.CntkNetwork.Step;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.PixelStep.Readout;
+import org.nke.ir.PixelStep;
 import org.nke.dual.BoundDual;
 import org.nke.exact.DenseNetwork;
 import org.nke.ir.ImageBatch;
@@ -63,7 +63,7 @@ public final class PixelVariances {
     double[][] spatial = new double[net.activations()][];
     double readK = Double.NaN;
     double readT = Double.NaN;
-    for (Step step : net.steps()) {
+    for (PixelStep step : net.steps()) {
       if (step instanceof Convolution c) {
         ConvKernel.apply(k, t, scratch, c);
       } else if (step instanceof Pooling p) {
@@ -158,7 +158,7 @@ public final class PixelVariances {
     double[][] spatial = new double[net.activations()][];
     double readK = Double.NaN;
     double readT = Double.NaN;
-    for (Step step : net.steps()) {
+    for (PixelStep step : net.steps()) {
       if (step instanceof Convolution c) {
         Window w = c.window();
         double[] nk = windowSum(k, w);

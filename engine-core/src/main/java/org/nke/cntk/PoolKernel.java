@@ -2,7 +2,7 @@ package org.nke.cntk;
 
 import org.nke.ir.Window;
 
-import org.nke.cntk.CntkNetwork.Pooling;
+import org.nke.ir.PixelStep.Pooling;
 
 /**
  * The kernel map of average pooling on one image pair's pixel-pair block (stax {@code AvgPool} with

@@ -2,7 +2,7 @@ package org.nke.cpu;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
-import org.nke.cntk.CntkNetwork.PixelActivation;
+import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.dual.BoundDual;
 import org.nke.spi.PixelBlocks;
 

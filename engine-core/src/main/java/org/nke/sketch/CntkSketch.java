@@ -1,5 +1,7 @@
 package org.nke.sketch;
 
+import org.nke.ir.PixelStep;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.nke.arch.Architecture;
@@ -14,7 +16,7 @@ import org.nke.ir.ImageBatch;
  * {@code ⟨Φ(x), Φ(y)⟩ ≈ K(x, y)} (NNGP) or {@code Θ(x, y)} (NTK) of the convolutional network, from
  * per-pixel features carried layer by layer (stax conventions; {@code a, b, c} the step's NTK
  * coefficients, {@code a = b = σ_w²}, {@code c = σ_b²} under the NTK parameterization, {@code a} the
- * fan-in and {@code c = [b_std given]} under the standard one, {@link CntkNetwork.Convolution}):
+ * fan-in and {@code c = [b_std given]} under the standard one, {@link PixelStep.Convolution}):
  *
  * <pre>{@code
  * input:       Φ_K(p) = x_p/√C,  Φ_Θ(p) = ∅

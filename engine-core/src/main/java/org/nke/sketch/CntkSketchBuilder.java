@@ -1,11 +1,13 @@
 package org.nke.sketch;
 
+import org.nke.ir.PixelStep;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.nke.cntk.CntkNetwork;
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.PixelActivation;
-import org.nke.cntk.CntkNetwork.Pooling;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Pooling;
 import org.nke.cntk.PixelVariances;
 import org.nke.exact.DenseNetwork;
 import org.nke.dual.ABReluDual;
@@ -52,7 +54,7 @@ final class CntkSketchBuilder {
   }
 
   CntkSketch compile(boolean exactVariances) {
-    List<CntkNetwork.Step> spatial = net.steps();
+    List<PixelStep> spatial = net.steps();
     List<DenseNetwork.Step> tail = net.tail();
     boolean tailActs = tail.stream().anyMatch(s -> s instanceof DenseNetwork.Activation);
     DenseNetwork.Affine readout = !tail.isEmpty() && tail.get(0) instanceof DenseNetwork.Affine a
@@ -66,7 +68,7 @@ final class CntkSketchBuilder {
       budget = split(frac, readout);
     }
     for (int s = 0; s < spatial.size(); s++) {
-      CntkNetwork.Step step = spatial.get(s);
+      PixelStep step = spatial.get(s);
       if (step instanceof Convolution c) {
         conv(c, s);
       } else if (step instanceof PixelActivation a) {
@@ -78,7 +80,7 @@ final class CntkSketchBuilder {
         out.add(new CntkStep.PixelActivation(sk, a.index()));
       } else if (step instanceof Pooling p) {
         out.add(new CntkStep.Pooling(p.window()));
-      } else if (step instanceof CntkNetwork.Readout r) {
+      } else if (step instanceof PixelStep.Readout r) {
         readout(r, budget);
       }
     }
@@ -121,7 +123,7 @@ final class CntkSketchBuilder {
     return new PixelPatch(sk, taps, len, h);
   }
 
-  private void readout(CntkNetwork.Readout r, int[] budget) {
+  private void readout(PixelStep.Readout r, int[] budget) {
     int n = r.grid().pixels();
     int step = net.steps().size();
     PixelPatch pk = r.flatten() ? patch(n, inK, heavyK, budget[0], step, 0)
@@ -197,19 +199,19 @@ final class CntkSketchBuilder {
   }
 
   /** Whether the next spatial step is a pixelwise affine map adding a bias feature exactly. */
-  private static boolean nextIsPointwiseBias(List<CntkNetwork.Step> spatial, int s) {
+  private static boolean nextIsPointwiseBias(List<PixelStep> spatial, int s) {
     return s + 1 < spatial.size() && spatial.get(s + 1) instanceof Convolution c
         && c.window().isPointwise() && c.b2() > 0;
   }
 
   /** Whether only pools lie between step {@code s} and a readout that keeps the width. */
-  private static boolean feedsExactReadout(List<CntkNetwork.Step> spatial, int s) {
+  private static boolean feedsExactReadout(List<PixelStep> spatial, int s) {
     for (int j = s + 1; j < spatial.size(); j++) {
-      CntkNetwork.Step x = spatial.get(j);
-      if (x instanceof CntkNetwork.Readout r) {
+      PixelStep x = spatial.get(j);
+      if (x instanceof PixelStep.Readout r) {
         return !r.flatten() || r.grid().pixels() == 1;
       }
-      if (!(x instanceof Pooling || x instanceof CntkNetwork.Diagonalize)) {
+      if (!(x instanceof Pooling || x instanceof PixelStep.Diagonalize)) {
         return false;
       }
     }

@@ -4,11 +4,11 @@ import org.nke.ir.Normalization;
 
 import org.nke.ir.Join;
 
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.PixelActivation;
-import org.nke.cntk.CntkNetwork.Pooling;
-import org.nke.cntk.CntkNetwork.Readout;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.PixelStep.Readout;
 import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
 

@@ -12,11 +12,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nke.arch.Architecture;
 import org.nke.arch.Padding;
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.PixelActivation;
-import org.nke.cntk.CntkNetwork.Readout;
-import org.nke.cntk.CntkNetwork.Step;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Readout;
+import org.nke.ir.PixelStep;
 
 /** Window geometry (XLA's padding rule) and the per-layer pixel-pair requirements. */
 class CntkNetworkTest {
@@ -52,7 +52,7 @@ class CntkNetworkTest {
     CntkNetwork net = CntkNetwork.compile(Architecture.parse(
         "Conv(1, (3, 3), padding='SAME'), Relu(), AvgPool((2, 2), strides=(2, 2)), "
             + "Conv(1, (3, 3), padding='SAME'), Relu(), Flatten(), Dense()"), new Grid(8, 8), 3);
-    List<Step> s = net.steps();
+    List<PixelStep> s = net.steps();
     assertFalse(net.inputDiagonal());
     assertFalse(((Convolution) s.get(0)).diagonal());
     assertTrue(s.get(3) instanceof Diagonalize);

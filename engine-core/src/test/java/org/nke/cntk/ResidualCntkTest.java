@@ -1,5 +1,7 @@
 package org.nke.cntk;
 
+import org.nke.ir.PixelStep;
+
 import org.nke.ir.Grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -259,12 +261,12 @@ class ResidualCntkTest {
         + "FanOut(3), parallel(Erf(), serial(AvgPool((2, 2), strides=(1, 1), padding='SAME'), Relu()), "
         + "Identity()), FanInProd(), Flatten(), Dense()"), new Grid(6, 6), 2);
     StringBuilder program = new StringBuilder();
-    for (CntkNetwork.Step step : net.steps()) {
+    for (PixelStep step : net.steps()) {
       String name = step.getClass().getSimpleName();
-      boolean diagonal = step instanceof CntkNetwork.Convolution c ? c.diagonal()
-          : step instanceof CntkNetwork.PixelActivation a ? a.diagonal()
-          : step instanceof CntkNetwork.Merge m ? m.diagonal()
-          : step instanceof CntkNetwork.Readout r && r.diagonal();
+      boolean diagonal = step instanceof PixelStep.Convolution c ? c.diagonal()
+          : step instanceof PixelStep.PixelActivation a ? a.diagonal()
+          : step instanceof PixelStep.Merge m ? m.diagonal()
+          : step instanceof PixelStep.Readout r && r.diagonal();
       program.append(name).append(diagonal ? "(diag) " : " ");
     }
     assertEquals("Convolution Fork Branch Diagonalize PixelActivation(diag) Merge(diag) Branch Pooling "

@@ -1,5 +1,7 @@
 package org.nke.sketch;
 
+import org.nke.ir.PixelStep;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -126,7 +128,7 @@ class CntkSketchTest {
   private static double[] foldedSeriesTarget(Architecture arch, ImageBatch x, int q) {
     Grid g = new Grid(x.height(), x.width());
     CntkNetwork net = CntkNetwork.compile(arch, g, x.channels());
-    CntkNetwork.Convolution conv = (CntkNetwork.Convolution) net.steps().get(0);
+    PixelStep.Convolution conv = (PixelStep.Convolution) net.steps().get(0);
     int n = g.pixels();
     double[][] img = new double[2][x.imageSize()];
     x.copyImage(0, img[0]);

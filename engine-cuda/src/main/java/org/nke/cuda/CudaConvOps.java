@@ -2,11 +2,11 @@ package org.nke.cuda;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.PixelActivation;
-import org.nke.cntk.CntkNetwork.Pooling;
-import org.nke.cntk.CntkNetwork.Readout;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.PixelStep.Readout;
 import org.nke.ir.Grid;
 import org.nke.cntk.PixelDual;
 import org.nke.ir.Window;

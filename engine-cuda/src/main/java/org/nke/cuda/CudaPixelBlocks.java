@@ -3,7 +3,7 @@ package org.nke.cuda;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.nke.cntk.CntkNetwork.PixelActivation;
+import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
 
