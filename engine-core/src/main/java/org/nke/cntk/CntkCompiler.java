@@ -1,9 +1,5 @@
 package org.nke.cntk;
 
-import org.nke.ir.Window;
-
-import org.nke.ir.Grid;
-
 import java.util.ArrayList;
 import java.util.List;
 import org.nke.arch.Activation;
@@ -20,23 +16,25 @@ import org.nke.arch.Identity;
 import org.nke.arch.Layer;
 import org.nke.arch.LayerNorm;
 import org.nke.arch.Parameterization;
+import org.nke.error.ArchException;
+import org.nke.exact.DenseKernel;
+import org.nke.exact.DenseNetwork;
+import org.nke.exact.FanInKernel;
+import org.nke.exact.KernelState;
+import org.nke.ir.Grid;
+import org.nke.ir.Join;
 import org.nke.ir.PixelStep.Branch;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
 import org.nke.ir.PixelStep.EndFork;
 import org.nke.ir.PixelStep.Fork;
 import org.nke.ir.PixelStep.Merge;
-import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Normalize;
+import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Pooling;
 import org.nke.ir.PixelStep.Readout;
 import org.nke.ir.PixelStep;
-import org.nke.error.ArchException;
-import org.nke.exact.DenseKernel;
-import org.nke.exact.DenseNetwork;
-import org.nke.exact.FanInKernel;
-import org.nke.exact.KernelState;
-import org.nke.ir.Join;
+import org.nke.ir.Window;
 import org.nke.spi.Precision;
 
 /**

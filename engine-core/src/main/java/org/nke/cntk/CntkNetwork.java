@@ -1,5 +1,11 @@
 package org.nke.cntk;
 
+import java.util.List;
+import org.nke.arch.Architecture;
+import org.nke.dual.DualActivation;
+import org.nke.error.ArchException;
+import org.nke.exact.DenseNetwork;
+import org.nke.ir.Grid;
 import org.nke.ir.PixelStep.Branch;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
@@ -11,16 +17,7 @@ import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Pooling;
 import org.nke.ir.PixelStep.Readout;
 import org.nke.ir.PixelStep;
-
 import org.nke.ir.Window;
-
-import org.nke.ir.Grid;
-
-import java.util.List;
-import org.nke.arch.Architecture;
-import org.nke.dual.DualActivation;
-import org.nke.error.ArchException;
-import org.nke.exact.DenseNetwork;
 
 /**
  * An architecture compiled for image inputs {@code (H, W, C)} into pixel-pair kernel steps (the

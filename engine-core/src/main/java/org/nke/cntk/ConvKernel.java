@@ -1,8 +1,7 @@
 package org.nke.cntk;
 
-import org.nke.ir.Window;
-
 import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.Window;
 
 /**
  * The kernel map of a 2-D convolution on one image pair's pixel-pair block (stax {@code Conv},

@@ -1,9 +1,5 @@
 package org.nke.cntk;
 
-import org.nke.ir.PixelStep;
-
-import org.nke.ir.Grid;
-
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -14,13 +10,15 @@ import org.nke.error.NumericalException;
 import org.nke.error.ResourceLimitException;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.spi.KernelMatrix;
 import org.nke.exact.KernelPair;
+import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
+import org.nke.ir.PixelStep;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
 import org.nke.spi.ConvOps;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;

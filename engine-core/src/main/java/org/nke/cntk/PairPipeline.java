@@ -1,28 +1,27 @@
 package org.nke.cntk;
 
-import org.nke.ir.Grid;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import org.nke.dual.BoundDual;
+import org.nke.error.NumericalException;
+import org.nke.exact.DenseNetwork.Activation;
+import org.nke.exact.DenseNetwork.Affine;
+import org.nke.exact.DenseNetwork;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
 import org.nke.ir.PixelStep.Branch;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
 import org.nke.ir.PixelStep.EndFork;
 import org.nke.ir.PixelStep.Fork;
 import org.nke.ir.PixelStep.Merge;
-import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Normalize;
+import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Pooling;
 import org.nke.ir.PixelStep.Readout;
 import org.nke.ir.PixelStep;
-import org.nke.dual.BoundDual;
-import org.nke.error.NumericalException;
-import org.nke.exact.DenseNetwork;
-import org.nke.exact.DenseNetwork.Affine;
-import org.nke.exact.DenseNetwork.Activation;
-import org.nke.ir.ImageBatch;
 import org.nke.spi.ConvOps;
 import org.nke.spi.PixelBlocks;
 

@@ -1,18 +1,16 @@
 package org.nke.cntk;
 
-import org.nke.ir.Window;
-
+import org.nke.dual.BoundDual;
+import org.nke.exact.DenseNetwork;
 import org.nke.ir.Grid;
-
+import org.nke.ir.ImageBatch;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
 import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Pooling;
 import org.nke.ir.PixelStep.Readout;
 import org.nke.ir.PixelStep;
-import org.nke.dual.BoundDual;
-import org.nke.exact.DenseNetwork;
-import org.nke.ir.ImageBatch;
+import org.nke.ir.Window;
 import org.nke.spi.ConvOps;
 import org.nke.spi.PixelBlocks;
 

@@ -2,8 +2,8 @@ package org.nke.cpu;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
-import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.dual.BoundDual;
+import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.spi.PixelBlocks;
 
 /**

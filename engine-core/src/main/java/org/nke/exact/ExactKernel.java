@@ -1,12 +1,11 @@
 package org.nke.exact;
 
-import org.nke.spi.KernelMatrix;
-
 import java.util.Locale;
 import org.nke.arch.Architecture;
 import org.nke.error.NumericalException;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 import org.nke.util.Checks;

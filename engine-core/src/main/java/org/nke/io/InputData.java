@@ -1,7 +1,6 @@
 package org.nke.io;
 
 import org.nke.ir.ChannelStats;
-
 import org.nke.ir.ImageBatch;
 
 /**

@@ -1,6 +1,5 @@
 package org.nke.ir;
 
-
 import org.nke.arch.Padding;
 
 /**

@@ -1,14 +1,13 @@
 package org.nke.sketch;
 
-import org.nke.ir.PixelStep;
-
 import java.util.ArrayList;
 import java.util.List;
 import org.nke.arch.Architecture;
 import org.nke.cntk.CntkNetwork;
-import org.nke.ir.Grid;
 import org.nke.cntk.PixelVariances;
+import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
+import org.nke.ir.PixelStep;
 
 /**
  * A CNTK sketch compiled for one architecture, image shape, budget and seed (Zandieh et al. 2021,

@@ -1,20 +1,19 @@
 package org.nke.sketch;
 
-import org.nke.ir.PixelStep;
-
 import java.util.ArrayList;
 import java.util.List;
 import org.nke.cntk.CntkNetwork;
-import org.nke.ir.PixelStep.Convolution;
-import org.nke.ir.PixelStep.PixelActivation;
-import org.nke.ir.PixelStep.Pooling;
 import org.nke.cntk.PixelVariances;
-import org.nke.exact.DenseNetwork;
 import org.nke.dual.ABReluDual;
 import org.nke.dual.DualActivation;
 import org.nke.dual.RectifiedMonomialDual;
+import org.nke.exact.DenseNetwork;
 import org.nke.hermite.HermiteSource;
 import org.nke.hermite.HomogeneousHermiteSource;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.PixelStep;
 
 /**
  * The budget bookkeeping of {@link CntkSketch#build}: walks the compiled network once, choosing every

@@ -1,12 +1,10 @@
 package org.nke.spi;
 
-import org.nke.ir.Normalization;
-
-import org.nke.ir.Join;
-
 import java.util.List;
 import java.util.Optional;
 import org.nke.dual.DualActivation;
+import org.nke.ir.Join;
+import org.nke.ir.Normalization;
 
 /**
  * The heavy primitives of kernel computation. The orchestration (walking the architecture, the

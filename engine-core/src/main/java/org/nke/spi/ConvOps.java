@@ -1,16 +1,14 @@
 package org.nke.spi;
 
-import org.nke.ir.Normalization;
-
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
 import org.nke.ir.Join;
-
+import org.nke.ir.Normalization;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
 import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Pooling;
 import org.nke.ir.PixelStep.Readout;
-import org.nke.ir.Grid;
-import org.nke.ir.ImageBatch;
 
 /**
  * The heavy primitives of the exact CNTK, reached from {@link Backend#convOps()}. Each call

@@ -1,9 +1,5 @@
 package org.nke.cntk;
 
-import org.nke.ir.Window;
-
-import org.nke.ir.Grid;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,11 +8,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nke.arch.Architecture;
 import org.nke.arch.Padding;
+import org.nke.ir.Grid;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
 import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Readout;
 import org.nke.ir.PixelStep;
+import org.nke.ir.Window;
 
 /** Window geometry (XLA's padding rule) and the per-layer pixel-pair requirements. */
 class CntkNetworkTest {

@@ -1,17 +1,13 @@
 package org.nke.cntk;
 
-import org.nke.ir.PixelStep;
-
-import org.nke.ir.Grid;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -23,16 +19,18 @@ import org.nke.cpu.CpuBackend;
 import org.nke.error.ArchException;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
+import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
+import org.nke.ir.PixelStep;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
+import org.nke.spi.CntkContractTest;
 import org.nke.spi.ConvOps;
 import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
-import org.nke.spi.CntkContractTest;
 import org.nke.testing.DelegatingBackend;
 import org.nke.testing.DelegatingConvOps;
 import org.nke.testing.KernelAsserts;

@@ -1,7 +1,5 @@
 package org.nke.exact;
 
-import org.nke.spi.KernelMatrix;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -15,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nke.arch.Architecture;
 import org.nke.cpu.CpuBackend;
 import org.nke.spi.BackendOptions;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 import org.nke.testing.ReferenceJson;

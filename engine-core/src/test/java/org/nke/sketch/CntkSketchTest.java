@@ -1,7 +1,5 @@
 package org.nke.sketch;
 
-import org.nke.ir.PixelStep;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,14 +14,15 @@ import org.nke.Sketches;
 import org.nke.arch.Architecture;
 import org.nke.cntk.CntkNetwork;
 import org.nke.cntk.ConvKernel;
-import org.nke.ir.Grid;
 import org.nke.cntk.PixelGram;
 import org.nke.dual.GeluDual;
 import org.nke.error.InvalidInputException;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
 import org.nke.hermite.HermiteSource;
+import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
+import org.nke.ir.PixelStep;
 
 class CntkSketchTest {
   private static final String CONV = "Conv(8, (3, 3), padding='SAME', W_std=1.4, b_std=0.1)";

@@ -1,9 +1,5 @@
 package org.nke.spi;
 
-import org.nke.ir.Normalization;
-
-import org.nke.ir.Join;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +19,8 @@ import org.nke.dual.DualActivation;
 import org.nke.dual.DualCatalog;
 import org.nke.exact.ExactKernel;
 import org.nke.exact.KernelPair;
+import org.nke.ir.Join;
+import org.nke.ir.Normalization;
 import org.nke.testing.KernelAsserts;
 
 /**

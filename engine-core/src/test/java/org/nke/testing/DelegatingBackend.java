@@ -1,9 +1,9 @@
 package org.nke.testing;
 
 import org.nke.dual.DualActivation;
-import org.nke.spi.KernelMatrix;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 

@@ -1,12 +1,11 @@
 package org.nke.testing;
 
-import org.nke.ir.PixelStep;
-
 import org.nke.cntk.CntkNetwork;
 import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
-import org.nke.spi.ConvOps;
 import org.nke.ir.Join;
+import org.nke.ir.PixelStep;
+import org.nke.spi.ConvOps;
 import org.nke.spi.PixelBlocks;
 
 /**

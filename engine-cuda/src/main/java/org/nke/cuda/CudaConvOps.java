@@ -2,18 +2,18 @@ package org.nke.cuda;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
+import org.nke.cntk.PixelDual;
+import org.nke.dual.BoundDual;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
+import org.nke.ir.Join;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
 import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Pooling;
 import org.nke.ir.PixelStep.Readout;
-import org.nke.ir.Grid;
-import org.nke.cntk.PixelDual;
 import org.nke.ir.Window;
-import org.nke.dual.BoundDual;
-import org.nke.ir.ImageBatch;
 import org.nke.spi.ConvOps;
-import org.nke.ir.Join;
 import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
 

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nke.bench.report.LineChart;
 import org.nke.Kernels;
 import org.nke.Sketches;
 import org.nke.bench.BenchCase;
@@ -15,6 +14,7 @@ import org.nke.bench.BenchResult;
 import org.nke.bench.Cases;
 import org.nke.bench.Suite;
 import org.nke.bench.report.Charts;
+import org.nke.bench.report.LineChart;
 import org.nke.exact.ExactKernel.Kind;
 
 /**
