@@ -2,7 +2,6 @@ package org.nke.cntk;
 
 import java.util.List;
 import org.nke.arch.Architecture;
-import org.nke.dual.DualActivation;
 import org.nke.error.ArchException;
 import org.nke.exact.DenseNetwork;
 import org.nke.ir.Grid;

@@ -134,7 +134,7 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param position index of the fan-in layer
    * @param describe layer text
    */
-  record Merge(org.nke.ir.Join join, int branch, Grid grid, boolean diagonal, int position,
+  record Merge(Join join, int branch, Grid grid, boolean diagonal, int position,
       String describe) implements PixelStep {
   }
 
