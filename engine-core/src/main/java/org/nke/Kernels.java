@@ -4,14 +4,14 @@ import java.util.function.Consumer;
 import org.nke.arch.Architecture;
 import org.nke.cntk.CostEstimate;
 import org.nke.cntk.ExactCntk;
-import org.nke.exact.ExactKernel;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
+import org.nke.exact.ExactKernel;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 

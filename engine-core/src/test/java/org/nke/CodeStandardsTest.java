@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Project standards enforced by a test (cf. EJML's {@code TestEnforceCodeStandards}): main source
  * files stay under 400 lines, public types carry javadoc, and only the command line prints to
- * {@code System.out}/{@code System.err}.
+ * {@code System.out}/{@code System.err}, and the SPI reaches the engine's packages only through the
+ * data-only {@code org.nke.ir}.
  */
 class CodeStandardsTest {
   private static final int MAX_LINES = 400;
@@ -85,5 +86,31 @@ class CodeStandardsTest {
       }
     }
     assertTrue(offenders.isEmpty(), "printing outside org.nke.cli: " + offenders);
+  }
+
+  /**
+   * {@code org.nke.spi} exchanges data records ({@code org.nke.ir}, its own) and never names
+   * {@code cntk}, {@code exact} or {@code io}; of {@code sketch} only the two feature plans
+   * ({@code SketchPlan}, {@code CntkSketch}) are still named, by {@code Backend.features}.
+   */
+  @Test
+  void theSpiNamesOnlyDataPackages() throws IOException {
+    Pattern engine = Pattern.compile("org\\.nke\\.(cntk|exact|io|sketch)\\.(\\w+)");
+    List<String> offenders = new ArrayList<>();
+    for (Path f : mainSources()) {
+      if (!f.toString().contains("/org/nke/spi/")) {
+        continue;
+      }
+      String code = Files.readString(f).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\\n]*", "");
+      var m = engine.matcher(code);
+      while (m.find()) {
+        boolean plan = m.group(1).equals("sketch")
+            && (m.group(2).equals("SketchPlan") || m.group(2).equals("CntkSketch"));
+        if (!plan) {
+          offenders.add(f.getFileName() + ": " + m.group());
+        }
+      }
+    }
+    assertTrue(offenders.isEmpty(), "spi names engine internals: " + offenders);
   }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.nke.Sketches;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.spi.Backend;
 import org.nke.spi.Precision;

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Random;
 import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel;
-import org.nke.exact.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 

@@ -1,6 +1,6 @@
 package org.nke.bench;
 
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 
 /** The relative Frobenius difference {@code ‖A − E‖_F / ‖E‖_F} reported by the timing rows. */
 final class Frobenius {

@@ -10,30 +10,30 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
-import org.nke.bench.report.LineChart;
 import org.nke.Kernels;
 import org.nke.arch.Architecture;
 import org.nke.bench.DemoData;
 import org.nke.bench.report.Charts;
+import org.nke.bench.report.LineChart;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
 import org.nke.io.AtomicOutput;
 import org.nke.krr.ExactRidge;
 import org.nke.krr.RidgeFit;
 import org.nke.krr.RidgeModel;
 import org.nke.krr.SketchModel;
+import org.nke.krr.Targets;
 import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
-import org.nke.krr.Targets;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.Backends;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code nke demo}: exact NTK against NTK sketches of growing size on the bundled Fashion-MNIST subset

@@ -16,23 +16,23 @@ import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
 import org.nke.io.AtomicOutput;
-import org.nke.io.ChannelStats;
-import org.nke.io.ImageBatch;
-import org.nke.io.PointStream;
 import org.nke.io.MatrixWriter;
-import org.nke.sketch.PlanMethod;
+import org.nke.io.PointStream;
+import org.nke.ir.ChannelStats;
+import org.nke.ir.ImageBatch;
 import org.nke.sketch.CntkSketch;
-import org.nke.sketch.SketchOptions;
+import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
+import org.nke.sketch.SketchOptions;
 import org.nke.sketch.SketchPlan;
 import org.nke.sketch.SubspaceEmbedding;
 import org.nke.spi.Backends;
 import org.nke.spi.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code nke features}: NNGP or NTK sketch features, streamed to the output in blocks; CNTK sketch

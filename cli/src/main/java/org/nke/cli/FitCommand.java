@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
 import org.nke.arch.Architecture;
+import org.nke.cntk.ExactCntk;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.io.AtomicOutput;
-import org.nke.cntk.ExactCntk;
-import org.nke.io.ChannelStats;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ChannelStats;
+import org.nke.ir.ImageBatch;
 import org.nke.krr.ExactImagesModel;
 import org.nke.krr.FeatureModel;
 import org.nke.krr.ModelFile;
@@ -25,10 +25,10 @@ import org.nke.sketch.SketchOptions;
 import org.nke.spi.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nke fit}: kernel ridge regression or classification, saved as a model file. */
 @Command(name = "fit", mixinStandardHelpOptions = true,

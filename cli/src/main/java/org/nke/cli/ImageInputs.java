@@ -3,10 +3,10 @@ package org.nke.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.nke.error.InvalidInputException;
-import org.nke.io.ChannelStats;
 import org.nke.io.DataFiles;
-import org.nke.io.ImageBatch;
 import org.nke.io.InputData;
+import org.nke.ir.ChannelStats;
+import org.nke.ir.ImageBatch;
 
 /**
  * Image files for the commands that take a convolutional architecture ({@code features}, {@code fit},

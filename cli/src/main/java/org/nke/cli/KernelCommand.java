@@ -14,19 +14,19 @@ import org.nke.cntk.ExactCntk;
 import org.nke.error.InvalidInputException;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
 import org.nke.exact.KernelPair;
 import org.nke.io.AtomicOutput;
-import org.nke.io.ChannelStats;
 import org.nke.io.InputData;
 import org.nke.io.MatrixWriter;
+import org.nke.ir.ChannelStats;
 import org.nke.spi.Backends;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code nke kernel}: the exact NNGP and/or NTK between the rows (points or images) of X and of Y;

@@ -12,17 +12,17 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.nke.arch.Architecture;
 import org.nke.io.AtomicOutput;
-import org.nke.io.ChannelStats;
-import org.nke.krr.ModelFile;
+import org.nke.ir.ChannelStats;
 import org.nke.krr.FeatureModel;
+import org.nke.krr.ModelFile;
 import org.nke.sketch.PlanFile;
 import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
 import org.nke.sketch.SketchOptions;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * The feature-plan options of {@code nke features} and {@code nke fit} ({@code shared/spec/cli.md},

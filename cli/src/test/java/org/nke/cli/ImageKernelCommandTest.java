@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nke.Kernels;
 import org.nke.io.DataFiles;
-import org.nke.io.ImageBatch;
 import org.nke.io.MatrixWriter;
 import org.nke.io.NpyArray;
 import org.nke.io.NpyReader;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.Precision;
 
 /** {@code nke kernel} on image files: the CNTK, standardisation, flattening, and bad image files. */

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nke.Sketches;
 import org.nke.io.DataFiles;
-import org.nke.io.ImageBatch;
 import org.nke.io.MatrixWriter;
 import org.nke.io.NpyArray;
 import org.nke.io.NpyReader;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.Precision;
 
 /** {@code nke features}, {@code fit} and {@code predict} on image files (the CNTK sketch). */

@@ -16,23 +16,25 @@ import org.nke.arch.Identity;
 import org.nke.arch.Layer;
 import org.nke.arch.LayerNorm;
 import org.nke.arch.Parameterization;
-import org.nke.cntk.CntkNetwork.Branch;
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.EndFork;
-import org.nke.cntk.CntkNetwork.Fork;
-import org.nke.cntk.CntkNetwork.Merge;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
-import org.nke.cntk.CntkNetwork.Normalize;
-import org.nke.cntk.CntkNetwork.Pooling;
-import org.nke.cntk.CntkNetwork.Readout;
-import org.nke.cntk.CntkNetwork.Step;
 import org.nke.error.ArchException;
 import org.nke.exact.DenseKernel;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.FanInKernel;
 import org.nke.exact.KernelState;
-import org.nke.spi.Join;
+import org.nke.ir.Grid;
+import org.nke.ir.Join;
+import org.nke.ir.PixelStep.Branch;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.EndFork;
+import org.nke.ir.PixelStep.Fork;
+import org.nke.ir.PixelStep.Merge;
+import org.nke.ir.PixelStep.Normalize;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.PixelStep.Readout;
+import org.nke.ir.PixelStep;
+import org.nke.ir.Window;
 import org.nke.spi.Precision;
 
 /**
@@ -118,7 +120,7 @@ final class CntkCompiler {
     }
     boolean flatten = c.readout instanceof Flatten;
     boolean inputDiag = fold(top, flatten);
-    List<Step> steps = new ArrayList<>();
+    List<PixelStep> steps = new ArrayList<>();
     Carried carried = new Carried(inputDiag, true);
     c.emit(top, carried, steps);
     Grid last = c.readoutGrid;
@@ -173,7 +175,7 @@ final class CntkCompiler {
       s.gaussian = true;
     } else if (layer instanceof Activation a) {
       CntkSteps.requireGaussian(s.gaussian, a.describe(), position);
-      tail.add(new DenseNetwork.Nonlinear(a.dual(), position, a.describe()));
+      tail.add(new DenseNetwork.Activation(a.dual(), position, a.describe()));
       s.gaussian = false;
     } else if (layer instanceof Conv || layer instanceof AvgPool || layer instanceof GlobalAvgPool) {
       throw new ArchException(at + " needs a spatial input, but layer " + readoutPosition + " ("
@@ -302,7 +304,7 @@ final class CntkCompiler {
     return need;
   }
 
-  private void emit(List<Node> chain, Carried c, List<Step> out) {
+  private void emit(List<Node> chain, Carried c, List<PixelStep> out) {
     for (Node n : chain) {
       if (!c.diag && n.inDiag) {
         out.add(new Diagonalize(n.in, n.position, "keep the diagonal pairs before " + n.describe));
@@ -333,7 +335,7 @@ final class CntkCompiler {
     }
   }
 
-  private void layer(LayerNode n, Carried c, List<Step> out) {
+  private void layer(LayerNode n, Carried c, List<PixelStep> out) {
     Layer layer = n.layer;
     if (layer instanceof AvgPool) {
       out.add(new Pooling(n.window, n.position, n.describe));
@@ -344,7 +346,7 @@ final class CntkCompiler {
         c.diag = true;
       }
     } else if (layer instanceof Activation a) {
-      out.add(new Nonlinearity(a.dual(), n.in, c.diag, probes++, n.position, n.describe));
+      out.add(new PixelActivation(a.dual(), n.in, c.diag, probes++, n.position, n.describe));
     } else if (layer instanceof LayerNorm ln) {
       out.add(new Normalize(n.in, c.diag, CntkSteps.perImage(ln, ""), ln.eps(), probes++, n.position,
           n.describe));

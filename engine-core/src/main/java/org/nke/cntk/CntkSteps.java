@@ -5,8 +5,10 @@ import java.util.TreeSet;
 import org.nke.arch.Dense;
 import org.nke.arch.LayerNorm;
 import org.nke.arch.Parameterization;
-import org.nke.cntk.CntkNetwork.Convolution;
 import org.nke.error.ArchException;
+import org.nke.ir.Grid;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.Window;
 
 /** The step factories and checks of {@link CntkCompiler}, one per layer rule it reads. */
 final class CntkSteps {

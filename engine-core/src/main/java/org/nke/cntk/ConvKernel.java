@@ -1,6 +1,7 @@
 package org.nke.cntk;
 
-import org.nke.cntk.CntkNetwork.Convolution;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.Window;
 
 /**
  * The kernel map of a 2-D convolution on one image pair's pixel-pair block (stax {@code Conv},

@@ -10,13 +10,15 @@ import org.nke.error.NumericalException;
 import org.nke.error.ResourceLimitException;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
+import org.nke.ir.PixelStep;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
 import org.nke.spi.ConvOps;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
@@ -99,10 +101,10 @@ public final class ExactCntk {
     int m = y.count();
     boolean withNtk = kind != Kind.NNGP;
     long perImage = 0;
-    for (CntkNetwork.Step s : net.steps()) {
-      if (s instanceof CntkNetwork.Nonlinearity a) {
+    for (PixelStep s : net.steps()) {
+      if (s instanceof PixelStep.PixelActivation a) {
         perImage += a.grid().pixels() * 8L;
-      } else if (s instanceof CntkNetwork.Normalize ln) {
+      } else if (s instanceof PixelStep.Normalize ln) {
         perImage += ln.grid().pixels() * 8L;
       }
     }
@@ -193,7 +195,7 @@ public final class ExactCntk {
     int a = 0;
     BoundDual[] bound = new BoundDual[dx.tailPre.length];
     for (DenseNetwork.Step s : net.tail()) {
-      if (s instanceof DenseNetwork.Nonlinear nl) {
+      if (s instanceof DenseNetwork.Activation nl) {
         bound[a] = nl.dual().bind(dx.tailPre[a], dy.tailPre[a], withNtk);
         a++;
       }
@@ -216,7 +218,7 @@ public final class ExactCntk {
 
     static Diagonals of(CntkNetwork net, PairPipeline pipe, ImageBatch x, int capacity,
         Progress progress) {
-      int tailActs = (int) net.tail().stream().filter(s -> s instanceof DenseNetwork.Nonlinear).count();
+      int tailActs = (int) net.tail().stream().filter(s -> s instanceof DenseNetwork.Activation).count();
       Diagonals d = new Diagonals(net.activations(), tailActs, x.count());
       int[] idx = new int[capacity];
       double[] pre = new double[tailActs];

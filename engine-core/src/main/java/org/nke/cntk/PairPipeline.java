@@ -4,23 +4,24 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import org.nke.cntk.CntkNetwork.Branch;
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.EndFork;
-import org.nke.cntk.CntkNetwork.Fork;
-import org.nke.cntk.CntkNetwork.Merge;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
-import org.nke.cntk.CntkNetwork.Normalize;
-import org.nke.cntk.CntkNetwork.Pooling;
-import org.nke.cntk.CntkNetwork.Readout;
-import org.nke.cntk.CntkNetwork.Step;
 import org.nke.dual.BoundDual;
 import org.nke.error.NumericalException;
-import org.nke.exact.DenseNetwork;
+import org.nke.exact.DenseNetwork.Activation;
 import org.nke.exact.DenseNetwork.Affine;
-import org.nke.exact.DenseNetwork.Nonlinear;
-import org.nke.io.ImageBatch;
+import org.nke.exact.DenseNetwork;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
+import org.nke.ir.PixelStep.Branch;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.EndFork;
+import org.nke.ir.PixelStep.Fork;
+import org.nke.ir.PixelStep.Merge;
+import org.nke.ir.PixelStep.Normalize;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.PixelStep.Readout;
+import org.nke.ir.PixelStep;
 import org.nke.spi.ConvOps;
 import org.nke.spi.PixelBlocks;
 
@@ -86,8 +87,8 @@ final class PairPipeline implements AutoCloseable {
     start();
     ops.inputKernel(current, count, x, images, x, images, net.inputDiagonal());
     double bound = 0;
-    for (Step step : net.steps()) {
-      if (step instanceof Nonlinearity a) {
+    for (PixelStep step : net.steps()) {
+      if (step instanceof PixelActivation a) {
         double[] all = probe(count, a.grid(), a.diagonal(), a.index(), images, pre, a.position(),
             a.describe());
         bound += ops.activation(current, count, a, all, slotIndex, all, slotIndex);
@@ -138,8 +139,8 @@ final class PairPipeline implements AutoCloseable {
       c[k] = cols[k] - tile.colStart;
     }
     double bound = 0;
-    for (Step step : net.steps()) {
-      if (step instanceof Nonlinearity a) {
+    for (PixelStep step : net.steps()) {
+      if (step instanceof PixelActivation a) {
         bound += ops.activation(current, count, a, tile.rows[a.index()], r, tile.cols[a.index()], c);
       } else if (step instanceof Normalize n) {
         double[] rs = n.scales(tile.rows[n.index()]);
@@ -152,7 +153,7 @@ final class PairPipeline implements AutoCloseable {
     return bound;
   }
 
-  private void linear(int count, Step step) {
+  private void linear(int count, PixelStep step) {
     if (step instanceof Convolution c) {
       ops.convolve(current, count, c);
     } else if (step instanceof Pooling p) {
@@ -273,7 +274,7 @@ final class PairPipeline implements AutoCloseable {
       if (s instanceof Affine f) {
         t = f.ntkFromNngp() * k + f.ntkFromNtk() * t + f.ntkConstant();
         k = f.w2() * k + f.b2();
-      } else if (s instanceof Nonlinear n) {
+      } else if (s instanceof Activation n) {
         pre[a++] = k;
         if (!Double.isNaN(t)) {
           t *= n.dual().derivative(k, k, k);
@@ -304,7 +305,7 @@ final class PairPipeline implements AutoCloseable {
           t[0] = f.ntkFromNngp() * k[0] + f.ntkFromNtk() * t[0] + f.ntkConstant();
         }
         k[0] = f.w2() * k[0] + f.b2();
-      } else if (s instanceof Nonlinear) {
+      } else if (s instanceof Activation) {
         bound[a++].applyRow(i, j, 1, k, t, 0);
       }
     }

@@ -1,14 +1,16 @@
 package org.nke.cntk;
 
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
-import org.nke.cntk.CntkNetwork.Pooling;
-import org.nke.cntk.CntkNetwork.Readout;
-import org.nke.cntk.CntkNetwork.Step;
 import org.nke.dual.BoundDual;
 import org.nke.exact.DenseNetwork;
-import org.nke.io.ImageBatch;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.PixelStep.Readout;
+import org.nke.ir.PixelStep;
+import org.nke.ir.Window;
 import org.nke.spi.ConvOps;
 import org.nke.spi.PixelBlocks;
 
@@ -59,7 +61,7 @@ public final class PixelVariances {
     double[][] spatial = new double[net.activations()][];
     double readK = Double.NaN;
     double readT = Double.NaN;
-    for (Step step : net.steps()) {
+    for (PixelStep step : net.steps()) {
       if (step instanceof Convolution c) {
         ConvKernel.apply(k, t, scratch, c);
       } else if (step instanceof Pooling p) {
@@ -69,7 +71,7 @@ public final class PixelVariances {
         if (t != null) {
           SpatialReadout.diagonalize(t, d.grid().pixels());
         }
-      } else if (step instanceof Nonlinearity a) {
+      } else if (step instanceof PixelActivation a) {
         int pixels = a.grid().pixels();
         double[] v = new double[pixels];
         SpatialReadout.diagonal(k, pixels, a.diagonal(), v);
@@ -129,7 +131,7 @@ public final class PixelVariances {
 
   private static Result finish(CntkNetwork net, double[][] spatial, double readK, double readT) {
     int tailActivations = (int) net.tail().stream()
-        .filter(s -> s instanceof DenseNetwork.Nonlinear).count();
+        .filter(s -> s instanceof DenseNetwork.Activation).count();
     double[] tail = new double[tailActivations];
     PairPipeline.selfTail(net.tail(), readK, readT, tail);
     return new Result(spatial, tail, readK, readT);
@@ -154,7 +156,7 @@ public final class PixelVariances {
     double[][] spatial = new double[net.activations()][];
     double readK = Double.NaN;
     double readT = Double.NaN;
-    for (Step step : net.steps()) {
+    for (PixelStep step : net.steps()) {
       if (step instanceof Convolution c) {
         Window w = c.window();
         double[] nk = windowSum(k, w);
@@ -174,7 +176,7 @@ public final class PixelVariances {
           k[q] /= p.window().size();
           t[q] /= p.window().size();
         }
-      } else if (step instanceof Nonlinearity a) {
+      } else if (step instanceof PixelActivation a) {
         spatial[a.index()] = k.clone();
         for (int p = 0; p < k.length; p++) {
           t[p] *= a.dual().derivative(k[p], k[p], k[p]);

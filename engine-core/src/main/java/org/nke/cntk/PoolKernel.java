@@ -1,6 +1,7 @@
 package org.nke.cntk;
 
-import org.nke.cntk.CntkNetwork.Pooling;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.Window;
 
 /**
  * The kernel map of average pooling on one image pair's pixel-pair block (stax {@code AvgPool} with

@@ -1,7 +1,7 @@
 package org.nke.cpu;
 
-import org.nke.spi.Join;
-import org.nke.spi.Normalization;
+import org.nke.ir.Join;
+import org.nke.ir.Normalization;
 import org.nke.spi.Precision;
 
 /**

@@ -3,22 +3,22 @@ package org.nke.cpu;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
-import org.nke.cntk.CntkNetwork.Pooling;
-import org.nke.cntk.CntkNetwork.Readout;
 import org.nke.cntk.ConvKernel;
-import org.nke.cntk.Grid;
 import org.nke.cntk.PixelDual;
 import org.nke.cntk.PixelGram;
 import org.nke.cntk.PoolKernel;
 import org.nke.cntk.SpatialReadout;
 import org.nke.dual.BoundDual;
-import org.nke.io.ImageBatch;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
+import org.nke.ir.Join;
+import org.nke.ir.Normalization;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.PixelStep.Readout;
 import org.nke.spi.ConvOps;
-import org.nke.spi.Join;
-import org.nke.spi.Normalization;
 import org.nke.spi.PixelBlocks;
 
 /**
@@ -99,7 +99,7 @@ final class CpuConvOps implements ConvOps {
   }
 
   @Override
-  public double activation(PixelBlocks blocks, int count, Nonlinearity step, double[] rowVariances,
+  public double activation(PixelBlocks blocks, int count, PixelActivation step, double[] rowVariances,
       int[] rowImages, double[] colVariances, int[] colImages) {
     CpuPixelBlocks b = cast(blocks);
     BoundDual bound = b.binding(step, rowVariances, colVariances);

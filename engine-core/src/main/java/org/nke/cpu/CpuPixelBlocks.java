@@ -2,8 +2,8 @@ package org.nke.cpu;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
 import org.nke.dual.BoundDual;
+import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.spi.PixelBlocks;
 
 /**
@@ -19,7 +19,7 @@ final class CpuPixelBlocks implements PixelBlocks {
   final double[][] rowImage;
   final double[][] colImage;
   private final long maxEntries;
-  private final Map<Nonlinearity, Binding> bindings = new IdentityHashMap<>();
+  private final Map<PixelActivation, Binding> bindings = new IdentityHashMap<>();
   private boolean closed;
 
   /** A dual bound to two variance arrays (compared by identity). */
@@ -59,7 +59,7 @@ final class CpuPixelBlocks implements PixelBlocks {
    * @return the dual of {@code step} bound to these arrays, reusing the previous binding while the
    *     arrays are the same objects (called from the orchestrating thread only)
    */
-  BoundDual binding(Nonlinearity step, double[] rows, double[] cols) {
+  BoundDual binding(PixelActivation step, double[] rows, double[] cols) {
     Binding b = bindings.get(step);
     if (b == null || b.rows() != rows || b.cols() != cols) {
       b = new Binding(rows, cols, step.dual().bind(rows, cols, ntk != null));

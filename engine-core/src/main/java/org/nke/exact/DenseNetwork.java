@@ -22,12 +22,12 @@ import org.nke.spi.Progress;
  *
  * The sketch compiles the same program ({@link #sketch}).
  *
- * <p>{@link Step} ({@link Affine}, {@link Nonlinear}) is the CNTK's dense tail, until the CNTK goes
+ * <p>{@link Step} ({@link Affine}, {@link Activation}) is the CNTK's dense tail, until the CNTK goes
  * through the same program (issue 16, stage 2b); the dense paths do not use it.
  */
 public final class DenseNetwork {
   /** One step of the CNTK's dense tail; {@code position} is the 1-based layer index for messages. */
-  public sealed interface Step permits Affine, Nonlinear {
+  public sealed interface Step permits Affine, Activation {
     /** @return 1-based index of the layer in the architecture */
     int position();
 
@@ -57,7 +57,7 @@ public final class DenseNetwork {
    * @param position layer index
    * @param describe layer text
    */
-  public record Nonlinear(DualActivation dual, int position, String describe) implements Step {
+  public record Activation(DualActivation dual, int position, String describe) implements Step {
   }
 
   private final List<Instruction> program;

@@ -5,6 +5,7 @@ import org.nke.arch.Architecture;
 import org.nke.error.NumericalException;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 import org.nke.util.Checks;

@@ -3,7 +3,7 @@ package org.nke.exact;
 import java.util.List;
 import org.nke.arch.FanInConcat;
 import org.nke.error.ArchException;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 
 /**
  * {@code FanInConcat(axis=-1)} on points: concatenating the channels of independent branches gives the

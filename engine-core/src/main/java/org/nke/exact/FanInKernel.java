@@ -5,8 +5,8 @@ import org.nke.arch.FanIn;
 import org.nke.arch.FanInConcat;
 import org.nke.arch.FanInProd;
 import org.nke.arch.FanInSum;
+import org.nke.ir.Join;
 import org.nke.spi.Backend;
-import org.nke.spi.Join;
 
 /**
  * All the kernel rules of one fan-in layer type on dense inputs (neural-tangents

@@ -1,7 +1,7 @@
 package org.nke.exact;
 
 import org.nke.arch.FanInProd;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 
 /**
  * {@code FanInProd()}: {@code K = Π K_i} and, by the product rule, {@code Θ = Σ_i Θ_i Π_{j≠i} K_j},

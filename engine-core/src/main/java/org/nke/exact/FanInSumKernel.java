@@ -3,7 +3,7 @@ package org.nke.exact;
 import java.util.List;
 import org.nke.arch.FanInSum;
 import org.nke.error.ArchException;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 
 /**
  * {@code FanInSum()}: {@code K = Σ K_i}, {@code Θ = Σ Θ_i}. As in stax, every branch must be

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import org.nke.exact.DenseNetwork.Affine;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 
 /**
  * A dense network's sketch: its compiled program ({@link DenseNetwork}) with every layer's and

@@ -1,5 +1,7 @@
 package org.nke.exact;
 
+import org.nke.spi.KernelMatrix;
+
 /**
  * The result of an exact kernel computation.
  *

@@ -3,9 +3,9 @@ package org.nke.exact;
 import java.util.List;
 import org.nke.arch.LayerNorm;
 import org.nke.error.ArchException;
+import org.nke.ir.Normalization;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
-import org.nke.spi.Normalization;
 import org.nke.spi.Progress;
 
 /**

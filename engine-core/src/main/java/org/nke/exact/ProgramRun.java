@@ -6,8 +6,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import org.nke.ir.Join;
 import org.nke.spi.Backend;
-import org.nke.spi.Join;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;
 

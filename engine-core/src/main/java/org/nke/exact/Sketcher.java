@@ -2,7 +2,7 @@ package org.nke.exact;
 
 import org.nke.dual.DualActivation;
 import org.nke.exact.DenseNetwork.Affine;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 
 /**
  * The primitives of the sketch, called by the layers' sketch rules at plan time as the exact rules

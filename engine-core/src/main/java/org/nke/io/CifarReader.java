@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.nke.error.InvalidInputException;
+import org.nke.ir.ImageBatch;
 
 /**
  * Reads the CIFAR-10 binary batch format ({@code data_batch_1.bin} … {@code data_batch_5.bin},

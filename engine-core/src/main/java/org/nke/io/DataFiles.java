@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.nke.error.InvalidInputException;
+import org.nke.ir.ImageBatch;
 
 /**
  * Reads point sets, images and labels from the file formats of the command-line contract, chosen by

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import org.nke.error.InvalidInputException;
+import org.nke.ir.ImageBatch;
 
 /**
  * Reads the IDX format of MNIST and Fashion-MNIST ({@code train-images-idx3-ubyte[.gz]},

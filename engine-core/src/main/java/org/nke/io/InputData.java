@@ -1,5 +1,8 @@
 package org.nke.io;
 
+import org.nke.ir.ChannelStats;
+import org.nke.ir.ImageBatch;
+
 /**
  * What an input file holds: points {@code (n, d)} or images {@code (n, H, W, C)}. Exactly one of the
  * two is present.

@@ -1,5 +1,7 @@
 package org.nke.io;
 
+import org.nke.ir.ImageBatch;
+
 /**
  * Images with one integer label each, as stored together in a CIFAR-10 batch file.
  *

@@ -2,7 +2,7 @@ package org.nke.krr;
 
 import java.util.Arrays;
 import org.nke.Sketches;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchPlan;
 import org.nke.spi.Backend;

@@ -2,8 +2,8 @@ package org.nke.krr;
 
 import java.util.List;
 import org.nke.error.InvalidInputException;
-import org.nke.io.ChannelStats;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ChannelStats;
+import org.nke.ir.ImageBatch;
 import org.nke.krr.Inference.Prediction;
 import org.nke.krr.Inference.Uncertainty;
 import org.nke.spi.Backend;

@@ -10,7 +10,7 @@ import java.util.zip.ZipOutputStream;
 import org.nke.error.InvalidInputException;
 import org.nke.error.ResourceLimitException;
 import org.nke.io.FlatJson;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.krr.Inference.Prediction;
 import org.nke.krr.Inference.Uncertainty;
 import org.nke.sketch.CntkSketch;

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nke.arch.Architecture;
 import org.nke.cntk.CntkNetwork;
-import org.nke.cntk.Grid;
 import org.nke.cntk.PixelVariances;
-import org.nke.io.ImageBatch;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
+import org.nke.ir.PixelStep;
 
 /**
  * A CNTK sketch compiled for one architecture, image shape, budget and seed (Zandieh et al. 2021,
@@ -14,7 +15,7 @@ import org.nke.io.ImageBatch;
  * {@code ⟨Φ(x), Φ(y)⟩ ≈ K(x, y)} (NNGP) or {@code Θ(x, y)} (NTK) of the convolutional network, from
  * per-pixel features carried layer by layer (stax conventions; {@code a, b, c} the step's NTK
  * coefficients, {@code a = b = σ_w²}, {@code c = σ_b²} under the NTK parameterization, {@code a} the
- * fan-in and {@code c = [b_std given]} under the standard one, {@link CntkNetwork.Convolution}):
+ * fan-in and {@code c = [b_std given]} under the standard one, {@link PixelStep.Convolution}):
  *
  * <pre>{@code
  * input:       Φ_K(p) = x_p/√C,  Φ_Θ(p) = ∅
@@ -206,9 +207,9 @@ public final class CntkSketch {
   public List<ActivationSketch> layers() {
     List<ActivationSketch> l = new ArrayList<>();
     for (CntkStep s : steps) {
-      if (s instanceof CntkStep.Act a) {
+      if (s instanceof CntkStep.PixelActivation a) {
         l.add(a.sketch());
-      } else if (s instanceof CntkStep.TailAct a) {
+      } else if (s instanceof CntkStep.TailActivation a) {
         l.add(a.sketch());
       }
     }
@@ -227,20 +228,20 @@ public final class CntkSketch {
     PixelFeatures f = PixelFeatures.input(image, net.input(), net.channels(), ntk);
     for (int s = 0; s < steps.size(); s++) {
       CntkStep step = steps.get(s);
-      if (step instanceof CntkStep.Conv c) {
-        CntkStep.Act next = s + 1 < steps.size() && steps.get(s + 1) instanceof CntkStep.Act a
+      if (step instanceof CntkStep.Convolution c) {
+        CntkStep.PixelActivation next = s + 1 < steps.size() && steps.get(s + 1) instanceof CntkStep.PixelActivation a
             ? a : null;
         f = f.conv(c, next, next == null || v == null ? null : v.spatial()[next.index()]);
         s += next == null ? 0 : 1;
-      } else if (step instanceof CntkStep.Act a) {
+      } else if (step instanceof CntkStep.PixelActivation a) {
         f = f.activation(a, v == null ? null : v.spatial()[a.index()]);
-      } else if (step instanceof CntkStep.Pool p) {
+      } else if (step instanceof CntkStep.Pooling p) {
         f = f.pool(p);
       } else if (step instanceof CntkStep.Readout r) {
         f = f.readout(r);
       } else if (step instanceof CntkStep.Affine a) {
         f = f.affine(a);
-      } else if (step instanceof CntkStep.TailAct a) {
+      } else if (step instanceof CntkStep.TailActivation a) {
         f = f.tailActivation(a, v == null ? Double.NaN : v.tail()[a.index()]);
       }
     }

@@ -3,16 +3,17 @@ package org.nke.sketch;
 import java.util.ArrayList;
 import java.util.List;
 import org.nke.cntk.CntkNetwork;
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
-import org.nke.cntk.CntkNetwork.Pooling;
 import org.nke.cntk.PixelVariances;
-import org.nke.exact.DenseNetwork;
 import org.nke.dual.ABReluDual;
 import org.nke.dual.DualActivation;
 import org.nke.dual.RectifiedMonomialDual;
+import org.nke.exact.DenseNetwork;
 import org.nke.hermite.HermiteSource;
 import org.nke.hermite.HomogeneousHermiteSource;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.PixelStep;
 
 /**
  * The budget bookkeeping of {@link CntkSketch#build}: walks the compiled network once, choosing every
@@ -52,9 +53,9 @@ final class CntkSketchBuilder {
   }
 
   CntkSketch compile(boolean exactVariances) {
-    List<CntkNetwork.Step> spatial = net.steps();
+    List<PixelStep> spatial = net.steps();
     List<DenseNetwork.Step> tail = net.tail();
-    boolean tailActs = tail.stream().anyMatch(s -> s instanceof DenseNetwork.Nonlinear);
+    boolean tailActs = tail.stream().anyMatch(s -> s instanceof DenseNetwork.Activation);
     DenseNetwork.Affine readout = !tail.isEmpty() && tail.get(0) instanceof DenseNetwork.Affine a
         ? a : null;
     int[] budget = {m - (readout != null && readout.b2() > 0 ? 1 : 0), m};
@@ -66,19 +67,19 @@ final class CntkSketchBuilder {
       budget = split(frac, readout);
     }
     for (int s = 0; s < spatial.size(); s++) {
-      CntkNetwork.Step step = spatial.get(s);
+      PixelStep step = spatial.get(s);
       if (step instanceof Convolution c) {
         conv(c, s);
-      } else if (step instanceof Nonlinearity a) {
+      } else if (step instanceof PixelActivation a) {
         int[] b = {nextIsPointwiseBias(spatial, s) ? m - 1 : m, m};
         if (feedsExactReadout(spatial, s)) {
           b = budget;
         }
         ActivationSketch sk = activation(a.dual(), vars(a.index()), b[0], b[1]);
-        out.add(new CntkStep.Act(sk, a.index()));
+        out.add(new CntkStep.PixelActivation(sk, a.index()));
       } else if (step instanceof Pooling p) {
-        out.add(new CntkStep.Pool(p.window()));
-      } else if (step instanceof CntkNetwork.Readout r) {
+        out.add(new CntkStep.Pooling(p.window()));
+      } else if (step instanceof PixelStep.Readout r) {
         readout(r, budget);
       }
     }
@@ -96,7 +97,7 @@ final class CntkSketchBuilder {
       int target = 2 * m - pk.outputs() - (c.ntkConstant() > 0 ? 1 : 0);
       pt = patch(f, inT, heavyT, Math.min(target, m), s, 1);
     }
-    CntkStep.Conv step = new CntkStep.Conv(c.window(), pk, pt, Math.sqrt(c.w2() / f),
+    CntkStep.Convolution step = new CntkStep.Convolution(c.window(), pk, pt, Math.sqrt(c.w2() / f),
         Math.sqrt(c.b2()), Math.sqrt(c.ntkFromNngp() / f), tb, Math.sqrt(c.ntkConstant()));
     out.add(step);
     inK = step.outK();
@@ -121,7 +122,7 @@ final class CntkSketchBuilder {
     return new PixelPatch(sk, taps, len, h);
   }
 
-  private void readout(CntkNetwork.Readout r, int[] budget) {
+  private void readout(PixelStep.Readout r, int[] budget) {
     int n = r.grid().pixels();
     int step = net.steps().size();
     PixelPatch pk = r.flatten() ? patch(n, inK, heavyK, budget[0], step, 0)
@@ -137,7 +138,7 @@ final class CntkSketchBuilder {
   private void tail(List<DenseNetwork.Step> tail) {
     int last = -1;
     for (int s = 0; s < tail.size(); s++) {
-      if (tail.get(s) instanceof DenseNetwork.Nonlinear) {
+      if (tail.get(s) instanceof DenseNetwork.Activation) {
         last = s;
       }
     }
@@ -148,7 +149,7 @@ final class CntkSketchBuilder {
         int oldK = inK;
         inK += a.b2() > 0 ? 1 : 0;
         inT = ntk ? oldK + inT + (a.ntkConstant() > 0 ? 1 : 0) : 0;
-      } else if (tail.get(s) instanceof DenseNetwork.Nonlinear n) {
+      } else if (tail.get(s) instanceof DenseNetwork.Activation n) {
         DenseNetwork.Affine next = s + 1 < tail.size()
             && tail.get(s + 1) instanceof DenseNetwork.Affine a ? a : null;
         int[] b = {m - (next != null && next.b2() > 0 ? 1 : 0), m};
@@ -164,7 +165,7 @@ final class CntkSketchBuilder {
         if (s == last && next != null && ntk) {
           b = split(frac, next);
         }
-        out.add(new CntkStep.TailAct(activation(n.dual(), vars, b[0], b[1]), index++));
+        out.add(new CntkStep.TailActivation(activation(n.dual(), vars, b[0], b[1]), index++));
       }
     }
   }
@@ -197,19 +198,19 @@ final class CntkSketchBuilder {
   }
 
   /** Whether the next spatial step is a pixelwise affine map adding a bias feature exactly. */
-  private static boolean nextIsPointwiseBias(List<CntkNetwork.Step> spatial, int s) {
+  private static boolean nextIsPointwiseBias(List<PixelStep> spatial, int s) {
     return s + 1 < spatial.size() && spatial.get(s + 1) instanceof Convolution c
         && c.window().isPointwise() && c.b2() > 0;
   }
 
   /** Whether only pools lie between step {@code s} and a readout that keeps the width. */
-  private static boolean feedsExactReadout(List<CntkNetwork.Step> spatial, int s) {
+  private static boolean feedsExactReadout(List<PixelStep> spatial, int s) {
     for (int j = s + 1; j < spatial.size(); j++) {
-      CntkNetwork.Step x = spatial.get(j);
-      if (x instanceof CntkNetwork.Readout r) {
+      PixelStep x = spatial.get(j);
+      if (x instanceof PixelStep.Readout r) {
         return !r.flatten() || r.grid().pixels() == 1;
       }
-      if (!(x instanceof Pooling || x instanceof CntkNetwork.Diagonalize)) {
+      if (!(x instanceof Pooling || x instanceof PixelStep.Diagonalize)) {
         return false;
       }
     }
@@ -236,7 +237,7 @@ final class CntkSketchBuilder {
       if (tail.get(s) instanceof DenseNetwork.Affine a) {
         t = a.ntkFromNngp() * k + a.ntkFromNtk() * t + a.ntkConstant();
         k = a.w2() * k + a.b2();
-      } else if (tail.get(s) instanceof DenseNetwork.Nonlinear n) {
+      } else if (tail.get(s) instanceof DenseNetwork.Activation n) {
         t *= n.dual().derivative(k, k, k);
         k = n.dual().diagonal(k);
       }

@@ -1,15 +1,15 @@
 package org.nke.sketch;
 
-import org.nke.cntk.Grid;
-import org.nke.cntk.Window;
+import org.nke.ir.Grid;
+import org.nke.ir.Window;
 
 /**
  * The compiled steps of a {@link CntkSketch}, each with its random draws; {@code PixelFeatures}
  * applies them to one image's per-pixel features. Public (read-only) so that a backend can run the
  * same steps with the same draws on its device ({@link CntkSketch#steps()}).
  */
-public sealed interface CntkStep permits CntkStep.Conv, CntkStep.Act, CntkStep.Pool, CntkStep.Readout,
-    CntkStep.Affine, CntkStep.TailAct {
+public sealed interface CntkStep permits CntkStep.Convolution, CntkStep.PixelActivation, CntkStep.Pooling, CntkStep.Readout,
+    CntkStep.Affine, CntkStep.TailActivation {
 
   /**
    * Conv (or a pixelwise Dense, a 1 × 1 window), {@code F} taps: with the patches
@@ -27,7 +27,7 @@ public sealed interface CntkStep permits CntkStep.Conv, CntkStep.Act, CntkStep.P
    * @param tb {@code √b/√F}
    * @param tc {@code √c} (0: no constant feature)
    */
-  record Conv(Window window, PixelPatch k, PixelPatch t, double w, double bias, double ta, double tb,
+  record Convolution(Window window, PixelPatch k, PixelPatch t, double w, double bias, double ta, double tb,
       double tc) implements CntkStep {
     /** @return length of {@code Φ_K'} per pixel */
     public int outK() {
@@ -56,7 +56,7 @@ public sealed interface CntkStep permits CntkStep.Conv, CntkStep.Act, CntkStep.P
    * @param sketch the activation's sketch
    * @param index index among the spatial activations (selects the pixel variances)
    */
-  record Act(ActivationSketch sketch, int index) implements CntkStep {
+  record PixelActivation(ActivationSketch sketch, int index) implements CntkStep {
   }
 
   /**
@@ -64,7 +64,7 @@ public sealed interface CntkStep permits CntkStep.Conv, CntkStep.Act, CntkStep.P
    *
    * @param window the pooling geometry
    */
-  record Pool(Window window) implements CntkStep {
+  record Pooling(Window window) implements CntkStep {
   }
 
   /**
@@ -106,6 +106,6 @@ public sealed interface CntkStep permits CntkStep.Conv, CntkStep.Act, CntkStep.P
    * @param sketch the activation's sketch
    * @param index index among the activations after the readout
    */
-  record TailAct(ActivationSketch sketch, int index) implements CntkStep {
+  record TailActivation(ActivationSketch sketch, int index) implements CntkStep {
   }
 }

@@ -4,7 +4,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntToDoubleFunction;
 import java.util.stream.IntStream;
 import org.nke.cpu.DotBlock;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 
 /**
  * How good sketch features are: the relative Frobenius error of their Gram matrix,

@@ -5,14 +5,14 @@ import org.nke.dual.ABReluDual;
 import org.nke.dual.DualActivation;
 import org.nke.dual.RectifiedMonomialDual;
 import org.nke.error.ArchException;
-import org.nke.exact.DenseNetwork;
 import org.nke.exact.DenseNetwork.Affine;
+import org.nke.exact.DenseNetwork;
 import org.nke.exact.FeatureMap;
 import org.nke.exact.FeatureMerge;
 import org.nke.exact.FeatureShape;
 import org.nke.exact.Sketcher;
 import org.nke.hermite.HermiteSource;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 
 /**
  * The NNGP and NTK of a bias-free network with homogeneous activations as power series in the input

@@ -1,8 +1,8 @@
 package org.nke.sketch;
 
 import java.util.Arrays;
-import org.nke.cntk.Grid;
-import org.nke.cntk.Window;
+import org.nke.ir.Grid;
+import org.nke.ir.Window;
 
 /**
  * One image's features at one layer of a {@link CntkSketch}: per pixel {@code p} of the grid, NNGP
@@ -62,7 +62,7 @@ final class PixelFeatures {
    *     {@code null} to use the squared norms of the features
    * @return the features after the Conv (and the activation)
    */
-  PixelFeatures conv(CntkStep.Conv step, CntkStep.Act next, double[] variances) {
+  PixelFeatures conv(CntkStep.Convolution step, CntkStep.PixelActivation next, double[] variances) {
     Window w = step.window();
     Grid out = w.out();
     boolean ntk = t != null;
@@ -117,7 +117,7 @@ final class PixelFeatures {
   }
 
   /** {@code Φ_Θ' = [ta·P_K.light, tb·P_Θ.light, ta·P_K.heavy, tb·P_Θ.heavy, tc]}. */
-  private static void thetaPatch(CntkStep.Conv step, double[] raw, int lightK, double[] rawT,
+  private static void thetaPatch(CntkStep.Convolution step, double[] raw, int lightK, double[] rawT,
       int lightT, double[] phiT) {
     int at = 0;
     for (int j = 0; j < lightK; j++) {
@@ -147,7 +147,7 @@ final class PixelFeatures {
   }
 
   /** An activation on every pixel (one not fused with a Conv, e.g. after a pooling layer). */
-  PixelFeatures activation(CntkStep.Act step, double[] variances) {
+  PixelFeatures activation(CntkStep.PixelActivation step, double[] variances) {
     ActivationSketch s = step.sketch();
     int outK = s.outputDim();
     int outT = t == null ? 0 : s.thetaOutputDim();
@@ -181,7 +181,7 @@ final class PixelFeatures {
   }
 
   /** AvgPool: {@code Φ'(P) = Σ_{p ∈ P} Φ(p) / F}, absent pixels zero. */
-  PixelFeatures pool(CntkStep.Pool step) {
+  PixelFeatures pool(CntkStep.Pooling step) {
     Window w = step.window();
     Grid out = w.out();
     double scale = 1.0 / w.size();
@@ -279,7 +279,7 @@ final class PixelFeatures {
   }
 
   /** An activation after the readout, with the exact pre-activation variance (NaN: ‖Φ_K‖²). */
-  PixelFeatures tailActivation(CntkStep.TailAct step, double variance) {
+  PixelFeatures tailActivation(CntkStep.TailActivation step, double variance) {
     double[][] r = step.sketch().apply(k, t, Double.isNaN(variance) ? variance(null, 0, k, 0, dK)
         : variance);
     return new PixelFeatures(grid, r[0].length, r[1] == null ? 0 : r[1].length, r[0], r[1]);

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.ZipOutputStream;
 import org.nke.error.InvalidInputException;
-import org.nke.io.ChannelStats;
 import org.nke.io.FlatJson;
+import org.nke.ir.ChannelStats;
 
 /**
  * The plan file of {@code nke features --save-plan}/{@code --plan}: a ZIP archive

@@ -9,7 +9,7 @@ import org.nke.exact.FeatureMerge;
 import org.nke.exact.FeatureShape;
 import org.nke.exact.Sketcher;
 import org.nke.hermite.HermiteSource;
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 
 /**
  * The dense sketch's primitives ({@link Sketcher}) for one plan: makes the {@link FeatureOps} with

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
-import org.nke.io.ChannelStats;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ChannelStats;
+import org.nke.ir.ImageBatch;
 
 /**
  * Everything a feature map is built from, so that features made in different runs, processes or

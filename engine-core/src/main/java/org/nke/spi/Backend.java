@@ -3,7 +3,8 @@ package org.nke.spi;
 import java.util.List;
 import java.util.Optional;
 import org.nke.dual.DualActivation;
-import org.nke.exact.KernelMatrix;
+import org.nke.ir.Join;
+import org.nke.ir.Normalization;
 
 /**
  * The heavy primitives of kernel computation. The orchestration (walking the architecture, the
@@ -166,7 +167,7 @@ public interface Backend extends AutoCloseable {
    * @param progress progress sink (units: images)
    * @return one feature row per image, or {@code null} if this backend cannot compute them
    */
-  default double[][] features(org.nke.sketch.CntkSketch plan, org.nke.io.ImageBatch images,
+  default double[][] features(org.nke.sketch.CntkSketch plan, org.nke.ir.ImageBatch images,
       Progress progress) {
     return null;
   }
@@ -188,7 +189,7 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
-   * {@link #features(org.nke.sketch.CntkSketch, org.nke.io.ImageBatch, Progress)} in a given storage
+   * {@link #features(org.nke.sketch.CntkSketch, org.nke.ir.ImageBatch, Progress)} in a given storage
    * precision; {@code null} where this backend cannot compute them so (as above).
    *
    * @param plan the compiled CNTK sketch
@@ -197,7 +198,7 @@ public interface Backend extends AutoCloseable {
    * @param progress progress sink (units: images)
    * @return one feature row per image, or {@code null}
    */
-  default double[][] features(org.nke.sketch.CntkSketch plan, org.nke.io.ImageBatch images,
+  default double[][] features(org.nke.sketch.CntkSketch plan, org.nke.ir.ImageBatch images,
       Precision precision, Progress progress) {
     return precision == Precision.F64 ? features(plan, images, progress) : null;
   }

@@ -1,12 +1,14 @@
 package org.nke.spi;
 
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
-import org.nke.cntk.CntkNetwork.Pooling;
-import org.nke.cntk.CntkNetwork.Readout;
-import org.nke.cntk.Grid;
-import org.nke.io.ImageBatch;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
+import org.nke.ir.Join;
+import org.nke.ir.Normalization;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.PixelStep.Readout;
 
 /**
  * The heavy primitives of the exact CNTK, reached from {@link Backend#convOps()}. Each call
@@ -80,7 +82,7 @@ public interface ConvOps {
    * @param colImages per slot, the index of its column image within {@code colVariances}
    * @return a bound on the relative error the step introduced (0 for closed forms)
    */
-  double activation(PixelBlocks blocks, int count, Nonlinearity step, double[] rowVariances,
+  double activation(PixelBlocks blocks, int count, PixelActivation step, double[] rowVariances,
       int[] rowImages, double[] colVariances, int[] colImages);
 
   /**

@@ -19,9 +19,9 @@ import org.nke.arch.Layer;
 import org.nke.arch.Padding;
 import org.nke.dual.ActivationFunction;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
+import org.nke.spi.KernelMatrix;
 import org.nke.testing.MonteCarloCheck;
 
 /**

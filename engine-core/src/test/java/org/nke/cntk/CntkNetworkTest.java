@@ -8,11 +8,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nke.arch.Architecture;
 import org.nke.arch.Padding;
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
-import org.nke.cntk.CntkNetwork.Readout;
-import org.nke.cntk.CntkNetwork.Step;
+import org.nke.ir.Grid;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Readout;
+import org.nke.ir.PixelStep;
+import org.nke.ir.Window;
 
 /** Window geometry (XLA's padding rule) and the per-layer pixel-pair requirements. */
 class CntkNetworkTest {
@@ -48,12 +50,12 @@ class CntkNetworkTest {
     CntkNetwork net = CntkNetwork.compile(Architecture.parse(
         "Conv(1, (3, 3), padding='SAME'), Relu(), AvgPool((2, 2), strides=(2, 2)), "
             + "Conv(1, (3, 3), padding='SAME'), Relu(), Flatten(), Dense()"), new Grid(8, 8), 3);
-    List<Step> s = net.steps();
+    List<PixelStep> s = net.steps();
     assertFalse(net.inputDiagonal());
     assertFalse(((Convolution) s.get(0)).diagonal());
     assertTrue(s.get(3) instanceof Diagonalize);
     assertTrue(((Convolution) s.get(4)).diagonal());
-    assertTrue(((Nonlinearity) s.get(5)).diagonal());
+    assertTrue(((PixelActivation) s.get(5)).diagonal());
     assertTrue(((Readout) s.get(6)).flatten());
     assertTrue(((Convolution) s.get(0)).ntkZero());
     assertFalse(((Convolution) s.get(4)).ntkZero());
@@ -65,8 +67,8 @@ class CntkNetworkTest {
     CntkNetwork net = CntkNetwork.compile(Architecture.parse("Myrtle7"), new Grid(32, 32), 3);
     assertFalse(net.inputDiagonal());
     assertEquals(6, net.activations());
-    assertTrue(net.steps().stream().filter(x -> x instanceof Nonlinearity).noneMatch(
-        x -> ((Nonlinearity) x).diagonal()));
+    assertTrue(net.steps().stream().filter(x -> x instanceof PixelActivation).noneMatch(
+        x -> ((PixelActivation) x).diagonal()));
     assertEquals(1024L * 1024, net.maxBlockEntries());
     Readout r = (Readout) net.steps().get(net.steps().size() - 1);
     assertEquals(new Grid(1, 1), r.grid());

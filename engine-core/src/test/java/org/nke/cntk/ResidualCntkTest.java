@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -19,16 +19,18 @@ import org.nke.cpu.CpuBackend;
 import org.nke.error.ArchException;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
+import org.nke.ir.PixelStep;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.SketchOptions;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
+import org.nke.spi.CntkContractTest;
 import org.nke.spi.ConvOps;
 import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
-import org.nke.spi.CntkContractTest;
 import org.nke.testing.DelegatingBackend;
 import org.nke.testing.DelegatingConvOps;
 import org.nke.testing.KernelAsserts;
@@ -257,16 +259,16 @@ class ResidualCntkTest {
         + "FanOut(3), parallel(Erf(), serial(AvgPool((2, 2), strides=(1, 1), padding='SAME'), Relu()), "
         + "Identity()), FanInProd(), Flatten(), Dense()"), new Grid(6, 6), 2);
     StringBuilder program = new StringBuilder();
-    for (CntkNetwork.Step step : net.steps()) {
+    for (PixelStep step : net.steps()) {
       String name = step.getClass().getSimpleName();
-      boolean diagonal = step instanceof CntkNetwork.Convolution c ? c.diagonal()
-          : step instanceof CntkNetwork.Nonlinearity a ? a.diagonal()
-          : step instanceof CntkNetwork.Merge m ? m.diagonal()
-          : step instanceof CntkNetwork.Readout r && r.diagonal();
+      boolean diagonal = step instanceof PixelStep.Convolution c ? c.diagonal()
+          : step instanceof PixelStep.PixelActivation a ? a.diagonal()
+          : step instanceof PixelStep.Merge m ? m.diagonal()
+          : step instanceof PixelStep.Readout r && r.diagonal();
       program.append(name).append(diagonal ? "(diag) " : " ");
     }
-    assertEquals("Convolution Fork Branch Diagonalize Nonlinearity(diag) Merge(diag) Branch Pooling "
-        + "Diagonalize Nonlinearity(diag) Merge(diag) Branch Diagonalize Merge(diag) EndFork "
+    assertEquals("Convolution Fork Branch Diagonalize PixelActivation(diag) Merge(diag) Branch Pooling "
+        + "Diagonalize PixelActivation(diag) Merge(diag) Branch Diagonalize Merge(diag) EndFork "
         + "Readout(diag)", program.toString().trim());
     assertEquals(false, net.inputDiagonal());
   }

@@ -15,7 +15,7 @@ import org.nke.arch.Architecture;
 import org.nke.error.ArchException;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.testing.KernelAsserts;
 import org.nke.testing.NaiveCntk;
 import org.nke.testing.ReferenceJson;

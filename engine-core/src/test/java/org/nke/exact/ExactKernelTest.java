@@ -20,6 +20,7 @@ import org.nke.error.ArchException;
 import org.nke.error.InvalidInputException;
 import org.nke.error.NumericalException;
 import org.nke.exact.ExactKernel.Kind;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 import org.nke.testing.KernelAsserts;
 import org.nke.testing.NaiveKernels;

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nke.arch.Architecture;
 import org.nke.cpu.CpuBackend;
 import org.nke.spi.BackendOptions;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 import org.nke.testing.ReferenceJson;

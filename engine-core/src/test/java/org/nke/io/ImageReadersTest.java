@@ -19,6 +19,8 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nke.error.InvalidInputException;
+import org.nke.ir.ChannelStats;
+import org.nke.ir.ImageBatch;
 
 /** Image readers (NPY NHWC, CIFAR-10 binary, IDX) on generated files, good and malformed. */
 class ImageReadersTest {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.io.DataFiles;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.krr.Inference.Prediction;
 import org.nke.krr.Inference.Uncertainty;
 import org.nke.spi.Backend;

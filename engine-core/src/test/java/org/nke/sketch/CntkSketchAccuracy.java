@@ -6,7 +6,7 @@ import org.nke.Kernels;
 import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 
 /**
  * Test images and an exploration entry point for the CNTK sketch's accuracy against the exact CNTK.

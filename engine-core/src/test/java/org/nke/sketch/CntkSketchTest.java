@@ -14,14 +14,15 @@ import org.nke.Sketches;
 import org.nke.arch.Architecture;
 import org.nke.cntk.CntkNetwork;
 import org.nke.cntk.ConvKernel;
-import org.nke.cntk.Grid;
 import org.nke.cntk.PixelGram;
 import org.nke.dual.GeluDual;
 import org.nke.error.InvalidInputException;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
 import org.nke.hermite.HermiteSource;
-import org.nke.io.ImageBatch;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
+import org.nke.ir.PixelStep;
 
 class CntkSketchTest {
   private static final String CONV = "Conv(8, (3, 3), padding='SAME', W_std=1.4, b_std=0.1)";
@@ -126,7 +127,7 @@ class CntkSketchTest {
   private static double[] foldedSeriesTarget(Architecture arch, ImageBatch x, int q) {
     Grid g = new Grid(x.height(), x.width());
     CntkNetwork net = CntkNetwork.compile(arch, g, x.channels());
-    CntkNetwork.Convolution conv = (CntkNetwork.Convolution) net.steps().get(0);
+    PixelStep.Convolution conv = (PixelStep.Convolution) net.steps().get(0);
     int n = g.pixels();
     double[][] img = new double[2][x.imageSize()];
     x.copyImage(0, img[0]);

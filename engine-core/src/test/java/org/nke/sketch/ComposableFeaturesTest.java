@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nke.Sketches;
 import org.nke.arch.Architecture;
 import org.nke.error.InvalidInputException;
-import org.nke.io.ChannelStats;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ChannelStats;
+import org.nke.ir.ImageBatch;
 
 /**
  * Features compose across runs ({@code shared/spec/cli.md}, "Features that compose"): the features

@@ -12,7 +12,7 @@ import org.nke.Sketches;
 import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 
 /**
  * The CNTK sketch of standard-parameterised Conv networks: its NTK Gram error at {@code m = 4096} is

@@ -18,8 +18,9 @@ import org.nke.cpu.CpuBackend;
 import org.nke.dual.DualActivation;
 import org.nke.dual.DualCatalog;
 import org.nke.exact.ExactKernel;
-import org.nke.exact.KernelMatrix;
 import org.nke.exact.KernelPair;
+import org.nke.ir.Join;
+import org.nke.ir.Normalization;
 import org.nke.testing.KernelAsserts;
 
 /**

@@ -16,7 +16,7 @@ import org.nke.cntk.ExactCntk;
 import org.nke.cpu.CpuBackend;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.testing.KernelAsserts;
 
 /**

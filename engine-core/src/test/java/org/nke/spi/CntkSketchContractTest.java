@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nke.arch.Architecture;
 import org.nke.cpu.CpuBackend;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.CntkSketchAccuracy;
 import org.nke.sketch.SketchOptions;

@@ -1,9 +1,9 @@
 package org.nke.testing;
 
 import org.nke.dual.DualActivation;
-import org.nke.exact.KernelMatrix;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 
@@ -71,12 +71,12 @@ public abstract class DelegatingBackend implements Backend {
   }
 
   @Override
-  public void accumulate(KernelBlock target, KernelBlock source, org.nke.spi.Join join) {
+  public void accumulate(KernelBlock target, KernelBlock source, org.nke.ir.Join join) {
     inner.accumulate(target, source, join);
   }
 
   @Override
-  public void normalize(KernelBlock block, org.nke.spi.Normalization scales) {
+  public void normalize(KernelBlock block, org.nke.ir.Normalization scales) {
     inner.normalize(block, scales);
   }
 

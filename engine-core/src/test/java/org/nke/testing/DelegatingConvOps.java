@@ -1,10 +1,11 @@
 package org.nke.testing;
 
 import org.nke.cntk.CntkNetwork;
-import org.nke.cntk.Grid;
-import org.nke.io.ImageBatch;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
+import org.nke.ir.Join;
+import org.nke.ir.PixelStep;
 import org.nke.spi.ConvOps;
-import org.nke.spi.Join;
 import org.nke.spi.PixelBlocks;
 
 /**
@@ -36,17 +37,17 @@ public class DelegatingConvOps implements ConvOps {
   }
 
   @Override
-  public void convolve(PixelBlocks b, int count, CntkNetwork.Convolution step) {
+  public void convolve(PixelBlocks b, int count, PixelStep.Convolution step) {
     ops.convolve(b, count, step);
   }
 
   @Override
-  public void pool(PixelBlocks b, int count, CntkNetwork.Pooling step) {
+  public void pool(PixelBlocks b, int count, PixelStep.Pooling step) {
     ops.pool(b, count, step);
   }
 
   @Override
-  public double activation(PixelBlocks b, int count, CntkNetwork.Nonlinearity step, double[] rv,
+  public double activation(PixelBlocks b, int count, PixelStep.PixelActivation step, double[] rv,
       int[] ri, double[] cv, int[] ci) {
     return ops.activation(b, count, step, rv, ri, cv, ci);
   }
@@ -69,7 +70,7 @@ public class DelegatingConvOps implements ConvOps {
   }
 
   @Override
-  public void diagonalize(PixelBlocks b, int count, CntkNetwork.Diagonalize step) {
+  public void diagonalize(PixelBlocks b, int count, PixelStep.Diagonalize step) {
     ops.diagonalize(b, count, step);
   }
 
@@ -79,7 +80,7 @@ public class DelegatingConvOps implements ConvOps {
   }
 
   @Override
-  public void readout(PixelBlocks b, int count, CntkNetwork.Readout step, double[] nngp,
+  public void readout(PixelBlocks b, int count, PixelStep.Readout step, double[] nngp,
       double[] ntk) {
     ops.readout(b, count, step, nngp, ntk);
   }

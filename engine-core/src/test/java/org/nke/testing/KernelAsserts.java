@@ -3,7 +3,7 @@ package org.nke.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Locale;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 
 /**
  * Matrix comparisons reporting the relative Frobenius error, the max-abs error and the worst entry

@@ -3,7 +3,7 @@ package org.nke.testing;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
-import org.nke.exact.KernelMatrix;
+import org.nke.spi.KernelMatrix;
 
 /**
  * The Monte Carlo criterion of the finite-width tests: the mean of the empirical kernels over seeds

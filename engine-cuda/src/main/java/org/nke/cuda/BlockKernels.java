@@ -1,6 +1,6 @@
 package org.nke.cuda;
 
-import org.nke.spi.Join;
+import org.nke.ir.Join;
 import org.nke.spi.Precision;
 
 /**

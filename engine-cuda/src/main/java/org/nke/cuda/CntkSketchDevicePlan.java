@@ -27,7 +27,7 @@ final class CntkSketchDevicePlan {
           + CntkSketch.EXACT_VARIANCE_ENTRIES + " entries) have no device implementation";
     }
     for (CntkStep s : plan.steps()) {
-      PixelPatch[] p = s instanceof CntkStep.Conv c ? new PixelPatch[] {c.k(), c.t()}
+      PixelPatch[] p = s instanceof CntkStep.Convolution c ? new PixelPatch[] {c.k(), c.t()}
           : s instanceof CntkStep.Readout r ? new PixelPatch[] {r.k(), r.t()} : new PixelPatch[0];
       for (PixelPatch x : p) {
         if (!DevicePatch.supported(x)) {
@@ -61,7 +61,7 @@ final class CntkSketchDevicePlan {
     long maxFft = 1;
     for (CntkStep s : plan.steps()) {
       long bytes;
-      if (s instanceof CntkStep.Conv c) {
+      if (s instanceof CntkStep.Convolution c) {
         long out = c.window().out().pixels();
         long prepared = hadamard(c.k()) + hadamard(c.t());
         bytes = pixels * (dK + dT + prepared) + out * (c.outK() + (plan.options().ntk() ? c.outT()
@@ -69,7 +69,7 @@ final class CntkSketchDevicePlan {
         pixels = out;
         dK = c.outK();
         dT = plan.options().ntk() ? c.outT() : 0;
-      } else if (s instanceof CntkStep.Pool pool) {
+      } else if (s instanceof CntkStep.Pooling pool) {
         long out = pool.window().out().pixels();
         bytes = (pixels + out) * (dK + dT);
         pixels = out;
@@ -86,8 +86,8 @@ final class CntkSketchDevicePlan {
         dK += 1;
         dT += dK + 1;
       } else {
-        ActivationSketch a = s instanceof CntkStep.Act act ? act.sketch()
-            : ((CntkStep.TailAct) s).sketch();
+        ActivationSketch a = s instanceof CntkStep.PixelActivation act ? act.sketch()
+            : ((CntkStep.TailActivation) s).sketch();
         long perPixel = SketchLayer.bytesPerPoint(a, (int) dK, p) / p.bytes() + dK + dT;
         bytes = pixels * perPixel;
         maxFft = Math.max(maxFft, pixels * SketchLayer.fftPerPoint(a));

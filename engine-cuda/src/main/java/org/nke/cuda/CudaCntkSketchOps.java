@@ -6,9 +6,9 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.nke.cntk.CntkNetwork;
 import org.nke.cntk.PixelVariances;
-import org.nke.cntk.Window;
 import org.nke.hermite.HomogeneousHermiteSource;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
+import org.nke.ir.Window;
 import org.nke.sketch.ActivationSketch;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.CntkStep;
@@ -108,12 +108,12 @@ final class CudaCntkSketchOps {
   }
 
   private Object upload(CntkStep step, Precision p, DeviceArena draws) {
-    if (step instanceof CntkStep.Conv c) {
+    if (step instanceof CntkStep.Convolution c) {
       return new ConvDraws(new DevicePatch(c.k(), rt, p, draws), c.t() == null ? null
           : new DevicePatch(c.t(), rt, p, draws), DevicePatch.ints(rt, draws,
           DevicePatch.taps(c.window()), "Conv tap table"));
     }
-    if (step instanceof CntkStep.Pool pool) {
+    if (step instanceof CntkStep.Pooling pool) {
       return DevicePatch.ints(rt, draws, DevicePatch.taps(pool.window()), "AvgPool tap table");
     }
     if (step instanceof CntkStep.Readout r) {
@@ -123,10 +123,10 @@ final class CudaCntkSketchOps {
           DevicePatch.ints(rt, draws, all, "readout tap table"),
           DevicePatch.ints(rt, draws, new int[] {0}, "one-tap table"));
     }
-    if (step instanceof CntkStep.Act a) {
+    if (step instanceof CntkStep.PixelActivation a) {
       return new SketchLayer(a.sketch(), rt, srht, p, draws);
     }
-    if (step instanceof CntkStep.TailAct a) {
+    if (step instanceof CntkStep.TailActivation a) {
       return new SketchLayer(a.sketch(), rt, srht, p, draws);
     }
     return null;
@@ -167,21 +167,21 @@ final class CudaCntkSketchOps {
       f.t = ntk ? rows(a, 0, 0, p, "NTK features (empty)") : null;
       for (int s = 0; s < steps.size(); s++) {
         CntkStep step = steps.get(s);
-        if (step instanceof CntkStep.Conv conv) {
+        if (step instanceof CntkStep.Convolution conv) {
           conv(conv, (ConvDraws) dev[s], f, n, p, a);
-        } else if (step instanceof CntkStep.Act act) {
+        } else if (step instanceof CntkStep.PixelActivation act) {
           double[] var = new double[n * f.pixels];
           for (int b = 0; b < n; b++) {
             System.arraycopy(v[b].spatial()[act.index()], 0, var, b * f.pixels, f.pixels);
           }
           activation((SketchLayer) dev[s], var, f, n * f.pixels, true, p, a, noted, s);
-        } else if (step instanceof CntkStep.TailAct act) {
+        } else if (step instanceof CntkStep.TailActivation act) {
           double[] var = new double[n];
           for (int b = 0; b < n; b++) {
             var[b] = v[b].tail()[act.index()];
           }
           activation((SketchLayer) dev[s], var, f, n, false, p, a, noted, s);
-        } else if (step instanceof CntkStep.Pool pool) {
+        } else if (step instanceof CntkStep.Pooling pool) {
           pool(pool.window(), (DeviceBuffer) dev[s], f, n, p, a);
         } else if (step instanceof CntkStep.Readout r) {
           readout(r, (ReadoutDraws) dev[s], f, n, p, a);
@@ -216,7 +216,7 @@ final class CudaCntkSketchOps {
   }
 
   /** A Conv: {@code Φ_K' = [w·P_K, β]}, {@code Φ_Θ' = [ta·P_K.light, tb·P_Θ.light, ta·P_K.heavy, …]}. */
-  private void conv(CntkStep.Conv c, ConvDraws d, Features f, int n, Precision p, DeviceArena a) {
+  private void conv(CntkStep.Convolution c, ConvDraws d, Features f, int n, Precision p, DeviceArena a) {
     Window w = c.window();
     int outPix = w.out().pixels();
     int outRows = n * outPix;

@@ -2,18 +2,18 @@ package org.nke.cuda;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
-import org.nke.cntk.CntkNetwork.Convolution;
-import org.nke.cntk.CntkNetwork.Diagonalize;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
-import org.nke.cntk.CntkNetwork.Pooling;
-import org.nke.cntk.CntkNetwork.Readout;
-import org.nke.cntk.Grid;
 import org.nke.cntk.PixelDual;
-import org.nke.cntk.Window;
 import org.nke.dual.BoundDual;
-import org.nke.io.ImageBatch;
+import org.nke.ir.Grid;
+import org.nke.ir.ImageBatch;
+import org.nke.ir.Join;
+import org.nke.ir.PixelStep.Convolution;
+import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.PixelActivation;
+import org.nke.ir.PixelStep.Pooling;
+import org.nke.ir.PixelStep.Readout;
+import org.nke.ir.Window;
 import org.nke.spi.ConvOps;
-import org.nke.spi.Join;
 import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
 
@@ -145,7 +145,7 @@ final class CudaConvOps implements ConvOps {
   }
 
   @Override
-  public double activation(PixelBlocks blocks, int count, Nonlinearity step, double[] rowVariances,
+  public double activation(PixelBlocks blocks, int count, PixelActivation step, double[] rowVariances,
       int[] rowImages, double[] colVariances, int[] colImages) {
     CudaPixelBlocks b = cast(blocks);
     PixelBinding bind = b.binding(step, rowVariances, colVariances, () -> bind(step, rowVariances,
@@ -183,7 +183,7 @@ final class CudaConvOps implements ConvOps {
     return bind.bound().errorBound();
   }
 
-  private PixelBinding bind(Nonlinearity step, double[] rows, double[] cols, boolean withNtk) {
+  private PixelBinding bind(PixelActivation step, double[] rows, double[] cols, boolean withNtk) {
     BoundDual bound = step.dual().bind(rows, cols, withNtk);
     DeviceArena arena = new DeviceArena(rt);
     try {
@@ -202,7 +202,7 @@ final class CudaConvOps implements ConvOps {
   }
 
   /** The explicit CPU fallback of an activation without a device kernel: per slot, on the host. */
-  private void onHost(CudaPixelBlocks b, int count, Nonlinearity step, BoundDual bound,
+  private void onHost(CudaPixelBlocks b, int count, PixelActivation step, BoundDual bound,
       int[] rowImages, int[] colImages) {
     int n = step.grid().pixels();
     int entries = (int) step.grid().blockEntries(step.diagonal());

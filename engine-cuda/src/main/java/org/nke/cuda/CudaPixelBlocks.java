@@ -3,7 +3,7 @@ package org.nke.cuda;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.nke.cntk.CntkNetwork.Nonlinearity;
+import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.spi.PixelBlocks;
 import org.nke.spi.Precision;
 
@@ -23,7 +23,7 @@ final class CudaPixelBlocks implements PixelBlocks {
   private final long maxEntries;
   private final boolean withNtk;
   private final DeviceArena arena;
-  private final Map<Nonlinearity, PixelBinding> bindings = new IdentityHashMap<>();
+  private final Map<PixelActivation, PixelBinding> bindings = new IdentityHashMap<>();
   private DeviceBuffer k;
   private DeviceBuffer t;
   private DeviceBuffer spareK;
@@ -152,7 +152,7 @@ final class CudaPixelBlocks implements PixelBlocks {
    * @param make prepares a new binding when the arrays (by identity) changed
    * @return the binding of {@code step} to these arrays (the previous one is closed when replaced)
    */
-  PixelBinding binding(Nonlinearity step, double[] rows, double[] cols,
+  PixelBinding binding(PixelActivation step, double[] rows, double[] cols,
       Supplier<PixelBinding> make) {
     PixelBinding b = bindings.get(step);
     if (b == null || b.rows() != rows || b.cols() != cols) {

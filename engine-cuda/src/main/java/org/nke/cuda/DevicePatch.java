@@ -1,6 +1,6 @@
 package org.nke.cuda;
 
-import org.nke.cntk.Window;
+import org.nke.ir.Window;
 import org.nke.sketch.Hadamard;
 import org.nke.sketch.PatchSketch;
 import org.nke.sketch.PixelPatch;

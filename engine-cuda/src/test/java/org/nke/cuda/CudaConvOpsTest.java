@@ -14,7 +14,7 @@ import org.nke.cntk.ExactCntk;
 import org.nke.cpu.CpuBackend;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.CntkContractTest;
@@ -131,7 +131,7 @@ class CudaConvOpsTest {
       b.close();
       b.close();
       assertThrows(IllegalStateException.class, () -> cuda.convOps(Precision.F32).diagonal(b, 0,
-          new org.nke.cntk.Grid(2, 2), true, new double[4]));
+          new org.nke.ir.Grid(2, 2), true, new double[4]));
     }
   }
 }

@@ -1,6 +1,6 @@
 package org.nke.cuda;
 
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.spi.Backend;
 import org.nke.spi.CntkSketchContractTest;

@@ -133,8 +133,8 @@ class PtxManifestTest {
       k.firstNonFinite(p, a, 100, 70, false, b);
       k.abrelu(new DualKernels.Pair(p, a, b, a, b, 4 * 30, 30, false, b), 0.1, 0.5);
       CntkKernels c = new CntkKernels(r);
-      org.nke.cntk.Window w = org.nke.cntk.Window.of(3, 3, 1, 1, org.nke.arch.Padding.SAME,
-          new org.nke.cntk.Grid(6, 5));
+      org.nke.ir.Window w = org.nke.ir.Window.of(3, 3, 1, 1, org.nke.arch.Padding.SAME,
+          new org.nke.ir.Grid(6, 5));
       c.gram(p, a, b, b, 4, 30, 3, false);
       c.conv(p, a, b, a, b, 4, w, false, true, new CntkKernels.Affine(1, 2, 3, 4, 5));
       c.poolVertical(p, a, b, 4, w);
@@ -161,8 +161,8 @@ class PtxManifestTest {
       pk.fwht(p, a, 16, 16, 3);
       BlockKernels bk = new BlockKernels(r);
       BlockKernels.Operands ops = new BlockKernels.Operands(p, a, b, b, a, 100, 70, true);
-      bk.join(ops, org.nke.spi.Join.linear(0.25, 0.75));
-      bk.join(ops, org.nke.spi.Join.product());
+      bk.join(ops, org.nke.ir.Join.linear(0.25, 0.75));
+      bk.join(ops, org.nke.ir.Join.product());
       bk.normalize(p, a, b, a, b, 100, 70, false);
     }
     assertEquals(EnumSet.allOf(PtxKernel.class), r.launched, "every entry has a launcher");

@@ -7,7 +7,7 @@ import org.nke.cntk.ExactCntk;
 import org.nke.cpu.CpuBackend;
 import org.nke.exact.ExactKernel;
 import org.nke.exact.KernelPair;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;

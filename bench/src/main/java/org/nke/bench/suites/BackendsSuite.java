@@ -15,7 +15,7 @@ import org.nke.bench.BenchResult;
 import org.nke.bench.Cases;
 import org.nke.bench.Suite;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.spi.Availability;
 import org.nke.spi.BackendProvider;
 import org.nke.spi.Backends;

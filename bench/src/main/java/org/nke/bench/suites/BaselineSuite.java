@@ -16,9 +16,9 @@ import org.nke.bench.BenchResult;
 import org.nke.bench.Cases;
 import org.nke.bench.Suite;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
 import org.nke.io.MatrixWriter;
 import org.nke.io.NpyReader;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 
 /**

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.nke.bench.report.LineChart;
 import org.nke.Kernels;
 import org.nke.Sketches;
 import org.nke.bench.BenchCase;
@@ -16,13 +15,14 @@ import org.nke.bench.BenchResult;
 import org.nke.bench.Cases;
 import org.nke.bench.Suite;
 import org.nke.bench.report.Charts;
+import org.nke.bench.report.LineChart;
 import org.nke.bench.report.MarkdownReport;
 import org.nke.exact.ExactKernel.Kind;
-import org.nke.exact.KernelMatrix;
-import org.nke.io.ImageBatch;
+import org.nke.ir.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
+import org.nke.spi.KernelMatrix;
 import org.nke.spi.Progress;
 
 /**

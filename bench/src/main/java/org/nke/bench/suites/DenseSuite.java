@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nke.bench.report.LineChart;
 import org.nke.Kernels;
 import org.nke.Sketches;
 import org.nke.bench.BenchCase;
@@ -15,6 +14,7 @@ import org.nke.bench.BenchResult;
 import org.nke.bench.Cases;
 import org.nke.bench.Suite;
 import org.nke.bench.report.Charts;
+import org.nke.bench.report.LineChart;
 import org.nke.exact.ExactKernel.Kind;
 
 /**
@@ -60,7 +60,7 @@ public final class DenseSuite implements Suite {
         cases.add(Cases.of("exact " + act + " n=" + n, p, () -> Kernels.of(a).withBackend("cpu")
             .compute(x, null, Kind.NTK).ntk(), r -> {
               if (n == errorN) {
-                exactCache.put(act, ((org.nke.exact.KernelMatrix) r).toArray());
+                exactCache.put(act, ((org.nke.spi.KernelMatrix) r).toArray());
               }
               return Map.of();
             }, pairs, "pairs", pairs * (2.0 * D + 3 * 40), pairs * 8.0 * 2 * 2 * 7));

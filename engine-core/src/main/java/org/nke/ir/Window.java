@@ -1,4 +1,4 @@
-package org.nke.cntk;
+package org.nke.ir;
 
 import org.nke.arch.Padding;
 
@@ -49,7 +49,7 @@ public record Window(int height, int width, int strideHeight, int strideWidth, i
   }
 
   /** @return the identity window (1 × 1, stride 1) on {@code grid} */
-  static Window pointwise(Grid grid) {
+  public static Window pointwise(Grid grid) {
     return new Window(1, 1, 1, 1, 0, 0, grid, grid);
   }
 

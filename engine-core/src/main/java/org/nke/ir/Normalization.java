@@ -1,4 +1,4 @@
-package org.nke.spi;
+package org.nke.ir;
 
 /**
  * The per-point scales of {@link Backend#normalize}: entry {@code (i, j)} of K and Θ is divided by

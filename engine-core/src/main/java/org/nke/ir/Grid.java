@@ -1,4 +1,4 @@
-package org.nke.cntk;
+package org.nke.ir;
 
 /**
  * The spatial size of a layer's activations, {@code H × W} pixels; pixel {@code (h, w)} has the flat

@@ -1,6 +1,4 @@
-package org.nke.exact;
-
-import org.nke.spi.Precision;
+package org.nke.spi;
 
 /**
  * A dense kernel matrix on the host, row-major, stored as one array per row so that sizes beyond

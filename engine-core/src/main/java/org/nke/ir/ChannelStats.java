@@ -1,4 +1,4 @@
-package org.nke.io;
+package org.nke.ir;
 
 import java.util.Arrays;
 import org.nke.error.InvalidInputException;

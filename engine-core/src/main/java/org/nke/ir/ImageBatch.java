@@ -1,4 +1,4 @@
-package org.nke.io;
+package org.nke.ir;
 
 import java.util.Locale;
 import org.nke.error.InvalidInputException;
@@ -49,7 +49,7 @@ public final class ImageBatch {
    * @param c channels
    * @return the batch
    */
-  static ImageBatch adopt(String source, double[] nhwc, int n, int h, int w, int c) {
+  public static ImageBatch adopt(String source, double[] nhwc, int n, int h, int w, int c) {
     if (n < 1 || h < 1 || w < 1 || c < 1) {
       throw new InvalidInputException(source + " must hold at least one image of at least 1 x 1 x 1, "
           + "got shape " + shape(n, h, w, c));

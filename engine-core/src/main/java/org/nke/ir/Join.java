@@ -1,4 +1,4 @@
-package org.nke.spi;
+package org.nke.ir;
 
 /**
  * How {@link Backend#accumulate} merges a branch's kernels into an accumulator (the fan-in layers'
