@@ -44,9 +44,9 @@ final class Branching {
       return 1;
     }
     if (streams != 1) {
-      throw new IllegalArgumentException(layer.describe() + " cannot follow FanOut(" + streams + ") "
-          + "directly: give each branch its layers with parallel(...), or join the branches with "
-          + "FanInSum(), FanInProd() or FanInConcat()");
+      throw new IllegalArgumentException(layer.describe() + " cannot take the " + streams
+          + " unjoined branches of FanOut(" + streams + "): give each branch its layers with "
+          + "parallel(...), or join the branches first with FanInSum(), FanInProd() or FanInConcat()");
     }
     return 1;
   }

@@ -78,7 +78,7 @@ class BranchingParserTest {
   @CsvSource(delimiter = '|', value = {
       "Dense(), FanOut(2), parallel(Dense(), Dense(), Dense()), FanInSum()|parallel(...) has 3 "
           + "branches but its input has 2 (from FanOut(2))|20",
-      "Dense(), FanOut(2), Relu(), FanInSum()|Relu() cannot follow FanOut(2) directly|20",
+      "Dense(), FanOut(2), Relu(), FanInSum()|Relu() cannot take the 2 unjoined branches of FanOut(2)|20",
       "Dense(), FanInSum()|FanInSum() must join at least 2 branches, got 1|9",
       "Dense(), FanOut(1), FanInProd()|FanInProd() must join at least 2 branches, got 1|20",
       "Dense(), FanOut(2), parallel(Identity(), Dense())|the network ends with 2 unjoined branches|20",
@@ -104,7 +104,7 @@ class BranchingParserTest {
   void javaBuiltTreesFollowTheSameRules() {
     ArchException e = assertThrows(ArchException.class, () -> Architecture.serial(Dense.of(1, 0),
         new FanOut(2), Dense.of(1, 0)));
-    assertTrue(e.getMessage().startsWith("Dense(W_std=1.0) cannot follow FanOut(2) directly"),
+    assertTrue(e.getMessage().startsWith("Dense(W_std=1.0) cannot take the 2 unjoined branches of FanOut(2)"),
         e.getMessage());
     Architecture ok = Architecture.serial(Dense.of(1, 0), new FanOut(2),
         Parallel.of(Architecture.serial(new Identity()), Architecture.serial(Dense.of(2, 0))),
