@@ -86,7 +86,8 @@ final class FitCommand implements Callable<Integer> {
 
   @Option(names = "--uncertainty", description = "sketch: also keep the ensemble posterior in the "
       + "model (an eigenbasis, q x q; about n x q for n < q/2 training points; ntk: also the NNGP "
-      + "features of the same seed), so that nke predict --time/--variance/--covariance work; same single pass over the data.")
+      + "features of the same seed), so that nke predict --time/--variance/--covariance work; "
+      + "same single pass over the data.")
   boolean uncertainty;
 
   @Mixin

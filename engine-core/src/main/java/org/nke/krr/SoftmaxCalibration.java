@@ -27,10 +27,7 @@ public final class SoftmaxCalibration {
     double[][] p = new double[scores.length][];
     for (int i = 0; i < scores.length; i++) {
       double[] s = scores[i];
-      double max = Double.NEGATIVE_INFINITY;
-      for (double v : s) {
-        max = Math.max(max, v);
-      }
+      double max = max(s);
       double[] row = new double[s.length];
       double sum = 0;
       for (int k = 0; k < s.length; k++) {
@@ -59,10 +56,7 @@ public final class SoftmaxCalibration {
         continue;
       }
       double[] s = scores[i];
-      double max = Double.NEGATIVE_INFINITY;
-      for (double v : s) {
-        max = Math.max(max, v);
-      }
+      double max = max(s);
       double sum = 0;
       for (double v : s) {
         sum += Math.exp((v - max) / t);
@@ -87,6 +81,15 @@ public final class SoftmaxCalibration {
     return loss / probabilities.length;
   }
 
+  /** @return the largest score of a row (each softmax is shifted by it: no overflow) */
+  private static double max(double[] s) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : s) {
+      max = Math.max(max, v);
+    }
+    return max;
+  }
+
   /** {@code d/dβ} of the mean log-loss at {@code β = 1/T}: {@code mean_i (E_p[s_i] − s_{i,y_i})}. */
   private static double slope(double[][] scores, int[] classes, double beta) {
     double g = 0;
@@ -95,10 +98,7 @@ public final class SoftmaxCalibration {
         continue;
       }
       double[] s = scores[i];
-      double max = Double.NEGATIVE_INFINITY;
-      for (double v : s) {
-        max = Math.max(max, v);
-      }
+      double max = max(s);
       double sum = 0;
       double weighted = 0;
       for (double v : s) {
