@@ -39,7 +39,7 @@ import org.nke.ir.Window;
  * a {@link Diagonalize}. The compiler is {@link CntkCompiler}.
  *
  * <p>Under the standard parameterization a Conv's or Dense's NTK reads its fan-in, which
- * {@link LayerWidths} follows through the network as stax follows shapes (the images' channels, each
+ * {@link org.nke.exact.LayerWidths} follows through the network as stax follows shapes (the images' channels, each
  * layer's declared width, {@code H·W·C} after Flatten); a width that is needed but was omitted is an
  * {@link ArchException} naming the layer that omitted it.
  */

@@ -28,7 +28,7 @@ import org.nke.util.Checks;
  * Exact convolutional NNGP and NTK (CNTK; Arora et al. 2019, Novak et al. 2019) between two image
  * sets, following stax's kernel recursion layer by layer on pixel-pair blocks
  * {@code K(p, q)} of {@code (H·W) × (H·W)} entries per image pair (see {@link CntkNetwork},
- * {@link PixelGram}, {@link ConvKernel}, {@link PoolKernel}, {@link PixelDual},
+ * {@link PixelGram}, {@link ConvBlocks}, {@link PoolBlocks}, {@link PixelDual},
  * {@link SpatialReadout}), then the dense layers after the readout.
  *
  * <p>Two phases. (1) The diagonal recursion: every image is run with itself once, its full self

@@ -26,7 +26,7 @@ import org.nke.spi.PixelBlocks;
  * the CNTK sketch needs (a pooling layer mixes pixel pairs, so after one the diagonal alone does not
  * determine them); one self block costs as much as one image pair of the exact CNTK, a small
  * fraction of the sketch's per-image work for images up to about 64 × 64. Uses {@link PixelGram},
- * {@link ConvKernel}, {@link PoolKernel}, {@link PixelDual} and {@link SpatialReadout}, so it agrees
+ * {@link ConvBlocks}, {@link PoolBlocks}, {@link PixelDual} and {@link SpatialReadout}, so it agrees
  * bit for bit with the exact CNTK's own diagonal recursion.
  */
 public final class PixelVariances {
@@ -63,9 +63,9 @@ public final class PixelVariances {
     double readT = Double.NaN;
     for (PixelStep step : net.steps()) {
       if (step instanceof Convolution c) {
-        ConvKernel.apply(k, t, scratch, c);
+        ConvBlocks.apply(k, t, scratch, c);
       } else if (step instanceof Pooling p) {
-        PoolKernel.apply(k, t, scratch, p);
+        PoolBlocks.apply(k, t, scratch, p);
       } else if (step instanceof Diagonalize d) {
         SpatialReadout.diagonalize(k, d.grid().pixels());
         if (t != null) {

@@ -3,7 +3,7 @@ package org.nke.cntk;
 import org.nke.ir.Window;
 
 /**
- * The separable window sums behind {@link ConvKernel} and {@link PoolKernel} on one pixel-pair block
+ * The separable window sums behind {@link ConvBlocks} and {@link PoolBlocks} on one pixel-pair block
  * {@code K(p, q)}, {@code p = (p_h, p_w)}, {@code q = (q_h, q_w)}:
  *
  * <pre>{@code

@@ -3,10 +3,10 @@ package org.nke.cpu;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
-import org.nke.cntk.ConvKernel;
+import org.nke.cntk.ConvBlocks;
 import org.nke.cntk.PixelDual;
 import org.nke.cntk.PixelGram;
-import org.nke.cntk.PoolKernel;
+import org.nke.cntk.PoolBlocks;
 import org.nke.cntk.SpatialReadout;
 import org.nke.dual.BoundDual;
 import org.nke.ir.Grid;
@@ -87,14 +87,14 @@ final class CpuConvOps implements ConvOps {
   @Override
   public void convolve(PixelBlocks blocks, int count, Convolution step) {
     CpuPixelBlocks b = cast(blocks);
-    forSlots(count, k -> ConvKernel.apply(b.nngp[k], b.ntk == null ? null : b.ntk[k], b.scratch[k],
+    forSlots(count, k -> ConvBlocks.apply(b.nngp[k], b.ntk == null ? null : b.ntk[k], b.scratch[k],
         step));
   }
 
   @Override
   public void pool(PixelBlocks blocks, int count, Pooling step) {
     CpuPixelBlocks b = cast(blocks);
-    forSlots(count, k -> PoolKernel.apply(b.nngp[k], b.ntk == null ? null : b.ntk[k], b.scratch[k],
+    forSlots(count, k -> PoolBlocks.apply(b.nngp[k], b.ntk == null ? null : b.ntk[k], b.scratch[k],
         step));
   }
 

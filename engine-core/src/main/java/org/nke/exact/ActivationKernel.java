@@ -3,6 +3,7 @@ package org.nke.exact;
 import org.nke.arch.Activation;
 import org.nke.dual.DualActivation;
 import org.nke.error.ArchException;
+import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;
@@ -11,9 +12,10 @@ import org.nke.spi.Progress;
  * The rules of an elementwise activation: its {@link DualActivation},
  * {@code K' = E[φ(u)φ(v)]}, {@code Θ' = Θ · E[φ'(u)φ'(v)]} over {@code (u, v)} Gaussian with the
  * pair's covariance, and {@code k' = E[φ(u)²]} on the diagonal. As in stax, the input must be
- * Gaussian, and the output is not.
+ * Gaussian, and the output is not. On images the same rule acts on every carried pixel pair, with
+ * the per-pixel variances of both images.
  */
-final class ActivationKernel extends LayerKernel {
+public final class ActivationKernel extends LayerKernel {
   private final DualActivation dual;
 
   ActivationKernel(Activation a, int position) {
@@ -23,10 +25,7 @@ final class ActivationKernel extends LayerKernel {
 
   @Override
   protected KernelState signal(KernelState in) {
-    if (!in.gaussian()) {
-      throw new ArchException("activation " + describe() + " at layer " + position() + " must "
-          + "follow Dense or Conv (or a FanInSum of them): its input must be Gaussian (stax's rule)");
-    }
+    requireGaussian(in.gaussian(), describe(), position());
     return in.withSignal(false, in.width());
   }
 
@@ -55,5 +54,39 @@ final class ActivationKernel extends LayerKernel {
   @Override
   protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
     return sketcher.activation(where(), dual, in);
+  }
+
+  @Override
+  public ImageSignal imageSignal(ImageSignal in) {
+    requireGaussian(in.gaussian(), describe(), position());
+    return in.withGaussian(false);
+  }
+
+  @Override
+  public boolean mixesPixels() {
+    return false;
+  }
+
+  @Override
+  public void pixelSteps(ImageSignal in, PixelProgram program) {
+    program.add(new PixelActivation(dual, in.grid(), program.diagonal(), program.probe(),
+        position(), describe()));
+  }
+
+  /**
+   * stax's rule that an activation's input be Gaussian (also for the dense layers after an image
+   * network's readout).
+   *
+   * @param gaussian whether the input is Gaussian
+   * @param describe the activation as written
+   * @param position its index
+   * @throws ArchException if it is not
+   */
+  public static void requireGaussian(boolean gaussian, String describe, int position) {
+    if (!gaussian) {
+      throw new ArchException("activation " + describe + " at layer " + position + " must follow "
+          + "Dense or Conv (or a FanInSum of them) or a pooling of those: its input must be "
+          + "Gaussian (stax's rule)");
+    }
   }
 }

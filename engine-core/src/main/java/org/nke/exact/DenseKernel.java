@@ -4,6 +4,7 @@ import org.nke.arch.Dense;
 import org.nke.arch.Parameterization;
 import org.nke.error.ArchException;
 import org.nke.exact.DenseNetwork.Affine;
+import org.nke.ir.Window;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;
@@ -19,6 +20,7 @@ import org.nke.spi.Progress;
  * {@code K' = w²K + β²} with the coefficients of {@link #affine}. The output is Gaussian.
  */
 public final class DenseKernel extends LayerKernel {
+  private final Dense dense;
   private final Affine affine;
   private final int width;
 
@@ -29,7 +31,19 @@ public final class DenseKernel extends LayerKernel {
           + "parameterization, which needs the width of its input: give the previous Dense a "
           + "width, e.g. Dense(512, ...)");
     }
+    this.dense = d;
     this.affine = affine(d, inputWidth, position);
+    this.width = d.width();
+  }
+
+  /**
+   * For a network on images, where the layer acts on every pixel (a 1 × 1 Conv) and its fan-in comes
+   * from the {@link ImageSignal}.
+   */
+  DenseKernel(Dense d, int position) {
+    super(position, d.describe());
+    this.dense = d;
+    this.affine = null;
     this.width = d.width();
   }
 
@@ -39,11 +53,12 @@ public final class DenseKernel extends LayerKernel {
    * {@code a = N_in, b = w², c = 1} if {@code b_std} was given, else 0.
    *
    * @param d the layer
-   * @param inputWidth {@code N_in} (used by the standard parameterization only; must then be ≥ 1)
+   * @param inputWidth {@code N_in}, on images the fan-in {@code C_in·F} (used by the standard
+   *     parameterization only; must then be ≥ 1)
    * @param position 1-based index of the layer, for messages
    * @return the step
    */
-  public static Affine affine(Dense d, int inputWidth, int position) {
+  public static Affine affine(Dense d, double inputWidth, int position) {
     double w2 = d.wStd() * d.wStd();
     double b2 = d.bStd() * d.bStd();
     if (d.parameterization() == Parameterization.NTK) {
@@ -90,5 +105,36 @@ public final class DenseKernel extends LayerKernel {
   @Override
   protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
     return sketcher.affine(where(), affine, in);
+  }
+
+  @Override
+  public ImageSignal imageSignal(ImageSignal in) {
+    return affineSignal(dense, 1, "out_dim", in, where()).withGrid(in.grid());
+  }
+
+  @Override
+  public boolean mixesPixels() {
+    return false;
+  }
+
+  @Override
+  public void pixelSteps(ImageSignal in, PixelProgram program) {
+    program.affine(Window.pointwise(in.grid()), affine(dense, fanIn(dense, 1, in, where()),
+        position()), position(), describe());
+  }
+
+  /**
+   * The image signal after an affine layer of {@code taps} taps (a Conv's filter size, 1 for a
+   * pixelwise Dense): Gaussian, of the declared width, with the fan-in checked now when the standard
+   * parameterization reads it.
+   */
+  static ImageSignal affineSignal(Dense d, int taps, String declaredBy, ImageSignal in, String at) {
+    fanIn(d, taps, in, at);
+    return new ImageSignal(in.grid(), true, in.widths().declared(d.width(), declaredBy, at));
+  }
+
+  /** The fan-in {@code C_in·taps} under the standard parameterization, else 0 (unused). */
+  static double fanIn(Dense d, int taps, ImageSignal in, String at) {
+    return d.parameterization() == Parameterization.STANDARD ? in.widths().fanIn(taps, at) : 0;
   }
 }

@@ -42,4 +42,19 @@ final class IdentityKernel extends LayerKernel {
   protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
     return sketcher.identity(where(), in);
   }
+
+  @Override
+  public ImageSignal imageSignal(ImageSignal in) {
+    return in;
+  }
+
+  @Override
+  public boolean mixesPixels() {
+    return false;
+  }
+
+  @Override
+  public void pixelSteps(ImageSignal in, PixelProgram program) {
+    // no step: the blocks pass unchanged
+  }
 }

@@ -15,13 +15,15 @@ import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;
 
 /**
- * All the kernel rules of one layer type on dense (vector) inputs — the home of a layer, as a layer's
+ * All the kernel rules of one layer type, on vectors and on images — the home of a layer, as a layer's
  * {@code kernel_fn} is in neural-tangents. A subclass must give every rule (each is abstract, so a new
  * layer that forgets one does not compile): what it requires of its input and what it gives
  * ({@link #signal}), the exact rule on a pair block through {@link Backend} primitives
  * ({@link #exact}), the per-point variance recursion ({@link #diagonal}), whether pair angles survive
  * it ({@link #angles}), the NTK diagonal ({@link #diagonalNtk}) and the sketch rule ({@link #sketch}:
- * per-point features, compiled at plan time through {@link Sketcher} primitives). {@link #apply}
+ * per-point features, compiled at plan time through {@link Sketcher} primitives), and on images the
+ * image rules: requirements ({@link #imageSignal}), the pixel pairs it needs ({@link #mixesPixels})
+ * and its pixel steps ({@link #pixelSteps}). {@link #apply}
  * folds a {@link KernelState} through the exact rules, {@link FeatureProgram} a point's features
  * through the sketch rules.
  *
@@ -63,19 +65,55 @@ public abstract class LayerKernel {
   static LayerKernel of(Layer layer, int position, int inputWidth) {
     if (layer instanceof Dense d) {
       return new DenseKernel(d, position, inputWidth);
-    } else if (layer instanceof Activation a) {
+    } else if (layer instanceof GlobalAvgPool) {
+      throw needsImages(position, layer.describe());
+    }
+    return common(layer, position);
+  }
+
+  /**
+   * The layer's kernel class for a network on images (where a Dense acts on every pixel and takes
+   * its fan-in from the {@link ImageSignal}).
+   *
+   * @param layer a spatial layer (not a readout, Flatten or GlobalAvgPool, and not a fan-out or
+   *     fan-in, which the compiler handles)
+   * @param position its 1-based index, for messages
+   * @return its rules
+   * @throws ArchException for a layer without a rule on images
+   */
+  public static LayerKernel forImages(Layer layer, int position) {
+    if (layer instanceof Dense d) {
+      return new DenseKernel(d, position);
+    } else if (layer instanceof Flatten || layer instanceof GlobalAvgPool) {
+      throw new IllegalArgumentException(layer.describe() + " is a readout, not a spatial layer");
+    }
+    return common(layer, position);
+  }
+
+  private static LayerKernel common(Layer layer, int position) {
+    if (layer instanceof Activation a) {
       return new ActivationKernel(a, position);
     } else if (layer instanceof LayerNorm n) {
       return new LayerNormKernel(n, position);
     } else if (layer instanceof Identity || layer instanceof Flatten) {
       return new IdentityKernel(layer, position);
-    } else if (layer instanceof Conv || layer instanceof AvgPool || layer instanceof GlobalAvgPool) {
-      throw new ArchException("layer " + position + " (" + layer.describe() + ") needs image "
-          + "inputs (n, H, W, C): give images (Kernels.compute(ImageBatch, ...), or a 4-D .npy, "
-          + "CIFAR .bin or IDX file on the command line) for the convolutional kernel (CNTK)");
+    } else if (layer instanceof Conv c) {
+      return new ConvKernel(c, position);
+    } else if (layer instanceof AvgPool p) {
+      return new AvgPoolKernel(p, position);
     }
-    throw new ArchException("layer " + position + " (" + layer.describe() + ") has no kernel rule "
-        + "for dense inputs");
+    throw new ArchException("layer " + position + " (" + layer.describe() + ") has no kernel rule");
+  }
+
+  /**
+   * @param position the layer's index
+   * @param describe the layer as written
+   * @return the error of an image layer in a network on vectors
+   */
+  static ArchException needsImages(int position, String describe) {
+    return new ArchException("layer " + position + " (" + describe + ") needs image "
+        + "inputs (n, H, W, C): give images (Kernels.compute(ImageBatch, ...), or a 4-D .npy, "
+        + "CIFAR .bin or IDX file on the command line) for the convolutional kernel (CNTK)");
   }
 
   /** @return 1-based index of the layer, for messages */
@@ -147,6 +185,36 @@ public abstract class LayerKernel {
    * @return the compiled map
    */
   protected abstract FeatureMap sketch(FeatureShape in, Sketcher sketcher);
+
+  /**
+   * The image rule at compile time (stax's shape checks on images): what the layer requires of an
+   * image signal (a Gaussian input for an activation, a window that fits the grid, a width the
+   * standard parameterization can read) and the signal after it.
+   *
+   * @param in the signal before the layer
+   * @return the signal after it
+   * @throws ArchException if the input does not meet the layer's requirements on images
+   */
+  public abstract ImageSignal imageSignal(ImageSignal in);
+
+  /**
+   * The image rule's pair requirement: whether the layer reads pixel pairs {@code (p, q)},
+   * {@code p ≠ q}, of its input even where only the diagonal pairs of its output are needed (a
+   * pooling mixes pixels; pixelwise layers and Conv, whose output pair {@code (p, p)} reads the input
+   * pairs {@code (p + δ, p + δ)}, do not).
+   *
+   * @return whether it needs all pairs of its input
+   */
+  public abstract boolean mixesPixels();
+
+  /**
+   * The image rule: the layer's steps on pixel-pair blocks ({@link org.nke.ir.PixelStep}, each a
+   * {@code ConvOps} primitive and a CNTK-sketch step), written to the program with what it carries.
+   *
+   * @param in the signal before the layer (as given to {@link #imageSignal})
+   * @param program the program; appended to
+   */
+  public abstract void pixelSteps(ImageSignal in, PixelProgram program);
 
   /**
    * Folds a state through the layer: the requirements always, the diagonal rule when the state has

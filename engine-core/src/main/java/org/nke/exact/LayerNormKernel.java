@@ -1,9 +1,12 @@
 package org.nke.exact;
 
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.nke.arch.LayerNorm;
 import org.nke.error.ArchException;
 import org.nke.ir.Normalization;
+import org.nke.ir.PixelStep.Normalize;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;
@@ -19,21 +22,28 @@ import org.nke.spi.Progress;
  * In the infinite-width limit the centring has no effect and the normalisation's Jacobian projects out
  * one direction of infinitely many, so the NTK scales like the NNGP. As in stax the input must be
  * Gaussian and stays so. On points only the channel axis ({@code -1}, or {@code 1}) is supported.
+ *
+ * <p>On images {@code (n, H, W, C)} every carried pixel pair {@code (p, q)} is divided by
+ * {@code √(s_x(p)·s_y(q))}: over the channel axis {@code s(p) = eps + K(p, p)} (each pixel's
+ * variance), over {@code axis=(1, 2, 3)} the mean of that over the image's pixels
+ * ({@link org.nke.ir.PixelStep.Normalize#scales}).
  */
 final class LayerNormKernel extends LayerKernel {
+  private final LayerNorm layer;
   private final double eps;
 
   LayerNormKernel(LayerNorm n, int position) {
     super(position, n.describe());
-    if (!n.isChannelAxis() && !n.axes().equals(List.of(1))) {
-      throw new ArchException("layer " + position + " (" + n.describe() + ") normalises over axes "
-          + n.axes() + ", which points (n, d) do not have: use LayerNorm() (axis=-1) on points");
-    }
+    this.layer = n;
     this.eps = n.eps();
   }
 
   @Override
   protected KernelState signal(KernelState in) {
+    if (!layer.isChannelAxis() && !layer.axes().equals(List.of(1))) {
+      throw new ArchException(where() + " normalises over axes " + layer.axes() + ", which points "
+          + "(n, d) do not have: use LayerNorm() (axis=-1) on points");
+    }
     if (!in.gaussian()) {
       throw new ArchException(where() + " must follow Dense (or a FanInSum of Dense outputs): its "
           + "input must be Gaussian (stax's rule)");
@@ -78,5 +88,46 @@ final class LayerNormKernel extends LayerKernel {
   @Override
   protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
     return sketcher.normalize(where(), eps, in);
+  }
+
+  @Override
+  public ImageSignal imageSignal(ImageSignal in) {
+    perImage();
+    if (!in.gaussian()) {
+      throw new ArchException(where() + " must follow Conv or Dense (or a FanInSum of them): its "
+          + "input must be Gaussian (stax's rule)");
+    }
+    return in;
+  }
+
+  @Override
+  public boolean mixesPixels() {
+    return false;
+  }
+
+  @Override
+  public void pixelSteps(ImageSignal in, PixelProgram program) {
+    program.add(new Normalize(in.grid(), program.diagonal(), perImage(), eps, program.probe(),
+        position(), describe()));
+  }
+
+  /**
+   * @return whether on images it normalises each image ({@code axis=(1, 2, 3)}) rather than each
+   *     pixel (the channel axis, {@code -1} or {@code 3})
+   * @throws ArchException for other axes
+   */
+  private boolean perImage() {
+    Set<Integer> axes = new TreeSet<>();
+    for (int a : layer.axes()) {
+      axes.add(a < 0 ? a + 4 : a);
+    }
+    if (axes.equals(Set.of(3))) {
+      return false;
+    } else if (axes.equals(Set.of(1, 2, 3))) {
+      return true;
+    }
+    throw new ArchException(where() + " normalises over axes " + layer.axes() + ": on images (n, H, "
+        + "W, C) the convolutional kernel supports the channel axis (axis=-1, each pixel) and "
+        + "axis=(1, 2, 3) (each image)");
   }
 }

@@ -17,8 +17,8 @@ import org.nke.ir.PixelStep.Readout;
  * CPU spreads pairs over threads). The orchestration — walking the compiled network, the per-image
  * diagonal recursion that supplies the per-pixel variances, the readout and the dense layers after
  * it — lives once in {@code org.nke.cntk.ExactCntk}. The maths of each step is documented (and
- * implemented for the host) in {@code org.nke.cntk}: {@code PixelGram}, {@code ConvKernel},
- * {@code PoolKernel}, {@code PixelDual}, {@code SpatialReadout}; the fan-in joins and LayerNorm of
+ * implemented for the host) in {@code org.nke.cntk}: {@code PixelGram}, {@code ConvBlocks},
+ * {@code PoolBlocks}, {@code PixelDual}, {@code SpatialReadout}; the fan-in joins and LayerNorm of
  * branching networks apply the scalar rules of {@link Join} and {@link Normalization} entry by entry
  * ({@link #copy}, {@link #accumulate}, {@link #normalize}). Results must not depend on how pairs are
  * batched or scheduled.
@@ -53,14 +53,14 @@ public interface ConvOps {
   /**
    * @param blocks the storage; modified
    * @param count slots in use
-   * @param step the convolution ({@code org.nke.cntk.ConvKernel})
+   * @param step the convolution ({@code org.nke.cntk.ConvBlocks})
    */
   void convolve(PixelBlocks blocks, int count, Convolution step);
 
   /**
    * @param blocks the storage; modified
    * @param count slots in use
-   * @param step the pooling ({@code org.nke.cntk.PoolKernel})
+   * @param step the pooling ({@code org.nke.cntk.PoolBlocks})
    */
   void pool(PixelBlocks blocks, int count, Pooling step);
 

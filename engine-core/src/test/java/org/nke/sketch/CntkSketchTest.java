@@ -13,7 +13,7 @@ import org.nke.Kernels;
 import org.nke.Sketches;
 import org.nke.arch.Architecture;
 import org.nke.cntk.CntkNetwork;
-import org.nke.cntk.ConvKernel;
+import org.nke.cntk.ConvBlocks;
 import org.nke.cntk.PixelGram;
 import org.nke.dual.GeluDual;
 import org.nke.error.InvalidInputException;
@@ -136,7 +136,7 @@ class CntkSketchTest {
     int[][] pairs = {{0, 0}, {1, 1}, {0, 1}};
     for (int b = 0; b < 3; b++) {
       PixelGram.compute(img[pairs[b][0]], img[pairs[b][1]], n, x.channels(), false, blocks[b]);
-      ConvKernel.apply(blocks[b], null, new double[n * n], conv);
+      ConvBlocks.apply(blocks[b], null, new double[n * n], conv);
     }
     HermiteSource src = SketchPlan.hermiteSource(new GeluDual(false));
     double k = 0;

@@ -64,7 +64,7 @@ final class CntkKernels {
   }
 
   /**
-   * The layer's constants, computed on the host exactly as {@code ConvKernel.affine} does.
+   * The layer's constants, computed on the host exactly as {@code ConvBlocks.affine} does.
    *
    * @param wk {@code σ_w²/F}
    * @param b2 {@code σ_b²}

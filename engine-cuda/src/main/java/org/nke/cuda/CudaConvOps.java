@@ -122,7 +122,7 @@ final class CudaConvOps implements ConvOps {
   public void convolve(PixelBlocks blocks, int count, Convolution step) {
     CudaPixelBlocks b = cast(blocks);
     Window w = step.window();
-    // the constants of ConvKernel.affine, with the same expressions
+    // the constants of ConvBlocks.affine, with the same expressions
     double f = w.size();
     CntkKernels.Affine affine = new CntkKernels.Affine(step.w2() / f, step.b2(),
         step.ntkFromNngp() / f, step.ntkZero() ? 0 : step.ntkFromNtk() / f, step.ntkConstant());

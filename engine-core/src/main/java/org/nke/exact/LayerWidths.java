@@ -1,4 +1,4 @@
-package org.nke.cntk;
+package org.nke.exact;
 
 import org.nke.error.ArchException;
 
@@ -14,20 +14,29 @@ import org.nke.error.ArchException;
  * them), so a standard-parameterised layer whose input width was omitted is an {@link ArchException}
  * naming both layers.
  */
-final class LayerWidths {
+public final class LayerWidths {
   /** Current width, or −1 when the layer that set it gave none. */
-  private long width;
+  private final long width;
   /** The layer (or the images) that set it, for messages. */
-  private String setBy;
+  private final String setBy;
   /** The argument that declares it there ({@code out_chan} or {@code out_dim}). */
-  private String argument = "";
+  private final String argument;
   /** What the width counts ("channels", or "features" after the readout). */
-  private String unit = "channels";
+  private final String unit;
 
-  /** @param channels the images' channel count {@code C} */
-  LayerWidths(int channels) {
-    this.width = channels;
-    this.setBy = "the images";
+  private LayerWidths(long width, String setBy, String argument, String unit) {
+    this.width = width;
+    this.setBy = setBy;
+    this.argument = argument;
+    this.unit = unit;
+  }
+
+  /**
+   * @param channels the images' channel count {@code C}
+   * @return the widths at the input
+   */
+  public static LayerWidths images(int channels) {
+    return new LayerWidths(channels, "the images", "", "channels");
   }
 
   /**
@@ -38,7 +47,7 @@ final class LayerWidths {
    * @return {@code width · taps}
    * @throws ArchException if the width is not known
    */
-  double fanIn(int taps, String at) {
+  public double fanIn(int taps, String at) {
     if (width < 1) {
       throw new ArchException(at + " uses the standard parameterization, which needs the number of "
           + "its input " + unit + " (fan-in = input " + unit + (taps > 1 ? " x filter size" : "")
@@ -52,39 +61,26 @@ final class LayerWidths {
    * After a Conv or Dense: its declared width becomes the next layer's input width.
    *
    * @param declared its width, −1 when omitted
-   * @param argument the argument that declares it, {@code out_chan} or {@code out_dim}
+   * @param declaredBy the argument that declares it, {@code out_chan} or {@code out_dim}
    * @param at the layer
+   * @return the widths after it
    */
-  void set(int declared, String argument, String at) {
-    width = declared;
-    this.argument = argument;
-    setBy = at;
+  public LayerWidths declared(long declared, String declaredBy, String at) {
+    return new LayerWidths(declared, at, declaredBy, unit);
   }
 
   /**
    * After the readout: Flatten makes the width {@code H·W·C}, GlobalAvgPool keeps {@code C}.
    *
    * @param pixels {@code H·W} for Flatten, 1 for GlobalAvgPool
+   * @return the widths after it
    */
-  void readout(int pixels) {
-    if (width > 0) {
-      width *= pixels;
-    }
-    unit = "features";
+  public LayerWidths readout(int pixels) {
+    return new LayerWidths(width > 0 ? width * pixels : width, setBy, argument, "features");
   }
 
   /** @return the current width, −1 when not known */
-  long width() {
+  public long width() {
     return width;
-  }
-
-  /** @return an independent copy (for a branch) */
-  LayerWidths copy() {
-    LayerWidths c = new LayerWidths(1);
-    c.width = width;
-    c.setBy = setBy;
-    c.argument = argument;
-    c.unit = unit;
-    return c;
   }
 }

@@ -19,8 +19,8 @@ import org.nke.ir.Window;
  * step's coefficients ({@link #affine}), which also covers the standard parameterization
  * ({@code a = C_in·F}, {@code c = [b_std given]}; {@link org.nke.arch.Conv}).
  */
-public final class ConvKernel {
-  private ConvKernel() {
+public final class ConvBlocks {
+  private ConvBlocks() {
   }
 
   /**

@@ -13,8 +13,8 @@ import org.nke.ir.Window;
  * the same for {@code Θ}. Under SAME padding the out-of-image pixels count as zeros and the divisor
  * stays {@code (f_h f_w)²}, as in stax. Needs all pixel pairs of its input.
  */
-public final class PoolKernel {
-  private PoolKernel() {
+public final class PoolBlocks {
+  private PoolBlocks() {
   }
 
   /**
