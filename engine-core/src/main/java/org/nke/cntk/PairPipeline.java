@@ -272,8 +272,8 @@ final class PairPipeline implements AutoCloseable {
     int a = 0;
     for (DenseNetwork.Step s : tail) {
       if (s instanceof Affine f) {
-        t = f.ntkFromNngp() * k + f.ntkFromNtk() * t + f.ntkConstant();
-        k = f.w2() * k + f.b2();
+        t = f.ntk(k, t);
+        k = f.nngp(k);
       } else if (s instanceof Activation n) {
         pre[a++] = k;
         if (!Double.isNaN(t)) {
@@ -302,9 +302,9 @@ final class PairPipeline implements AutoCloseable {
     for (DenseNetwork.Step s : tail) {
       if (s instanceof Affine f) {
         if (t != null) {
-          t[0] = f.ntkFromNngp() * k[0] + f.ntkFromNtk() * t[0] + f.ntkConstant();
+          t[0] = f.ntk(k[0], t[0]);
         }
-        k[0] = f.w2() * k[0] + f.b2();
+        k[0] = f.nngp(k[0]);
       } else if (s instanceof Activation) {
         bound[a++].applyRow(i, j, 1, k, t, 0);
       }

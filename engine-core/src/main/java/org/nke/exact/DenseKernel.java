@@ -83,7 +83,7 @@ public final class DenseKernel extends LayerKernel {
   @Override
   protected double diagonal(double variance) {
     // k ← σ_w² k + σ_b²
-    return affine.w2() * variance + affine.b2();
+    return affine.nngp(variance);
   }
 
   @Override
@@ -99,7 +99,7 @@ public final class DenseKernel extends LayerKernel {
   @Override
   protected double diagonalNtk(double variance, double ntk) {
     // Θ ← a·K + b·Θ + c
-    return affine.ntkFromNngp() * variance + affine.ntkFromNtk() * ntk + affine.ntkConstant();
+    return affine.ntk(variance, ntk);
   }
 
   @Override

@@ -48,6 +48,26 @@ public final class DenseNetwork {
    */
   public record Affine(double w2, double b2, double ntkFromNngp, double ntkFromNtk,
       double ntkConstant, int position, String describe) implements Step {
+    /**
+     * The scalar NNGP rule, the one home of it (pair entries and diagonals alike).
+     *
+     * @param k {@code K} before the layer
+     * @return {@code K' = w²K + β²}
+     */
+    public double nngp(double k) {
+      return w2 * k + b2;
+    }
+
+    /**
+     * The scalar NTK rule, the one home of it.
+     *
+     * @param k {@code K} before the layer
+     * @param t {@code Θ} before the layer
+     * @return {@code Θ' = a·K + b·Θ + c}
+     */
+    public double ntk(double k, double t) {
+      return ntkFromNngp * k + ntkFromNtk * t + ntkConstant;
+    }
   }
 
   /**

@@ -102,15 +102,16 @@ public final class HomogeneousSeries {
             + "network (b_std=0), whose kernel is homogeneous: use the dense sketch (--method "
             + "sketch) for networks with biases");
       }
+      // bias-free: the layer's scalar rules are linear, so they act on each homogeneous term
       for (int i = 0; i <= q; i++) {
-        t[i] = a.ntkFromNngp() * k[i] + a.ntkFromNtk() * t[i];
-        k[i] *= a.w2();
+        t[i] = a.ntk(k[i], t[i]);
+        k[i] = a.nngp(k[i]);
       }
       for (int sign = 0; sign < 2; sign++) {
-        th[sign] = a.ntkFromNngp() * kxy[sign] + a.ntkFromNtk() * th[sign];
-        kxy[sign] *= a.w2();
+        th[sign] = a.ntk(kxy[sign], th[sign]);
+        kxy[sign] = a.nngp(kxy[sign]);
       }
-      kxx *= a.w2();
+      kxx = a.nngp(kxx);
       return NONE;
     }
 
