@@ -4,7 +4,7 @@ images, from neural-tangents itself.
 
 Small residual conv nets -- an identity shortcut, a strided 1x1 Conv shortcut, FanInProd with a pooled
 branch, FanInConcat on channels with a nested fan-out, LayerNorm over the channel axis and over
-(1, 2, 3) -- with stax's `kernel_fn` NNGP and NTK on 3 random images x (6x6x2) with themselves and
+(1, 2, 3), SumPool alone and in a branch -- with stax's `kernel_fn` NNGP and NTK on 3 random images x (6x6x2) with themselves and
 against 2 images y; and, if `--wide-resnet` is given, neural-tangents' README WideResnet(1, 1, 10) on
 2 random 32x32x3 images. Each network is written once, as a stax expression that nke's parser reads
 too (`stax.` prefixes are accepted), and the same string is evaluated here.
@@ -52,6 +52,16 @@ NETWORKS = [
     "stax.serial(stax.Conv(4, (3, 3), padding='SAME', W_std=1.3), stax.LayerNorm(eps=0.01), stax.Relu(), "
     "stax.Conv(4, (3, 3), padding='SAME'), stax.LayerNorm(axis=(1, 2, 3)), stax.Erf(), "
     "stax.GlobalAvgPool(), stax.Dense(1))",
+    # SumPool (SAME, stride 1) before an activation, diagonal pairs after it (Flatten)
+    "stax.serial(stax.Conv(4, (3, 3), padding='SAME', W_std=1.3, b_std=0.1), stax.Relu(), "
+    "stax.Conv(4, (3, 3), padding='SAME', W_std=0.9), stax.SumPool((2, 2), strides=(1, 1), "
+    "padding='SAME'), stax.Relu(), stax.Conv(4, (3, 3), padding='SAME'), stax.Relu(), stax.Flatten(), "
+    "stax.Dense(1))",
+    # SumPool in a residual branch against a strided Conv shortcut, full pairs (GlobalAvgPool)
+    "stax.serial(stax.Conv(4, (3, 3), padding='SAME', W_std=1.2), stax.FanOut(2), "
+    "stax.parallel(stax.serial(stax.Relu(), stax.Conv(4, (3, 3), padding='SAME', W_std=1.1, "
+    "b_std=0.2), stax.SumPool((2, 2), strides=(2, 2))), stax.Conv(4, (2, 2), strides=(2, 2), "
+    "W_std=0.8)), stax.FanInSum(), stax.Erf(), stax.GlobalAvgPool(), stax.Dense(1))",
 ]
 
 WIDE_RESNET = "WideResnet(1, 1, 10)"

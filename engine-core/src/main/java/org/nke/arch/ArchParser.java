@@ -21,9 +21,9 @@ import org.nke.error.UnknownLayerException;
  * {@code FanInSum/FanInProd/FanInConcat}, nested freely.
  */
 public final class ArchParser {
-  private static final List<String> LAYERS = List.of("serial", "parallel", "Dense", "Conv",
-      "AvgPool", "GlobalAvgPool", "Flatten", "Identity", "FanOut", "FanInSum", "FanInProd",
-      "FanInConcat", "LayerNorm", "Myrtle5", "Myrtle7", "Myrtle10", "WideResnet");
+  /** The names this parser knows besides {@link LayerFactory#NAMES} and the activations. */
+  private static final List<String> STRUCTURE = List.of("serial", "parallel", "Myrtle5", "Myrtle7",
+      "Myrtle10", "WideResnet");
 
   private ArchParser() {
   }
@@ -121,36 +121,6 @@ public final class ArchParser {
         }
         out.add(new Parallel(branches), at);
       }
-      case "FanOut" -> out.add(LayerFactory.fanOut(args), at);
-      case "FanInSum" -> {
-        args.finish();
-        out.add(new FanInSum(), at);
-      }
-      case "FanInProd" -> {
-        args.finish();
-        out.add(new FanInProd(), at);
-      }
-      case "FanInConcat" -> out.add(LayerFactory.fanInConcat(args), at);
-      case "LayerNorm" -> out.add(LayerFactory.layerNorm(args), at);
-      case "Dense" -> out.add(LayerFactory.dense(args), at);
-      case "Conv" -> out.add(LayerFactory.conv(args), at);
-      case "AvgPool" -> out.add(LayerFactory.avgPool(args), at);
-      case "GlobalAvgPool" -> {
-        args.ignore(0, "batch_axis");
-        args.ignore(1, "channel_axis");
-        args.finish();
-        out.add(new GlobalAvgPool(), at);
-      }
-      case "Flatten" -> {
-        args.ignore(0, "batch_axis");
-        args.ignore(1, "batch_axis_out");
-        args.finish();
-        out.add(new Flatten(), at);
-      }
-      case "Identity" -> {
-        args.finish();
-        out.add(new Identity(), at);
-      }
       case "Myrtle5", "Myrtle7", "Myrtle10" -> {
         double w = args.number(0, "W_std", Math.sqrt(2));
         double b = args.number(1, "b_std", 0.0);
@@ -177,6 +147,11 @@ public final class ArchParser {
         }
       }
       default -> {
+        Layer layer = LayerFactory.create(call.name(), args);
+        if (layer != null) {
+          out.add(layer, at);
+          return;
+        }
         if (DualCatalog.resolve(call.name()) == null) {
           throw new UnknownLayerException(call.qualified(), suggestions(call.name()), source,
               call.pos());
@@ -188,7 +163,8 @@ public final class ArchParser {
 
   /** Known names within edit distance 2, or sharing a 3-letter prefix, closest first. */
   static List<String> suggestions(String name) {
-    List<String> all = new ArrayList<>(LAYERS);
+    List<String> all = new ArrayList<>(STRUCTURE);
+    all.addAll(LayerFactory.NAMES);
     all.addAll(DualCatalog.names());
     String n = name.toLowerCase(Locale.ROOT);
     return all.stream()

@@ -3,9 +3,11 @@ package org.nke.arch;
 /**
  * One layer of an infinite-width network, as in neural-tangents' {@code stax}. Layers are immutable
  * data; the kernels they induce are computed by {@code org.nke.exact} and {@code org.nke.sketch}.
+ * A layer type is registered twice, once per side: by name for parsing ({@code LayerFactory}) and by
+ * type for its rules ({@code org.nke.exact.LayerKernel}); a type without rules is a named error when a
+ * network using it is compiled.
  */
-public sealed interface Layer permits Dense, Conv, AvgPool, GlobalAvgPool, Flatten, Identity,
-    Activation, LayerNorm, FanOut, Parallel, FanIn {
+public interface Layer {
   /** @return the layer as an architecture string, e.g. {@code Dense(W_std=1.5, b_std=0.1)} */
   String describe();
 }

@@ -4,9 +4,60 @@ import java.util.List;
 import java.util.Locale;
 import org.nke.error.ArchSyntaxException;
 
-/** Builds the linear layers from their stax signatures. */
+/**
+ * The layers the parser knows by name (besides {@code serial}, {@code parallel}, the presets and the
+ * activations of {@code DualCatalog}), each built from its stax signature one parameter at a time so
+ * that a bad argument gets a caret: the one place a new layer type is registered for parsing.
+ */
 final class LayerFactory {
+  /** The layer names, for suggestions. */
+  static final List<String> NAMES = List.of("Dense", "Conv", "AvgPool", "SumPool", "GlobalAvgPool", "Flatten",
+      "Identity", "FanOut", "FanInSum", "FanInProd", "FanInConcat", "LayerNorm");
+
   private LayerFactory() {
+  }
+
+  /**
+   * @param name the layer's name as called
+   * @param a its arguments
+   * @return the layer, or {@code null} if the name is not one of {@link #NAMES}
+   * @throws ArchSyntaxException for bad arguments
+   */
+  static Layer create(String name, Args a) {
+    return switch (name) {
+      case "Dense" -> dense(a);
+      case "Conv" -> conv(a);
+      case "AvgPool" -> avgPool(a);
+      case "SumPool" -> sumPool(a);
+      case "GlobalAvgPool" -> {
+        a.ignore(0, "batch_axis");
+        a.ignore(1, "channel_axis");
+        a.finish();
+        yield new GlobalAvgPool();
+      }
+      case "Flatten" -> {
+        a.ignore(0, "batch_axis");
+        a.ignore(1, "batch_axis_out");
+        a.finish();
+        yield new Flatten();
+      }
+      case "Identity" -> {
+        a.finish();
+        yield new Identity();
+      }
+      case "FanOut" -> fanOut(a);
+      case "FanInSum" -> {
+        a.finish();
+        yield new FanInSum();
+      }
+      case "FanInProd" -> {
+        a.finish();
+        yield new FanInProd();
+      }
+      case "FanInConcat" -> fanInConcat(a);
+      case "LayerNorm" -> layerNorm(a);
+      default -> null;
+    };
   }
 
   private static Parameterization parameterization(Args a, int index) {
@@ -84,10 +135,7 @@ final class LayerFactory {
 
   /** {@code AvgPool(window_shape, strides=None, padding='VALID', normalize_edges=False, …)}. */
   static AvgPool avgPool(Args a) {
-    int[] window = a.intTuple(0, "window_shape", 2, null);
-    if (window == null) {
-      throw a.callError("AvgPool needs window_shape, e.g. AvgPool((2, 2))");
-    }
+    int[] window = window(a, "AvgPool");
     // stax: strides=None means (1, 1), not the window (_Pool: `strides or (1,) * len(window_shape)`)
     int[] strides = a.intTuple(1, "strides", 2, new int[] {1, 1});
     Padding padding = padding(a, 2, "VALID");
@@ -99,10 +147,35 @@ final class LayerFactory {
     a.ignore(4, "batch_axis");
     a.ignore(5, "channel_axis");
     a.finish();
+    positiveGeometry(a, window, strides);
+    return new AvgPool(window[0], window[1], strides[0], strides[1], padding);
+  }
+
+  /** {@code SumPool(window_shape, strides=None, padding='VALID', batch_axis=0, channel_axis=-1)}. */
+  static SumPool sumPool(Args a) {
+    int[] window = window(a, "SumPool");
+    int[] strides = a.intTuple(1, "strides", 2, new int[] {1, 1});
+    Padding padding = padding(a, 2, "VALID");
+    a.ignore(3, "batch_axis");
+    a.ignore(4, "channel_axis");
+    a.finish();
+    positiveGeometry(a, window, strides);
+    return new SumPool(window[0], window[1], strides[0], strides[1], padding);
+  }
+
+  /** A pooling's required {@code window_shape}. */
+  private static int[] window(Args a, String layer) {
+    int[] window = a.intTuple(0, "window_shape", 2, null);
+    if (window == null) {
+      throw a.callError(layer + " needs window_shape, e.g. " + layer + "((2, 2))");
+    }
+    return window;
+  }
+
+  private static void positiveGeometry(Args a, int[] window, int[] strides) {
     if (window[0] < 1 || window[1] < 1 || strides[0] < 1 || strides[1] < 1) {
       throw a.callError("window_shape and strides must be positive");
     }
-    return new AvgPool(window[0], window[1], strides[0], strides[1], padding);
   }
 
   /** {@code FanOut(num)}. */

@@ -9,6 +9,7 @@ import org.nke.arch.GlobalAvgPool;
 import org.nke.arch.Identity;
 import org.nke.arch.Layer;
 import org.nke.arch.LayerNorm;
+import org.nke.arch.SumPool;
 import org.nke.error.ArchException;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
@@ -101,6 +102,8 @@ public abstract class LayerKernel {
       return new ConvKernel(c, position);
     } else if (layer instanceof AvgPool p) {
       return new AvgPoolKernel(p, position);
+    } else if (layer instanceof SumPool p) {
+      return new SumPoolKernel(p, position);
     }
     throw new ArchException("layer " + position + " (" + layer.describe() + ") has no kernel rule");
   }

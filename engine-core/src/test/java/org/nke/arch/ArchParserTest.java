@@ -131,4 +131,25 @@ class ArchParserTest {
     Architecture a = Architecture.parse(s);
     assertEquals(a.describe(), Architecture.parse(a.describe()).describe());
   }
+
+  @Test
+  void sumPoolFollowsStaxsSignature() {
+    Layer l = Architecture.parse("stax.SumPool((2, 3), (1, 2), 'SAME')").layers().get(0);
+    assertEquals(new SumPool(2, 3, 1, 2, Padding.SAME), l);
+    assertEquals("SumPool((2, 3), strides=(1, 2), padding='SAME')", l.describe());
+    assertEquals(l, Architecture.parse(l.describe()).layers().get(0), "describe() parses back");
+    // stax: strides=None is (1, 1), padding VALID
+    assertEquals(new SumPool(2, 2, 1, 1, Padding.VALID),
+        Architecture.parse("SumPool((2, 2))").layers().get(0));
+    ArchSyntaxException none = assertThrows(ArchSyntaxException.class,
+        () -> Architecture.parse("Conv(4, (3, 3)), SumPool()"));
+    assertTrue(none.getMessage().contains("SumPool needs window_shape, e.g. SumPool((2, 2))"),
+        none.getMessage());
+    // no normalize_edges (stax's SumPool has none): the fourth positional is batch_axis
+    assertThrows(ArchSyntaxException.class,
+        () -> Architecture.parse("SumPool((2, 2), normalize_edges=True)"));
+    UnknownLayerException typo = assertThrows(UnknownLayerException.class,
+        () -> Architecture.parse("SumPol((2, 2))"));
+    assertTrue(typo.getMessage().contains("SumPool"), typo.getMessage());
+  }
 }

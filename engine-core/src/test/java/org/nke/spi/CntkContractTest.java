@@ -79,6 +79,11 @@ public abstract class CntkContractTest extends BackendPairTest {
             + "GlobalAvgPool(), Dense()",
         "Dense(4, W_std=1.1, b_std=0.2), Conv(3, (3, 2), strides=(1, 2), padding='SAME', W_std=1.3), "
             + "Relu(), GlobalAvgPool(), Dense()",
+        // SumPool (average pooling and a pixelwise F² scaling, no primitive of its own), SAME then
+        // strided, before activations; the first on full pairs, the second before Flatten
+        "Conv(3, (3, 3), padding='SAME', W_std=1.2, b_std=0.1), SumPool((2, 2), strides=(1, 1), "
+            + "padding='SAME'), Relu(), Conv(3, (3, 3), padding='SAME', W_std=0.7), "
+            + "SumPool((2, 2), strides=(2, 2)), Erf(), Flatten(), Dense()",
         // a pixelwise Dense and an activation directly after a pool of a Gaussian
         "Conv(3, (1, 3), padding='SAME', W_std=1.1), AvgPool((2, 2), strides=(1, 1)), Relu(), "
             + "Dense(5, W_std=0.9, b_std=0.4), Sin(), Flatten(), Dense(W_std=1.2)",

@@ -18,6 +18,7 @@ import org.nke.arch.Layer;
 import org.nke.arch.LayerNorm;
 import org.nke.arch.Padding;
 import org.nke.arch.Parameterization;
+import org.nke.arch.SumPool;
 import org.nke.dual.DualActivation;
 
 /**
@@ -153,7 +154,10 @@ public final class NaiveCntk {
         }
         s.width = d.width();
       } else if (layer instanceof AvgPool p) {
-        pool(s, p);
+        pool(s, p.windowHeight(), p.windowWidth(), p.strideHeight(), p.strideWidth(), p.padding(),
+            Math.pow(p.windowHeight() * p.windowWidth(), 2));
+      } else if (layer instanceof SumPool p) {
+        pool(s, p.windowHeight(), p.windowWidth(), p.strideHeight(), p.strideWidth(), p.padding(), 1);
       } else if (layer instanceof Activation a) {
         activation(s, a.dual());
       } else if (layer instanceof Flatten && s.spatial) {
@@ -220,10 +224,10 @@ public final class NaiveCntk {
     s.w = ow[0];
   }
 
-  private static void pool(State s, AvgPool p) {
-    int[] oh = outAndPad(s.h, p.windowHeight(), p.strideHeight(), p.padding());
-    int[] ow = outAndPad(s.w, p.windowWidth(), p.strideWidth(), p.padding());
-    double norm = Math.pow(p.windowHeight() * p.windowWidth(), 2);
+  /** AvgPool ({@code norm = F²}) and SumPool ({@code norm = 1}): {@code Σ_{p∈P, q∈Q} K(p, q) / norm}. */
+  private static void pool(State s, int fh, int fw, int sh, int sw, Padding padding, double norm) {
+    int[] oh = outAndPad(s.h, fh, sh, padding);
+    int[] ow = outAndPad(s.w, fw, sw, padding);
     for (int r = 0; r < 3; r++) {
       double[][][][][] in = {s.k[r], s.t[r]};
       for (int m = 0; m < 2; m++) {
@@ -233,13 +237,13 @@ public final class NaiveCntk {
             for (int c = 0; c < oh[0]; c++) {
               for (int d = 0; d < ow[0]; d++) {
                 double sum = 0;
-                for (int i = 0; i < p.windowHeight(); i++) {
-                  for (int j = 0; j < p.windowWidth(); j++) {
-                    for (int i2 = 0; i2 < p.windowHeight(); i2++) {
-                      for (int j2 = 0; j2 < p.windowWidth(); j2++) {
-                        sum += at(in[m], a * p.strideHeight() + i - oh[1],
-                            b * p.strideWidth() + j - ow[1], c * p.strideHeight() + i2 - oh[1],
-                            d * p.strideWidth() + j2 - ow[1]);
+                for (int i = 0; i < fh; i++) {
+                  for (int j = 0; j < fw; j++) {
+                    for (int i2 = 0; i2 < fh; i2++) {
+                      for (int j2 = 0; j2 < fw; j2++) {
+                        sum += at(in[m], a * sh + i - oh[1],
+                            b * sw + j - ow[1], c * sh + i2 - oh[1],
+                            d * sw + j2 - ow[1]);
                       }
                     }
                   }
