@@ -97,6 +97,25 @@ public final class ExactKernel {
   }
 
   /**
+   * The up-front estimate of {@link #compute} on this backend, before anything runs.
+   *
+   * @param arch a fully connected architecture
+   * @param x row points (only their shape is read)
+   * @param y column points, or {@code null} for {@code Y = X}
+   * @param kind which kernels
+   * @param backend the backend (whether it carries angles)
+   * @param precision storage precision
+   * @return the estimate
+   */
+  public static WorkEstimate estimate(Architecture arch, double[][] x, double[][] y, Kind kind,
+      Backend backend, Precision precision) {
+    boolean same = y == null || y == x;
+    DenseNetwork net = DenseNetwork.compile(arch, x[0].length);
+    return estimate(net, x.length, same ? x.length : y.length, same, kind, precision,
+        carriesAngles(net, backend, precision));
+  }
+
+  /**
    * Whether {@link #compute} carries pair angles on this backend (bias-free ReLU-family networks in
    * float64: near-collinear pairs keep their digits).
    *

@@ -6,7 +6,9 @@ import org.nke.dual.DualActivation;
  * One step of the exact CNTK's program on pixel-pair blocks, as {@code org.nke.cntk.CntkNetwork}
  * compiles it and {@code org.nke.spi.ConvOps} applies it; {@code position} is the 1-based layer index
  * for messages. Data only: the maths of each step is documented (and implemented for the host) in
- * {@code org.nke.cntk}.
+ * {@code org.nke.cntk}. Each step derives its cost and memory rules from its data:
+ * {@link #entries()}, {@link #flops(boolean)} and {@link #variances()}, which the network folds into
+ * its working set and its estimate ({@code CntkNetwork.maxBlockEntries()}, {@code estimate}).
  */
 public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooling,
     PixelStep.PixelActivation, PixelStep.Normalize, PixelStep.Diagonalize, PixelStep.Fork,
@@ -16,6 +18,29 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
 
   /** @return the layer as written */
   String describe();
+
+  /**
+   * The memory rule: entries of the largest pixel-pair block the step reads or writes per image pair
+   * ({@link Grid#blockEntries}), 0 for the stack moves.
+   *
+   * @return entries per image pair (per kernel)
+   */
+  long entries();
+
+  /**
+   * The cost rule: floating-point operations per image pair, as a documented count (a window sum of
+   * {@code F} terms is {@code F} flops, a multiply-add two).
+   *
+   * @param withNtk whether {@code Θ} is carried
+   * @return flops per image pair
+   */
+  double flops(boolean withNtk);
+
+  /**
+   * @return doubles per image the step keeps from the diagonal recursion for the pairwise phase (the
+   *     variance probes: each pixel's variance before an activation or a LayerNorm), else 0
+   */
+  long variances();
 
   /**
    * Conv (or a pixelwise Dense, as a 1 × 1 window), with {@code S} the same-offset window sum and
@@ -38,6 +63,30 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
   record Convolution(Window window, boolean diagonal, double w2, double b2, double ntkFromNngp,
       double ntkFromNtk, double ntkConstant, boolean ntkZero, int position, String describe)
       implements PixelStep {
+    @Override
+    public long entries() {
+      return Math.max(window.in().blockEntries(diagonal), window.out().blockEntries(diagonal));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Per output entry {@code E = out.blockEntries(diagonal)}: the window sum {@code S(K)},
+     * {@code F} terms, and {@code w²·S/F + β²}, 2; with {@code Θ} the sum {@code S(Θ)} and
+     * {@code a·S(K)/F + b·S(Θ)/F + c}, {@code F + 4} ({@code 2} when {@code ntkZero}). The direct sum
+     * is counted; the host's separable sums do fewer additions on full blocks.
+     */
+    @Override
+    public double flops(boolean withNtk) {
+      double e = window.out().blockEntries(diagonal);
+      int f = window.size();
+      return e * (f + 2) + (withNtk ? e * (ntkZero ? 2 : f + 4) : 0);
+    }
+
+    @Override
+    public long variances() {
+      return 0;
+    }
   }
 
   /**
@@ -48,6 +97,27 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param describe layer text
    */
   record Pooling(Window window, int position, String describe) implements PixelStep {
+    @Override
+    public long entries() {
+      return Math.max(window.in().blockEntries(false), window.out().blockEntries(false));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code (H'·W')²·(F² + 1)} per kernel: every output pair sums the {@code F²} pixel pairs of its
+     * two windows ({@code F = f_h·f_w}) and is scaled once (the direct sum; the host's is separable).
+     */
+    @Override
+    public double flops(boolean withNtk) {
+      double f = window.size();
+      return window.out().blockEntries(false) * (f * f + 1) * (withNtk ? 2 : 1);
+    }
+
+    @Override
+    public long variances() {
+      return 0;
+    }
   }
 
   /**
@@ -62,6 +132,22 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    */
   record PixelActivation(DualActivation dual, Grid grid, boolean diagonal, int index, int position,
       String describe) implements PixelStep {
+    @Override
+    public long entries() {
+      return grid.blockEntries(diagonal);
+    }
+
+    /** @return the dual's cost rule ({@link DualActivation#flopsPerEntry}) on every carried entry */
+    @Override
+    public double flops(boolean withNtk) {
+      return grid.blockEntries(diagonal) * dual.flopsPerEntry(withNtk);
+    }
+
+    /** @return the grid's pixels: each pixel's variance before the activation */
+    @Override
+    public long variances() {
+      return grid.pixels();
+    }
   }
 
   /**
@@ -80,6 +166,23 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    */
   record Normalize(Grid grid, boolean diagonal, boolean perImage, double eps, int index,
       int position, String describe) implements PixelStep {
+    @Override
+    public long entries() {
+      return grid.blockEntries(diagonal);
+    }
+
+    /** @return {@link Normalization#FLOPS} per carried entry and kernel */
+    @Override
+    public double flops(boolean withNtk) {
+      return grid.blockEntries(diagonal) * Normalization.FLOPS * (withNtk ? 2 : 1);
+    }
+
+    /** @return the grid's pixels: each pixel's variance before the LayerNorm */
+    @Override
+    public long variances() {
+      return grid.pixels();
+    }
+
     /**
      * @param variances per image, its {@code grid.pixels()} pixel variances, concatenated; not
      *     modified
@@ -109,6 +212,20 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param describe layer text
    */
   record Fork(int position, String describe) implements PixelStep {
+    @Override
+    public long entries() {
+      return 0;
+    }
+
+    @Override
+    public double flops(boolean withNtk) {
+      return 0;
+    }
+
+    @Override
+    public long variances() {
+      return 0;
+    }
   }
 
   /**
@@ -122,6 +239,21 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    */
   record Branch(boolean last, Grid grid, boolean diagonal, int position, String describe)
       implements PixelStep {
+    @Override
+    public long entries() {
+      return grid.blockEntries(diagonal);
+    }
+
+    /** @return 0: a copy */
+    @Override
+    public double flops(boolean withNtk) {
+      return 0;
+    }
+
+    @Override
+    public long variances() {
+      return 0;
+    }
   }
 
   /**
@@ -136,6 +268,21 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    */
   record Merge(Join join, int branch, Grid grid, boolean diagonal, int position,
       String describe) implements PixelStep {
+    @Override
+    public long entries() {
+      return grid.blockEntries(diagonal);
+    }
+
+    /** @return the join's cost rule ({@link Join#flops}) on every carried entry; 0 for branch 0 */
+    @Override
+    public double flops(boolean withNtk) {
+      return join == null ? 0 : grid.blockEntries(diagonal) * join.flops(withNtk);
+    }
+
+    @Override
+    public long variances() {
+      return 0;
+    }
   }
 
   /**
@@ -145,6 +292,20 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param describe layer text
    */
   record EndFork(int position, String describe) implements PixelStep {
+    @Override
+    public long entries() {
+      return 0;
+    }
+
+    @Override
+    public double flops(boolean withNtk) {
+      return 0;
+    }
+
+    @Override
+    public long variances() {
+      return 0;
+    }
   }
 
   /**
@@ -155,6 +316,22 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param describe what it is for
    */
   record Diagonalize(Grid grid, int position, String describe) implements PixelStep {
+    /** @return the full block it reads */
+    @Override
+    public long entries() {
+      return grid.blockEntries(false);
+    }
+
+    /** @return 0: a gather */
+    @Override
+    public double flops(boolean withNtk) {
+      return 0;
+    }
+
+    @Override
+    public long variances() {
+      return 0;
+    }
   }
 
   /**
@@ -169,5 +346,20 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    */
   record Readout(boolean flatten, Grid grid, boolean diagonal, int position, String describe)
       implements PixelStep {
+    @Override
+    public long entries() {
+      return grid.blockEntries(diagonal);
+    }
+
+    /** @return the sum of the carried entries and one division, per kernel */
+    @Override
+    public double flops(boolean withNtk) {
+      return (grid.blockEntries(diagonal) + 1.0) * (withNtk ? 2 : 1);
+    }
+
+    @Override
+    public long variances() {
+      return 0;
+    }
   }
 }
