@@ -11,8 +11,8 @@ import org.nke.dual.DualActivation;
  * its working set and its estimate ({@code CntkNetwork.maxBlockEntries()}, {@code estimate}).
  */
 public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooling,
-    PixelStep.PixelActivation, PixelStep.Normalize, PixelStep.Diagonalize, PixelStep.Fork,
-    PixelStep.Branch, PixelStep.Merge, PixelStep.EndFork, PixelStep.Readout {
+    PixelStep.PixelActivation, PixelStep.Normalize, PixelStep.Move, PixelStep.Merge,
+    PixelStep.Readout {
   /** @return 1-based index of the layer in the architecture */
   int position();
 
@@ -41,6 +41,24 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    *     variance probes: each pixel's variance before an activation or a LayerNorm), else 0
    */
   long variances();
+
+  /**
+   * A step that only moves blocks (the fan-out stack, a branch's copy, a gather of the diagonal): no
+   * flops and no variances; it gives only the entries it reads or writes.
+   */
+  sealed interface Move extends PixelStep permits Fork, Branch, EndFork, Diagonalize {
+    /** @return 0: no arithmetic */
+    @Override
+    default double flops(boolean withNtk) {
+      return 0;
+    }
+
+    /** @return 0: no variance probe */
+    @Override
+    default long variances() {
+      return 0;
+    }
+  }
 
   /**
    * Conv (or a pixelwise Dense, as a 1 × 1 window), with {@code S} the same-offset window sum and
@@ -211,19 +229,10 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param position index of the FanOut layer
    * @param describe layer text
    */
-  record Fork(int position, String describe) implements PixelStep {
+  record Fork(int position, String describe) implements Move {
+    /** @return 0: it keeps the current blocks */
     @Override
     public long entries() {
-      return 0;
-    }
-
-    @Override
-    public double flops(boolean withNtk) {
-      return 0;
-    }
-
-    @Override
-    public long variances() {
       return 0;
     }
   }
@@ -238,21 +247,11 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param describe what it is
    */
   record Branch(boolean last, Grid grid, boolean diagonal, int position, String describe)
-      implements PixelStep {
+      implements Move {
+    /** @return the blocks it copies */
     @Override
     public long entries() {
       return grid.blockEntries(diagonal);
-    }
-
-    /** @return 0: a copy */
-    @Override
-    public double flops(boolean withNtk) {
-      return 0;
-    }
-
-    @Override
-    public long variances() {
-      return 0;
     }
   }
 
@@ -291,19 +290,10 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param position index of the fan-in layer
    * @param describe layer text
    */
-  record EndFork(int position, String describe) implements PixelStep {
+  record EndFork(int position, String describe) implements Move {
+    /** @return 0: the accumulator becomes the current blocks */
     @Override
     public long entries() {
-      return 0;
-    }
-
-    @Override
-    public double flops(boolean withNtk) {
-      return 0;
-    }
-
-    @Override
-    public long variances() {
       return 0;
     }
   }
@@ -315,22 +305,11 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param position index of the layer before which it happens
    * @param describe what it is for
    */
-  record Diagonalize(Grid grid, int position, String describe) implements PixelStep {
+  record Diagonalize(Grid grid, int position, String describe) implements Move {
     /** @return the full block it reads */
     @Override
     public long entries() {
       return grid.blockEntries(false);
-    }
-
-    /** @return 0: a gather */
-    @Override
-    public double flops(boolean withNtk) {
-      return 0;
-    }
-
-    @Override
-    public long variances() {
-      return 0;
     }
   }
 
