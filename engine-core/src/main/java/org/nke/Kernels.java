@@ -7,6 +7,7 @@ import org.nke.cntk.ExactCntk;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.ExactKernel;
 import org.nke.exact.KernelPair;
+import org.nke.exact.WorkEstimate;
 import org.nke.ir.ImageBatch;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
@@ -171,6 +172,35 @@ public final class Kernels {
   public KernelPair compute(Backend open, double[][] x, double[][] y, Kind kind) {
     Precision p = precision != null ? precision : open.defaultPrecision();
     return ExactKernel.compute(arch, x, y, kind, open, p, progress);
+  }
+
+  /**
+   * The up-front work and memory of {@link #compute(Backend, double[][], double[][], Kind)}: the
+   * layers' cost and memory rules folded over the network, before anything runs.
+   *
+   * @param open an open backend (not closed here)
+   * @param x row points (only their shape is read)
+   * @param y column points, or {@code null} for {@code Y = X}
+   * @param kind which kernels
+   * @return the estimate
+   */
+  public WorkEstimate estimate(Backend open, double[][] x, double[][] y, Kind kind) {
+    return ExactKernel.estimate(arch, x, y, kind, open,
+        precision != null ? precision : open.defaultPrecision());
+  }
+
+  /**
+   * The up-front work and memory of {@link #compute(Backend, ImageBatch, ImageBatch, Kind)} (CNTK).
+   *
+   * @param open an open backend (not closed here)
+   * @param x row images (only their shape and count are read)
+   * @param y column images, or {@code null} for {@code Y = X}
+   * @param kind which kernels
+   * @return the estimate
+   */
+  public WorkEstimate estimate(Backend open, ImageBatch x, ImageBatch y, Kind kind) {
+    return ExactCntk.estimate(arch, x, y, kind, open,
+        precision != null ? precision : open.defaultPrecision());
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.nke.cli;
 
+import org.nke.exact.WorkEstimate;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
@@ -68,6 +69,21 @@ final class CommonOptions {
   static boolean worthSaying(Backends.Selection s) {
     return !s.backend().name().equals("cpu")
         || s.skipped().stream().anyMatch(r -> !r.contains("no NVIDIA driver"));
+  }
+
+  /**
+   * Says on stderr, in one line before an exact kernel starts, what it will take: the flops and peak
+   * memory folded from the layers' cost rules ({@link WorkEstimate#describe}). No time: a flop rate
+   * would need a per-machine, per-layer constant (docs/design-notes.md, "CNTK time estimate"); the
+   * measured estimate of a CNTK follows once its rate has settled.
+   *
+   * @param err stderr
+   * @param what e.g. {@code "exact NTK of 20 x 20 images"}
+   * @param e the estimate
+   */
+  static void sayEstimate(java.io.PrintWriter err, String what, WorkEstimate e) {
+    err.println("nke: " + what + ": " + e.describe() + " (up-front estimate)");
+    err.flush();
   }
 
   Precision precision(Backend b) {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
+import org.nke.Kernels;
 import org.nke.arch.Architecture;
 import org.nke.cntk.ExactCntk;
 import org.nke.exact.ExactKernel.Kind;
@@ -215,6 +216,9 @@ final class FitCommand implements Callable<Integer> {
             pool.shutdown();
           }
         } else {
+          CommonOptions.sayEstimate(err, "exact " + kind + " kernel of " + xs.length + " x "
+              + xs.length + " points", Kernels.of(architecture).withPrecision(common.precision(
+              sel.backend())).estimate(sel.backend(), xs, null, k));
           m = fit(sel, bar).exact(architecture, k, xs, ls);
         }
       }
@@ -267,6 +271,9 @@ final class FitCommand implements Callable<Integer> {
             pool.shutdown();
           }
         } else {
+          CommonOptions.sayEstimate(err, "exact " + kind + " CNTK of " + images.count() + " x "
+              + images.count() + " images", Kernels.of(architecture).withPrecision(common.precision(
+              sel.backend())).estimate(sel.backend(), images, null, k));
           m = fit(sel, bar).exact(architecture, k, images, ls);
         }
       }

@@ -119,7 +119,11 @@ final class KernelCommand implements Callable<Integer>, Preflight.DerivedOutputs
       long t0 = System.nanoTime();
       KernelPair result;
       Kernels kernels = Kernels.of(architecture).withPrecision(p);
+      String what = String.format(Locale.ROOT, "exact %s %s of %d x %d %s", kind, cntk ? "CNTK"
+          : "kernel", rows, cols, xs.isImages() ? "images" : "points");
       if (cntk) {
+        CommonOptions.sayEstimate(err, what, kernels.estimate(sel.backend(), xs.images(),
+            ys == null ? null : ys.images(), k));
         long units = ExactCntk.progressUnits(rows, cols, ys == null);
         try (ProgressBar bar = new ProgressBar(err, "cntk", units, !common.quiet)) {
           result = kernels.withProgress(bar).withEstimate(e -> bar.message("nke: CNTK of " + described
@@ -133,6 +137,7 @@ final class KernelCommand implements Callable<Integer>, Preflight.DerivedOutputs
           throw new InvalidInputException(y + " must have the dimension of " + x + " (" + xp[0].length
               + " columns), got " + yp[0].length + " columns");
         }
+        CommonOptions.sayEstimate(err, what, kernels.estimate(sel.backend(), xp, yp, k));
         int steps = DenseNetwork.compile(architecture, xp[0].length).layerSteps();
         try (ProgressBar bar = new ProgressBar(err, "kernel", (long) rows * (steps + 1),
             !common.quiet)) {

@@ -82,6 +82,8 @@ class ImageKernelCommandTest extends CommandTest {
     double[][] ref = Kernels.of("Myrtle5").withBackend("cpu").ntk(images).toArray();
     assertEquals(ref[1][2], ntk.data()[5], 0.0);
     assertTrue(err.contains("CNTK of images (3, 32, 32, 3): 3 image pairs"), err);
+    assertTrue(err.contains("nke: exact both CNTK of 3 x 3 images: about ") && err.contains(
+        "(6 pairs at "), err); // the up-front estimate: n(n+1)/2 pairs
     assertTrue(err.contains("both CNTK of 3 x 3 images"), err);
   }
 

@@ -108,6 +108,8 @@ class ImageSketchCommandsTest extends CommandTest {
         model.toString(), "--quiet"), err);
     assertTrue(err.contains("zero-padded 36 images from 6x6 to 8x8") && err.contains("pad_to = 8")
         && err.contains("image_shape = 8,8,2"), err);
+    assertTrue(err.contains("nke: exact ntk CNTK of 36 x 36 images: about ")
+        && err.contains("(666 pairs at "), err); // the up-front estimate: n(n+1)/2 pairs
     assertEquals(0, nke("predict", "--model", model.toString(), "--x", test[0].toString(),
         "--labels", test[1].toString(), "--out", dir.resolve("p.csv").toString(), "--quiet"), err);
     assertTrue(err.contains("zero-padded 18 images from 6x6 to 8x8"), err);

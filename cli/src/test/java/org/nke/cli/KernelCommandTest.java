@@ -46,6 +46,9 @@ class KernelCommandTest extends CommandTest {
     assertEquals("<f8", nngp.dtype());
     assertTrue(err.contains("points in ") && err.contains(" s on cpu ("), err); // the summary line
     assertFalse(err.contains("backend cpu"), "asked for, so not repeated: " + err);
+    // up front: 6 pairs at 2d + (2 + 4) + (40 + 1) + (2 + 4) = 59 flops; K and Θ, 3 variances
+    assertTrue(err.contains("nke: exact both kernel of 3 x 3 points: about 354 FLOP (6 pairs at 59 "
+        + "FLOP), peak 168 B (up-front estimate)"), err);
   }
 
   @Test

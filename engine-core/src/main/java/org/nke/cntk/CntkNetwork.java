@@ -4,19 +4,18 @@ import java.util.List;
 import org.nke.arch.Architecture;
 import org.nke.error.ArchException;
 import org.nke.exact.DenseNetwork;
+import org.nke.exact.WorkEstimate;
 import org.nke.ir.Grid;
 import org.nke.ir.PixelStep.Branch;
-import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
 import org.nke.ir.PixelStep.EndFork;
 import org.nke.ir.PixelStep.Fork;
 import org.nke.ir.PixelStep.Merge;
 import org.nke.ir.PixelStep.Normalize;
-import org.nke.ir.PixelStep.PixelActivation;
-import org.nke.ir.PixelStep.Pooling;
 import org.nke.ir.PixelStep.Readout;
 import org.nke.ir.PixelStep;
 import org.nke.ir.Window;
+import org.nke.spi.Precision;
 
 /**
  * An architecture compiled for image inputs {@code (H, W, C)} into pixel-pair kernel steps (the
@@ -159,20 +158,87 @@ public final class CntkNetwork {
    *     {@code index} they number (each reads the per-pixel variances of both images)
    */
   public int activations() {
-    return (int) steps.stream().filter(s -> s instanceof PixelActivation || s instanceof Normalize)
-        .count();
+    return (int) steps.stream().filter(s -> s.variances() > 0).count();
   }
 
-  /** @return the largest pixel-pair block (entries) any step reads or writes */
+  /**
+   * @return the largest pixel-pair block (entries) any step reads or writes: the input kernel's and
+   *     the fold of the steps' memory rules ({@link PixelStep#entries})
+   */
   public long maxBlockEntries() {
     long m = input.blockEntries(inputDiagonal);
     for (PixelStep s : steps) {
-      if (s instanceof Convolution c) {
-        m = Math.max(m, c.window().out().blockEntries(c.diagonal()));
-      } else if (s instanceof Pooling p) {
-        m = Math.max(m, p.window().out().blockEntries(false));
-      }
+      m = Math.max(m, s.entries());
     }
     return m;
+  }
+
+  /**
+   * The cost of one image pair, folded over the steps' cost rules ({@link PixelStep#flops}) and the
+   * dense tail's ({@link DenseNetwork.Step#pairFlops}), plus the input kernel: per carried pixel pair
+   * a dot product of the {@code C} channels, {@code 2C} flops.
+   *
+   * @param withNtk whether {@code Θ} is carried
+   * @return flops per image pair
+   */
+  public double pairFlops(boolean withNtk) {
+    double f = 2.0 * channels * input.blockEntries(inputDiagonal);
+    for (PixelStep s : steps) {
+      f += s.flops(withNtk);
+    }
+    for (DenseNetwork.Step s : tail) {
+      f += s.pairFlops(withNtk);
+    }
+    return f;
+  }
+
+  /**
+   * @return bytes kept per image between the two phases of {@code ExactCntk}: the steps' variance
+   *     probes ({@link PixelStep#variances}), float64
+   */
+  public long bytesPerImage() {
+    return 8 * steps.stream().mapToLong(PixelStep::variances).sum();
+  }
+
+  /**
+   * @param withNtk whether {@code Θ} is carried
+   * @return bytes of one pair slot of the working set: {@code K}, scratch and {@code Θ} blocks of
+   *     {@link #maxBlockEntries} float64 entries, in {@code 1 + 2·depth} sets for fan-outs nested
+   *     {@link #forkDepth} deep (each level's input, accumulator and current branch)
+   */
+  public long slotBytes(boolean withNtk) {
+    return maxBlockEntries() * 8 * (withNtk ? 3 : 2) * (1 + 2L * forkDepth());
+  }
+
+  /**
+   * @param n row images
+   * @param m column images
+   * @param same whether {@code Y = X}
+   * @param withNtk whether {@code Θ} is returned
+   * @param precision storage precision of the result
+   * @return bytes of the result matrices and the per-image variances kept between the phases
+   */
+  public long outputBytes(long n, long m, boolean same, boolean withNtk, Precision precision) {
+    return n * m * precision.bytes() * (withNtk ? 2 : 1) + (n + (same ? 0 : m)) * bytesPerImage();
+  }
+
+  /**
+   * The up-front estimate of the exact CNTK: {@code n(n+1)/2} image pairs for {@code Y = X}, else
+   * {@code n·m + n + m} (the diagonal recursion's self pairs included), at {@link #pairFlops} each;
+   * peak memory {@link #outputBytes} plus {@code slots} pair slots of {@link #slotBytes}.
+   *
+   * @param n row images
+   * @param m column images
+   * @param same whether {@code Y = X}
+   * @param withNtk whether {@code Θ} is computed
+   * @param precision storage precision of the result
+   * @param slots pair slots of the working set (image pairs per batch)
+   * @return the estimate
+   */
+  public WorkEstimate estimate(long n, long m, boolean same, boolean withNtk, Precision precision,
+      int slots) {
+    long pairs = same ? n * (n + 1) / 2 : n * m + n + m;
+    return new WorkEstimate(pairFlops(withNtk), pairs, outputBytes(n, m, same, withNtk, precision),
+        slots * slotBytes(withNtk));
   }
 }

@@ -11,9 +11,9 @@ import org.nke.error.ResourceLimitException;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
+import org.nke.exact.WorkEstimate;
 import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
-import org.nke.ir.PixelStep;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.Backends;
@@ -94,21 +94,44 @@ public final class ExactCntk {
     }
   }
 
+  /**
+   * The up-front estimate of {@link #compute} on this backend, before anything runs: the network's
+   * cost rules over all image pairs, and its peak memory with as many pair slots as the backend
+   * prefers per batch ({@link ConvOps#preferredBatch}; a run short of heap uses fewer).
+   *
+   * @param arch the architecture
+   * @param x row images (only their shape and count are read)
+   * @param y column images, or {@code null} for {@code Y = X}
+   * @param kind which kernels
+   * @param backend the backend (its {@link ConvOps}, or the CPU's it falls back to)
+   * @param precision storage precision of the result
+   * @return the estimate
+   */
+  public static WorkEstimate estimate(Architecture arch, ImageBatch x, ImageBatch y, Kind kind,
+      Backend backend, Precision precision) {
+    boolean same = y == null || y == x;
+    CntkNetwork net = CntkNetwork.compile(arch, new Grid(x.height(), x.width()), x.channels());
+    int n = x.count();
+    int m = same ? n : y.count();
+    // the CPU fallback batches as many pairs as it has threads
+    int batch = backend.convOps().map(ConvOps::preferredBatch)
+        .orElse(BackendOptions.defaults().threads());
+    return net.estimate(n, m, same, kind != Kind.NNGP, precision, slots(n, m, same, batch));
+  }
+
+  /** Pair slots of a batch: the backend's preferred batch, at most the pairs (at least n). */
+  private static int slots(int n, int m, boolean same, int preferred) {
+    long pairs = same ? (long) n * (n - 1) / 2 : (long) n * m;
+    return (int) Math.max(1, Math.min(preferred, Math.max(pairs, n)));
+  }
+
   private static KernelPair run(CntkNetwork net, ImageBatch x, ImageBatch y, boolean same, Kind kind,
       ConvOps ops, String backendName, Precision precision, Progress progress,
       Consumer<CostEstimate> estimate) {
     int n = x.count();
     int m = y.count();
     boolean withNtk = kind != Kind.NNGP;
-    long perImage = 0;
-    for (PixelStep s : net.steps()) {
-      if (s instanceof PixelStep.PixelActivation a) {
-        perImage += a.grid().pixels() * 8L;
-      } else if (s instanceof PixelStep.Normalize ln) {
-        perImage += ln.grid().pixels() * 8L;
-      }
-    }
-    long outBytes = (long) n * m * precision.bytes() * (withNtk ? 2 : 1) + (n + (same ? 0 : m)) * perImage;
+    long outBytes = net.outputBytes(n, m, same, withNtk, precision);
     Checks.fitsInHeap(String.format(Locale.ROOT, "the %s CNTK %d x %d (%s) with the per-pixel variances",
         kind.name().toLowerCase(Locale.ROOT), n, m, precision.dtype()), outBytes,
         "use --dtype float32, fewer images, or a larger heap (NKE_JAVA_OPTS=-Xmx...)");
@@ -120,14 +143,14 @@ public final class ExactCntk {
           + "needs the diagonal pixel pairs)");
     }
     // per slot: K, Θ and scratch, in 1 + 2·depth sets for a branching network (PairPipeline)
-    long slotBytes = net.maxBlockEntries() * 8 * (withNtk ? 3 : 2) * (1 + 2L * net.forkDepth());
-    long pairs = same ? (long) n * (n - 1) / 2 : (long) n * m;
-    int capacity = (int) Math.max(1, Math.min(ops.preferredBatch(), Math.max(pairs, n)));
+    long slotBytes = net.slotBytes(withNtk);
+    int capacity = slots(n, m, same, ops.preferredBatch());
     long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory()
         - Runtime.getRuntime().freeMemory()) - outBytes;
     capacity = (int) Math.max(1, Math.min(capacity, free / 2 / Math.max(slotBytes, 1)));
+    WorkEstimate work = net.estimate(n, m, same, withNtk, precision, capacity);
     Checks.fitsInHeap(String.format(Locale.ROOT, "the output and %d pixel-pair working block(s) of %d "
-        + "entries", capacity, net.maxBlockEntries()), outBytes + capacity * slotBytes,
+        + "entries (%s)", capacity, net.maxBlockEntries(), work.describe()), work.peakBytes(),
         "use fewer or smaller images, or a larger heap (NKE_JAVA_OPTS=-Xmx...)");
     Output out = new Output(n, m, precision, withNtk);
     try (PixelBlocks blocks = ops.allocate(capacity, net.maxBlockEntries(), withNtk);

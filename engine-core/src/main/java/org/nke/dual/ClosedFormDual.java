@@ -5,6 +5,14 @@ package org.nke.dual;
  * {@link #evaluate}, sharing intermediate terms, and inherits the block loop.
  */
 public abstract class ClosedFormDual implements DualActivation {
+  /**
+   * Flops of one {@link #evaluate}: a closed form costs a few special functions (a square root and
+   * an {@code atan2}, {@code erf}, {@code exp} or trigonometric function, each counted as about 15
+   * flops, the length of its polynomial or rational approximation) and ten to twenty arithmetic
+   * operations, value and derivative sharing them; 40 is the order of magnitude for every family.
+   */
+  public static final int FLOPS = 40;
+
   /** Index of the value in the array passed to {@link #evaluate}. */
   protected static final int VALUE = 0;
   /** Index of the derivative in the array passed to {@link #evaluate}. */
@@ -48,6 +56,22 @@ public abstract class ClosedFormDual implements DualActivation {
         }
       }
     };
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@value #FLOPS}, plus one multiplication {@code Θ·K̇} with the derivative.
+   */
+  @Override
+  public double flopsPerEntry(boolean withDerivative) {
+    return FLOPS + (withDerivative ? 1 : 0);
+  }
+
+  /** @return 0: a closed form needs no per-point tables */
+  @Override
+  public long bytesPerPoint(boolean withDerivative) {
+    return 0;
   }
 
   @Override

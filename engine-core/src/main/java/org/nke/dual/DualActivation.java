@@ -70,4 +70,24 @@ public interface DualActivation {
    * @return the dual bound to those points
    */
   BoundDual bind(double[] varX, double[] varY, boolean withDerivative);
+
+  /**
+   * The cost rule: floating-point operations to apply the dual to one entry of a kernel block, the
+   * value {@code K'} and, with the derivative, {@code K̇} and the product {@code Θ·K̇}. An estimate by
+   * kind of dual (closed form, Hermite series, 2-D quadrature; each documents its count), for
+   * up-front cost estimates ({@code org.nke.exact.WorkEstimate}), not a measurement.
+   *
+   * @param withDerivative whether the NTK factor is computed too
+   * @return flops per entry
+   */
+  double flopsPerEntry(boolean withDerivative);
+
+  /**
+   * The memory rule: bytes per point of the per-point tables {@link #bind} builds (0 for closed
+   * forms).
+   *
+   * @param withDerivative whether the NTK factor is tabulated too
+   * @return bytes per point
+   */
+  long bytesPerPoint(boolean withDerivative);
 }

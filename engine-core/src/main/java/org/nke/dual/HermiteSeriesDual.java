@@ -38,6 +38,13 @@ public final class HermiteSeriesDual extends NumericalDual {
   /** Default relative error bound. */
   public static final double DEFAULT_TOL = 1e-11;
   private static final int START_DEGREE = 32;
+  /**
+   * The degree the cost rule assumes: the degree is chosen per block from the variances
+   * ({@link #bind}), from {@value #START_DEGREE} up to {@link HermiteExpansion#MAX_DEGREE}; Tanh at
+   * moderate variances needs about 200 at {@code ρ = 1}, and weakly correlated pairs stop far earlier
+   * ({@link #truncationDegree}), so 128 terms is a typical count, not a bound.
+   */
+  static final int ESTIMATE_DEGREE = 128;
 
   private final double tol;
   /** Expansions by degree, built on first use (they cost {@code O(q²)}); a memo, not shared state. */
@@ -60,6 +67,28 @@ public final class HermiteSeriesDual extends NumericalDual {
   /** @return the requested relative error bound */
   public double tolerance() {
     return tol;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Horner's rule, 3 flops per term ({@code v·ρ + c_k(a)·c_k(b)}) over
+   * {@value #ESTIMATE_DEGREE} + 1 terms, plus 4 for {@code ρ}; the derivative's series the same, plus
+   * the product {@code Θ·K̇}.
+   */
+  @Override
+  public double flopsPerEntry(boolean withDerivative) {
+    double series = 3.0 * (ESTIMATE_DEGREE + 1);
+    return series + 4 + (withDerivative ? series + 1 : 0);
+  }
+
+  /**
+   * @return the coefficient tables of {@value #ESTIMATE_DEGREE} + 1 terms (twice with the derivative)
+   *     and three per-point scalars, 8 bytes each
+   */
+  @Override
+  public long bytesPerPoint(boolean withDerivative) {
+    return 8L * ((ESTIMATE_DEGREE + 1) * (withDerivative ? 2 : 1) + 3);
   }
 
   @Override

@@ -8,6 +8,13 @@ import java.util.Optional;
  * one-point binding.
  */
 public abstract class NumericalDual implements DualActivation {
+  /**
+   * Flops counted for one evaluation of the activation or its derivative (tanh, an exponential,
+   * {@code erf}): a polynomial or rational approximation of about ten terms; used by the cost rules
+   * of the subclasses ({@link #flopsPerEntry}).
+   */
+  public static final int FUNCTION_FLOPS = 20;
+
   private final String name;
   /** The activation. */
   protected final ActivationFunction fn;

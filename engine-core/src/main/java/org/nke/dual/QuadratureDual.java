@@ -28,6 +28,26 @@ public final class QuadratureDual extends NumericalDual {
     this.rule = GaussHermiteRule.of(deg);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code deg²} inner terms of {@link #FUNCTION_FLOPS} + 4 flops (the node {@code mean + s·z},
+   * one activation, {@code p·f} added) and {@code deg} outer terms of 2, plus about 8 for the pair's
+   * slope and scale; the derivative adds {@code deg²·(FUNCTION_FLOPS + 2) + 2·deg + 1}.
+   */
+  @Override
+  public double flopsPerEntry(boolean withDerivative) {
+    double deg = rule.size();
+    double value = deg * deg * (FUNCTION_FLOPS + 4) + 2 * deg + 8;
+    return value + (withDerivative ? deg * deg * (FUNCTION_FLOPS + 2) + 2 * deg + 1 : 0);
+  }
+
+  /** @return {@code 8·deg} (the weighted row values), twice with the derivative */
+  @Override
+  public long bytesPerPoint(boolean withDerivative) {
+    return 8L * rule.size() * (withDerivative ? 2 : 1);
+  }
+
   @Override
   public double diagonal(double kxx) {
     double a = Math.sqrt(Math.max(kxx, 0));

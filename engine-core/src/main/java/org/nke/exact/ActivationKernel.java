@@ -51,6 +51,18 @@ public final class ActivationKernel extends LayerKernel {
     return ntk * dual.derivative(variance, variance, variance);
   }
 
+  /** @return the dual's cost rule, {@link DualActivation#flopsPerEntry} */
+  @Override
+  protected double pairFlops(boolean withNtk) {
+    return dual.flopsPerEntry(withNtk);
+  }
+
+  /** @return the dual's per-point tables, {@link DualActivation#bytesPerPoint} */
+  @Override
+  protected long pointBytes(boolean withNtk) {
+    return dual.bytesPerPoint(withNtk);
+  }
+
   @Override
   protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
     return sketcher.activation(where(), dual, in);

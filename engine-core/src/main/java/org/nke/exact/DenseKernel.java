@@ -102,6 +102,17 @@ public final class DenseKernel extends LayerKernel {
     return affine.ntk(variance, ntk);
   }
 
+  /** @return the affine update's count, {@link Affine#pairFlops} (2, or 6 with {@code Θ}) */
+  @Override
+  protected double pairFlops(boolean withNtk) {
+    return affine.pairFlops(withNtk);
+  }
+
+  @Override
+  protected long pointBytes(boolean withNtk) {
+    return 0;
+  }
+
   @Override
   protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
     return sketcher.affine(where(), affine, in);

@@ -33,6 +33,14 @@ public final class DenseNetwork {
 
     /** @return the layer as written */
     String describe();
+
+    /**
+     * The dense cost rule ({@link LayerKernel#pairFlops}) of the step.
+     *
+     * @param withNtk whether {@code Θ} is carried
+     * @return flops per pair
+     */
+    double pairFlops(boolean withNtk);
   }
 
   /**
@@ -68,6 +76,18 @@ public final class DenseNetwork {
     public double ntk(double k, double t) {
       return ntkFromNngp * k + ntkFromNtk * t + ntkConstant;
     }
+
+    /**
+     * The cost rule of an affine update on one entry: {@code w²K + β²} is 2 flops,
+     * {@code a·K + b·Θ + c} 4 more.
+     *
+     * @param withNtk whether {@code Θ} is carried
+     * @return 2, or 6 with {@code Θ}
+     */
+    @Override
+    public double pairFlops(boolean withNtk) {
+      return withNtk ? 6 : 2;
+    }
   }
 
   /**
@@ -78,6 +98,11 @@ public final class DenseNetwork {
    * @param describe layer text
    */
   public record Activation(DualActivation dual, int position, String describe) implements Step {
+    /** @return the dual's cost rule, {@link DualActivation#flopsPerEntry} */
+    @Override
+    public double pairFlops(boolean withNtk) {
+      return dual.flopsPerEntry(withNtk);
+    }
   }
 
   private final List<Instruction> program;
@@ -160,6 +185,46 @@ public final class DenseNetwork {
   /** @return whether the network branches (has fan-outs) */
   public boolean isBranching() {
     return program.stream().anyMatch(i -> i instanceof Instruction.Fork);
+  }
+
+  /** @return the deepest nesting of fan-outs (0 for a chain), folded over the instructions */
+  public int forkDepth() {
+    int depth = 0;
+    int max = 0;
+    for (Instruction i : program) {
+      depth += i.depthChange();
+      max = Math.max(max, depth);
+    }
+    return max;
+  }
+
+  /**
+   * The cost of one pair of points, folded over the instructions' cost rules
+   * ({@link Instruction#pairFlops}: each layer's {@link LayerKernel#pairFlops}, each merge's join),
+   * plus the input kernel {@code x·y/d}: {@code 2d} flops (a multiply-add per coordinate).
+   *
+   * @param withNtk whether {@code Θ} is carried
+   * @return flops per pair
+   */
+  public double pairFlops(boolean withNtk) {
+    double f = 2.0 * inputDim;
+    for (Instruction i : program) {
+      f += i.pairFlops(withNtk);
+    }
+    return f;
+  }
+
+  /**
+   * @param withNtk whether {@code Θ} is carried
+   * @return the most bytes per point any layer holds beyond the blocks
+   *     ({@link LayerKernel#pointBytes}), plus 8 for the point's variance
+   */
+  public long pointBytes(boolean withNtk) {
+    long max = 0;
+    for (Instruction i : program) {
+      max = Math.max(max, i.pointBytes(withNtk));
+    }
+    return 8 + max;
   }
 
   /**

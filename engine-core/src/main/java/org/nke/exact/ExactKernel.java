@@ -3,6 +3,7 @@ package org.nke.exact;
 import java.util.Locale;
 import org.nke.arch.Architecture;
 import org.nke.error.NumericalException;
+import org.nke.error.ResourceLimitException;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.KernelMatrix;
@@ -71,6 +72,63 @@ public final class ExactKernel {
   }
 
   /**
+   * The up-front estimate of {@link #compute}: the pairs of its block times the network's cost
+   * rules ({@link DenseNetwork#pairFlops}); its memory at the peak, the output block
+   * ({@link #blockBytes}) and, besides it, two more blocks per fan-out level (each level's input,
+   * accumulator and current branch, as {@link ProgramFold} holds them), the angle block when angles
+   * are carried, and the per-point variances and tables ({@link DenseNetwork#pointBytes}).
+   *
+   * @param net the compiled network
+   * @param n rows
+   * @param m columns
+   * @param same whether {@code Y = X}
+   * @param kind what is computed
+   * @param precision storage precision
+   * @param angles whether the block carries pair angles (float64, 8 bytes a pair)
+   * @return the estimate
+   */
+  public static WorkEstimate estimate(DenseNetwork net, long n, long m, boolean same, Kind kind,
+      Precision precision, boolean angles) {
+    boolean withNtk = kind != Kind.NNGP;
+    long block = blockBytes(n, m, kind, precision);
+    long working = 2L * net.forkDepth() * block + (angles ? n * m * 8 : 0)
+        + (n + (same ? 0 : m)) * net.pointBytes(withNtk);
+    return new WorkEstimate(net.pairFlops(withNtk), WorkEstimate.pairs(n, m, same), block, working);
+  }
+
+  /**
+   * The up-front estimate of {@link #compute} on this backend, before anything runs.
+   *
+   * @param arch a fully connected architecture
+   * @param x row points (only their shape is read)
+   * @param y column points, or {@code null} for {@code Y = X}
+   * @param kind which kernels
+   * @param backend the backend (whether it carries angles)
+   * @param precision storage precision
+   * @return the estimate
+   */
+  public static WorkEstimate estimate(Architecture arch, double[][] x, double[][] y, Kind kind,
+      Backend backend, Precision precision) {
+    boolean same = y == null || y == x;
+    DenseNetwork net = DenseNetwork.compile(arch, x[0].length);
+    return estimate(net, x.length, same ? x.length : y.length, same, kind, precision,
+        carriesAngles(net, backend, precision));
+  }
+
+  /**
+   * Whether {@link #compute} carries pair angles on this backend (bias-free ReLU-family networks in
+   * float64: near-collinear pairs keep their digits).
+   *
+   * @param net the compiled network
+   * @param backend the backend
+   * @param precision storage precision
+   * @return whether the block gets an angle array
+   */
+  public static boolean carriesAngles(DenseNetwork net, Backend backend, Precision precision) {
+    return precision == Precision.F64 && net.carriesAngles() && backend.carriesAngles();
+  }
+
+  /**
    * Computes the kernels.
    *
    * @param arch a fully connected architecture
@@ -91,16 +149,18 @@ public final class ExactKernel {
     }
     double[][] yy = same ? x : y;
     DenseNetwork net = DenseNetwork.compile(arch, d);
-    Checks.fitsInHeap(String.format(Locale.ROOT, "the %s kernel %d x %d (%s)", kind.name().toLowerCase(
-        Locale.ROOT), x.length, yy.length, precision.dtype()),
-        blockBytes(x.length, yy.length, kind, precision),
-        "use --dtype float32, fewer points, a larger heap (NKE_JAVA_OPTS=-Xmx...), "
+    // Bias-free ReLU-family networks carry each pair's angle (near-collinear pairs keep their digits)
+    boolean angles = carriesAngles(net, backend, precision);
+    WorkEstimate work = estimate(net, x.length, yy.length, same, kind, precision, angles);
+    Checks.fitsInHeap(String.format(Locale.ROOT, "the %s kernel %d x %d (%s)%s", kind.name()
+        .toLowerCase(Locale.ROOT), x.length, yy.length, precision.dtype(), work.workingBytes()
+        > work.outputBytes() / 16 ? " and " + ResourceLimitException.human(work.workingBytes())
+        + " of branch copies, angles and per-point tables" : ""),
+        work.peakBytes(), "use --dtype float32, fewer points, a larger heap (NKE_JAVA_OPTS=-Xmx...), "
             + "or sketch features (nke features) instead of the exact kernel");
     double[] inX = InputKernel.variances(x);
     double[] inY = same ? inX : InputKernel.variances(yy);
     boolean withNtk = kind != Kind.NNGP;
-    // Bias-free ReLU-family networks carry each pair's angle (near-collinear pairs keep their digits)
-    boolean angles = precision == Precision.F64 && net.carriesAngles() && backend.carriesAngles();
     try (KernelBlock block = backend.inputKernel(x, same ? null : yy, withNtk, angles, precision,
         progress)) {
       KernelState start = new KernelState(block, null, null, false, d, precision)

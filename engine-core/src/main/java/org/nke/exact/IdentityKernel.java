@@ -39,6 +39,16 @@ final class IdentityKernel extends LayerKernel {
   }
 
   @Override
+  protected double pairFlops(boolean withNtk) {
+    return 0;
+  }
+
+  @Override
+  protected long pointBytes(boolean withNtk) {
+    return 0;
+  }
+
+  @Override
   protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
     return sketcher.identity(where(), in);
   }

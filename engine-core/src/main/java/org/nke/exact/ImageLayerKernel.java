@@ -45,6 +45,17 @@ abstract class ImageLayerKernel extends LayerKernel {
     throw unreachable();
   }
 
+  /** On images the cost and memory are the pixel steps' own ({@code PixelStep.flops}). */
+  @Override
+  protected final double pairFlops(boolean withNtk) {
+    throw unreachable();
+  }
+
+  @Override
+  protected final long pointBytes(boolean withNtk) {
+    throw unreachable();
+  }
+
   private IllegalStateException unreachable() {
     return new IllegalStateException(where() + " has no rule on vectors; its signal rule refuses "
         + "them");

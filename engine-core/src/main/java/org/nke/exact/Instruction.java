@@ -15,6 +15,28 @@ sealed interface Instruction {
   void run(ProgramFold<?> run);
 
   /**
+   * The cost rule of the instruction on one pair of points: a layer's ({@link LayerKernel#pairFlops}),
+   * a merge's ({@link org.nke.ir.Join#flops}); 0 for the copies and the stack moves.
+   *
+   * @param withNtk whether {@code Θ} is carried
+   * @return flops per pair
+   */
+  double pairFlops(boolean withNtk);
+
+  /**
+   * @param withNtk whether {@code Θ} is carried
+   * @return bytes per point held beyond the blocks ({@link LayerKernel#pointBytes}), else 0
+   */
+  default long pointBytes(boolean withNtk) {
+    return 0;
+  }
+
+  /** @return +1 for a fan-out, −1 for its join, else 0 (folded into the fork depth) */
+  default int depthChange() {
+    return 0;
+  }
+
+  /**
    * Applies one layer's rules to the current state.
    *
    * @param kernel the layer's rules
@@ -24,6 +46,16 @@ sealed interface Instruction {
     public void run(ProgramFold<?> run) {
       run.apply(kernel);
     }
+
+    @Override
+    public double pairFlops(boolean withNtk) {
+      return kernel.pairFlops(withNtk);
+    }
+
+    @Override
+    public long pointBytes(boolean withNtk) {
+      return kernel.pointBytes(withNtk);
+    }
   }
 
   /** Keeps the current state as the input of the branches that follow. */
@@ -31,6 +63,16 @@ sealed interface Instruction {
     @Override
     public void run(ProgramFold<?> run) {
       run.fork();
+    }
+
+    @Override
+    public double pairFlops(boolean withNtk) {
+      return 0;
+    }
+
+    @Override
+    public int depthChange() {
+      return 1;
     }
   }
 
@@ -43,6 +85,11 @@ sealed interface Instruction {
     @Override
     public void run(ProgramFold<?> run) {
       run.branch(last);
+    }
+
+    @Override
+    public double pairFlops(boolean withNtk) {
+      return 0;
     }
   }
 
@@ -57,6 +104,12 @@ sealed interface Instruction {
     public void run(ProgramFold<?> run) {
       run.merge(join, branch);
     }
+
+    /** @return 0 for branch 0 (it becomes the accumulator), else its join's count */
+    @Override
+    public double pairFlops(boolean withNtk) {
+      return branch == 0 ? 0 : join.branchJoin(branch).flops(withNtk);
+    }
   }
 
   /**
@@ -68,6 +121,16 @@ sealed interface Instruction {
     @Override
     public void run(ProgramFold<?> run) {
       run.join(join);
+    }
+
+    @Override
+    public double pairFlops(boolean withNtk) {
+      return 0;
+    }
+
+    @Override
+    public int depthChange() {
+      return -1;
     }
   }
 }

@@ -21,10 +21,12 @@ import org.nke.spi.Progress;
  * layer that forgets one does not compile): what it requires of its input and what it gives
  * ({@link #signal}), the exact rule on a pair block through {@link Backend} primitives
  * ({@link #exact}), the per-point variance recursion ({@link #diagonal}), whether pair angles survive
- * it ({@link #angles}), the NTK diagonal ({@link #diagonalNtk}) and the sketch rule ({@link #sketch}:
- * per-point features, compiled at plan time through {@link Sketcher} primitives), and on images the
- * image rules: requirements ({@link #imageSignal}), the pixel pairs it needs ({@link #mixesPixels})
- * and its pixel steps ({@link #pixelSteps}). {@link #apply}
+ * it ({@link #angles}), the NTK diagonal ({@link #diagonalNtk}), the sketch rule ({@link #sketch}:
+ * per-point features, compiled at plan time through {@link Sketcher} primitives), the cost and
+ * memory rules ({@link #pairFlops}, {@link #pointBytes}; folded into a {@link WorkEstimate} by
+ * {@link DenseNetwork#pairFlops}), and on images the image rules: requirements
+ * ({@link #imageSignal}), the pixel pairs it needs ({@link #mixesPixels}) and its pixel steps
+ * ({@link #pixelSteps}, whose cost and memory are the steps' own). {@link #apply}
  * folds a {@link KernelState} through the exact rules, {@link FeatureProgram} a point's features
  * through the sketch rules.
  *
@@ -218,6 +220,25 @@ public abstract class LayerKernel {
    * @param program the program; appended to
    */
   public abstract void pixelSteps(ImageSignal in, PixelProgram program);
+
+  /**
+   * The cost rule: floating-point operations of the exact rule on one pair of points (one block
+   * entry, with its {@code Θ} entry when carried), as a documented count, e.g. 2 for a Dense layer's
+   * {@code w²K + β²}.
+   *
+   * @param withNtk whether {@code Θ} is carried
+   * @return flops per pair
+   */
+  protected abstract double pairFlops(boolean withNtk);
+
+  /**
+   * The memory rule: bytes per point (row and column points alike) that the exact rule holds beyond
+   * the block while it runs, e.g. a numerical dual's per-point tables; 0 for most layers.
+   *
+   * @param withNtk whether {@code Θ} is carried
+   * @return bytes per point
+   */
+  protected abstract long pointBytes(boolean withNtk);
 
   /**
    * Folds a state through the layer: the requirements always, the diagonal rule when the state has

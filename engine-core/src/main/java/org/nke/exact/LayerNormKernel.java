@@ -85,6 +85,18 @@ final class LayerNormKernel extends LayerKernel {
     return Normalization.divide(ntk, s, s);
   }
 
+  /** @return {@link Normalization#FLOPS} per kernel carried */
+  @Override
+  protected double pairFlops(boolean withNtk) {
+    return Normalization.FLOPS * (withNtk ? 2 : 1);
+  }
+
+  /** @return 8: one scale per point */
+  @Override
+  protected long pointBytes(boolean withNtk) {
+    return 8;
+  }
+
   @Override
   protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
     return sketcher.normalize(where(), eps, in);

@@ -49,6 +49,17 @@ public record Join(Kind kind, double alpha, double beta) {
   }
 
   /**
+   * The cost rule of a merge: flops per entry, {@code α·t + β·s} (3) for each kernel of
+   * {@link Kind#LINEAR}; for {@link Kind#PRODUCT} 1 for {@code K} and 3 for {@code Θ}.
+   *
+   * @param withNtk whether {@code Θ} is merged too
+   * @return flops per entry
+   */
+  public double flops(boolean withNtk) {
+    return kind == Kind.LINEAR ? 3 * (withNtk ? 2 : 1) : 1 + (withNtk ? 3 : 0);
+  }
+
+  /**
    * @param t the accumulator's NNGP entry
    * @param s the branch's NNGP entry
    * @return the new accumulator NNGP entry

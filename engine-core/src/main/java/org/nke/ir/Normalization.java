@@ -11,6 +11,9 @@ package org.nke.ir;
  * @param scaleY one scale per column point (may be {@code scaleX})
  */
 public record Normalization(double[] scaleX, double[] scaleY) {
+  /** Flops of {@link #divide} on one entry: a product, a square root and a division. */
+  public static final int FLOPS = 3;
+
   /**
    * @param value an entry
    * @param sx its row point's scale

@@ -6,16 +6,59 @@ import org.nke.dual.DualActivation;
  * One step of the exact CNTK's program on pixel-pair blocks, as {@code org.nke.cntk.CntkNetwork}
  * compiles it and {@code org.nke.spi.ConvOps} applies it; {@code position} is the 1-based layer index
  * for messages. Data only: the maths of each step is documented (and implemented for the host) in
- * {@code org.nke.cntk}.
+ * {@code org.nke.cntk}. Each step derives its cost and memory rules from its data:
+ * {@link #entries()}, {@link #flops(boolean)} and {@link #variances()}, which the network folds into
+ * its working set and its estimate ({@code CntkNetwork.maxBlockEntries()}, {@code estimate}).
  */
 public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooling,
-    PixelStep.PixelActivation, PixelStep.Normalize, PixelStep.Diagonalize, PixelStep.Fork,
-    PixelStep.Branch, PixelStep.Merge, PixelStep.EndFork, PixelStep.Readout {
+    PixelStep.PixelActivation, PixelStep.Normalize, PixelStep.Move, PixelStep.Merge,
+    PixelStep.Readout {
   /** @return 1-based index of the layer in the architecture */
   int position();
 
   /** @return the layer as written */
   String describe();
+
+  /**
+   * The memory rule: entries of the largest pixel-pair block the step reads or writes per image pair
+   * ({@link Grid#blockEntries}), 0 for the stack moves.
+   *
+   * @return entries per image pair (per kernel)
+   */
+  long entries();
+
+  /**
+   * The cost rule: floating-point operations per image pair, as a documented count (a window sum of
+   * {@code F} terms is {@code F} flops, a multiply-add two).
+   *
+   * @param withNtk whether {@code Θ} is carried
+   * @return flops per image pair
+   */
+  double flops(boolean withNtk);
+
+  /**
+   * @return doubles per image the step keeps from the diagonal recursion for the pairwise phase (the
+   *     variance probes: each pixel's variance before an activation or a LayerNorm), else 0
+   */
+  long variances();
+
+  /**
+   * A step that only moves blocks (the fan-out stack, a branch's copy, a gather of the diagonal): no
+   * flops and no variances; it gives only the entries it reads or writes.
+   */
+  sealed interface Move extends PixelStep permits Fork, Branch, EndFork, Diagonalize {
+    /** @return 0: no arithmetic */
+    @Override
+    default double flops(boolean withNtk) {
+      return 0;
+    }
+
+    /** @return 0: no variance probe */
+    @Override
+    default long variances() {
+      return 0;
+    }
+  }
 
   /**
    * Conv (or a pixelwise Dense, as a 1 × 1 window), with {@code S} the same-offset window sum and
@@ -38,6 +81,30 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
   record Convolution(Window window, boolean diagonal, double w2, double b2, double ntkFromNngp,
       double ntkFromNtk, double ntkConstant, boolean ntkZero, int position, String describe)
       implements PixelStep {
+    @Override
+    public long entries() {
+      return Math.max(window.in().blockEntries(diagonal), window.out().blockEntries(diagonal));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Per output entry {@code E = out.blockEntries(diagonal)}: the window sum {@code S(K)},
+     * {@code F} terms, and {@code w²·S/F + β²}, 2; with {@code Θ} the sum {@code S(Θ)} and
+     * {@code a·S(K)/F + b·S(Θ)/F + c}, {@code F + 4} ({@code 2} when {@code ntkZero}). The direct sum
+     * is counted; the host's separable sums do fewer additions on full blocks.
+     */
+    @Override
+    public double flops(boolean withNtk) {
+      double e = window.out().blockEntries(diagonal);
+      int f = window.size();
+      return e * (f + 2) + (withNtk ? e * (ntkZero ? 2 : f + 4) : 0);
+    }
+
+    @Override
+    public long variances() {
+      return 0;
+    }
   }
 
   /**
@@ -48,6 +115,27 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param describe layer text
    */
   record Pooling(Window window, int position, String describe) implements PixelStep {
+    @Override
+    public long entries() {
+      return Math.max(window.in().blockEntries(false), window.out().blockEntries(false));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code (H'·W')²·(F² + 1)} per kernel: every output pair sums the {@code F²} pixel pairs of its
+     * two windows ({@code F = f_h·f_w}) and is scaled once (the direct sum; the host's is separable).
+     */
+    @Override
+    public double flops(boolean withNtk) {
+      double f = window.size();
+      return window.out().blockEntries(false) * (f * f + 1) * (withNtk ? 2 : 1);
+    }
+
+    @Override
+    public long variances() {
+      return 0;
+    }
   }
 
   /**
@@ -62,6 +150,22 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    */
   record PixelActivation(DualActivation dual, Grid grid, boolean diagonal, int index, int position,
       String describe) implements PixelStep {
+    @Override
+    public long entries() {
+      return grid.blockEntries(diagonal);
+    }
+
+    /** @return the dual's cost rule ({@link DualActivation#flopsPerEntry}) on every carried entry */
+    @Override
+    public double flops(boolean withNtk) {
+      return grid.blockEntries(diagonal) * dual.flopsPerEntry(withNtk);
+    }
+
+    /** @return the grid's pixels: each pixel's variance before the activation */
+    @Override
+    public long variances() {
+      return grid.pixels();
+    }
   }
 
   /**
@@ -80,6 +184,23 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    */
   record Normalize(Grid grid, boolean diagonal, boolean perImage, double eps, int index,
       int position, String describe) implements PixelStep {
+    @Override
+    public long entries() {
+      return grid.blockEntries(diagonal);
+    }
+
+    /** @return {@link Normalization#FLOPS} per carried entry and kernel */
+    @Override
+    public double flops(boolean withNtk) {
+      return grid.blockEntries(diagonal) * Normalization.FLOPS * (withNtk ? 2 : 1);
+    }
+
+    /** @return the grid's pixels: each pixel's variance before the LayerNorm */
+    @Override
+    public long variances() {
+      return grid.pixels();
+    }
+
     /**
      * @param variances per image, its {@code grid.pixels()} pixel variances, concatenated; not
      *     modified
@@ -108,7 +229,12 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param position index of the FanOut layer
    * @param describe layer text
    */
-  record Fork(int position, String describe) implements PixelStep {
+  record Fork(int position, String describe) implements Move {
+    /** @return 0: it keeps the current blocks */
+    @Override
+    public long entries() {
+      return 0;
+    }
   }
 
   /**
@@ -121,7 +247,12 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param describe what it is
    */
   record Branch(boolean last, Grid grid, boolean diagonal, int position, String describe)
-      implements PixelStep {
+      implements Move {
+    /** @return the blocks it copies */
+    @Override
+    public long entries() {
+      return grid.blockEntries(diagonal);
+    }
   }
 
   /**
@@ -136,6 +267,21 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    */
   record Merge(Join join, int branch, Grid grid, boolean diagonal, int position,
       String describe) implements PixelStep {
+    @Override
+    public long entries() {
+      return grid.blockEntries(diagonal);
+    }
+
+    /** @return the join's cost rule ({@link Join#flops}) on every carried entry; 0 for branch 0 */
+    @Override
+    public double flops(boolean withNtk) {
+      return join == null ? 0 : grid.blockEntries(diagonal) * join.flops(withNtk);
+    }
+
+    @Override
+    public long variances() {
+      return 0;
+    }
   }
 
   /**
@@ -144,7 +290,12 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param position index of the fan-in layer
    * @param describe layer text
    */
-  record EndFork(int position, String describe) implements PixelStep {
+  record EndFork(int position, String describe) implements Move {
+    /** @return 0: the accumulator becomes the current blocks */
+    @Override
+    public long entries() {
+      return 0;
+    }
   }
 
   /**
@@ -154,7 +305,12 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    * @param position index of the layer before which it happens
    * @param describe what it is for
    */
-  record Diagonalize(Grid grid, int position, String describe) implements PixelStep {
+  record Diagonalize(Grid grid, int position, String describe) implements Move {
+    /** @return the full block it reads */
+    @Override
+    public long entries() {
+      return grid.blockEntries(false);
+    }
   }
 
   /**
@@ -169,5 +325,20 @@ public sealed interface PixelStep permits PixelStep.Convolution, PixelStep.Pooli
    */
   record Readout(boolean flatten, Grid grid, boolean diagonal, int position, String describe)
       implements PixelStep {
+    @Override
+    public long entries() {
+      return grid.blockEntries(diagonal);
+    }
+
+    /** @return the sum of the carried entries and one division, per kernel */
+    @Override
+    public double flops(boolean withNtk) {
+      return (grid.blockEntries(diagonal) + 1.0) * (withNtk ? 2 : 1);
+    }
+
+    @Override
+    public long variances() {
+      return 0;
+    }
   }
 }
