@@ -142,15 +142,15 @@ public final class ExactCntk {
           + "(e.g. pool or crop them first), or a network that reaches Flatten without pooling (it only "
           + "needs the diagonal pixel pairs)");
     }
-    // per slot: K, Θ and scratch, in 1 + 2·depth sets for a branching network (PairPipeline)
-    long slotBytes = net.slotBytes(withNtk);
-    int capacity = slots(n, m, same, ops.preferredBatch());
-    long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory()
-        - Runtime.getRuntime().freeMemory()) - outBytes;
-    capacity = (int) Math.max(1, Math.min(capacity, free / 2 / Math.max(slotBytes, 1)));
+    // per slot: K, Θ and scratch, in 1 + 2·depth sets for a branching network (PairPipeline), in
+    // the memory the backend keeps its blocks in (the heap, or a device's memory)
+    int capacity = ops.capacity(slots(n, m, same, ops.preferredBatch()), net.maxBlockEntries(),
+        withNtk, x.imageSize(), 1 + 2 * net.forkDepth(), String.format(Locale.ROOT,
+        "the exact CNTK of %dx%d images on %s", x.height(), x.width(), backendName));
     WorkEstimate work = net.estimate(n, m, same, withNtk, precision, capacity);
     Checks.fitsInHeap(String.format(Locale.ROOT, "the output and %d pixel-pair working block(s) of %d "
-        + "entries (%s)", capacity, net.maxBlockEntries(), work.describe()), work.peakBytes(),
+        + "entries (%s)", capacity, net.maxBlockEntries(), work.describe()),
+        ops.blocksOnHeap() ? work.peakBytes() : outBytes,
         "use fewer or smaller images, or a larger heap (NKE_JAVA_OPTS=-Xmx...)");
     Output out = new Output(n, m, precision, withNtk);
     try (PixelBlocks blocks = ops.allocate(capacity, net.maxBlockEntries(), withNtk);

@@ -64,6 +64,23 @@ final class CpuConvOps implements ConvOps {
     return new CpuPixelBlocks(capacity, maxEntries, withNtk);
   }
 
+  /** {@code K}, scratch and {@code Θ} when carried, float64 (the images are read in place). */
+  @Override
+  public long slotBytes(long maxEntries, boolean withNtk, int imageValues) {
+    return maxEntries * Double.BYTES * (withNtk ? 3 : 2);
+  }
+
+  @Override
+  public long freeBytes() {
+    Runtime r = Runtime.getRuntime();
+    return r.maxMemory() - (r.totalMemory() - r.freeMemory());
+  }
+
+  @Override
+  public boolean blocksOnHeap() {
+    return true;
+  }
+
   @Override
   public void inputKernel(PixelBlocks blocks, int count, ImageBatch x, int[] rows, ImageBatch y,
       int[] cols, boolean diagonal) {

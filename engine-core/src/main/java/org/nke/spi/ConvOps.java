@@ -28,6 +28,54 @@ public interface ConvOps {
   int preferredBatch();
 
   /**
+   * The bytes one pair slot of {@link #allocate} takes in the memory its blocks live in (the Java
+   * heap for the CPU, the device's memory for a GPU): its blocks ({@code K}, {@code Θ} when carried,
+   * working space) and any per-slot staging.
+   *
+   * @param maxEntries entries of the largest block a step reads or writes
+   * @param withNtk whether {@code Θ} is carried
+   * @param imageValues values of one image ({@code H·W·C}), for staging
+   * @return bytes per slot
+   */
+  long slotBytes(long maxEntries, boolean withNtk, int imageValues);
+
+  /**
+   * @return the bytes free for blocks in the memory they live in (the heap's free space for the CPU,
+   *     the device's free memory for a GPU)
+   */
+  long freeBytes();
+
+  /** @return whether the blocks live in the Java heap (so that they count against it) */
+  boolean blocksOnHeap();
+
+  /**
+   * How many pair slots to allocate: at most {@code wanted}, and as many as fit in half of
+   * {@link #freeBytes()} when each slot holds {@code sets} sets of blocks (a branching network's
+   * working set, {@code 1 + 2·depth}) of {@link #slotBytes} each.
+   *
+   * @param wanted the slots the caller would use
+   * @param maxEntries entries of the largest block
+   * @param withNtk whether {@code Θ} is carried
+   * @param imageValues values of one image
+   * @param sets sets of blocks per slot
+   * @param what the computation, for the message
+   * @return at least 1
+   * @throws org.nke.error.ResourceLimitException if one slot does not fit in the free memory
+   */
+  default int capacity(int wanted, long maxEntries, boolean withNtk, int imageValues, int sets,
+      String what) {
+    long slot = slotBytes(maxEntries, withNtk, imageValues) * sets;
+    long free = freeBytes();
+    if (slot > free) {
+      throw new org.nke.error.ResourceLimitException(what + ": one image pair's pixel-pair blocks ("
+          + sets + " set(s) of " + maxEntries + " entries)", slot, free, blocksOnHeap()
+          ? "use --dtype float32, smaller images, or a larger heap (NKE_JAVA_OPTS=-Xmx...)"
+          : "use --dtype float32, smaller images, or --backend cpu");
+    }
+    return (int) Math.max(1, Math.min(wanted, free / 2 / Math.max(slot, 1)));
+  }
+
+  /**
    * @param capacity number of pair slots
    * @param maxEntries entries of the largest block a step reads or writes
    * @param withNtk whether to carry {@code Θ}

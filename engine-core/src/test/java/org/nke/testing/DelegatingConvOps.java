@@ -31,6 +31,21 @@ public class DelegatingConvOps implements ConvOps {
   }
 
   @Override
+  public long slotBytes(long maxEntries, boolean withNtk, int imageValues) {
+    return ops.slotBytes(maxEntries, withNtk, imageValues);
+  }
+
+  @Override
+  public long freeBytes() {
+    return ops.freeBytes();
+  }
+
+  @Override
+  public boolean blocksOnHeap() {
+    return ops.blocksOnHeap();
+  }
+
+  @Override
   public void inputKernel(PixelBlocks b, int count, ImageBatch x, int[] rows, ImageBatch y,
       int[] cols, boolean diagonal) {
     ops.inputKernel(b, count, x, rows, y, cols, diagonal);

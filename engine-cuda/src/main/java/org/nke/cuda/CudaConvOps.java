@@ -82,6 +82,26 @@ final class CudaConvOps implements ConvOps {
     return PREFERRED_BATCH;
   }
 
+  /**
+   * As {@link CudaPixelBlocks} allocates: {@code K} and its working space, the same for {@code Θ}
+   * when carried, the two staged images and the readout's partial sums, in the backend's precision.
+   */
+  @Override
+  public long slotBytes(long maxEntries, boolean withNtk, int imageValues) {
+    return bytes(maxEntries) * (withNtk ? 4 : 2) + 2 * bytes(imageValues)
+        + 8L * (maxEntries / READOUT_CHUNK + 1);
+  }
+
+  @Override
+  public long freeBytes() {
+    return rt.freeMemory();
+  }
+
+  @Override
+  public boolean blocksOnHeap() {
+    return false;
+  }
+
   @Override
   public PixelBlocks allocate(int capacity, long maxEntries, boolean withNtk) {
     rt.makeCurrent();

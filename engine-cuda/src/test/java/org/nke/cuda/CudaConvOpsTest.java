@@ -134,4 +134,34 @@ class CudaConvOpsTest {
           new org.nke.ir.Grid(2, 2), true, new double[4]));
     }
   }
+
+  /**
+   * The batch is sized to the device's free memory, not the Java heap: a slot of 36-entry blocks in
+   * three sets (a residual network's K, Θ and their working space, float64, with two staged 6×6×2
+   * images) is 3 × (36·8·4 + 2·72·8 + 8) = 6,936 bytes, so a device with 64 KiB free takes 4 slots
+   * (half of it); a slot that does not fit is a named resource error before any work. The residual
+   * network on 1 MiB (full 1296-entry blocks: 4 slots of 127,896 bytes for its 10 pairs) gives the CPU's
+   * kernels.
+   */
+  @Test
+  void theBatchFitsTheDeviceMemory() {
+    ImageBatch x = CntkContractTest.images(5, 3, 6, 6, 2);
+    try (CudaBackend cuda = new CudaBackend(new EmulatedDevice(64 << 10))) {
+      CudaConvOps ops = (CudaConvOps) cuda.convOps(Precision.F64);
+      assertEquals(6936, 3 * ops.slotBytes(36, true, 72));
+      assertEquals(4, ops.capacity(256, 36, true, 72, 3, "test"));
+      assertEquals(2, ops.capacity(2, 36, true, 72, 3, "test"));
+      org.nke.error.ResourceLimitException e = assertThrows(
+          org.nke.error.ResourceLimitException.class,
+          () -> ops.capacity(256, 36 * 36 * 16, true, 72, 3, "the exact CNTK"));
+      assertTrue(e.getMessage().contains("one image pair's pixel-pair blocks (3 set(s) of 20736 "
+          + "entries)"), e.getMessage());
+    }
+    KernelPair want = cpu(RESIDUAL_POLY, x, null);
+    try (CudaBackend cuda = new CudaBackend(new EmulatedDevice(1 << 20))) {
+      assertEquals(4, cuda.convOps(Precision.F64).capacity(256, 1296, true, 72, 3, "test"));
+      KernelPair got = run(cuda, RESIDUAL_POLY, x, null);
+      KernelAsserts.assertCloseMatrices(want.ntk().toArray(), got.ntk().toArray(), 1e-14, 0);
+    }
+  }
 }
