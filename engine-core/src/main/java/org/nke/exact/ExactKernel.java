@@ -152,11 +152,14 @@ public final class ExactKernel {
     // Bias-free ReLU-family networks carry each pair's angle (near-collinear pairs keep their digits)
     boolean angles = carriesAngles(net, backend, precision);
     WorkEstimate work = estimate(net, x.length, yy.length, same, kind, precision, angles);
+    // a device backend keeps the working blocks in its own memory; the result comes to the heap
+    long working = backend.blocksOnHeap() ? work.workingBytes() : 0;
     Checks.fitsInHeap(String.format(Locale.ROOT, "the %s kernel %d x %d (%s)%s", kind.name()
-        .toLowerCase(Locale.ROOT), x.length, yy.length, precision.dtype(), work.workingBytes()
-        > work.outputBytes() / 16 ? " and " + ResourceLimitException.human(work.workingBytes())
+        .toLowerCase(Locale.ROOT), x.length, yy.length, precision.dtype(), working
+        > work.outputBytes() / 16 ? " and " + ResourceLimitException.human(working)
         + " of branch copies, angles and per-point tables" : ""),
-        work.peakBytes(), "use --dtype float32, fewer points, a larger heap (NKE_JAVA_OPTS=-Xmx...), "
+        work.outputBytes() + working,
+        "use --dtype float32, fewer points, a larger heap (NKE_JAVA_OPTS=-Xmx...), "
             + "or sketch features (nke features) instead of the exact kernel");
     double[] inX = InputKernel.variances(x);
     double[] inY = same ? inX : InputKernel.variances(yy);

@@ -50,6 +50,15 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
+   * @return whether this backend's {@link KernelBlock}s live in the Java heap (the CPU's), so that a
+   *     network's working blocks (a fan-out's copies) count against it; a device backend keeps them
+   *     in its own memory and only the result comes back to the heap
+   */
+  default boolean blocksOnHeap() {
+    return true;
+  }
+
+  /**
    * {@link #inputKernel(double[][], double[][], boolean, Precision, Progress)}, optionally with the
    * pair angles. A block with angles accepts only bias-free affine updates ({@code β² = 0}) and duals
    * that {@link DualActivation#carriesAngles() carry angles}.
