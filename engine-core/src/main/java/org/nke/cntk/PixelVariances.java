@@ -1,11 +1,18 @@
 package org.nke.cntk;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.nke.dual.BoundDual;
 import org.nke.exact.DenseNetwork;
 import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
+import org.nke.ir.PixelStep.Branch;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.EndFork;
+import org.nke.ir.PixelStep.Fork;
+import org.nke.ir.PixelStep.Merge;
+import org.nke.ir.PixelStep.Normalize;
 import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Pooling;
 import org.nke.ir.PixelStep.Readout;
@@ -18,16 +25,19 @@ import org.nke.spi.PixelBlocks;
  * The exact diagonal recursion of one image on the host: the CNTK of the image with itself, carried
  * on the pixel-pair blocks the network needs ({@link CntkNetwork}: only the diagonal pairs
  * {@code (p, p)} up to the first pooling layer seen from the readout, the full {@code (H·W)²} self
- * block before it), read at every activation:
+ * block before it), read at every activation and LayerNorm (the variance probes):
  *
- * <pre>{@code k_a(p) = K_xx(p, p)  before spatial activation a;   K_xx, Θ_xx at the readout}</pre>
+ * <pre>{@code k_a(p) = K_xx(p, p)  before probe a;   K_xx, Θ_xx at the readout}</pre>
  *
  * and through the dense layers after the readout. These are the per-pixel pre-activation variances
  * the CNTK sketch needs (a pooling layer mixes pixel pairs, so after one the diagonal alone does not
  * determine them); one self block costs as much as one image pair of the exact CNTK, a small
- * fraction of the sketch's per-image work for images up to about 64 × 64. Uses {@link PixelGram},
- * {@link ConvKernel}, {@link PoolKernel}, {@link PixelDual} and {@link SpatialReadout}, so it agrees
- * bit for bit with the exact CNTK's own diagonal recursion.
+ * fraction of the sketch's per-image work for images up to about 64 × 64. A branching network runs
+ * its fork program as the exact CNTK's {@code PairPipeline} does: a fan-out keeps its input block for
+ * every branch (a copy for all but the last), a fan-in merges branch after branch into the first
+ * one's block. Uses {@link PixelGram}, {@link ConvKernel}, {@link PoolKernel}, {@link PixelDual},
+ * {@link BlockJoin} and {@link SpatialReadout}, so it agrees bit for bit with the exact CNTK's own
+ * diagonal recursion.
  */
 public final class PixelVariances {
   private PixelVariances() {
@@ -36,7 +46,8 @@ public final class PixelVariances {
   /**
    * The variances of one image.
    *
-   * @param spatial per spatial activation (in order), the variance of every pixel of its grid
+   * @param spatial per spatial variance probe (activations and LayerNorms, by their {@code index}),
+   *     the variance of every pixel of its grid
    * @param tail per activation after the readout, the pre-activation variance
    * @param nngp the readout's {@code K_xx} (after Flatten or GlobalAvgPool)
    * @param ntk the readout's {@code Θ_xx}, or NaN when not computed
@@ -51,7 +62,6 @@ public final class PixelVariances {
    * @return the variances
    */
   public static Result of(CntkNetwork net, double[] image, boolean withNtk) {
-    net.requireSerial("the host variance recursion of the CNTK sketch");
     int entries = (int) net.maxBlockEntries();
     double[] k = new double[entries];
     double[] t = withNtk ? new double[entries] : null;
@@ -61,6 +71,8 @@ public final class PixelVariances {
     double[][] spatial = new double[net.activations()][];
     double readK = Double.NaN;
     double readT = Double.NaN;
+    // per open fan-out: {input K, input Θ, accumulator K, accumulator Θ}
+    Deque<double[][]> frames = new ArrayDeque<>();
     for (PixelStep step : net.steps()) {
       if (step instanceof Convolution c) {
         ConvKernel.apply(k, t, scratch, c);
@@ -78,6 +90,35 @@ public final class PixelVariances {
         spatial[a.index()] = v;
         BoundDual bound = a.dual().bind(v, v, withNtk);
         PixelDual.apply(bound, 0, 0, k, t, pixels, a.diagonal());
+      } else if (step instanceof Normalize n) {
+        int pixels = n.grid().pixels();
+        double[] v = new double[pixels];
+        SpatialReadout.diagonal(k, pixels, n.diagonal(), v);
+        spatial[n.index()] = v;
+        double[] s = n.scales(v);
+        BlockJoin.normalize(k, pixels, n.diagonal(), s, 0, s, 0);
+        if (t != null) {
+          BlockJoin.normalize(t, pixels, n.diagonal(), s, 0, s, 0);
+        }
+      } else if (step instanceof Fork) {
+        frames.push(new double[][] {k, t, null, null});
+      } else if (step instanceof Branch b) {
+        double[][] f = frames.peek();
+        k = b.last() ? f[0] : f[0].clone();
+        t = b.last() || f[1] == null ? f[1] : f[1].clone();
+      } else if (step instanceof Merge m) {
+        double[][] f = frames.peek();
+        if (m.branch() == 0) {
+          f[2] = k;
+          f[3] = t;
+        } else {
+          BlockJoin.accumulate(f[2], f[3], k, t, (int) m.grid().blockEntries(m.diagonal()),
+              m.join());
+        }
+      } else if (step instanceof EndFork) {
+        double[][] f = frames.pop();
+        k = f[2];
+        t = f[3];
       } else if (step instanceof Readout r) {
         int n = r.grid().pixels();
         readK = r.flatten() ? SpatialReadout.flatten(k, n, r.diagonal())
@@ -148,7 +189,6 @@ public final class PixelVariances {
    * @return approximate variances (the NTK always carried)
    */
   public static Result approximate(CntkNetwork net, double[] image) {
-    net.requireSerial("the approximate variance recursion of the CNTK sketch");
     Grid g = net.input();
     double[] k = new double[g.pixels()];
     PixelGram.compute(image, image, g.pixels(), net.channels(), true, k);
@@ -156,6 +196,7 @@ public final class PixelVariances {
     double[][] spatial = new double[net.activations()][];
     double readK = Double.NaN;
     double readT = Double.NaN;
+    Deque<double[][]> frames = new ArrayDeque<>();
     for (PixelStep step : net.steps()) {
       if (step instanceof Convolution c) {
         Window w = c.window();
@@ -182,6 +223,30 @@ public final class PixelVariances {
           t[p] *= a.dual().derivative(k[p], k[p], k[p]);
           k[p] = a.dual().diagonal(k[p]);
         }
+      } else if (step instanceof Normalize n) {
+        spatial[n.index()] = k.clone();
+        double[] s = n.scales(k);
+        k = k.clone();
+        t = t.clone();
+        BlockJoin.normalize(k, k.length, true, s, 0, s, 0);
+        BlockJoin.normalize(t, t.length, true, s, 0, s, 0);
+      } else if (step instanceof Fork) {
+        frames.push(new double[][] {k, t, null, null});
+      } else if (step instanceof Branch) {
+        k = frames.peek()[0].clone();
+        t = frames.peek()[1].clone();
+      } else if (step instanceof Merge m) {
+        double[][] f = frames.peek();
+        if (m.branch() == 0) {
+          f[2] = k;
+          f[3] = t;
+        } else {
+          BlockJoin.accumulate(f[2], f[3], k, t, k.length, m.join());
+        }
+      } else if (step instanceof EndFork) {
+        double[][] f = frames.pop();
+        k = f[2];
+        t = f[3];
       } else if (step instanceof Readout) {
         readK = SpatialReadout.flatten(k, k.length, true);
         readT = SpatialReadout.flatten(t, t.length, true);
