@@ -35,9 +35,14 @@ import org.nke.testing.KernelAsserts;
  * <p>Measured (8 × 8 × 3 images of {@link CntkSketchAccuracy#images}, seed 1), Gram error ÷ oblivious
  * floor, NNGP / NTK:
  * <pre>
- * RESIDUAL        40 images  m = 4096: 0.68 / 0.98   m = 8192: 0.62 / 0.88
- * wideResnet(1,1) 40 images  m = 4096: 1.00 / 1.39   m = 8192: 0.99 / 1.27
- * its serial twin 40 images  m = 4096: 0.37 / 1.41   (the same Convs without the shortcuts)
+ *                            m = 4096        m = 8192
+ * RESIDUAL         24 images  0.65 / 0.98
+ *                  40 images  0.68 / 0.98     0.62 / 0.88
+ *                  60 images  0.67 / 0.95     0.63 / 0.90
+ * smallWideResnet  24 images  0.98 / 1.33
+ *                  40 images  1.00 / 1.39     0.99 / 1.27
+ *                  60 images  1.00 / 1.36     1.05 / 1.28
+ * its serial twin  40 images  0.37 / 1.41     (the same Convs without the shortcuts)
  * </pre>
  * The wide ResNet's NTK is as far from the floor as its serial twin's (each of its Convs re-sketches
  * a 9-tap patch, and the last one is re-sketched again at the readout), so branching adds nothing
