@@ -1,17 +1,11 @@
 package org.nke.cntk;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import org.nke.dual.BoundDual;
 import org.nke.exact.DenseNetwork;
 import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
-import org.nke.ir.PixelStep.Branch;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
-import org.nke.ir.PixelStep.EndFork;
-import org.nke.ir.PixelStep.Fork;
-import org.nke.ir.PixelStep.Merge;
 import org.nke.ir.PixelStep.Normalize;
 import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Pooling;
@@ -35,7 +29,7 @@ import org.nke.spi.PixelBlocks;
  * fraction of the sketch's per-image work for images up to about 64 × 64. A branching network runs
  * its fork program as the exact CNTK's {@code PairPipeline} does: a fan-out keeps its input block for
  * every branch (a copy for all but the last), a fan-in merges branch after branch into the first
- * one's block. Uses {@link PixelGram}, {@link ConvKernel}, {@link PoolKernel}, {@link PixelDual},
+ * one's block ({@link ForkFrames}). Uses {@link PixelGram}, {@link ConvKernel}, {@link PoolKernel}, {@link PixelDual},
  * {@link BlockJoin} and {@link SpatialReadout}, so it agrees bit for bit with the exact CNTK's own
  * diagonal recursion.
  */
@@ -71,10 +65,13 @@ public final class PixelVariances {
     double[][] spatial = new double[net.activations()][];
     double readK = Double.NaN;
     double readT = Double.NaN;
-    // per open fan-out: {input K, input Θ, accumulator K, accumulator Θ}
-    Deque<double[][]> frames = new ArrayDeque<>();
+    ForkFrames forks = new ForkFrames(false);
     for (PixelStep step : net.steps()) {
-      if (step instanceof Convolution c) {
+      double[][] kt = forks.run(step, k, t);
+      if (kt != null) {
+        k = kt[0];
+        t = kt[1];
+      } else if (step instanceof Convolution c) {
         ConvKernel.apply(k, t, scratch, c);
       } else if (step instanceof Pooling p) {
         PoolKernel.apply(k, t, scratch, p);
@@ -100,25 +97,6 @@ public final class PixelVariances {
         if (t != null) {
           BlockJoin.normalize(t, pixels, n.diagonal(), s, 0, s, 0);
         }
-      } else if (step instanceof Fork) {
-        frames.push(new double[][] {k, t, null, null});
-      } else if (step instanceof Branch b) {
-        double[][] f = frames.peek();
-        k = b.last() ? f[0] : f[0].clone();
-        t = b.last() || f[1] == null ? f[1] : f[1].clone();
-      } else if (step instanceof Merge m) {
-        double[][] f = frames.peek();
-        if (m.branch() == 0) {
-          f[2] = k;
-          f[3] = t;
-        } else {
-          BlockJoin.accumulate(f[2], f[3], k, t, (int) m.grid().blockEntries(m.diagonal()),
-              m.join());
-        }
-      } else if (step instanceof EndFork) {
-        double[][] f = frames.pop();
-        k = f[2];
-        t = f[3];
       } else if (step instanceof Readout r) {
         int n = r.grid().pixels();
         readK = r.flatten() ? SpatialReadout.flatten(k, n, r.diagonal())
@@ -196,9 +174,13 @@ public final class PixelVariances {
     double[][] spatial = new double[net.activations()][];
     double readK = Double.NaN;
     double readT = Double.NaN;
-    Deque<double[][]> frames = new ArrayDeque<>();
+    ForkFrames forks = new ForkFrames(true);
     for (PixelStep step : net.steps()) {
-      if (step instanceof Convolution c) {
+      double[][] kt = forks.run(step, k, t);
+      if (kt != null) {
+        k = kt[0];
+        t = kt[1];
+      } else if (step instanceof Convolution c) {
         Window w = c.window();
         double[] nk = windowSum(k, w);
         double[] nt = windowSum(t, w);
@@ -230,23 +212,6 @@ public final class PixelVariances {
         t = t.clone();
         BlockJoin.normalize(k, k.length, true, s, 0, s, 0);
         BlockJoin.normalize(t, t.length, true, s, 0, s, 0);
-      } else if (step instanceof Fork) {
-        frames.push(new double[][] {k, t, null, null});
-      } else if (step instanceof Branch) {
-        k = frames.peek()[0].clone();
-        t = frames.peek()[1].clone();
-      } else if (step instanceof Merge m) {
-        double[][] f = frames.peek();
-        if (m.branch() == 0) {
-          f[2] = k;
-          f[3] = t;
-        } else {
-          BlockJoin.accumulate(f[2], f[3], k, t, k.length, m.join());
-        }
-      } else if (step instanceof EndFork) {
-        double[][] f = frames.pop();
-        k = f[2];
-        t = f[3];
       } else if (step instanceof Readout) {
         readK = SpatialReadout.flatten(k, k.length, true);
         readT = SpatialReadout.flatten(t, t.length, true);

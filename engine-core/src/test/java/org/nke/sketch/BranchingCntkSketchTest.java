@@ -132,22 +132,11 @@ class BranchingCntkSketchTest {
         CntkSketch plan = CntkSketch.build(arch, x, new SketchOptions(8192, 1, ntk, 0,
             SketchOptions.DEFAULT_TAIL));
         double[][] f = CntkSketchAccuracy.features(plan, x);
-        KernelAsserts.assertCloseMatrices((ntk ? exact.ntk() : exact.nngp()).toArray(), gram(f),
+        KernelAsserts.assertCloseMatrices((ntk ? exact.ntk() : exact.nngp()).toArray(),
+            BranchingSketchTest.gram(f),
             1e-12, 0);
       }
     }
-  }
-
-  private static double[][] gram(double[][] f) {
-    double[][] g = new double[f.length][f.length];
-    for (int i = 0; i < f.length; i++) {
-      for (int j = 0; j < f.length; j++) {
-        for (int k = 0; k < f[i].length; k++) {
-          g[i][j] += f[i][k] * f[j][k];
-        }
-      }
-    }
-    return g;
   }
 
   @Test
