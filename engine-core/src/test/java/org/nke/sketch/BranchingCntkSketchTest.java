@@ -185,6 +185,38 @@ class BranchingCntkSketchTest {
   }
 
   /**
+   * Without pooling the approximate recursion (for images too large for exact self blocks) is the
+   * exact one up to rounding, through forks, merges and LayerNorm; features from the norms' variances
+   * stay near the floor.
+   */
+  @Test
+  void approximateVariancesAndNormEstimatesRunForksAndLayerNorm() {
+    ImageBatch x = CntkSketchAccuracy.images(16, 8, 8, 3, 4);
+    Architecture arch = Architecture.parse(RESIDUAL.replace("LayerNorm()",
+        "LayerNorm(axis=(1, 2, 3), eps=0.1)"));
+    CntkNetwork net = CntkNetwork.compile(arch, new Grid(8, 8), 3);
+    double[] image = new double[x.imageSize()];
+    x.copyImage(3, image);
+    PixelVariances.Result exact = PixelVariances.of(net, image, true);
+    PixelVariances.Result approx = PixelVariances.approximate(net, image);
+    for (int a = 0; a < exact.spatial().length; a++) {
+      KernelAsserts.assertCloseMatrices(new double[][] {exact.spatial()[a]},
+          new double[][] {approx.spatial()[a]}, 1e-13, 0);
+    }
+    assertEquals(exact.ntk(), approx.ntk(), 1e-13 * exact.ntk());
+    KernelPair k = Kernels.of(arch).withBackend("cpu").compute(x, null, Kind.BOTH);
+    for (boolean ntk : new boolean[] {false, true}) {
+      CntkSketch plan = CntkSketch.build(arch, x, new SketchOptions(1024, 4, ntk, 0,
+          SketchOptions.DEFAULT_TAIL), CntkSketch.DEFAULT_PATCH, false);
+      double[][] f = CntkSketchAccuracy.features(plan, x);
+      double[][] want = (ntk ? k.ntk() : k.nngp()).toArray();
+      double ratio = SketchAccuracy.gramError(want, f) / SketchAccuracy.obliviousFloor(want,
+          f[0].length);
+      assertTrue(ratio < 1.6, (ntk ? "NTK" : "NNGP") + " ratio " + ratio);
+    }
+  }
+
+  /**
    * Features of serial networks made before branching came to the CNTK sketch (commit e0ee21f):
    * checksums of the bits, so that they stay the same.
    */
