@@ -24,7 +24,11 @@ import org.nke.ir.PixelStep;
  * from the seed. Budgets: each activation gives {@code m} NNGP and {@code m} NTK features (less a
  * bias feature a pixelwise affine map adds next), Conv patches re-sketch to {@code m} ({@code 2m}
  * with the NTK's NNGP part), the readout's blocks share {@code 2m} in proportion to their exact
- * contributions (as in {@link SketchPlan}).
+ * contributions (as in {@link SketchPlan}). A fan-out keeps the widths and heavy suffixes of its
+ * input for every branch and of its accumulator (a stack of frames, as the exact program's); a
+ * linear fan-in adds the branches' widths, a product gives the dense sketch's {@link TensorProduct}
+ * widths ({@code m}, {@code m/2 + m/2}), and the end of a fan-in re-sketches per pixel where
+ * {@link CntkStep.EndFork} says so. Fan-in draws use the patch seed paths of their step.
  */
 final class CntkSketchBuilder {
   /** Seed path prefix of the patch sketches (activation layers use small indices). */
