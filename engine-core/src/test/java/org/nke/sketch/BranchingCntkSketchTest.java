@@ -153,6 +153,33 @@ class BranchingCntkSketchTest {
     }
   }
 
+  /**
+   * Two residual blocks with identity shortcuts: the first fan-in is over the budget and its
+   * features reach the second through the shortcut unprojected, so it is re-sketched per pixel
+   * (16 images, m = 1024: NNGP 0.30x the oblivious floor).
+   */
+  @Test
+  void aWideFanInBeforeAnIdentityShortcutIsResketched() {
+    String block = "FanOut(2), parallel(serial(Relu(), " + CONV + "), Identity()), FanInSum()";
+    Architecture arch = Architecture.parse(CONV + ", " + block + ", " + block + ", Relu(), "
+        + "GlobalAvgPool(), Dense()");
+    ImageBatch x = CntkSketchAccuracy.images(16, 8, 8, 3, 6);
+    KernelPair exact = Kernels.of(arch).withBackend("cpu").compute(x, null, Kind.BOTH);
+    for (boolean ntk : new boolean[] {false, true}) {
+      CntkSketch plan = CntkSketch.build(arch, x, new SketchOptions(1024, 3, ntk, 0,
+          SketchOptions.DEFAULT_TAIL));
+      List<CntkStep.EndFork> ends = plan.steps().stream().filter(s -> s instanceof CntkStep.EndFork)
+          .map(s -> (CntkStep.EndFork) s).toList();
+      assertTrue(ends.get(0).k() != null && (!ntk || ends.get(0).t() != null)
+          && ends.get(1).k() == null, "re-sketches " + ends);
+      double[][] f = CntkSketchAccuracy.features(plan, x);
+      double[][] k = (ntk ? exact.ntk() : exact.nngp()).toArray();
+      double ratio = SketchAccuracy.gramError(k, f) / SketchAccuracy.obliviousFloor(k, f[0].length);
+      assertTrue(f[0].length <= (ntk ? 2048 : 1024) && ratio < 1.5, (ntk ? "NTK" : "NNGP")
+          + ": " + f[0].length + " features, " + ratio + "x the oblivious floor");
+    }
+  }
+
   /** The host self recursion (with the NTK) agrees bit for bit with the exact CNTK's pipeline. */
   @Test
   void hostVariancesOfBranchingNetsEqualThePipelines() {
