@@ -25,6 +25,12 @@ class ImageSketchCommandsTest extends CommandTest {
       + "AvgPool((2, 2), strides=(2, 2)), Conv(8, (3, 3), padding='SAME', W_std=1.4), Relu(), "
       + "GlobalAvgPool(), Dense()";
 
+  /** A residual block with LayerNorm (the CNTK sketch's fork, merge and normalize steps). */
+  private static final String RESIDUAL = "Conv(8, (3, 3), padding='SAME', W_std=1.4, b_std=0.1), "
+      + "FanOut(2), parallel(serial(Relu(), Conv(8, (3, 3), padding='SAME', W_std=1.4)), Identity()), "
+      + "FanInSum(), LayerNorm(axis=(1, 2, 3)), Relu(), AvgPool((2, 2), strides=(2, 2)), Flatten(), "
+      + "Dense()";
+
   @TempDir
   Path dir;
 
@@ -121,5 +127,33 @@ class ImageSketchCommandsTest extends CommandTest {
     assertEquals(0, nke("features", "--arch", CONV, "--x", test[0].toString(), "--kind", "ntk",
         "--dim", "256", "--pad-to", "8", "--out", dir.resolve("F.npy").toString(), "--quiet"), err);
     assertTrue(err.contains("CNTK sketch of (18, 8, 8, 2)"), err);
+  }
+
+  @Test
+  void residualNetworksSketchFitAndPredictOnImages() throws IOException {
+    Path[] train = images("train", 36, 1);
+    Path[] test = images("test", 18, 2);
+    Path f = dir.resolve("F.npy");
+    assertEquals(0, nke("features", "--arch", RESIDUAL, "--x", train[0].toString(), "--kind", "ntk",
+        "--dim", "256", "--out", f.toString(), "--seed", "3", "--backend", "cpu", "--quiet"), err);
+    NpyArray a = NpyReader.read(f);
+    ImageBatch images = DataFiles.readImages(train[0]);
+    double[][] ref = Sketches.of(RESIDUAL).withDim(256).withSeed(3).withBackend("cpu").ntk(images);
+    double[] row = new double[a.shape()[1]];
+    System.arraycopy(a.data(), 7 * row.length, row, 0, row.length);
+    assertArrayEquals(ref[7], row);
+    Path model = dir.resolve("residual.zip");
+    assertEquals(0, nke("fit", "--arch", RESIDUAL, "--x", train[0].toString(), "--labels",
+        train[1].toString(), "--method", "sketch", "--dim", "1024", "--standardize", "--model",
+        model.toString(), "--quiet"), err);
+    assertEquals(0, nke("predict", "--model", model.toString(), "--x", test[0].toString(),
+        "--labels", test[1].toString(), "--out", dir.resolve("p.csv").toString(), "--quiet"), err);
+    double acc = Double.parseDouble(err.substring(err.indexOf("test accuracy = ") + 16).trim());
+    assertTrue(acc > 0.75, "accuracy " + acc);
+    // what the convolutional kernels do not support is named by its layer
+    assertEquals(2, nke("features", "--arch", RESIDUAL.replace("FanInSum()", "FanInConcat(axis=1)"),
+        "--x", test[0].toString(), "--kind", "nngp", "--dim", "256", "--out", f.toString(), "--quiet"),
+        err);
+    assertTrue(err.contains("layer 7 (FanInConcat(axis=1))"), err);
   }
 }

@@ -97,23 +97,6 @@ public final class CntkNetwork {
     return -1;
   }
 
-  /**
-   * Refuses a network that branches or normalises, for the paths that do not run the fork/merge
-   * program yet (the CNTK sketch, the host variance recursions), naming the first such step.
-   *
-   * @param path the path, for the message (e.g. "the CNTK sketch")
-   * @throws ArchException if the network has a fork or a LayerNorm
-   */
-  public void requireSerial(String path) {
-    for (PixelStep s : steps) {
-      if (s instanceof Fork || s instanceof Normalize) {
-        throw new ArchException("layer " + s.position() + " (" + s.describe() + ") is not yet "
-            + "supported by " + path + ": branching networks and LayerNorm on images work in the "
-            + "exact convolutional kernel (CNTK)");
-      }
-    }
-  }
-
   /** @return the deepest nesting of fan-outs (0 for a chain) */
   public int forkDepth() {
     int depth = 0;

@@ -6,6 +6,7 @@ import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
+import org.nke.ir.PixelStep.Normalize;
 import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Pooling;
 import org.nke.ir.PixelStep.Readout;
@@ -18,16 +19,19 @@ import org.nke.spi.PixelBlocks;
  * The exact diagonal recursion of one image on the host: the CNTK of the image with itself, carried
  * on the pixel-pair blocks the network needs ({@link CntkNetwork}: only the diagonal pairs
  * {@code (p, p)} up to the first pooling layer seen from the readout, the full {@code (H·W)²} self
- * block before it), read at every activation:
+ * block before it), read at every activation and LayerNorm (the variance probes):
  *
- * <pre>{@code k_a(p) = K_xx(p, p)  before spatial activation a;   K_xx, Θ_xx at the readout}</pre>
+ * <pre>{@code k_a(p) = K_xx(p, p)  before probe a;   K_xx, Θ_xx at the readout}</pre>
  *
  * and through the dense layers after the readout. These are the per-pixel pre-activation variances
  * the CNTK sketch needs (a pooling layer mixes pixel pairs, so after one the diagonal alone does not
  * determine them); one self block costs as much as one image pair of the exact CNTK, a small
- * fraction of the sketch's per-image work for images up to about 64 × 64. Uses {@link PixelGram},
- * {@link ConvBlocks}, {@link PoolBlocks}, {@link PixelDual} and {@link SpatialReadout}, so it agrees
- * bit for bit with the exact CNTK's own diagonal recursion.
+ * fraction of the sketch's per-image work for images up to about 64 × 64. A branching network runs
+ * its fork program as the exact CNTK's {@code PairPipeline} does: a fan-out keeps its input block for
+ * every branch (a copy for all but the last), a fan-in merges branch after branch into the first
+ * one's block ({@link ForkFrames}). Uses {@link PixelGram}, {@link ConvBlocks}, {@link PoolBlocks}, {@link PixelDual},
+ * {@link BlockJoin} and {@link SpatialReadout}, so it agrees bit for bit with the exact CNTK's own
+ * diagonal recursion.
  */
 public final class PixelVariances {
   private PixelVariances() {
@@ -36,7 +40,8 @@ public final class PixelVariances {
   /**
    * The variances of one image.
    *
-   * @param spatial per spatial activation (in order), the variance of every pixel of its grid
+   * @param spatial per spatial variance probe (activations and LayerNorms, by their {@code index}),
+   *     the variance of every pixel of its grid
    * @param tail per activation after the readout, the pre-activation variance
    * @param nngp the readout's {@code K_xx} (after Flatten or GlobalAvgPool)
    * @param ntk the readout's {@code Θ_xx}, or NaN when not computed
@@ -51,7 +56,6 @@ public final class PixelVariances {
    * @return the variances
    */
   public static Result of(CntkNetwork net, double[] image, boolean withNtk) {
-    net.requireSerial("the host variance recursion of the CNTK sketch");
     int entries = (int) net.maxBlockEntries();
     double[] k = new double[entries];
     double[] t = withNtk ? new double[entries] : null;
@@ -61,8 +65,13 @@ public final class PixelVariances {
     double[][] spatial = new double[net.activations()][];
     double readK = Double.NaN;
     double readT = Double.NaN;
+    ForkFrames forks = new ForkFrames(false);
     for (PixelStep step : net.steps()) {
-      if (step instanceof Convolution c) {
+      double[][] kt = forks.run(step, k, t);
+      if (kt != null) {
+        k = kt[0];
+        t = kt[1];
+      } else if (step instanceof Convolution c) {
         ConvBlocks.apply(k, t, scratch, c);
       } else if (step instanceof Pooling p) {
         PoolBlocks.apply(k, t, scratch, p);
@@ -78,6 +87,16 @@ public final class PixelVariances {
         spatial[a.index()] = v;
         BoundDual bound = a.dual().bind(v, v, withNtk);
         PixelDual.apply(bound, 0, 0, k, t, pixels, a.diagonal());
+      } else if (step instanceof Normalize n) {
+        int pixels = n.grid().pixels();
+        double[] v = new double[pixels];
+        SpatialReadout.diagonal(k, pixels, n.diagonal(), v);
+        spatial[n.index()] = v;
+        double[] s = n.scales(v);
+        BlockJoin.normalize(k, pixels, n.diagonal(), s, 0, s, 0);
+        if (t != null) {
+          BlockJoin.normalize(t, pixels, n.diagonal(), s, 0, s, 0);
+        }
       } else if (step instanceof Readout r) {
         int n = r.grid().pixels();
         readK = r.flatten() ? SpatialReadout.flatten(k, n, r.diagonal())
@@ -148,7 +167,6 @@ public final class PixelVariances {
    * @return approximate variances (the NTK always carried)
    */
   public static Result approximate(CntkNetwork net, double[] image) {
-    net.requireSerial("the approximate variance recursion of the CNTK sketch");
     Grid g = net.input();
     double[] k = new double[g.pixels()];
     PixelGram.compute(image, image, g.pixels(), net.channels(), true, k);
@@ -156,8 +174,13 @@ public final class PixelVariances {
     double[][] spatial = new double[net.activations()][];
     double readK = Double.NaN;
     double readT = Double.NaN;
+    ForkFrames forks = new ForkFrames(true);
     for (PixelStep step : net.steps()) {
-      if (step instanceof Convolution c) {
+      double[][] kt = forks.run(step, k, t);
+      if (kt != null) {
+        k = kt[0];
+        t = kt[1];
+      } else if (step instanceof Convolution c) {
         Window w = c.window();
         double[] nk = windowSum(k, w);
         double[] nt = windowSum(t, w);
@@ -182,6 +205,13 @@ public final class PixelVariances {
           t[p] *= a.dual().derivative(k[p], k[p], k[p]);
           k[p] = a.dual().diagonal(k[p]);
         }
+      } else if (step instanceof Normalize n) {
+        spatial[n.index()] = k.clone();
+        double[] s = n.scales(k);
+        k = k.clone();
+        t = t.clone();
+        BlockJoin.normalize(k, k.length, true, s, 0, s, 0);
+        BlockJoin.normalize(t, t.length, true, s, 0, s, 0);
       } else if (step instanceof Readout) {
         readK = SpatialReadout.flatten(k, k.length, true);
         readT = SpatialReadout.flatten(t, t.length, true);

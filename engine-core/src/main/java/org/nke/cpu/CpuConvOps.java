@@ -3,6 +3,7 @@ package org.nke.cpu;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
+import org.nke.cntk.BlockJoin;
 import org.nke.cntk.ConvBlocks;
 import org.nke.cntk.PixelDual;
 import org.nke.cntk.PixelGram;
@@ -12,7 +13,6 @@ import org.nke.dual.BoundDual;
 import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
 import org.nke.ir.Join;
-import org.nke.ir.Normalization;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
 import org.nke.ir.PixelStep.PixelActivation;
@@ -175,18 +175,8 @@ final class CpuConvOps implements ConvOps {
     CpuPixelBlocks t = cast(target);
     CpuPixelBlocks s = cast(source);
     int entries = (int) grid.blockEntries(diagonal);
-    forSlots(count, k -> {
-      double[] tk = t.nngp[k];
-      double[] sk = s.nngp[k];
-      double[] tt = t.ntk == null ? null : t.ntk[k];
-      double[] st = s.ntk == null ? null : s.ntk[k];
-      for (int e = 0; e < entries; e++) {
-        if (tt != null) {
-          tt[e] = join.ntk(tt[e], st[e], tk[e], sk[e]);
-        }
-        tk[e] = join.nngp(tk[e], sk[e]);
-      }
-    });
+    forSlots(count, k -> BlockJoin.accumulate(t.nngp[k], t.ntk == null ? null : t.ntk[k],
+        s.nngp[k], s.ntk == null ? null : s.ntk[k], entries, join));
   }
 
   @Override
@@ -197,17 +187,9 @@ final class CpuConvOps implements ConvOps {
     forSlots(count, k -> {
       int r = rowImages[k] * n;
       int c = colImages[k] * n;
-      for (double[] m : b.ntk == null ? new double[][] {b.nngp[k]}
-          : new double[][] {b.nngp[k], b.ntk[k]}) {
-        for (int p = 0; p < n; p++) {
-          if (diagonal) {
-            m[p] = Normalization.divide(m[p], rowScales[r + p], colScales[c + p]);
-          } else {
-            for (int q = 0; q < n; q++) {
-              m[p * n + q] = Normalization.divide(m[p * n + q], rowScales[r + p], colScales[c + q]);
-            }
-          }
-        }
+      BlockJoin.normalize(b.nngp[k], n, diagonal, rowScales, r, colScales, c);
+      if (b.ntk != null) {
+        BlockJoin.normalize(b.ntk[k], n, diagonal, rowScales, r, colScales, c);
       }
     });
   }

@@ -24,7 +24,15 @@ import org.nke.ir.PixelStep;
  * Activation:  per pixel, ActivationSketch at the pixel's exact variance k(p) (PixelVariances)
  * AvgPool:     Φ'(P) = Σ_{p∈P} Φ(p)/F;   GlobalAvgPool: mean_p Φ(p);   Flatten: concat_p Φ(p)/√N
  * Dense:       Φ_K ← [σ_w Φ_K, σ_b],  Φ_Θ ← [√a Φ_K, √b Φ_Θ, √c]
+ * LayerNorm:   Φ(p) ← Φ(p)/√s(p),  s(p) = eps + k(p) (channel axis) or the image's mean of them
+ * FanOut:      every branch starts from Φ
+ * FanInSum/Concat (α K_acc + β K_i):  Φ(p) ← [√α Φ_acc(p), √β Φ_i(p)]  (heavy coordinates last)
+ * FanInProd:   Φ_K(p) ← T(Φ_K,acc(p) ⊗ Φ_K,i(p)),  Φ_Θ(p) ← [T'(Φ_Θ,acc ⊗ Φ_K,i), T''(Φ_K,acc ⊗ Φ_Θ,i)]
  * }</pre>
+ *
+ * A fan-in's concatenation is re-sketched per pixel ({@link CntkStep.EndFork}) only where it is over
+ * the budget and no Conv, activation or readout projects it next, as the dense sketch does
+ * ({@code org.nke.exact.FeatureProgram}); products are the dense sketch's {@link TensorProduct}s.
  *
  * All linear steps are exact in expectation, so the features are unbiased for the folded-series
  * kernel when each activation is (one layer). Budgets as in the dense {@link SketchPlan}: at most
@@ -146,7 +154,6 @@ public final class CntkSketch {
         (options.ntk() ? 2.0 : 1.0) * options.dim() * sample.height() * sample.width());
     CntkNetwork net = CntkNetwork.compile(arch, new Grid(sample.height(), sample.width()),
         sample.channels());
-    net.requireSerial("the CNTK sketch");
     boolean exact = exactVariances != null ? exactVariances
         : net.maxBlockEntries() <= EXACT_VARIANCE_ENTRIES;
     int ns = Math.min(sample.count(), SAMPLE_IMAGES);
@@ -226,6 +233,8 @@ public final class CntkSketch {
     boolean ntk = options.ntk();
     PixelVariances.Result v = exactVariances ? PixelVariances.of(net, image, false) : null;
     PixelFeatures f = PixelFeatures.input(image, net.input(), net.channels(), ntk);
+    // per open fan-out: its input features and the fan-in's accumulator
+    java.util.Deque<PixelFeatures[]> frames = new java.util.ArrayDeque<>();
     for (int s = 0; s < steps.size(); s++) {
       CntkStep step = steps.get(s);
       if (step instanceof CntkStep.Convolution c) {
@@ -243,6 +252,17 @@ public final class CntkSketch {
         f = f.affine(a);
       } else if (step instanceof CntkStep.TailActivation a) {
         f = f.tailActivation(a, v == null ? Double.NaN : v.tail()[a.index()]);
+      } else if (step instanceof CntkStep.Normalize n) {
+        f = PixelJoins.normalize(f, n, v == null ? null : v.spatial()[n.step().index()]);
+      } else if (step instanceof CntkStep.Fork) {
+        frames.push(new PixelFeatures[] {f, null});
+      } else if (step instanceof CntkStep.Branch) {
+        f = frames.peek()[0];
+      } else if (step instanceof CntkStep.Merge m) {
+        PixelFeatures[] frame = frames.peek();
+        frame[1] = m.step().branch() == 0 ? f : PixelJoins.merge(frame[1], f, m);
+      } else if (step instanceof CntkStep.EndFork e) {
+        f = PixelJoins.endFork(frames.pop()[1], e);
       }
     }
     return ntk ? f.t : f.k;

@@ -1,6 +1,8 @@
 package org.nke.sketch;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import org.nke.cntk.CntkNetwork;
 import org.nke.cntk.PixelVariances;
@@ -10,6 +12,7 @@ import org.nke.dual.RectifiedMonomialDual;
 import org.nke.exact.DenseNetwork;
 import org.nke.hermite.HermiteSource;
 import org.nke.hermite.HomogeneousHermiteSource;
+import org.nke.ir.Join;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.ir.PixelStep.Pooling;
@@ -21,7 +24,11 @@ import org.nke.ir.PixelStep;
  * from the seed. Budgets: each activation gives {@code m} NNGP and {@code m} NTK features (less a
  * bias feature a pixelwise affine map adds next), Conv patches re-sketch to {@code m} ({@code 2m}
  * with the NTK's NNGP part), the readout's blocks share {@code 2m} in proportion to their exact
- * contributions (as in {@link SketchPlan}).
+ * contributions (as in {@link SketchPlan}). A fan-out keeps the widths and heavy suffixes of its
+ * input for every branch and of its accumulator (a stack of frames, as the exact program's); a
+ * linear fan-in adds the branches' widths, a product gives the dense sketch's {@link TensorProduct}
+ * widths ({@code m}, {@code m/2 + m/2}), and the end of a fan-in re-sketches per pixel where
+ * {@link CntkStep.EndFork} says so. Fan-in draws use the patch seed paths of their step.
  */
 final class CntkSketchBuilder {
   /** Seed path prefix of the patch sketches (activation layers use small indices). */
@@ -40,6 +47,8 @@ final class CntkSketchBuilder {
   private int heavyK;
   private int heavyT;
   private int layer;
+  /** Per open fan-out: its input's {@link #state()} and its accumulator's (once branch 0 merged). */
+  private final Deque<int[][]> frames = new ArrayDeque<>();
 
   CntkSketchBuilder(CntkNetwork net, SketchOptions options, PatchSketch.Kind patch,
       PixelVariances.Result[] sample) {
@@ -81,10 +90,113 @@ final class CntkSketchBuilder {
         out.add(new CntkStep.Pooling(p.window()));
       } else if (step instanceof PixelStep.Readout r) {
         readout(r, budget);
+      } else if (step instanceof PixelStep.Normalize n) {
+        out.add(new CntkStep.Normalize(n));
+      } else if (step instanceof PixelStep.Fork f) {
+        frames.push(new int[][] {state(), null});
+        out.add(new CntkStep.Fork(f));
+      } else if (step instanceof PixelStep.Branch b) {
+        restore(frames.peek()[0]);
+        out.add(new CntkStep.Branch(b));
+      } else if (step instanceof PixelStep.Merge j) {
+        merge(j, s);
+      } else if (step instanceof PixelStep.EndFork e) {
+        restore(frames.pop()[1]);
+        endFork(e, s);
       }
     }
     tail(tail);
     return new CntkSketch(options, net, out, ntk ? inT : inK, exactVariances);
+  }
+
+  /** @return {inK, inT, heavyK, heavyT} */
+  private int[] state() {
+    return new int[] {inK, inT, heavyK, heavyT};
+  }
+
+  private void restore(int[] state) {
+    inK = state[0];
+    inT = state[1];
+    heavyK = state[2];
+    heavyT = state[3];
+  }
+
+  /** A fan-in's merge of the current branch into the accumulator (branch 0 becomes it). */
+  private void merge(PixelStep.Merge j, int s) {
+    if (j.branch() == 0) {
+      frames.peek()[1] = state();
+      out.add(new CntkStep.Merge(j, 0, heavyK, 0, heavyT, null));
+      return;
+    }
+    int[] acc = frames.peek()[1];
+    FeatureOps.Product product = null;
+    if (j.join().kind() == Join.Kind.PRODUCT) {
+      // as the dense sketch (PlanSketcher.product): Φ_K to m, each half of Φ_Θ to m/2
+      TensorProduct k = new TensorProduct(acc[0], inK, m, SketchRandom.derive(options.seed(),
+          PATCH_PATH, s, 0));
+      TensorProduct left = !ntk ? null : new TensorProduct(acc[1], inK, m / 2,
+          SketchRandom.derive(options.seed(), PATCH_PATH, s, 1));
+      TensorProduct right = !ntk ? null : new TensorProduct(acc[0], inT, m / 2,
+          SketchRandom.derive(options.seed(), PATCH_PATH, s, 2));
+      product = new FeatureOps.Product(k, left, right);
+      frames.peek()[1] = new int[] {product.nngpDim(), ntk ? product.ntkDim() : 0, 0, 0};
+    } else {
+      frames.peek()[1] = new int[] {acc[0] + inK, acc[1] + inT, acc[2] + heavyK, acc[3] + heavyT};
+    }
+    out.add(new CntkStep.Merge(j, acc[2], heavyK, acc[3], heavyT, product));
+  }
+
+  /**
+   * The end of a fan-in: its concatenation is re-sketched per pixel where it is over the budget
+   * ({@code m}, {@code 2m}) and nothing re-sketches it next, or where it is over twice the budget
+   * (the per-pixel working set); a Conv's patch and an activation's sketch project their input
+   * anyway, so a re-sketch before them would only add a second projection's error.
+   */
+  private void endFork(PixelStep.EndFork e, int s) {
+    boolean over = inK > m || inT > 2 * m;
+    boolean far = inK > 2 * m || inT > 4 * m;
+    if (!over || (!far && projectsNext(net.steps(), s))) {
+      out.add(new CntkStep.EndFork(e, null, null));
+      return;
+    }
+    PixelPatch pk = inK > m ? patch(1, inK, heavyK, m, s, 0) : null;
+    PixelPatch pt = ntk && inT > 2 * m ? patch(1, inT, heavyT, 2 * m, s, 1) : null;
+    out.add(new CntkStep.EndFork(e, pk, pt));
+    if (pk != null) {
+      inK = pk.outputs();
+      heavyK = pk.heavyOutputs();
+    }
+    if (pt != null) {
+      inT = pt.outputs();
+      heavyT = pt.heavyOutputs();
+    }
+  }
+
+  /**
+   * Whether a Conv, an activation or the readout takes the features after step {@code s}, or a
+   * fan-out all of whose branches start with one.
+   */
+  private static boolean projectsNext(List<PixelStep> spatial, int s) {
+    int depth = 0;
+    for (int j = s + 1; j < spatial.size(); j++) {
+      PixelStep x = spatial.get(j);
+      if (x instanceof PixelStep.Fork) {
+        depth++;
+      } else if (x instanceof PixelStep.Branch && depth == 1) {
+        if (!projectsNext(spatial, j)) {
+          return false;
+        }
+      } else if (x instanceof PixelStep.EndFork && --depth == 0) {
+        return true;
+      } else if (depth == 0 && (x instanceof Convolution || x instanceof PixelActivation
+          || x instanceof PixelStep.Readout)) {
+        return true;
+      } else if (depth == 0 && !(x instanceof Pooling || x instanceof PixelStep.Diagonalize
+          || x instanceof PixelStep.Normalize)) {
+        return false;
+      }
+    }
+    return false;
   }
 
   private void conv(Convolution c, int s) {
@@ -235,8 +347,8 @@ final class CntkSketchBuilder {
   private static double[] throughTail(List<DenseNetwork.Step> tail, int end, double k, double t) {
     for (int s = 0; s < end; s++) {
       if (tail.get(s) instanceof DenseNetwork.Affine a) {
-        t = a.ntkFromNngp() * k + a.ntkFromNtk() * t + a.ntkConstant();
-        k = a.w2() * k + a.b2();
+        t = a.ntk(k, t);
+        k = a.nngp(k);
       } else if (tail.get(s) instanceof DenseNetwork.Activation n) {
         t *= n.dual().derivative(k, k, k);
         k = n.dual().diagonal(k);

@@ -1,6 +1,7 @@
 package org.nke.sketch;
 
 import org.nke.ir.Grid;
+import org.nke.ir.PixelStep;
 import org.nke.ir.Window;
 
 /**
@@ -9,7 +10,8 @@ import org.nke.ir.Window;
  * same steps with the same draws on its device ({@link CntkSketch#steps()}).
  */
 public sealed interface CntkStep permits CntkStep.Convolution, CntkStep.PixelActivation, CntkStep.Pooling, CntkStep.Readout,
-    CntkStep.Affine, CntkStep.TailActivation {
+    CntkStep.Affine, CntkStep.TailActivation, CntkStep.Fork, CntkStep.Branch, CntkStep.Merge,
+    CntkStep.EndFork, CntkStep.Normalize {
 
   /**
    * Conv (or a pixelwise Dense, a 1 × 1 window), {@code F} taps: with the patches
@@ -107,5 +109,65 @@ public sealed interface CntkStep permits CntkStep.Convolution, CntkStep.PixelAct
    * @param index index among the activations after the readout
    */
   record TailActivation(ActivationSketch sketch, int index) implements CntkStep {
+  }
+
+  /**
+   * FanOut: the branches that follow start from the current features (shared, as no step modifies
+   * its input).
+   *
+   * @param step the exact step (position, layer text)
+   */
+  record Fork(PixelStep.Fork step) implements CntkStep {
+  }
+
+  /**
+   * Starts a branch from the fan-out's features.
+   *
+   * @param step the exact step
+   */
+  record Branch(PixelStep.Branch step) implements CntkStep {
+  }
+
+  /**
+   * Merges a finished branch {@code i} into the fan-in's accumulator (branch 0 becomes it), per pixel,
+   * by the step's {@link org.nke.ir.Join}. Linear ({@code α K_acc + β K_i}: FanInSum, FanInConcat's
+   * width weights), exact:
+   * {@code Φ' = [√α Φ_acc.light, √β Φ_i.light, √α Φ_acc.heavy, √β Φ_i.heavy]} for {@code Φ_K} and
+   * {@code Φ_Θ} alike (heavy coordinates stay last). Product (FanInProd, the product rule
+   * {@code K = K_acc K_i}, {@code Θ = Θ_acc K_i + K_acc Θ_i}): the dense sketch's
+   * {@link FeatureOps.Product} on every pixel; no heavy suffix after it.
+   *
+   * @param step the exact step (its join, branch and grid)
+   * @param heavyAccK the accumulator's heavy {@code Φ_K} suffix
+   * @param heavyK the branch's heavy {@code Φ_K} suffix
+   * @param heavyAccT the accumulator's heavy {@code Φ_Θ} suffix
+   * @param heavyT the branch's heavy {@code Φ_Θ} suffix
+   * @param product the tensor sketches of a product join, else {@code null}
+   */
+  record Merge(PixelStep.Merge step, int heavyAccK, int heavyK, int heavyAccT, int heavyT,
+      FeatureOps.Product product) implements CntkStep {
+  }
+
+  /**
+   * Ends a fan-in: its accumulator becomes the current features, re-sketched per pixel by a one-tap
+   * {@code PixelPatch} where it is wider than the budget ({@code m} for {@code Φ_K}, {@code 2m} for
+   * {@code Φ_Θ}) and no Conv, activation or readout re-sketches it next (or where it is over twice
+   * that).
+   *
+   * @param step the exact step
+   * @param k the NNGP re-sketch, or {@code null}
+   * @param t the NTK re-sketch, or {@code null}
+   */
+  record EndFork(PixelStep.EndFork step, PixelPatch k, PixelPatch t) implements CntkStep {
+  }
+
+  /**
+   * LayerNorm on images: per pixel {@code Φ_K(p) ← Φ_K(p)/√s(p)}, {@code Φ_Θ(p) ← Φ_Θ(p)/√s(p)} with
+   * {@code s} the step's {@link PixelStep.Normalize#scales scales} of the pixel variances (so that
+   * {@code ⟨Φ'_x(p), Φ'_y(q)⟩ = K(p, q)/√(s_x(p) s_y(q))}, the exact step).
+   *
+   * @param step the exact step (grid, axes, eps, probe index)
+   */
+  record Normalize(PixelStep.Normalize step) implements CntkStep {
   }
 }

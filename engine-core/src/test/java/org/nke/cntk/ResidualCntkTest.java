@@ -22,8 +22,6 @@ import org.nke.exact.KernelPair;
 import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
 import org.nke.ir.PixelStep;
-import org.nke.sketch.CntkSketch;
-import org.nke.sketch.SketchOptions;
 import org.nke.spi.Backend;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.CntkContractTest;
@@ -200,11 +198,6 @@ class ResidualCntkTest {
         Architecture.parse("Conv(2, (3, 3)), FanOut(2), parallel(Identity(), Identity()), "
             + "FanInConcat(axis=1), Flatten(), Dense()"), new Grid(6, 6), 2));
     assertTrue(concat.getMessage().contains("channel axis"), concat.getMessage());
-    ArchException sketch = assertThrows(ArchException.class, () -> CntkSketch.build(
-        Architecture.parse("WideResnet(1, 1, 10)"), ExactCntkTest.images(1, 2, 32, 32, 3),
-        SketchOptions.of(64, 1, true)));
-    assertTrue(sketch.getMessage().contains("layer 2 (FanOut(2)) is not yet supported by the CNTK "
-        + "sketch"), sketch.getMessage());
   }
 
   /**

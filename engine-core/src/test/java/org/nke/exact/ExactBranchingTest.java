@@ -12,10 +12,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nke.arch.Architecture;
-import org.nke.cntk.CntkNetwork;
 import org.nke.cpu.CpuBackend;
 import org.nke.error.ArchException;
-import org.nke.ir.Grid;
+import org.nke.sketch.CntkSketch;
 import org.nke.sketch.HomogeneousSeries;
 import org.nke.sketch.SketchOptions;
 import org.nke.sketch.SketchPlan;
@@ -172,7 +171,7 @@ class ExactBranchingTest {
   }
 
   @Test
-  void theSubspaceEmbeddingAndTheCntkSketchRefuseBranchingAndLayerNormByName() {
+  void theSubspaceEmbeddingRefusesBranchingAndLayerNormWhichBothSketchesRun() {
     // the dense sketch supports them since stage 2a (org.nke.sketch.BranchingSketchTest)
     Architecture residual = Architecture.parse("Dense(), FanOut(2), parallel(Identity(), Dense()), "
         + "FanInSum(), Relu(), Dense()");
@@ -182,12 +181,11 @@ class ExactBranchingTest {
       assertTrue(SketchPlan.build(a, 4, o, x).outputDim() <= 2 * 64);
       assertThrows(ArchException.class, () -> HomogeneousSeries.of(a, 4, 6));
     }
-    // the exact CNTK runs branching networks (ResidualCntkTest); the CNTK sketch refuses them
-    CntkNetwork cntk = CntkNetwork.compile(Architecture.parse("Conv(8, (3, 3), padding='SAME'), "
-        + "FanOut(2), parallel(Identity(), Conv(8, (3, 3), padding='SAME')), FanInSum(), Flatten(), "
-        + "Dense()"), new Grid(6, 6), 3);
-    ArchException e = assertThrows(ArchException.class, () -> cntk.requireSerial("the CNTK sketch"));
-    assertTrue(e.getMessage().contains("layer 2 (FanOut(2)) is not yet supported by the CNTK sketch"),
-        e.getMessage());
+    // the exact CNTK and the CNTK sketch run branching networks (ResidualCntkTest,
+    // org.nke.sketch.BranchingCntkSketchTest)
+    CntkSketch cntk = CntkSketch.build(Architecture.parse("Conv(8, (3, 3), padding='SAME'), "
+        + "FanOut(2), parallel(Identity(), Conv(8, (3, 3), padding='SAME')), FanInSum(), LayerNorm(), "
+        + "Flatten(), Dense()"), 6, 6, 3, o);
+    assertTrue(cntk.outputDim() <= 2 * 64);
   }
 }

@@ -90,7 +90,8 @@ class BranchingSketchTest {
     }
   }
 
-  private static double[][] gram(double[][] f) {
+  /** @return {@code F Fᵀ} */
+  static double[][] gram(double[][] f) {
     double[][] g = new double[f.length][f.length];
     for (int i = 0; i < f.length; i++) {
       for (int j = 0; j < f.length; j++) {

@@ -1,6 +1,7 @@
 package org.nke.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,10 @@ import org.nke.testing.KernelAsserts;
  * NNGP and NTK: SAME and VALID convolutions, strides, a 5 × 5 and an even filter, average pooling
  * (with an activation after it), GlobalAvgPool (with and without its re-sketch), Flatten (exact and
  * re-sketched), a pixelwise Dense, ReLU-family and non-homogeneous activations (GeLU, Erf), dense
- * tails with and without activations, both parameterizations. Subclasses open the backend (which
+ * tails with and without activations, both parameterizations; and a branching network with LayerNorm
+ * (a residual block, a FanInProd, LayerNorm over channels and over the image), which a backend either
+ * reproduces or hands back to the CPU with a recorded fallback naming the layer. Subclasses open the
+ * backend (which
  * may skip the class with an assumption) and state the tolerance (relative Frobenius over the
  * feature matrix); a backend without device CNTK sketches ({@code features} returns {@code null})
  * is skipped.
@@ -95,6 +99,31 @@ public abstract class CntkSketchContractTest extends BackendPairTest {
       assertEquals(want.length, got.length);
       assertEquals(want[0].length, got[0].length, "feature count");
       KernelAsserts.assertCloseMatrices(want, got, tolerance(arch), 0);
+    }
+  }
+
+  /** A residual block, LayerNorm over channels and over the image, a FanInProd (sketched at m = 64). */
+  public static final String BRANCHING = CONV + ", FanOut(2), parallel(serial(Relu(), " + CONV
+      + "), Identity()), FanInSum(), LayerNorm(), FanOut(2), parallel(Erf(), " + CONV
+      + "), FanInProd(), " + CONV + ", LayerNorm(axis=(1, 2, 3), eps=0.1), Relu(), GlobalAvgPool(), "
+      + "Dense()";
+
+  @Test
+  void branchingAndLayerNormMatchTheReferenceOrFallBackByName() {
+    ImageBatch x = CntkSketchAccuracy.images(3, 8, 8, 3, 7);
+    for (boolean ntk : new boolean[] {false, true}) {
+      CntkSketch plan = CntkSketch.build(Architecture.parse(BRANCHING), x, new SketchOptions(64, 5,
+          ntk, 0, SketchOptions.DEFAULT_TAIL));
+      double[][] want = reference.features(plan, x, Progress.NONE);
+      double[][] got = features(tested, plan, x);
+      if (got == null) {
+        // the caller then runs the CPU's features: never silently
+        assertTrue(tested.fallbacks().stream().anyMatch(l -> l.contains("layer 2 (FanOut(2))")),
+            tested.name() + " returned no features and recorded " + tested.fallbacks());
+        continue;
+      }
+      assertEquals(want[0].length, got[0].length, "feature count");
+      KernelAsserts.assertCloseMatrices(want, got, tolerance(BRANCHING), 0);
     }
   }
 

@@ -1,6 +1,7 @@
 package org.nke.cuda;
 
 import org.nke.cntk.CntkNetwork;
+import org.nke.ir.PixelStep;
 import org.nke.sketch.ActivationSketch;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.CntkStep;
@@ -27,6 +28,11 @@ final class CntkSketchDevicePlan {
           + CntkSketch.EXACT_VARIANCE_ENTRIES + " entries) have no device implementation";
     }
     for (CntkStep s : plan.steps()) {
+      String layer = hostOnly(s);
+      if (layer != null) {
+        return layer + ": the CNTK sketch's branching and LayerNorm steps have no device "
+            + "implementation";
+      }
       PixelPatch[] p = s instanceof CntkStep.Convolution c ? new PixelPatch[] {c.k(), c.t()}
           : s instanceof CntkStep.Readout r ? new PixelPatch[] {r.k(), r.t()} : new PixelPatch[0];
       for (PixelPatch x : p) {
@@ -36,6 +42,17 @@ final class CntkSketchDevicePlan {
       }
     }
     return null;
+  }
+
+  /**
+   * @param s a step
+   * @return the layer of a step that runs only on the host ("layer 2 (FanOut(2))"), or {@code null}
+   */
+  private static String hostOnly(CntkStep s) {
+    PixelStep step = s instanceof CntkStep.Fork f ? f.step() : s instanceof CntkStep.Branch b
+        ? b.step() : s instanceof CntkStep.Merge m ? m.step() : s instanceof CntkStep.EndFork e
+        ? e.step() : s instanceof CntkStep.Normalize n ? n.step() : null;
+    return step == null ? null : "layer " + step.position() + " (" + step.describe() + ")";
   }
 
   /**
