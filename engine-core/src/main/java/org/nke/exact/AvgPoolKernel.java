@@ -13,7 +13,12 @@ final class AvgPoolKernel extends ImageLayerKernel {
   private final AvgPool pool;
 
   AvgPoolKernel(AvgPool pool, int position) {
-    super(position, pool.describe());
+    this(pool, position, pool.describe());
+  }
+
+  /** As part of another layer (SumPool), whose text its messages and steps carry. */
+  AvgPoolKernel(AvgPool pool, int position, String describe) {
+    super(position, describe);
     this.pool = pool;
   }
 
