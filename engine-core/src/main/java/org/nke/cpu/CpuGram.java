@@ -3,7 +3,7 @@ package org.nke.cpu;
 /**
  * The input Gram block {@code K⁰ = X Yᵀ / d} on the CPU, 4 × 4 register-blocked ({@link DotBlock}). Every entry
  * accumulates {@code Σ_k x_ik y_jk} in index order with its own accumulator, exactly as
- * {@link org.nke.exact.InputKernel#of} does, so diagonal entries equal the diagonal recursion's
+ * {@link org.nke.ir.InputKernel#of} does, so diagonal entries equal the diagonal recursion's
  * variances bit for bit.
  */
 final class CpuGram {

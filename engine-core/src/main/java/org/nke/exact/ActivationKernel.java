@@ -3,6 +3,7 @@ package org.nke.exact;
 import org.nke.arch.Activation;
 import org.nke.dual.DualActivation;
 import org.nke.error.ArchException;
+import org.nke.ir.FeatureMap;
 import org.nke.ir.PixelStep.PixelActivation;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;

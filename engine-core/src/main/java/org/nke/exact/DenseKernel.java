@@ -4,6 +4,7 @@ import org.nke.arch.Dense;
 import org.nke.arch.Parameterization;
 import org.nke.error.ArchException;
 import org.nke.exact.DenseNetwork.Affine;
+import org.nke.ir.FeatureMap;
 import org.nke.ir.Window;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;

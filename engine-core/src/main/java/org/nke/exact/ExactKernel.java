@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.nke.arch.Architecture;
 import org.nke.error.NumericalException;
 import org.nke.error.ResourceLimitException;
+import org.nke.ir.InputKernel;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.KernelMatrix;

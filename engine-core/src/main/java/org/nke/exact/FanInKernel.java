@@ -5,6 +5,7 @@ import org.nke.arch.FanIn;
 import org.nke.arch.FanInConcat;
 import org.nke.arch.FanInProd;
 import org.nke.arch.FanInSum;
+import org.nke.ir.FeatureMerge;
 import org.nke.ir.Join;
 import org.nke.spi.Backend;
 

@@ -1,6 +1,7 @@
 package org.nke.exact;
 
 import org.nke.arch.FanInProd;
+import org.nke.ir.FeatureMerge;
 import org.nke.ir.Join;
 
 /**

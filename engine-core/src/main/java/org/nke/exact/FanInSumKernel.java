@@ -3,6 +3,7 @@ package org.nke.exact;
 import java.util.List;
 import org.nke.arch.FanInSum;
 import org.nke.error.ArchException;
+import org.nke.ir.FeatureMerge;
 import org.nke.ir.Join;
 
 /**

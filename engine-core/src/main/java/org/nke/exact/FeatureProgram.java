@@ -5,7 +5,12 @@ import java.util.List;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import org.nke.exact.DenseNetwork.Affine;
+import org.nke.ir.FeatureMap;
+import org.nke.ir.FeatureMerge;
+import org.nke.ir.FeatureWalk;
+import org.nke.ir.InputKernel;
 import org.nke.ir.Join;
+import org.nke.ir.PointFeatures;
 
 /**
  * A dense network's sketch: its compiled program ({@link DenseNetwork}) with every layer's and

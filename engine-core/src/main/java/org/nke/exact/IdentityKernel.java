@@ -1,6 +1,7 @@
 package org.nke.exact;
 
 import org.nke.arch.Layer;
+import org.nke.ir.FeatureMap;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;

@@ -1,5 +1,6 @@
 package org.nke.exact;
 
+import org.nke.ir.FeatureMap;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;

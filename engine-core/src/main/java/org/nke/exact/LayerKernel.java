@@ -11,6 +11,7 @@ import org.nke.arch.Layer;
 import org.nke.arch.LayerNorm;
 import org.nke.arch.SumPool;
 import org.nke.error.ArchException;
+import org.nke.ir.FeatureMap;
 import org.nke.spi.Backend;
 import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.nke.arch.LayerNorm;
 import org.nke.error.ArchException;
+import org.nke.ir.FeatureMap;
 import org.nke.ir.Normalization;
 import org.nke.ir.PixelStep.Normalize;
 import org.nke.spi.Backend;

@@ -3,6 +3,7 @@ package org.nke.exact;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import org.nke.ir.PointFeatures;
 
 /**
  * The one walk of a compiled dense program ({@link Instruction}s): folds a state of any kind through

@@ -2,6 +2,8 @@ package org.nke.exact;
 
 import org.nke.dual.DualActivation;
 import org.nke.exact.DenseNetwork.Affine;
+import org.nke.ir.FeatureMap;
+import org.nke.ir.FeatureMerge;
 import org.nke.ir.Join;
 
 /**

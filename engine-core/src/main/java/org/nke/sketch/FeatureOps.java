@@ -2,9 +2,9 @@ package org.nke.sketch;
 
 import org.nke.dual.DualActivation;
 import org.nke.exact.DenseNetwork;
-import org.nke.exact.FeatureMap;
-import org.nke.exact.FeatureMerge;
-import org.nke.exact.PointFeatures;
+import org.nke.ir.FeatureMap;
+import org.nke.ir.FeatureMerge;
+import org.nke.ir.PointFeatures;
 
 /**
  * The compiled sketch rules of the dense layers and fan-ins ({@link PlanSketcher} makes them): data a

@@ -7,11 +7,11 @@ import org.nke.dual.RectifiedMonomialDual;
 import org.nke.error.ArchException;
 import org.nke.exact.DenseNetwork.Affine;
 import org.nke.exact.DenseNetwork;
-import org.nke.exact.FeatureMap;
-import org.nke.exact.FeatureMerge;
 import org.nke.exact.FeatureShape;
 import org.nke.exact.Sketcher;
 import org.nke.hermite.HermiteSource;
+import org.nke.ir.FeatureMap;
+import org.nke.ir.FeatureMerge;
 import org.nke.ir.Join;
 
 /**
@@ -176,7 +176,7 @@ public final class HomogeneousSeries {
   /** The features of the composer: none (it composes series, not features). */
   private static final FeatureMap NONE = new FeatureMap() {
     @Override
-    public org.nke.exact.PointFeatures apply(org.nke.exact.PointFeatures in) {
+    public org.nke.ir.PointFeatures apply(org.nke.ir.PointFeatures in) {
       return in;
     }
 

@@ -1,7 +1,7 @@
 package org.nke.sketch;
 
-import org.nke.exact.PointFeatures;
 import org.nke.ir.Join;
+import org.nke.ir.PointFeatures;
 
 /**
  * The branching and LayerNorm steps of a {@link CntkSketch} on one image's {@link PixelFeatures}

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nke.dual.DualActivation;
 import org.nke.exact.DenseNetwork;
-import org.nke.exact.FeatureMap;
-import org.nke.exact.FeatureMerge;
 import org.nke.exact.FeatureShape;
 import org.nke.exact.Sketcher;
 import org.nke.hermite.HermiteSource;
+import org.nke.ir.FeatureMap;
+import org.nke.ir.FeatureMerge;
 import org.nke.ir.Join;
 
 /**

@@ -6,13 +6,13 @@ import org.nke.dual.DualActivation;
 import org.nke.dual.ExpNormalizedDual;
 import org.nke.error.ArchException;
 import org.nke.exact.DenseNetwork;
-import org.nke.exact.FeatureMap;
 import org.nke.exact.FeatureProgram;
-import org.nke.exact.FeatureWalk;
-import org.nke.exact.PointFeatures;
-import org.nke.exact.InputKernel;
 import org.nke.hermite.FunctionHermiteSource;
 import org.nke.hermite.HermiteSource;
+import org.nke.ir.FeatureMap;
+import org.nke.ir.FeatureWalk;
+import org.nke.ir.InputKernel;
+import org.nke.ir.PointFeatures;
 
 /**
  * A dense NNGP/NTK sketch compiled for one architecture, input dimension, budget and seed: every

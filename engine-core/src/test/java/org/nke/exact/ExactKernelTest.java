@@ -1,5 +1,6 @@
 package org.nke.exact;
 
+import org.nke.ir.InputKernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -148,7 +148,7 @@ public abstract class BackendContractTest extends BackendPairTest {
   }
 
   private static double[] variances(double[][] x, Precision p) {
-    double[] v = org.nke.exact.InputKernel.variances(x);
+    double[] v = org.nke.ir.InputKernel.variances(x);
     for (int i = 0; i < v.length; i++) {
       v[i] = 1.3 * v[i] + 0.1;
       if (p == Precision.F32) {

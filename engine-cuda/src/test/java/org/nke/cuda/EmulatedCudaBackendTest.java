@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nke.arch.Architecture;
 import org.nke.exact.ExactKernel;
-import org.nke.exact.InputKernel;
 import org.nke.exact.KernelPair;
+import org.nke.ir.InputKernel;
 import org.nke.spi.Precision;
 import org.nke.spi.Progress;
 

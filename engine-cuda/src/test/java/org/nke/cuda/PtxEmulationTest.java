@@ -73,14 +73,14 @@ class PtxEmulationTest {
     double[] k = new double[n * m];
     double[] t = new double[n * m];
     for (int i = 0; i < n; i++) {
-      vx[i] = round(1.3 * org.nke.exact.InputKernel.of(x[i], x[i]) + 0.1, p);
+      vx[i] = round(1.3 * org.nke.ir.InputKernel.of(x[i], x[i]) + 0.1, p);
     }
     for (int j = 0; j < m; j++) {
-      vy[j] = round(1.3 * org.nke.exact.InputKernel.of(y[j], y[j]) + 0.1, p);
+      vy[j] = round(1.3 * org.nke.ir.InputKernel.of(y[j], y[j]) + 0.1, p);
     }
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < m; j++) {
-        k[i * m + j] = symmetric && i == j ? vx[i] : round(1.3 * org.nke.exact.InputKernel.of(x[i],
+        k[i * m + j] = symmetric && i == j ? vx[i] : round(1.3 * org.nke.ir.InputKernel.of(x[i],
             y[j]) + 0.1, p);
         t[i * m + j] = round(0.5 + rnd.nextDouble(), p);
       }

@@ -6,16 +6,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nke.bench.report.LineChart;
 import org.nke.bench.BenchCase;
 import org.nke.bench.BenchResult;
 import org.nke.bench.Cases;
 import org.nke.bench.Suite;
 import org.nke.bench.report.Charts;
+import org.nke.bench.report.LineChart;
 import org.nke.dual.DualActivation;
 import org.nke.dual.DualCatalog;
-import org.nke.exact.InputKernel;
 import org.nke.hermite.HermiteSource;
+import org.nke.ir.InputKernel;
 import org.nke.sketch.SketchPlan;
 
 /**

@@ -1,9 +1,9 @@
-package org.nke.exact;
+package org.nke.ir;
 
 /**
  * A layer's sketch rule compiled at plan time, with all its random draws: maps one point's features
  * through the layer. The point's variance is the layer's diagonal rule's business
- * ({@link FeatureProgram} updates it), so a map only reads it.
+ * ({@code org.nke.exact.FeatureProgram} updates it), so a map only reads it.
  */
 public interface FeatureMap {
   /**

@@ -1,4 +1,4 @@
-package org.nke.exact;
+package org.nke.ir;
 
 /**
  * A fan-in's sketch rule for one branch, compiled at plan time: merges the features of branch

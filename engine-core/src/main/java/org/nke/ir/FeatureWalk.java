@@ -1,10 +1,10 @@
-package org.nke.exact;
+package org.nke.ir;
 
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * What one run of a compiled sketch does to its state ({@link FeatureProgram#walk}): the CPU's
+ * What one run of a compiled sketch does to its state ({@code org.nke.exact.FeatureProgram#walk}): the CPU's
  * per-point features and a device's batches of feature rows are walks of the same program, which
  * supplies the compiled maps and the exact variance rules in order.
  *

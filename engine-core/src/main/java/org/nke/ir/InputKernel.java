@@ -1,4 +1,4 @@
-package org.nke.exact;
+package org.nke.ir;
 
 /**
  * The input kernel of neural-tangents' {@code stax}: {@code K⁰(x, y) = x·y / d}, {@code Θ⁰ = 0}.
