@@ -116,7 +116,21 @@ public final class ExactCntk {
     // the CPU fallback batches as many pairs as it has threads
     int batch = backend.convOps().map(ConvOps::preferredBatch)
         .orElse(BackendOptions.defaults().threads());
-    return net.estimate(n, m, same, kind != Kind.NNGP, precision, slots(n, m, same, batch));
+    WorkEstimate host = net.estimate(n, m, same, kind != Kind.NNGP, precision,
+        slots(n, m, same, batch));
+    return backend.convOps().map(ops -> onBackend(host, net, ops, kind != Kind.NNGP,
+        x.imageSize(), slots(n, m, same, batch))).orElse(host);
+  }
+
+  /**
+   * The estimate with the working set as the backend allocates it ({@link ConvOps#slotBytes}: a
+   * device keeps its blocks in its own precision, with staging), {@code 1 + 2·depth} sets per slot.
+   */
+  private static WorkEstimate onBackend(WorkEstimate host, CntkNetwork net, ConvOps ops,
+      boolean withNtk, int imageValues, int slots) {
+    long slot = ops.slotBytes(net.maxBlockEntries(), withNtk, imageValues)
+        * (1 + 2L * net.forkDepth());
+    return new WorkEstimate(host.flopsPerPair(), host.pairs(), host.outputBytes(), slots * slot);
   }
 
   /** Pair slots of a batch: the backend's preferred batch, at most the pairs (at least n). */
@@ -147,7 +161,8 @@ public final class ExactCntk {
     int capacity = ops.capacity(slots(n, m, same, ops.preferredBatch()), net.maxBlockEntries(),
         withNtk, x.imageSize(), 1 + 2 * net.forkDepth(), String.format(Locale.ROOT,
         "the exact CNTK of %dx%d images on %s", x.height(), x.width(), backendName));
-    WorkEstimate work = net.estimate(n, m, same, withNtk, precision, capacity);
+    WorkEstimate work = onBackend(net.estimate(n, m, same, withNtk, precision, capacity), net, ops,
+        withNtk, x.imageSize(), capacity);
     Checks.fitsInHeap(String.format(Locale.ROOT, "the output and %d pixel-pair working block(s) of %d "
         + "entries (%s)", capacity, net.maxBlockEntries(), work.describe()),
         ops.blocksOnHeap() ? work.peakBytes() : outBytes,
