@@ -269,20 +269,7 @@ final class PairPipeline implements AutoCloseable {
    * @return {NNGP, NTK} of the image with itself at the output
    */
   static double[] selfTail(List<DenseNetwork.Step> tail, double k, double t, double[] pre) {
-    int a = 0;
-    for (DenseNetwork.Step s : tail) {
-      if (s instanceof Affine f) {
-        t = f.ntk(k, t);
-        k = f.nngp(k);
-      } else if (s instanceof Activation n) {
-        pre[a++] = k;
-        if (!Double.isNaN(t)) {
-          t *= n.dual().derivative(k, k, k);
-        }
-        k = n.dual().diagonal(k);
-      }
-    }
-    return new double[] {k, t};
+    return DenseNetwork.selfKernels(tail, tail.size(), k, t, pre);
   }
 
   /**

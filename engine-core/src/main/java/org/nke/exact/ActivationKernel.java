@@ -18,10 +18,13 @@ import org.nke.spi.Progress;
  */
 public final class ActivationKernel extends LayerKernel {
   private final DualActivation dual;
+  /** Its scalar diagonal rules (shared with the CNTK's dense tail). */
+  private final DenseNetwork.Activation step;
 
   ActivationKernel(Activation a, int position) {
     super(position, a.describe());
     this.dual = a.dual();
+    this.step = new DenseNetwork.Activation(dual, position, a.describe());
   }
 
   @Override
@@ -38,7 +41,7 @@ public final class ActivationKernel extends LayerKernel {
 
   @Override
   protected double diagonal(double variance) {
-    return dual.diagonal(variance);
+    return step.selfNngp(variance);
   }
 
   @Override
@@ -49,7 +52,7 @@ public final class ActivationKernel extends LayerKernel {
   @Override
   protected double diagonalNtk(double variance, double ntk) {
     // Θ ← Θ · E[φ'(u)²]
-    return ntk * dual.derivative(variance, variance, variance);
+    return step.selfNtk(variance, ntk);
   }
 
   /** @return the dual's cost rule, {@link DualActivation#flopsPerEntry} */

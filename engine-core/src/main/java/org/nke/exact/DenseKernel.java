@@ -84,7 +84,7 @@ public final class DenseKernel extends LayerKernel {
   @Override
   protected double diagonal(double variance) {
     // k ← σ_w² k + σ_b²
-    return affine.nngp(variance);
+    return affine.selfNngp(variance);
   }
 
   @Override
@@ -100,7 +100,7 @@ public final class DenseKernel extends LayerKernel {
   @Override
   protected double diagonalNtk(double variance, double ntk) {
     // Θ ← a·K + b·Θ + c
-    return affine.ntk(variance, ntk);
+    return affine.selfNtk(variance, ntk);
   }
 
   /** @return the affine update's count, {@link Affine#pairFlops} (2, or 6 with {@code Θ}) */

@@ -35,6 +35,23 @@ public final class DenseNetwork {
     String describe();
 
     /**
+     * The diagonal rule: a point's {@code K(x, x)} after the step.
+     *
+     * @param k {@code K(x, x)} before it
+     * @return after it
+     */
+    double selfNngp(double k);
+
+    /**
+     * The NTK diagonal rule: a point's {@code Θ(x, x)} after the step.
+     *
+     * @param k {@code K(x, x)} before it
+     * @param t {@code Θ(x, x)} before it (NaN when not carried: stays NaN)
+     * @return after it
+     */
+    double selfNtk(double k, double t);
+
+    /**
      * The dense cost rule ({@link LayerKernel#pairFlops}) of the step.
      *
      * @param withNtk whether {@code Θ} is carried
@@ -77,6 +94,16 @@ public final class DenseNetwork {
       return ntkFromNngp * k + ntkFromNtk * t + ntkConstant;
     }
 
+    @Override
+    public double selfNngp(double k) {
+      return nngp(k);
+    }
+
+    @Override
+    public double selfNtk(double k, double t) {
+      return ntk(k, t);
+    }
+
     /**
      * The cost rule of an affine update on one entry: {@code w²K + β²} is 2 flops,
      * {@code a·K + b·Θ + c} 4 more.
@@ -98,11 +125,47 @@ public final class DenseNetwork {
    * @param describe layer text
    */
   public record Activation(DualActivation dual, int position, String describe) implements Step {
+    /** @return {@code E[φ(u)²]}, {@code u ~ N(0, k)} */
+    @Override
+    public double selfNngp(double k) {
+      return dual.diagonal(k);
+    }
+
+    /** @return {@code Θ · E[φ'(u)²]} */
+    @Override
+    public double selfNtk(double k, double t) {
+      return t * dual.derivative(k, k, k);
+    }
+
     /** @return the dual's cost rule, {@link DualActivation#flopsPerEntry} */
     @Override
     public double pairFlops(boolean withNtk) {
       return dual.flopsPerEntry(withNtk);
     }
+  }
+
+  /**
+   * The diagonal recursion through steps {@code [0, end)} (the CNTK's dense tail): a point's
+   * {@code K(x, x)} and {@code Θ(x, x)} after them, by each step's {@link Step#selfNngp} and
+   * {@link Step#selfNtk} rules.
+   *
+   * @param steps the steps
+   * @param end how many to apply
+   * @param k {@code K(x, x)} before the first
+   * @param t {@code Θ(x, x)} before the first, or NaN when not carried
+   * @param pre receives each activation's input variance in order, or {@code null}; modified
+   * @return {@code {K(x, x), Θ(x, x)}} after step {@code end − 1}
+   */
+  public static double[] selfKernels(List<Step> steps, int end, double k, double t, double[] pre) {
+    int a = 0;
+    for (Step s : steps.subList(0, end)) {
+      if (pre != null && s instanceof Activation) {
+        pre[a++] = k;
+      }
+      t = s.selfNtk(k, t);
+      k = s.selfNngp(k);
+    }
+    return new double[] {k, t};
   }
 
   private final List<Instruction> program;

@@ -270,7 +270,8 @@ final class CntkSketchBuilder {
         for (int i = 0; i < sample.length; i++) {
           vars[i] = sample[i].tail()[index];
           if (s == last && next != null && ntk) {
-            double[] kt = throughTail(tail, s + 1, sample[i].nngp(), sample[i].ntk());
+            double[] kt = DenseNetwork.selfKernels(tail, s + 1, sample[i].nngp(), sample[i].ntk(),
+                null);
             frac += fraction(next, kt[0], kt[1]) / sample.length;
           }
         }
@@ -341,20 +342,6 @@ final class CntkSketchBuilder {
     int total = 2 * m - (a.ntkConstant() > 0 ? 1 : 0);
     int k = Math.max(m / 4, Math.min(total - m / 4, (int) Math.round(total * frac)));
     return new int[] {k, (total - k) & ~1};
-  }
-
-  /** The exact (K, Θ) of one image at the input of tail step {@code end}. */
-  private static double[] throughTail(List<DenseNetwork.Step> tail, int end, double k, double t) {
-    for (int s = 0; s < end; s++) {
-      if (tail.get(s) instanceof DenseNetwork.Affine a) {
-        t = a.ntk(k, t);
-        k = a.nngp(k);
-      } else if (tail.get(s) instanceof DenseNetwork.Activation n) {
-        t *= n.dual().derivative(k, k, k);
-        k = n.dual().diagonal(k);
-      }
-    }
-    return new double[] {k, t};
   }
 
   /**
