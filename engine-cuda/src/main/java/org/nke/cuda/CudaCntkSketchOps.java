@@ -32,10 +32,9 @@ import org.nke.spi.Progress;
  * moved last), pools and the GlobalAvgPool mean ({@code nke_patch_pool}), Flatten's patch, the
  * branching and LayerNorm steps ({@link CudaPixelJoins}: a frame stack of {@link DeviceFeatures}
  * shared by reference, as the CPU's) and the dense tail (Dense updates, activations on one row per
- * image). The Hermite coefficient tables are
- * filled on the host from the variances with the plan's own {@code HermiteSource} (a scaling of the
- * unit coefficients for homogeneous activations; a per-pixel quadrature otherwise, recorded as a CPU
- * fallback). float64 features reproduce the CPU's up to the FFT's rounding and the duals'
+ * image). The Hermite coefficient tables are filled on the host from the variances with the plan's
+ * own {@code HermiteSource} (a scaling of the unit coefficients for homogeneous activations; a
+ * per-pixel quadrature otherwise, recorded as a CPU fallback). float64 features reproduce the CPU's up to the FFT's rounding and the duals'
  * {@code atan2}/{@code exp} in the variances.
  */
 final class CudaCntkSketchOps {
