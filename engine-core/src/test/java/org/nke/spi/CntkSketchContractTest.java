@@ -27,8 +27,10 @@ import org.nke.testing.KernelAsserts;
  * (with an activation after it), GlobalAvgPool (with and without its re-sketch), Flatten (exact and
  * re-sketched), a pixelwise Dense, ReLU-family and non-homogeneous activations (GeLU, Erf), dense
  * tails with and without activations, both parameterizations; and a branching network with LayerNorm
- * (a residual block, a FanInProd, LayerNorm over channels and over the image), which a backend either
- * reproduces or hands back to the CPU with a recorded fallback naming the layer. Subclasses open the
+ * (a residual block, a FanInProd, LayerNorm over channels and over the image) and a residual net
+ * without a product (FanInSum with a fan-in re-sketch, FanInConcat, both LayerNorm axes; 6 × 6 × 2),
+ * which a backend either reproduces or hands back to the CPU with a recorded fallback naming the
+ * layer. Subclasses open the
  * backend (which
  * may skip the class with an assumption) and state the tolerance (relative Frobenius over the
  * feature matrix); a backend without device CNTK sketches ({@code features} returns {@code null})
@@ -110,21 +112,49 @@ public abstract class CntkSketchContractTest extends BackendPairTest {
 
   @Test
   void branchingAndLayerNormMatchTheReferenceOrFallBackByName() {
-    ImageBatch x = CntkSketchAccuracy.images(3, 8, 8, 3, 7);
+    matchOrFallBackByName(BRANCHING, CntkSketchAccuracy.images(3, 8, 8, 3, 7), 5, "(FanInProd())");
+  }
+
+  /**
+   * @param arch a branching architecture
+   * @param x the images
+   * @param seed the plan's seed (m = 64)
+   * @param layer what a recorded fallback must name when the backend hands the plan back
+   */
+  private void matchOrFallBackByName(String arch, ImageBatch x, long seed, String layer) {
     for (boolean ntk : new boolean[] {false, true}) {
-      CntkSketch plan = CntkSketch.build(Architecture.parse(BRANCHING), x, new SketchOptions(64, 5,
+      CntkSketch plan = CntkSketch.build(Architecture.parse(arch), x, new SketchOptions(64, seed,
           ntk, 0, SketchOptions.DEFAULT_TAIL));
       double[][] want = reference.features(plan, x, Progress.NONE);
       double[][] got = features(tested, plan, x);
       if (got == null) {
         // the caller then runs the CPU's features: never silently
-        assertTrue(tested.fallbacks().stream().anyMatch(l -> l.contains("layer 2 (FanOut(2))")),
+        assertTrue(tested.fallbacks().stream().anyMatch(l -> l.contains(layer)),
             tested.name() + " returned no features and recorded " + tested.fallbacks());
         continue;
       }
       assertEquals(want[0].length, got[0].length, "feature count");
-      KernelAsserts.assertCloseMatrices(want, got, tolerance(BRANCHING), 0);
+      KernelAsserts.assertCloseMatrices(want, got, tolerance(arch), 0);
     }
+  }
+
+  /**
+   * Two residual blocks with identity shortcuts (FanInSum; at m = 64 the first fan-in is over the
+   * budget and reaches the second unprojected, so it is re-sketched per pixel), LayerNorm over the
+   * channels between them, a FanInConcat of two Convs (heavy bias coordinates last) and, after a
+   * Conv, LayerNorm over the image: no product fan-in.
+   */
+  public static final String RESIDUAL = "Conv(4, (3, 3), padding='SAME', W_std=1.4, b_std=0.1), "
+      + "FanOut(2), parallel(serial(Relu(), Conv(4, (3, 3), padding='SAME', W_std=1.4, b_std=0.1)), "
+      + "Identity()), FanInSum(), LayerNorm(), FanOut(2), parallel(serial(Relu(), Conv(4, (3, 3), "
+      + "padding='SAME', W_std=1.4)), Identity()), FanInSum(), FanOut(2), parallel(Conv(3, (3, 3), "
+      + "padding='SAME', W_std=1.3, b_std=0.2), Conv(5, (1, 1), W_std=1.2)), FanInConcat(), "
+      + "Conv(4, (3, 3), padding='SAME', W_std=1.4), LayerNorm(axis=(1, 2, 3), eps=0.1), Relu(), "
+      + "GlobalAvgPool(), Dense()";
+
+  @Test
+  void residualNetsWithLayerNormMatchTheReferenceOrFallBackByName() {
+    matchOrFallBackByName(RESIDUAL, CntkSketchAccuracy.images(2, 6, 6, 2, 8), 9, "layer ");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.nke.cuda;
 
 import org.nke.cntk.CntkNetwork;
+import org.nke.ir.Join;
 import org.nke.ir.PixelStep;
 import org.nke.sketch.ActivationSketch;
 import org.nke.sketch.CntkSketch;
@@ -30,11 +31,12 @@ final class CntkSketchDevicePlan {
     for (CntkStep s : plan.steps()) {
       String layer = hostOnly(s);
       if (layer != null) {
-        return layer + ": the CNTK sketch's branching and LayerNorm steps have no device "
-            + "implementation";
+        return layer + ": the CNTK sketch's product fan-in (a tensor sketch per pixel) has no "
+            + "device implementation";
       }
       PixelPatch[] p = s instanceof CntkStep.Convolution c ? new PixelPatch[] {c.k(), c.t()}
-          : s instanceof CntkStep.Readout r ? new PixelPatch[] {r.k(), r.t()} : new PixelPatch[0];
+          : s instanceof CntkStep.Readout r ? new PixelPatch[] {r.k(), r.t()}
+          : s instanceof CntkStep.EndFork e ? new PixelPatch[] {e.k(), e.t()} : new PixelPatch[0];
       for (PixelPatch x : p) {
         if (!DevicePatch.supported(x)) {
           return "patch sketch " + x.sketch().kind() + " has no device implementation";
@@ -46,19 +48,23 @@ final class CntkSketchDevicePlan {
 
   /**
    * @param s a step
-   * @return the layer of a step that runs only on the host ("layer 2 (FanOut(2))"), or {@code null}
+   * @return the layer of a step that runs only on the host ("layer 9 (FanInProd())": a product
+   *     merge), or {@code null}
    */
   private static String hostOnly(CntkStep s) {
-    PixelStep step = s instanceof CntkStep.Fork f ? f.step() : s instanceof CntkStep.Branch b
-        ? b.step() : s instanceof CntkStep.Merge m ? m.step() : s instanceof CntkStep.EndFork e
-        ? e.step() : s instanceof CntkStep.Normalize n ? n.step() : null;
-    return step == null ? null : "layer " + step.position() + " (" + step.describe() + ")";
+    if (s instanceof CntkStep.Merge m && (m.product() != null
+        || m.step().join() != null && m.step().join().kind() == Join.Kind.PRODUCT)) {
+      PixelStep step = m.step();
+      return "layer " + step.position() + " (" + step.describe() + ")";
+    }
+    return null;
   }
 
   /**
    * Images per batch from the device's free memory, the grid-row limit and cuFFT's batch limit: the
    * largest per-image working set over the plan's steps (features in and out, Hadamard-prepared
-   * patches, activation sketch buffers), the self recursion's pixel-pair blocks and the staged
+   * patches, activation sketch buffers, plus the features every open fan-out holds: its input and
+   * its fan-in's accumulator), the self recursion's pixel-pair blocks and the staged
    * image, at most half the free memory.
    *
    * @param plan the plan
@@ -76,9 +82,42 @@ final class CntkSketchDevicePlan {
     long dT = 0;
     long peak = 0;
     long maxFft = 1;
+    boolean ntk = plan.options().ntk();
+    // per open fan-out, values per image held: its input and its accumulator {pixels, dK, dT, aK, aT}
+    java.util.Deque<long[]> frames = new java.util.ArrayDeque<>();
     for (CntkStep s : plan.steps()) {
       long bytes;
-      if (s instanceof CntkStep.Convolution c) {
+      long held = 0;
+      for (long[] f : frames) {
+        held += f[0] * (f[1] + f[2] + f[3] + f[4]);
+      }
+      if (s instanceof CntkStep.Fork) {
+        frames.push(new long[] {pixels, dK, dT, 0, 0});
+        bytes = 0;
+      } else if (s instanceof CntkStep.Branch) {
+        long[] f = frames.peek();
+        dK = f[1];
+        dT = f[2];
+        bytes = 0;
+      } else if (s instanceof CntkStep.Merge) {
+        // the branch and the new accumulator (the old one is held)
+        long[] f = frames.peek();
+        bytes = pixels * (2 * (dK + dT) + f[3] + f[4]);
+        f[3] += dK;
+        f[4] += dT;
+      } else if (s instanceof CntkStep.EndFork e) {
+        long[] f = frames.pop();
+        dK = f[3];
+        dT = f[4];
+        // the accumulator (held), its re-sketch's Hadamard-prepared rows and output
+        bytes = pixels * (hadamard(e.k()) + hadamard(e.t())
+            + (e.k() == null ? 0 : e.k().outputs()) + (e.t() == null || !ntk ? 0 : e.t().outputs()));
+        dK = e.k() == null ? dK : e.k().outputs();
+        dT = e.t() == null || !ntk ? dT : e.t().outputs();
+      } else if (s instanceof CntkStep.Normalize) {
+        // in, out and the float64 factors
+        bytes = pixels * (2 * (dK + dT) + 2);
+      } else if (s instanceof CntkStep.Convolution c) {
         long out = c.window().out().pixels();
         long prepared = hadamard(c.k()) + hadamard(c.t());
         bytes = pixels * (dK + dT + prepared) + out * (c.outK() + (plan.options().ntk() ? c.outT()
@@ -111,7 +150,7 @@ final class CntkSketchDevicePlan {
         dK = a.outputDim();
         dT = plan.options().ntk() ? a.thetaOutputDim() : 0;
       }
-      peak = Math.max(peak, bytes * p.bytes());
+      peak = Math.max(peak, (bytes + held) * p.bytes());
       maxPixels = Math.max(maxPixels, pixels);
     }
     // the pixel-pair blocks of the self recursion (K and its spare, float64) and staged images

@@ -1,6 +1,8 @@
 package org.nke.cuda;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -27,11 +29,12 @@ import org.nke.spi.Progress;
  * of launches per step for the whole batch: the input scaling ({@code nke_srht_scale}), each Conv's
  * patch ({@link DevicePatch}: Hadamard transform, gathered CountSketch, exact sections; the bias and
  * NTK constant features), each activation ({@link SketchLayer} on all pixels, the constant feature
- * moved last), pools and the GlobalAvgPool mean ({@code nke_patch_pool}), Flatten's patch, and the
- * dense tail (Dense updates, activations on one row per image). The Hermite coefficient tables are
- * filled on the host from the variances with the plan's own {@code HermiteSource} (a scaling of the
- * unit coefficients for homogeneous activations; a per-pixel quadrature otherwise, recorded as a CPU
- * fallback). float64 features reproduce the CPU's up to the FFT's rounding and the duals'
+ * moved last), pools and the GlobalAvgPool mean ({@code nke_patch_pool}), Flatten's patch, the
+ * branching and LayerNorm steps ({@link CudaPixelJoins}: a frame stack of {@link DeviceFeatures}
+ * shared by reference, as the CPU's) and the dense tail (Dense updates, activations on one row per
+ * image). The Hermite coefficient tables are filled on the host from the variances with the plan's
+ * own {@code HermiteSource} (a scaling of the unit coefficients for homogeneous activations; a
+ * per-pixel quadrature otherwise, recorded as a CPU fallback). float64 features reproduce the CPU's up to the FFT's rounding and the duals'
  * {@code atan2}/{@code exp} in the variances.
  */
 final class CudaCntkSketchOps {
@@ -41,6 +44,7 @@ final class CudaCntkSketchOps {
   private final DeviceRuntime rt;
   private final SrhtKernels srht;
   private final PatchKernels patches;
+  private final CudaPixelJoins joins;
   private final ConvOps variances;
   private final Consumer<String> note;
 
@@ -52,15 +56,6 @@ final class CudaCntkSketchOps {
   private record ReadoutDraws(DevicePatch k, DevicePatch t, DeviceBuffer all, DeviceBuffer one) {
   }
 
-  /** The features of a batch at the current layer: rows of images × pixels. */
-  private static final class Features {
-    DeviceBuffer k;
-    DeviceBuffer t;
-    int dK;
-    int dT;
-    int pixels;
-  }
-
   /**
    * @param rt the device
    * @param variances the float64 CNTK primitives for the pixel variances
@@ -70,6 +65,7 @@ final class CudaCntkSketchOps {
     this.rt = rt;
     this.srht = new SrhtKernels(rt);
     this.patches = new PatchKernels(rt);
+    this.joins = new CudaPixelJoins(rt, srht, patches);
     this.variances = variances;
     this.note = note;
   }
@@ -129,6 +125,9 @@ final class CudaCntkSketchOps {
     if (step instanceof CntkStep.TailActivation a) {
       return new SketchLayer(a.sketch(), rt, srht, p, draws);
     }
+    if (step instanceof CntkStep.EndFork e) {
+      return joins.upload(e, p, draws);
+    }
     return null;
   }
 
@@ -146,11 +145,9 @@ final class CudaCntkSketchOps {
     boolean ntk = plan.options().ntk();
     List<CntkStep> steps = plan.steps();
     try (DeviceArena a = new DeviceArena(rt)) {
-      Features f = new Features();
       int c = plan.channels();
-      f.pixels = plan.height() * plan.width();
-      f.dK = c;
-      int len = f.pixels * c;
+      int pixels = plan.height() * plan.width();
+      int len = pixels * c;
       double[] img = new double[n * len];
       double[] one = new double[len];
       for (int b = 0; b < n; b++) {
@@ -158,13 +155,16 @@ final class CudaCntkSketchOps {
         System.arraycopy(one, 0, img, b * len, len);
       }
       DeviceBuffer staged = a.upload(img, p, "the images");
-      f.k = rows(a, n, len, p, "input pixel features");
+      DeviceBuffer input = rows(a, n, len, p, "input pixel features");
       // PixelFeatures.input: Φ_K(p) = x_p · (1/√C)
-      srht.scale(p, new SrhtKernels.Rows(f.k, len), new SrhtKernels.Rows(staged, len), len, n,
+      srht.scale(p, new SrhtKernels.Rows(input, len), new SrhtKernels.Rows(staged, len), len, n,
           SrhtKernels.Coefficients.NONE, 1 / Math.sqrt(c));
       rt.synchronize("scaling the input pixels");
       staged.close();
-      f.t = ntk ? rows(a, 0, 0, p, "NTK features (empty)") : null;
+      DeviceFeatures f = new DeviceFeatures(new DeviceFeatures.Refs(), input,
+          ntk ? rows(a, 0, 0, p, "NTK features (empty)") : null, c, 0, pixels);
+      // per open fan-out: its input features and the fan-in's accumulator
+      Deque<DeviceFeatures[]> frames = new ArrayDeque<>();
       for (int s = 0; s < steps.size(); s++) {
         CntkStep step = steps.get(s);
         if (step instanceof CntkStep.Convolution conv) {
@@ -188,11 +188,13 @@ final class CudaCntkSketchOps {
         } else if (step instanceof CntkStep.Affine af) {
           DeviceBuffer[] r = CudaSketchOps.affine(srht, p, a, af.step(), f.k, f.dK, f.t, f.dT, n);
           rt.synchronize("a Dense layer of the CNTK sketch");
-          replace(f, r[0], r[1]);
+          f.replace(r[0], r[1]);
           if (f.t != null) {
             f.dT = f.dK + f.dT + (af.step().ntkConstant() > 0 ? 1 : 0);
           }
           f.dK += af.step().b2() > 0 ? 1 : 0;
+        } else {
+          f = join(step, dev[s], f, frames, v, n, p, a);
         }
       }
       DeviceBuffer result = ntk ? f.t : f.k;
@@ -205,18 +207,44 @@ final class CudaCntkSketchOps {
     }
   }
 
-  /** Frees the current features and takes {@code k}, {@code t} in their place. */
-  private static void replace(Features f, DeviceBuffer k, DeviceBuffer t) {
-    f.k.close();
-    if (f.t != null) {
-      f.t.close();
+  /** Fork, Branch, Merge, EndFork, Normalize ({@code CntkSketch.features}' frame stack). */
+  private DeviceFeatures join(CntkStep step, Object draws, DeviceFeatures f,
+      Deque<DeviceFeatures[]> frames, PixelVariances.Result[] v, int n, Precision p, DeviceArena a) {
+    if (step instanceof CntkStep.Fork) {
+      frames.push(new DeviceFeatures[] {f.share(), null});
+    } else if (step instanceof CntkStep.Branch) {
+      f.release();
+      return frames.peek()[0].share();
+    } else if (step instanceof CntkStep.Merge m) {
+      DeviceFeatures[] frame = frames.peek();
+      if (m.step().branch() == 0) {
+        frame[1] = f.share();
+      } else {
+        DeviceFeatures acc = joins.merge(frame[1], f, m, n, p, a);
+        frame[1].release();
+        frame[1] = acc;
+      }
+    } else if (step instanceof CntkStep.EndFork e) {
+      DeviceFeatures[] frame = frames.pop();
+      f.release();
+      frame[0].release();
+      f = frame[1];
+      if (draws != null) {
+        DeviceBuffer[] r = joins.resketch(f, (CudaPixelJoins.EndForkDraws) draws, n, p, a);
+        f.replace(r[0], r[1]);
+        f.dK = e.k() == null ? f.dK : e.k().outputs();
+        f.dT = e.t() == null || f.t == null ? f.dT : e.t().outputs();
+      }
+    } else if (step instanceof CntkStep.Normalize norm) {
+      DeviceBuffer[] r = joins.normalize(f, norm, v, n, p, a);
+      f.replace(r[0], r[1]);
     }
-    f.k = k;
-    f.t = t;
+    return f;
   }
 
   /** A Conv: {@code Φ_K' = [w·P_K, β]}, {@code Φ_Θ' = [ta·P_K.light, tb·P_Θ.light, ta·P_K.heavy, …]}. */
-  private void conv(CntkStep.Convolution c, ConvDraws d, Features f, int n, Precision p, DeviceArena a) {
+  private void conv(CntkStep.Convolution c, ConvDraws d, DeviceFeatures f, int n, Precision p,
+      DeviceArena a) {
     Window w = c.window();
     int outPix = w.out().pixels();
     int outRows = n * outPix;
@@ -255,14 +283,14 @@ final class CudaCntkSketchOps {
       }
     }
     rt.synchronize("a Conv of the CNTK sketch");
-    replace(f, nk, nt);
+    f.replace(nk, nt);
     f.dK = outK;
     f.dT = outT;
     f.pixels = outPix;
   }
 
   /** An activation on every row (pixels, or images after the readout). */
-  private void activation(SketchLayer layer, double[] var, Features f, int rows,
+  private void activation(SketchLayer layer, double[] var, DeviceFeatures f, int rows,
       boolean constantLast, Precision p, DeviceArena a, boolean[] noted, int step) {
     ActivationSketch s = layer.sketch();
     int q = s.degree();
@@ -288,13 +316,14 @@ final class CudaCntkSketchOps {
     if (dd != null) {
       dd.close();
     }
-    replace(f, r[0], r[1]);
+    f.replace(r[0], r[1]);
     f.dK = s.outputDim();
     f.dT = f.t == null ? 0 : s.thetaOutputDim();
   }
 
   /** AvgPool: {@code Φ'(P) = Σ_{p ∈ P} Φ(p) / F}. */
-  private void pool(Window w, DeviceBuffer taps, Features f, int n, Precision p, DeviceArena a) {
+  private void pool(Window w, DeviceBuffer taps, DeviceFeatures f, int n, Precision p,
+      DeviceArena a) {
     int outPix = w.out().pixels();
     double scale = 1.0 / w.size();
     DeviceBuffer nk = rows(a, (long) n * outPix, f.dK, p, "pooled NNGP features");
@@ -309,17 +338,17 @@ final class CudaCntkSketchOps {
       }
     }
     rt.synchronize("an AvgPool of the CNTK sketch");
-    replace(f, nk, nt);
+    f.replace(nk, nt);
     f.pixels = outPix;
   }
 
   /** Flatten or GlobalAvgPool: one row per image. */
-  private void readout(CntkStep.Readout r, ReadoutDraws d, Features f, int n, Precision p,
+  private void readout(CntkStep.Readout r, ReadoutDraws d, DeviceFeatures f, int n, Precision p,
       DeviceArena a) {
     DeviceBuffer nk = reduce(r.flatten(), d.k(), d, f.k, f.dK, f.pixels, n, p, a);
     DeviceBuffer nt = f.t == null ? null : reduce(r.flatten(), d.t(), d, f.t, f.dT, f.pixels, n, p, a);
     rt.synchronize("the readout of the CNTK sketch");
-    replace(f, nk, nt);
+    f.replace(nk, nt);
     f.dK = r.outK();
     f.dT = nt == null ? 0 : r.outT();
     f.pixels = 1;

@@ -6,15 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.nke.Sketches;
+import org.nke.arch.Architecture;
 import org.nke.ir.ImageBatch;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.CntkSketchAccuracy;
+import org.nke.sketch.SketchOptions;
+import org.nke.spi.CntkSketchContractTest;
 import org.nke.spi.Precision;
 
 /**
  * The host-side decisions for the headline case, Myrtle-5 on 32 × 32 × 3 images (CIFAR-10's shape):
  * every step of its NTK sketch plan has a device implementation, and the batch size follows the free
- * memory (at least one image, more on a large device, never more than asked).
+ * memory (at least one image, more on a large device, never more than asked); a residual net with
+ * LayerNorm runs on the device too, its open fan-outs' features counted in the batch size.
  */
 class CntkSketchDevicePlanTest {
   @Test
@@ -33,5 +37,16 @@ class CntkSketchDevicePlanTest {
     assertEquals(3, CntkSketchDevicePlan.batchSize(plan, Precision.F64, 3, 256, 70 * gib));
     assertTrue(CntkSketchDevicePlan.batchSize(plan, Precision.F32, 10_000, 256, 8 * gib)
         >= CntkSketchDevicePlan.batchSize(plan, Precision.F64, 10_000, 256, 8 * gib));
+  }
+
+  @Test
+  void residualNetsWithLayerNormRunOnTheDeviceAndHoldTheirFramesInTheBatchSize() {
+    ImageBatch x = CntkSketchAccuracy.images(2, 6, 6, 2, 1);
+    CntkSketch plan = CntkSketch.build(Architecture.parse(CntkSketchContractTest.RESIDUAL), x,
+        new SketchOptions(64, 2, true, 0, SketchOptions.DEFAULT_TAIL));
+    assertNull(CntkSketchDevicePlan.unsupported(plan));
+    int small = CntkSketchDevicePlan.batchSize(plan, Precision.F64, 10_000, 256, 4L << 20);
+    int large = CntkSketchDevicePlan.batchSize(plan, Precision.F64, 10_000, 256, 1L << 30);
+    assertTrue(small >= 1 && small < large && large <= 256, small + " vs " + large);
   }
 }
