@@ -122,6 +122,18 @@ class ImageKernelCommandTest extends CommandTest {
     assertArrayEquals(new int[] {2, 2}, NpyReader.read(dir.resolve("K2.npy")).shape());
   }
 
+  /** A network whose first image-only layer is a pooling (no Conv) still takes images. */
+  @Test
+  void aPoolingFirstNetworkReadsImages() throws IOException {
+    Path x = npyImages("x.npy", 3, 4, 4, 2, 4);
+    String arch = "SumPool((2, 2), strides=(2, 2)), Flatten(), Dense(W_std=1.2), Relu(), Dense()";
+    assertEquals(0, nke("kernel", "--arch", arch, "--x", x.toString(), "--out",
+        dir.resolve("K.npy").toString(), "--backend", "cpu"), err);
+    assertTrue(err.contains("CNTK of 3 x 3 images"), err);
+    double[][] ref = Kernels.of(arch).withBackend("cpu").nngp(DataFiles.readImages(x)).toArray();
+    assertEquals(ref[0][2], NpyReader.read(dir.resolve("K.npy")).data()[2], 0.0);
+  }
+
   @Test
   void denseArchitecturesFlattenImagesAndSaySo() throws IOException {
     Path x = npyImages("x.npy", 2, 4, 4, 2, 3);

@@ -47,8 +47,7 @@ public record Architecture(List<Layer> layers) {
 
   /** @return whether any layer, in any branch, needs spatial (image) inputs */
   public boolean isConvolutional() {
-    return layers.stream().anyMatch(l -> l instanceof Conv || l instanceof AvgPool
-        || l instanceof GlobalAvgPool
+    return layers.stream().anyMatch(l -> l.needsImages()
         || l instanceof Parallel p && p.branches().stream().anyMatch(Architecture::isConvolutional));
   }
 

@@ -18,4 +18,9 @@ public record AvgPool(int windowHeight, int windowWidth, int strideHeight, int s
     return "AvgPool((" + windowHeight + ", " + windowWidth + "), strides=(" + strideHeight + ", "
         + strideWidth + ")" + (padding == Padding.VALID ? "" : ", padding='" + padding + "'") + ")";
   }
+
+  @Override
+  public boolean needsImages() {
+    return true;
+  }
 }

@@ -52,4 +52,9 @@ public record Conv(int channels, int filterHeight, int filterWidth, int strideHe
     }
     return sb.append(')').toString();
   }
+
+  @Override
+  public boolean needsImages() {
+    return true;
+  }
 }

@@ -6,4 +6,9 @@ public record GlobalAvgPool() implements Layer {
   public String describe() {
     return "GlobalAvgPool()";
   }
+
+  @Override
+  public boolean needsImages() {
+    return true;
+  }
 }

@@ -10,4 +10,12 @@ package org.nke.arch;
 public interface Layer {
   /** @return the layer as an architecture string, e.g. {@code Dense(W_std=1.5, b_std=0.1)} */
   String describe();
+
+  /**
+   * @return whether the layer exists only on images {@code (n, H, W, C)} (Conv, the poolings): a
+   *     network with one takes its inputs as images, and one after the readout is a named error
+   */
+  default boolean needsImages() {
+    return false;
+  }
 }

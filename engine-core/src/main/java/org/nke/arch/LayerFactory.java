@@ -1,6 +1,10 @@
 package org.nke.arch;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.Locale;
 import org.nke.error.ArchSyntaxException;
 
@@ -10,11 +14,49 @@ import org.nke.error.ArchSyntaxException;
  * that a bad argument gets a caret: the one place a new layer type is registered for parsing.
  */
 final class LayerFactory {
+  /** Every layer by its stax name, with its signature's binding (in the order of suggestions). */
+  private static final Map<String, Function<Args, Layer>> LAYERS = layers();
+
   /** The layer names, for suggestions. */
-  static final List<String> NAMES = List.of("Dense", "Conv", "AvgPool", "SumPool", "GlobalAvgPool", "Flatten",
-      "Identity", "FanOut", "FanInSum", "FanInProd", "FanInConcat", "LayerNorm");
+  static final List<String> NAMES = List.copyOf(LAYERS.keySet());
 
   private LayerFactory() {
+  }
+
+  private static Map<String, Function<Args, Layer>> layers() {
+    Map<String, Function<Args, Layer>> m = new LinkedHashMap<>();
+    m.put("Dense", LayerFactory::dense);
+    m.put("Conv", LayerFactory::conv);
+    m.put("AvgPool", LayerFactory::avgPool);
+    m.put("SumPool", LayerFactory::sumPool);
+    m.put("GlobalAvgPool", a -> {
+      a.ignore(0, "batch_axis");
+      a.ignore(1, "channel_axis");
+      a.finish();
+      return new GlobalAvgPool();
+    });
+    m.put("Flatten", a -> {
+      a.ignore(0, "batch_axis");
+      a.ignore(1, "batch_axis_out");
+      a.finish();
+      return new Flatten();
+    });
+    m.put("Identity", a -> {
+      a.finish();
+      return new Identity();
+    });
+    m.put("FanOut", LayerFactory::fanOut);
+    m.put("FanInSum", a -> {
+      a.finish();
+      return new FanInSum();
+    });
+    m.put("FanInProd", a -> {
+      a.finish();
+      return new FanInProd();
+    });
+    m.put("FanInConcat", LayerFactory::fanInConcat);
+    m.put("LayerNorm", LayerFactory::layerNorm);
+    return Collections.unmodifiableMap(m);
   }
 
   /**
@@ -24,40 +66,8 @@ final class LayerFactory {
    * @throws ArchSyntaxException for bad arguments
    */
   static Layer create(String name, Args a) {
-    return switch (name) {
-      case "Dense" -> dense(a);
-      case "Conv" -> conv(a);
-      case "AvgPool" -> avgPool(a);
-      case "SumPool" -> sumPool(a);
-      case "GlobalAvgPool" -> {
-        a.ignore(0, "batch_axis");
-        a.ignore(1, "channel_axis");
-        a.finish();
-        yield new GlobalAvgPool();
-      }
-      case "Flatten" -> {
-        a.ignore(0, "batch_axis");
-        a.ignore(1, "batch_axis_out");
-        a.finish();
-        yield new Flatten();
-      }
-      case "Identity" -> {
-        a.finish();
-        yield new Identity();
-      }
-      case "FanOut" -> fanOut(a);
-      case "FanInSum" -> {
-        a.finish();
-        yield new FanInSum();
-      }
-      case "FanInProd" -> {
-        a.finish();
-        yield new FanInProd();
-      }
-      case "FanInConcat" -> fanInConcat(a);
-      case "LayerNorm" -> layerNorm(a);
-      default -> null;
-    };
+    Function<Args, Layer> binding = LAYERS.get(name);
+    return binding == null ? null : binding.apply(a);
   }
 
   private static Parameterization parameterization(Args a, int index) {

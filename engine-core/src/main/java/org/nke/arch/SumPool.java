@@ -19,4 +19,9 @@ public record SumPool(int windowHeight, int windowWidth, int strideHeight, int s
     return "SumPool((" + windowHeight + ", " + windowWidth + "), strides=(" + strideHeight + ", "
         + strideWidth + ")" + (padding == Padding.VALID ? "" : ", padding='" + padding + "'") + ")";
   }
+
+  @Override
+  public boolean needsImages() {
+    return true;
+  }
 }

@@ -4,14 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nke.arch.Activation;
 import org.nke.arch.Architecture;
-import org.nke.arch.AvgPool;
-import org.nke.arch.Conv;
 import org.nke.arch.Dense;
 import org.nke.arch.FanIn;
 import org.nke.arch.FanInConcat;
 import org.nke.arch.FanOut;
 import org.nke.arch.Flatten;
 import org.nke.arch.GlobalAvgPool;
+import org.nke.arch.Identity;
 import org.nke.arch.Layer;
 import org.nke.arch.Parameterization;
 import org.nke.error.ArchException;
@@ -154,10 +153,10 @@ final class CntkCompiler {
       ActivationKernel.requireGaussian(s.gaussian(), a.describe(), position);
       tail.add(new DenseNetwork.Activation(a.dual(), position, a.describe()));
       return s.withGaussian(false);
-    } else if (layer instanceof Conv || layer instanceof AvgPool || layer instanceof GlobalAvgPool) {
+    } else if (layer.needsImages()) {
       throw new ArchException(at + " needs a spatial input, but layer " + readoutPosition + " ("
           + readout.describe() + ") already removed the spatial dimensions");
-    } else if (!(layer instanceof org.nke.arch.Identity || layer instanceof Flatten)) {
+    } else if (!(layer instanceof Identity || layer instanceof Flatten)) {
       throw new ArchException(at + " is not yet supported by the convolutional kernel (CNTK) after "
           + "the readout (layer " + readoutPosition + ", " + readout.describe() + "): branch and "
           + "normalise before it");

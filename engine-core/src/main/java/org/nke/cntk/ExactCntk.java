@@ -159,12 +159,15 @@ public final class ExactCntk {
     // per slot: K, Θ and scratch, in 1 + 2·depth sets for a branching network (PairPipeline), in
     // the memory the backend keeps its blocks in (the heap, or a device's memory)
     int capacity = ops.capacity(slots(n, m, same, ops.preferredBatch()), net.maxBlockEntries(),
-        withNtk, x.imageSize(), 1 + 2 * net.forkDepth(), String.format(Locale.ROOT,
+        withNtk, x.imageSize(), 1 + 2 * net.forkDepth(), ops.blocksOnHeap() ? outBytes : 0,
+        String.format(Locale.ROOT,
         "the exact CNTK of %dx%d images on %s", x.height(), x.width(), backendName));
     WorkEstimate work = onBackend(net.estimate(n, m, same, withNtk, precision, capacity), net, ops,
         withNtk, x.imageSize(), capacity);
-    Checks.fitsInHeap(String.format(Locale.ROOT, "the output and %d pixel-pair working block(s) of %d "
-        + "entries (%s)", capacity, net.maxBlockEntries(), work.describe()),
+    Checks.fitsInHeap(ops.blocksOnHeap() ? String.format(Locale.ROOT, "the output and %d pixel-pair "
+        + "working block(s) of %d entries (%s)", capacity, net.maxBlockEntries(), work.describe())
+        : String.format(Locale.ROOT, "the output (%s; the pixel-pair blocks are on the device)",
+            work.describe()),
         ops.blocksOnHeap() ? work.peakBytes() : outBytes,
         "use fewer or smaller images, or a larger heap (NKE_JAVA_OPTS=-Xmx...)");
     Output out = new Output(n, m, precision, withNtk);

@@ -105,6 +105,8 @@ public final class PixelVariances {
           readT = r.flatten() ? SpatialReadout.flatten(t, n, r.diagonal())
               : SpatialReadout.globalAverage(t, n);
         }
+      } else {
+        throw new IllegalStateException("no host variance rule for " + step);
       }
     }
     return finish(net, spatial, readK, withNtk ? readT : Double.NaN);
@@ -215,6 +217,9 @@ public final class PixelVariances {
       } else if (step instanceof Readout) {
         readK = SpatialReadout.flatten(k, k.length, true);
         readT = SpatialReadout.flatten(t, t.length, true);
+      } else if (!(step instanceof Diagonalize)) {
+        // (the approximation carries only diagonals: keeping them changes nothing)
+        throw new IllegalStateException("no approximate variance rule for " + step);
       }
     }
     return finish(net, spatial, readK, readT);

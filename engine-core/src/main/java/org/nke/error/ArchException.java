@@ -9,4 +9,12 @@ public final class ArchException extends NkeException {
   public ArchException(String message) {
     super(message, 2, null);
   }
+
+  /**
+   * @param message what is wrong with the architecture and where
+   * @param cause the lower-level error it explains
+   */
+  public ArchException(String message, Throwable cause) {
+    super(message, 2, cause);
+  }
 }

@@ -110,8 +110,12 @@ public final class ExactKernel {
    */
   public static WorkEstimate estimate(Architecture arch, double[][] x, double[][] y, Kind kind,
       Backend backend, Precision precision) {
+    int d = Checks.points("X", x);
     boolean same = y == null || y == x;
-    DenseNetwork net = DenseNetwork.compile(arch, x[0].length);
+    if (!same) {
+      Checks.sameDimension("X", d, "Y", Checks.points("Y", y));
+    }
+    DenseNetwork net = DenseNetwork.compile(arch, d);
     return estimate(net, x.length, same ? x.length : y.length, same, kind, precision,
         carriesAngles(net, backend, precision));
   }

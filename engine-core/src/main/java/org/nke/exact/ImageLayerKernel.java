@@ -6,7 +6,7 @@ import org.nke.spi.KernelBlock;
 import org.nke.spi.Progress;
 
 /**
- * A layer that exists only on images (Conv, AvgPool): on vectors its signal rule is the named error
+ * A layer that exists only on images (Conv, AvgPool, SumPool): on vectors its signal rule is the named error
  * "needs image inputs", raised when the network is compiled, so its other vector rules are never
  * reached.
  */

@@ -43,7 +43,7 @@ public record ImageSignal(Grid grid, boolean gaussian, LayerWidths widths) {
     try {
       return Window.of(fh, fw, sh, sw, padding, grid);
     } catch (IllegalArgumentException e) {
-      throw new ArchException(at + ": " + e.getMessage());
+      throw new ArchException(at + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,6 +1,9 @@
 package org.nke.sketch;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import org.nke.arch.Architecture;
 import org.nke.cntk.CntkNetwork;
@@ -104,7 +107,7 @@ public final class CntkSketch {
     int size = Math.multiplyExact(Math.multiplyExact(height, width), channels);
     double[] nhwc = new double[Math.multiplyExact(size, SAMPLE_IMAGES)];
     for (int i = 0; i < SAMPLE_IMAGES; i++) {
-      java.util.Arrays.fill(nhwc, i * size, (i + 1) * size, Math.sqrt(v[i]));
+      Arrays.fill(nhwc, i * size, (i + 1) * size, Math.sqrt(v[i]));
     }
     return ImageBatch.of(nhwc, SAMPLE_IMAGES, height, width, channels);
   }
@@ -234,7 +237,7 @@ public final class CntkSketch {
     PixelVariances.Result v = exactVariances ? PixelVariances.of(net, image, false) : null;
     PixelFeatures f = PixelFeatures.input(image, net.input(), net.channels(), ntk);
     // per open fan-out: its input features and the fan-in's accumulator
-    java.util.Deque<PixelFeatures[]> frames = new java.util.ArrayDeque<>();
+    Deque<PixelFeatures[]> frames = new ArrayDeque<>();
     for (int s = 0; s < steps.size(); s++) {
       CntkStep step = steps.get(s);
       if (step instanceof CntkStep.Convolution c) {
@@ -263,6 +266,8 @@ public final class CntkSketch {
         frame[1] = m.step().branch() == 0 ? f : PixelJoins.merge(frame[1], f, m);
       } else if (step instanceof CntkStep.EndFork e) {
         f = PixelJoins.endFork(frames.pop()[1], e);
+      } else {
+        throw new IllegalStateException("no feature rule for " + step);
       }
     }
     return ntk ? f.t : f.k;

@@ -103,6 +103,9 @@ final class CntkSketchBuilder {
       } else if (step instanceof PixelStep.EndFork e) {
         restore(frames.pop()[1]);
         endFork(e, s);
+      } else if (!(step instanceof PixelStep.Diagonalize)) {
+        // (features carry every pixel: keeping only the diagonal pairs has no feature rule)
+        throw new IllegalStateException("no CNTK sketch rule for " + step);
       }
     }
     tail(tail);

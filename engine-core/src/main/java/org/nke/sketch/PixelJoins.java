@@ -1,5 +1,6 @@
 package org.nke.sketch;
 
+import java.util.Arrays;
 import org.nke.ir.Join;
 import org.nke.ir.PointFeatures;
 
@@ -49,8 +50,8 @@ final class PixelJoins {
 
   /** Pixel {@code p}'s features as a point's (variance unused). */
   private static PointFeatures pixel(PixelFeatures f, int p) {
-    double[] k = java.util.Arrays.copyOfRange(f.k, p * f.dK, (p + 1) * f.dK);
-    double[] t = f.t == null ? null : java.util.Arrays.copyOfRange(f.t, p * f.dT, (p + 1) * f.dT);
+    double[] k = Arrays.copyOfRange(f.k, p * f.dK, (p + 1) * f.dK);
+    double[] t = f.t == null ? null : Arrays.copyOfRange(f.t, p * f.dT, (p + 1) * f.dT);
     return new PointFeatures(k, t, Double.NaN);
   }
 

@@ -49,28 +49,35 @@ public interface ConvOps {
   boolean blocksOnHeap();
 
   /**
-   * How many pair slots to allocate: at most {@code wanted}, and as many as fit in half of
-   * {@link #freeBytes()} when each slot holds {@code sets} sets of blocks (a branching network's
-   * working set, {@code 1 + 2·depth}) of {@link #slotBytes} each.
+   * How many pair slots to allocate: at most {@code wanted}, and as many as fit in half of what is
+   * free for blocks ({@link #freeBytes()} less {@code reservedBytes}) when each slot holds
+   * {@code sets} sets of blocks (a branching network's working set, {@code 1 + 2·depth}) of
+   * {@link #slotBytes} each; one slot when a single one fits in the free memory but not in half of
+   * it.
    *
    * @param wanted the slots the caller would use
    * @param maxEntries entries of the largest block
    * @param withNtk whether {@code Θ} is carried
    * @param imageValues values of one image
    * @param sets sets of blocks per slot
+   * @param reservedBytes bytes of the free memory the caller needs for something else (the result
+   *     matrices, when the blocks share the heap with them)
    * @param what the computation, for the message
    * @return at least 1
    * @throws org.nke.error.ResourceLimitException if one slot does not fit in the free memory
    */
   default int capacity(int wanted, long maxEntries, boolean withNtk, int imageValues, int sets,
-      String what) {
+      long reservedBytes, String what) {
     long slot = slotBytes(maxEntries, withNtk, imageValues) * sets;
-    long free = freeBytes();
+    long free = freeBytes() - reservedBytes;
     if (slot > free) {
       throw new org.nke.error.ResourceLimitException(what + ": one image pair's pixel-pair blocks ("
-          + sets + " set(s) of " + maxEntries + " entries)", slot, free, blocksOnHeap()
-          ? "use --dtype float32, smaller images, or a larger heap (NKE_JAVA_OPTS=-Xmx...)"
-          : "use --dtype float32, smaller images, or --backend cpu");
+          + sets + " set(s) of " + maxEntries + " entries)", slot, Math.max(free, 0), blocksOnHeap()
+          ? "use smaller images (pool or crop them first), a network that reaches Flatten without "
+              + "pooling (it needs only the diagonal pixel pairs), or a larger heap "
+              + "(NKE_JAVA_OPTS=-Xmx...)"
+          : "use smaller images (pool or crop them first), a network that reaches Flatten without "
+              + "pooling, or --backend cpu");
     }
     return (int) Math.max(1, Math.min(wanted, free / 2 / Math.max(slot, 1)));
   }

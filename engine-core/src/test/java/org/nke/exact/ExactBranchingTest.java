@@ -1,6 +1,5 @@
 package org.nke.exact;
 
-import org.nke.ir.InputKernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.nke.arch.Architecture;
 import org.nke.cpu.CpuBackend;
 import org.nke.error.ArchException;
+import org.nke.ir.InputKernel;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.HomogeneousSeries;
 import org.nke.sketch.SketchOptions;

@@ -1,6 +1,5 @@
 package org.nke.exact;
 
-import org.nke.ir.InputKernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,6 +20,7 @@ import org.nke.error.ArchException;
 import org.nke.error.InvalidInputException;
 import org.nke.error.NumericalException;
 import org.nke.exact.ExactKernel.Kind;
+import org.nke.ir.InputKernel;
 import org.nke.spi.KernelMatrix;
 import org.nke.spi.Precision;
 import org.nke.testing.KernelAsserts;

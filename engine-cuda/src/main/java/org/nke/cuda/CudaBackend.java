@@ -168,16 +168,16 @@ public final class CudaBackend implements Backend {
     return cntkSketches.features(plan, images, precision, progress, maxBatch);
   }
 
-  /**
-   * The CNTK primitives in float64, the CPU's arithmetic ({@code ExactCntk} computes in float64 and
-   * only rounds the stored result), so that the exact CNTK agrees with the CPU backend to rounding.
-   */
   /** Its blocks are device buffers; only results are read back to the heap. */
   @Override
   public boolean blocksOnHeap() {
     return false;
   }
 
+  /**
+   * The CNTK primitives in float64, the CPU's arithmetic ({@code ExactCntk} computes in float64 and
+   * only rounds the stored result), so that the exact CNTK agrees with the CPU backend to rounding.
+   */
   @Override
   public Optional<ConvOps> convOps() {
     return Optional.of(convOps(Precision.F64));

@@ -149,17 +149,17 @@ class CudaConvOpsTest {
     try (CudaBackend cuda = new CudaBackend(new EmulatedDevice(64 << 10))) {
       CudaConvOps ops = (CudaConvOps) cuda.convOps(Precision.F64);
       assertEquals(6936, 3 * ops.slotBytes(36, true, 72));
-      assertEquals(4, ops.capacity(256, 36, true, 72, 3, "test"));
-      assertEquals(2, ops.capacity(2, 36, true, 72, 3, "test"));
+      assertEquals(4, ops.capacity(256, 36, true, 72, 3, 0, "test"));
+      assertEquals(2, ops.capacity(2, 36, true, 72, 3, 0, "test"));
       org.nke.error.ResourceLimitException e = assertThrows(
           org.nke.error.ResourceLimitException.class,
-          () -> ops.capacity(256, 36 * 36 * 16, true, 72, 3, "the exact CNTK"));
+          () -> ops.capacity(256, 36 * 36 * 16, true, 72, 3, 0, "the exact CNTK"));
       assertTrue(e.getMessage().contains("one image pair's pixel-pair blocks (3 set(s) of 20736 "
           + "entries)"), e.getMessage());
     }
     KernelPair want = cpu(RESIDUAL_POLY, x, null);
     try (CudaBackend cuda = new CudaBackend(new EmulatedDevice(1 << 20))) {
-      assertEquals(4, cuda.convOps(Precision.F64).capacity(256, 1296, true, 72, 3, "test"));
+      assertEquals(4, cuda.convOps(Precision.F64).capacity(256, 1296, true, 72, 3, 0, "test"));
       KernelPair got = run(cuda, RESIDUAL_POLY, x, null);
       KernelAsserts.assertCloseMatrices(want.ntk().toArray(), got.ntk().toArray(), 1e-14, 0);
     }
