@@ -101,8 +101,8 @@ public final class ActivationKernel extends LayerKernel {
   public static void requireGaussian(boolean gaussian, String describe, int position) {
     if (!gaussian) {
       throw new ArchException("activation " + describe + " at layer " + position + " must follow "
-          + "Dense or Conv (or a FanInSum of them) or a pooling of those: its input must be "
-          + "Gaussian (stax's rule)");
+          + "Dense or Conv (or a FanInSum of them, a LayerNorm, or on images a pooling of those): "
+          + "its input must be Gaussian (stax's rule)");
     }
   }
 }

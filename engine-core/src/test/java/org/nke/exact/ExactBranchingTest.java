@@ -152,7 +152,7 @@ class ExactBranchingTest {
 
   @Test
   void unsupportedCombinationsAreNamedErrorsAtCompileTime() {
-    assertMessage("activation Relu() at layer 7 must follow Dense or Conv (or a FanInSum of them)",
+    assertMessage("activation Relu() at layer 7 must follow Dense or Conv (or a FanInSum of them, a LayerNorm",
         "Dense(), FanOut(2), parallel(Dense(), Dense()), FanInProd(), Relu()");
     assertMessage("activation Erf(a=1.0, b=1.0, c=0.0) at layer 7 must follow Dense", "Dense(), FanOut(2), "
         + "parallel(Dense(), Dense()), FanInConcat(), Erf()");
