@@ -12,9 +12,7 @@ import org.nke.arch.Flatten;
 import org.nke.arch.GlobalAvgPool;
 import org.nke.arch.Identity;
 import org.nke.arch.Layer;
-import org.nke.arch.Parameterization;
 import org.nke.error.ArchException;
-import org.nke.exact.ActivationKernel;
 import org.nke.exact.DenseKernel;
 import org.nke.exact.DenseNetwork;
 import org.nke.exact.FanInKernel;
@@ -142,17 +140,18 @@ final class CntkCompiler {
     return s;
   }
 
-  /** A layer after the readout: the dense tail. */
+  /**
+   * A layer after the readout: the dense tail, with the layer's own image rule for its requirements
+   * and widths (the readout's grid stands for one pixel) and its scalar step for the pairs.
+   */
   private ImageSignal tail(Layer layer, ImageSignal s, String at) {
     if (layer instanceof Dense d) {
-      double inputWidth = d.parameterization() == Parameterization.STANDARD
-          ? s.widths().fanIn(1, at) : -1;
-      tail.add(DenseKernel.affine(d, inputWidth, position));
-      return new ImageSignal(s.grid(), true, s.widths().declared(d.width(), "out_dim", at));
+      tail.add(DenseKernel.affine(d, s, position));
+      return LayerKernel.forImages(d, position).imageSignal(s);
     } else if (layer instanceof Activation a) {
-      ActivationKernel.requireGaussian(s.gaussian(), a.describe(), position);
+      ImageSignal after = LayerKernel.forImages(a, position).imageSignal(s);
       tail.add(new DenseNetwork.Activation(a.dual(), position, a.describe()));
-      return s.withGaussian(false);
+      return after;
     } else if (layer.needsImages()) {
       throw new ArchException(at + " needs a spatial input, but layer " + readoutPosition + " ("
           + readout.describe() + ") already removed the spatial dimensions");

@@ -16,7 +16,7 @@ import org.nke.spi.Progress;
  * Gaussian, and the output is not. On images the same rule acts on every carried pixel pair, with
  * the per-pixel variances of both images.
  */
-public final class ActivationKernel extends LayerKernel {
+final class ActivationKernel extends LayerKernel {
   private final DualActivation dual;
   /** Its scalar diagonal rules (shared with the CNTK's dense tail). */
   private final DenseNetwork.Activation step;
@@ -90,15 +90,14 @@ public final class ActivationKernel extends LayerKernel {
   }
 
   /**
-   * stax's rule that an activation's input be Gaussian (also for the dense layers after an image
-   * network's readout).
+   * stax's rule that an activation's input be Gaussian.
    *
    * @param gaussian whether the input is Gaussian
    * @param describe the activation as written
    * @param position its index
    * @throws ArchException if it is not
    */
-  public static void requireGaussian(boolean gaussian, String describe, int position) {
+  private static void requireGaussian(boolean gaussian, String describe, int position) {
     if (!gaussian) {
       throw new ArchException("activation " + describe + " at layer " + position + " must follow "
           + "Dense or Conv (or a FanInSum of them, a LayerNorm, or on images a pooling of those): "

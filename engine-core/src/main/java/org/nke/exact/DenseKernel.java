@@ -119,6 +119,20 @@ public final class DenseKernel extends LayerKernel {
     return sketcher.affine(where(), affine, in);
   }
 
+  /**
+   * The coefficients of a Dense layer on an image signal (a pixelwise Dense, or one after the
+   * readout): {@link #affine(Dense, double, int)} with the fan-in of {@code in}'s widths.
+   *
+   * @param d the layer
+   * @param in the signal before it
+   * @param position its index
+   * @return the step
+   * @throws ArchException if the standard parameterization needs a width that was omitted
+   */
+  public static Affine affine(Dense d, ImageSignal in, int position) {
+    return affine(d, fanIn(d, 1, in, "layer " + position + " (" + d.describe() + ")"), position);
+  }
+
   @Override
   public ImageSignal imageSignal(ImageSignal in) {
     return affineSignal(dense, 1, "out_dim", in, where()).withGrid(in.grid());
@@ -131,8 +145,8 @@ public final class DenseKernel extends LayerKernel {
 
   @Override
   public void pixelSteps(ImageSignal in, PixelProgram program) {
-    program.affine(Window.pointwise(in.grid()), affine(dense, fanIn(dense, 1, in, where()),
-        position()), position(), describe());
+    program.affine(Window.pointwise(in.grid()), affine(dense, in, position()), position(),
+        describe());
   }
 
   /**
