@@ -4,6 +4,7 @@ import org.nke.dual.BoundDual;
 import org.nke.exact.DenseNetwork;
 import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
+import org.nke.ir.ImageVariances;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.Diagonalize;
 import org.nke.ir.PixelStep.Normalize;
@@ -38,24 +39,12 @@ public final class PixelVariances {
   }
 
   /**
-   * The variances of one image.
-   *
-   * @param spatial per spatial variance probe (activations and LayerNorms, by their {@code index}),
-   *     the variance of every pixel of its grid
-   * @param tail per activation after the readout, the pre-activation variance
-   * @param nngp the readout's {@code K_xx} (after Flatten or GlobalAvgPool)
-   * @param ntk the readout's {@code Θ_xx}, or NaN when not computed
-   */
-  public record Result(double[][] spatial, double[] tail, double nngp, double ntk) {
-  }
-
-  /**
    * @param net the compiled network
    * @param image the image, {@code H·W·C} values in HWC order, not modified
    * @param withNtk whether to carry {@code Θ} too (for the readout's {@code Θ_xx})
    * @return the variances
    */
-  public static Result of(CntkNetwork net, double[] image, boolean withNtk) {
+  public static ImageVariances of(CntkNetwork net, double[] image, boolean withNtk) {
     int entries = (int) net.maxBlockEntries();
     double[] k = new double[entries];
     double[] t = withNtk ? new double[entries] : null;
@@ -127,7 +116,7 @@ public final class PixelVariances {
    * @param x the images, not modified
    * @return per image, its variances ({@code ntk} NaN)
    */
-  public static Result[] of(CntkNetwork net, ConvOps ops, PixelBlocks blocks, ImageBatch x) {
+  public static ImageVariances[] of(CntkNetwork net, ConvOps ops, PixelBlocks blocks, ImageBatch x) {
     int count = x.count();
     int[] images = new int[count];
     for (int k = 0; k < count; k++) {
@@ -139,7 +128,7 @@ public final class PixelVariances {
       pipe.runSelf(count, x, images, pre);
       readout = pipe.nngp().clone();
     }
-    Result[] out = new Result[count];
+    ImageVariances[] out = new ImageVariances[count];
     for (int k = 0; k < count; k++) {
       double[][] spatial = new double[net.activations()][];
       for (int a = 0; a < spatial.length; a++) {
@@ -150,12 +139,12 @@ public final class PixelVariances {
     return out;
   }
 
-  private static Result finish(CntkNetwork net, double[][] spatial, double readK, double readT) {
+  private static ImageVariances finish(CntkNetwork net, double[][] spatial, double readK, double readT) {
     int tailActivations = (int) net.tail().stream()
         .filter(s -> s instanceof DenseNetwork.Activation).count();
     double[] tail = new double[tailActivations];
     PairPipeline.selfTail(net.tail(), readK, readT, tail);
-    return new Result(spatial, tail, readK, readT);
+    return new ImageVariances(spatial, tail, readK, readT);
   }
 
   /**
@@ -168,7 +157,7 @@ public final class PixelVariances {
    * @param image the image, not modified
    * @return approximate variances (the NTK always carried)
    */
-  public static Result approximate(CntkNetwork net, double[] image) {
+  public static ImageVariances approximate(CntkNetwork net, double[] image) {
     Grid g = net.input();
     double[] k = new double[g.pixels()];
     PixelGram.compute(image, image, g.pixels(), net.channels(), true, k);

@@ -10,7 +10,10 @@ import org.nke.cntk.CntkNetwork;
 import org.nke.cntk.PixelVariances;
 import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
+import org.nke.ir.ImageVariances;
 import org.nke.ir.PixelStep;
+import org.nke.spi.ConvOps;
+import org.nke.spi.PixelBlocks;
 
 /**
  * A CNTK sketch compiled for one architecture, image shape, budget and seed (Zandieh et al. 2021,
@@ -160,7 +163,7 @@ public final class CntkSketch {
     boolean exact = exactVariances != null ? exactVariances
         : net.maxBlockEntries() <= EXACT_VARIANCE_ENTRIES;
     int ns = Math.min(sample.count(), SAMPLE_IMAGES);
-    PixelVariances.Result[] res = new PixelVariances.Result[ns];
+    ImageVariances[] res = new ImageVariances[ns];
     double[] image = new double[sample.imageSize()];
     for (int i = 0; i < ns; i++) {
       sample.copyImage(i, image);
@@ -173,6 +176,29 @@ public final class CntkSketch {
   /** @return the compiled network (geometry and exact steps) */
   public CntkNetwork network() {
     return net;
+  }
+
+  /**
+   * @return entries of the largest pixel-pair block of the exact self recursion that gives the pixel
+   *     variances ({@link #variances}; a backend sizes its blocks with it)
+   */
+  public long varianceBlockEntries() {
+    return net.maxBlockEntries();
+  }
+
+  /**
+   * The exact pixel variances of a batch of images by the self recursion on a backend's CNTK
+   * primitives (as {@link #features} computes them on the host, one image at a time): every image
+   * with itself in one slot of {@code blocks}.
+   *
+   * @param ops the backend's CNTK primitives
+   * @param blocks at least {@code x.count()} slots of {@link #varianceBlockEntries()} entries, from
+   *     {@code ops} (NNGP only suffices); modified
+   * @param x the images, not modified
+   * @return per image, its variances ({@code ntk} NaN)
+   */
+  public ImageVariances[] variances(ConvOps ops, PixelBlocks blocks, ImageBatch x) {
+    return PixelVariances.of(net, ops, blocks, x);
   }
 
   /** @return the compiled steps with their random draws, in order (read-only) */
@@ -234,7 +260,7 @@ public final class CntkSketch {
    */
   public double[] features(double[] image) {
     boolean ntk = options.ntk();
-    PixelVariances.Result v = exactVariances ? PixelVariances.of(net, image, false) : null;
+    ImageVariances v = exactVariances ? PixelVariances.of(net, image, false) : null;
     PixelFeatures f = PixelFeatures.input(image, net.input(), net.channels(), ntk);
     // per open fan-out: its input features and the fan-in's accumulator
     Deque<PixelFeatures[]> frames = new ArrayDeque<>();

@@ -12,6 +12,7 @@ import org.nke.dual.RectifiedMonomialDual;
 import org.nke.exact.DenseNetwork;
 import org.nke.hermite.HermiteSource;
 import org.nke.hermite.HomogeneousHermiteSource;
+import org.nke.ir.ImageVariances;
 import org.nke.ir.Join;
 import org.nke.ir.PixelStep.Convolution;
 import org.nke.ir.PixelStep.PixelActivation;
@@ -37,7 +38,7 @@ final class CntkSketchBuilder {
   private final CntkNetwork net;
   private final SketchOptions options;
   private final PatchSketch.Kind patch;
-  private final PixelVariances.Result[] sample;
+  private final ImageVariances[] sample;
   private final int m;
   private final boolean ntk;
   private final List<CntkStep> out = new ArrayList<>();
@@ -51,7 +52,7 @@ final class CntkSketchBuilder {
   private final Deque<int[][]> frames = new ArrayDeque<>();
 
   CntkSketchBuilder(CntkNetwork net, SketchOptions options, PatchSketch.Kind patch,
-      PixelVariances.Result[] sample) {
+      ImageVariances[] sample) {
     this.net = net;
     this.options = options;
     this.patch = patch;
@@ -70,7 +71,7 @@ final class CntkSketchBuilder {
     int[] budget = {m - (readout != null && readout.b2() > 0 ? 1 : 0), m};
     if (ntk && !tailActs && readout != null) {
       double frac = 0;
-      for (PixelVariances.Result r : sample) {
+      for (ImageVariances r : sample) {
         frac += fraction(readout, r.nngp(), r.ntk()) / sample.length;
       }
       budget = split(frac, readout);

@@ -21,6 +21,7 @@ import org.nke.exact.ExactKernel.Kind;
 import org.nke.exact.KernelPair;
 import org.nke.ir.Grid;
 import org.nke.ir.ImageBatch;
+import org.nke.ir.ImageVariances;
 import org.nke.spi.BackendOptions;
 import org.nke.spi.ConvOps;
 import org.nke.spi.PixelBlocks;
@@ -236,7 +237,7 @@ class BranchingCntkSketchTest {
             + "Identity()), FanInProd(), Conv(3, (3, 3), padding='SAME'), Relu(), AvgPool((2, 2)), "
             + "Flatten(), Dense()")}) {
       CntkNetwork net = CntkNetwork.compile(arch, new Grid(8, 8), 3);
-      PixelVariances.Result[] want;
+      ImageVariances[] want;
       try (CpuBackend cpu = new CpuBackend(BackendOptions.defaults());
           PixelBlocks blocks = cpu.convOps().orElseThrow().allocate(x.count(),
               net.maxBlockEntries(), false)) {
@@ -246,7 +247,7 @@ class BranchingCntkSketchTest {
       double[] image = new double[x.imageSize()];
       for (int i = 0; i < x.count(); i++) {
         x.copyImage(i, image);
-        PixelVariances.Result got = PixelVariances.of(net, image, true);
+        ImageVariances got = PixelVariances.of(net, image, true);
         assertEquals(net.activations(), got.spatial().length);
         for (int a = 0; a < got.spatial().length; a++) {
           assertArrayEquals(want[i].spatial()[a], got.spatial()[a], "probe " + a);
@@ -270,8 +271,8 @@ class BranchingCntkSketchTest {
     CntkNetwork net = CntkNetwork.compile(arch, new Grid(8, 8), 3);
     double[] image = new double[x.imageSize()];
     x.copyImage(3, image);
-    PixelVariances.Result exact = PixelVariances.of(net, image, true);
-    PixelVariances.Result approx = PixelVariances.approximate(net, image);
+    ImageVariances exact = PixelVariances.of(net, image, true);
+    ImageVariances approx = PixelVariances.approximate(net, image);
     for (int a = 0; a < exact.spatial().length; a++) {
       KernelAsserts.assertCloseMatrices(new double[][] {exact.spatial()[a]},
           new double[][] {approx.spatial()[a]}, 1e-13, 0);

@@ -1,6 +1,5 @@
 package org.nke.cuda;
 
-import org.nke.cntk.CntkNetwork;
 import org.nke.ir.Join;
 import org.nke.ir.PixelStep;
 import org.nke.sketch.ActivationSketch;
@@ -75,10 +74,9 @@ final class CntkSketchDevicePlan {
    * @return images per batch, at least 1
    */
   static int batchSize(CntkSketch plan, Precision p, int images, int maxBatch, long freeMemory) {
-    CntkNetwork net = plan.network();
-    long pixels = net.input().pixels();
+    long pixels = (long) plan.height() * plan.width();
     long maxPixels = pixels;
-    long dK = net.channels();
+    long dK = plan.channels();
     long dT = 0;
     long peak = 0;
     long maxFft = 1;
@@ -154,7 +152,8 @@ final class CntkSketchDevicePlan {
       maxPixels = Math.max(maxPixels, pixels);
     }
     // the pixel-pair blocks of the self recursion (K and its spare, float64) and staged images
-    long perImage = peak + 2 * net.maxBlockEntries() * 8 + 16L * net.input().pixels() * net.channels();
+    long perImage = peak + 2 * plan.varianceBlockEntries() * 8
+        + 16L * plan.height() * plan.width() * plan.channels();
     long byMemory = freeMemory / 2 / Math.max(perImage, 1);
     long byRows = SrhtKernels.MAX_POINTS / maxPixels;
     long byFft = (Integer.MAX_VALUE / 2) / maxFft;

@@ -6,10 +6,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
-import org.nke.cntk.CntkNetwork;
-import org.nke.cntk.PixelVariances;
 import org.nke.hermite.HomogeneousHermiteSource;
 import org.nke.ir.ImageBatch;
+import org.nke.ir.ImageVariances;
 import org.nke.ir.Window;
 import org.nke.sketch.ActivationSketch;
 import org.nke.sketch.CntkSketch;
@@ -23,8 +22,8 @@ import org.nke.spi.Progress;
 /**
  * CNTK sketch features on the device (mirror of the CPU's {@code CntkSketch.features} per image, for
  * a batch of images at once): the plan's draws are uploaded once per call; per batch, the pixel
- * variances come from the exact self recursion on the device ({@link PixelVariances#of(CntkNetwork,
- * ConvOps, PixelBlocks, ImageBatch)} through {@link CudaConvOps}, float64), then every pixel of every
+ * variances come from the exact self recursion on the device ({@link CntkSketch#variances(ConvOps,
+ * PixelBlocks, ImageBatch)} through {@link CudaConvOps}, float64), then every pixel of every
  * image of the batch goes through the plan's steps with its features kept in device memory, one set
  * of launches per step for the whole batch: the input scaling ({@code nke_srht_scale}), each Conv's
  * patch ({@link DevicePatch}: Hadamard transform, gathered CountSketch, exact sections; the bias and
@@ -81,7 +80,6 @@ final class CudaCntkSketchOps {
   double[][] features(CntkSketch plan, ImageBatch x, Precision p, Progress progress, int maxBatch) {
     rt.makeCurrent();
     List<CntkStep> steps = plan.steps();
-    CntkNetwork net = plan.network();
     double[][] out = new double[x.count()][];
     try (DeviceArena draws = new DeviceArena(rt)) {
       Object[] dev = new Object[steps.size()];
@@ -90,11 +88,11 @@ final class CudaCntkSketchOps {
       }
       int batch = CntkSketchDevicePlan.batchSize(plan, p, x.count(), maxBatch, rt.freeMemory());
       boolean[] noted = new boolean[steps.size()];
-      try (PixelBlocks blocks = variances.allocate(batch, net.maxBlockEntries(), false)) {
+      try (PixelBlocks blocks = variances.allocate(batch, plan.varianceBlockEntries(), false)) {
         for (int i0 = 0; i0 < x.count(); i0 += batch) {
           int n = Math.min(batch, x.count() - i0);
           ImageBatch part = x.slice(i0, i0 + n);
-          PixelVariances.Result[] v = PixelVariances.of(net, variances, blocks, part);
+          ImageVariances[] v = plan.variances(variances, blocks, part);
           batch(plan, dev, part, v, p, out, i0, noted);
           progress.advance(n);
         }
@@ -139,7 +137,7 @@ final class CudaCntkSketchOps {
     return b == null ? null : CudaSketchOps.column(b, col, p);
   }
 
-  private void batch(CntkSketch plan, Object[] dev, ImageBatch part, PixelVariances.Result[] v,
+  private void batch(CntkSketch plan, Object[] dev, ImageBatch part, ImageVariances[] v,
       Precision p, double[][] out, int i0, boolean[] noted) {
     int n = part.count();
     boolean ntk = plan.options().ntk();
@@ -209,7 +207,7 @@ final class CudaCntkSketchOps {
 
   /** Fork, Branch, Merge, EndFork, Normalize ({@code CntkSketch.features}' frame stack). */
   private DeviceFeatures join(CntkStep step, Object draws, DeviceFeatures f,
-      Deque<DeviceFeatures[]> frames, PixelVariances.Result[] v, int n, Precision p, DeviceArena a) {
+      Deque<DeviceFeatures[]> frames, ImageVariances[] v, int n, Precision p, DeviceArena a) {
     if (step instanceof CntkStep.Fork) {
       frames.push(new DeviceFeatures[] {f.share(), null});
     } else if (step instanceof CntkStep.Branch) {

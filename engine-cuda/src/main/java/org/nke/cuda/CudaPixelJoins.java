@@ -1,6 +1,6 @@
 package org.nke.cuda;
 
-import org.nke.cntk.PixelVariances;
+import org.nke.ir.ImageVariances;
 import org.nke.sketch.CntkStep;
 import org.nke.spi.Precision;
 
@@ -118,7 +118,7 @@ final class CudaPixelJoins {
    * @return the normalised buffers {@code {k, t}} (same widths; {@code t} {@code null} when
    *     {@code f.t} is)
    */
-  DeviceBuffer[] normalize(DeviceFeatures f, CntkStep.Normalize step, PixelVariances.Result[] v,
+  DeviceBuffer[] normalize(DeviceFeatures f, CntkStep.Normalize step, ImageVariances[] v,
       int n, Precision p, DeviceArena a) {
     int rows = n * f.pixels;
     double[] var = new double[rows];

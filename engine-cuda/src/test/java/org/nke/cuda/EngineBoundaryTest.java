@@ -29,10 +29,7 @@ class EngineBoundaryTest {
   /** The engine internals still read, and why. */
   private static final Map<String, String> EXCEPTIONS = Map.of(
       "cntk.PixelDual", "the host reference map that CudaConvOps' CPU fallback of an activation runs",
-      "exact.DenseNetwork", "its Affine record: the coefficients of the sketches' affine maps",
-      "cntk.CntkNetwork", "the device CNTK sketch sizes its batches from the compiled network",
-      "cntk.PixelVariances", "the device CNTK sketch's exact pixel variances (the self recursion on "
-          + "the device's ConvOps)");
+      "exact.DenseNetwork", "its Affine record: the coefficients of the sketches' affine maps");
 
   @Test
   void engineCudaReadsOnlyTheSpiTheIrAndTheSketchPlans() throws IOException {
