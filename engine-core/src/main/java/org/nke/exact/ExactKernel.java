@@ -110,14 +110,25 @@ public final class ExactKernel {
    */
   public static WorkEstimate estimate(Architecture arch, double[][] x, double[][] y, Kind kind,
       Backend backend, Precision precision) {
-    int d = Checks.points("X", x);
     boolean same = y == null || y == x;
-    if (!same) {
-      Checks.sameDimension("X", d, "Y", Checks.points("Y", y));
-    }
-    DenseNetwork net = DenseNetwork.compile(arch, d);
+    DenseNetwork net = DenseNetwork.compile(arch, inputDimension(x, y));
     return estimate(net, x.length, same ? x.length : y.length, same, kind, precision,
         carriesAngles(net, backend, precision));
+  }
+
+  /**
+   * @param x row points
+   * @param y column points, or {@code null} (or {@code x}) for {@code Y = X}
+   * @return the points' dimension {@code d}
+   * @throws org.nke.error.InvalidInputException if they are not a non-empty rectangular set of
+   *     the same dimension
+   */
+  private static int inputDimension(double[][] x, double[][] y) {
+    int d = Checks.points("X", x);
+    if (y != null && y != x) {
+      Checks.sameDimension("X", d, "Y", Checks.points("Y", y));
+    }
+    return d;
   }
 
   /**
@@ -147,11 +158,8 @@ public final class ExactKernel {
    */
   public static KernelPair compute(Architecture arch, double[][] x, double[][] y, Kind kind,
       Backend backend, Precision precision, Progress progress) {
-    int d = Checks.points("X", x);
+    int d = inputDimension(x, y);
     boolean same = y == null || y == x;
-    if (!same) {
-      Checks.sameDimension("X", d, "Y", Checks.points("Y", y));
-    }
     double[][] yy = same ? x : y;
     DenseNetwork net = DenseNetwork.compile(arch, d);
     // Bias-free ReLU-family networks carry each pair's angle (near-collinear pairs keep their digits)
