@@ -17,14 +17,12 @@ import org.nke.spi.Progress;
  * the per-pixel variances of both images.
  */
 final class ActivationKernel extends LayerKernel {
-  private final DualActivation dual;
-  /** Its scalar diagonal rules (shared with the CNTK's dense tail). */
+  /** Its dual and scalar diagonal and cost rules (shared with the CNTK's dense tail). */
   private final DenseNetwork.Activation step;
 
   ActivationKernel(Activation a, int position) {
     super(position, a.describe());
-    this.dual = a.dual();
-    this.step = new DenseNetwork.Activation(dual, position, a.describe());
+    this.step = new DenseNetwork.Activation(a.dual(), position, a.describe());
   }
 
   @Override
@@ -36,7 +34,7 @@ final class ActivationKernel extends LayerKernel {
   @Override
   protected double exact(KernelBlock block, double[] varX, double[] varY, Backend backend,
       Progress progress) {
-    return backend.activation(block, dual, varX, varY, progress);
+    return backend.activation(block, step.dual(), varX, varY, progress);
   }
 
   @Override
@@ -46,7 +44,7 @@ final class ActivationKernel extends LayerKernel {
 
   @Override
   protected Angles angles() {
-    return dual.carriesAngles() ? Angles.USE : Angles.LOSE;
+    return step.dual().carriesAngles() ? Angles.USE : Angles.LOSE;
   }
 
   @Override
@@ -55,21 +53,21 @@ final class ActivationKernel extends LayerKernel {
     return step.selfNtk(variance, ntk);
   }
 
-  /** @return the dual's cost rule, {@link DualActivation#flopsPerEntry} */
+  /** @return the dual's cost rule, {@link DualActivation#flopsPerEntry} (the step's) */
   @Override
   protected double pairFlops(boolean withNtk) {
-    return dual.flopsPerEntry(withNtk);
+    return step.pairFlops(withNtk);
   }
 
   /** @return the dual's per-point tables, {@link DualActivation#bytesPerPoint} */
   @Override
   protected long pointBytes(boolean withNtk) {
-    return dual.bytesPerPoint(withNtk);
+    return step.dual().bytesPerPoint(withNtk);
   }
 
   @Override
   protected FeatureMap sketch(FeatureShape in, Sketcher sketcher) {
-    return sketcher.activation(where(), dual, in);
+    return sketcher.activation(where(), step.dual(), in);
   }
 
   @Override
@@ -85,7 +83,7 @@ final class ActivationKernel extends LayerKernel {
 
   @Override
   public void pixelSteps(ImageSignal in, PixelProgram program) {
-    program.add(new PixelActivation(dual, in.grid(), program.diagonal(), program.probe(),
+    program.add(new PixelActivation(step.dual(), in.grid(), program.diagonal(), program.probe(),
         position(), describe()));
   }
 

@@ -67,10 +67,10 @@ public abstract class LayerKernel {
    * @throws ArchException for a layer that needs image inputs
    */
   static LayerKernel of(Layer layer, int position, int inputWidth) {
-    if (layer instanceof Dense d) {
-      return new DenseKernel(d, position, inputWidth);
-    } else if (layer instanceof GlobalAvgPool) {
+    if (layer.needsImages()) {
       throw needsImages(position, layer.describe());
+    } else if (layer instanceof Dense d) {
+      return new DenseKernel(d, position, inputWidth);
     }
     return common(layer, position);
   }

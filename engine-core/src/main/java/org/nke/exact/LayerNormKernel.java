@@ -45,10 +45,7 @@ final class LayerNormKernel extends LayerKernel {
       throw new ArchException(where() + " normalises over axes " + layer.axes() + ", which points "
           + "(n, d) do not have: use LayerNorm() (axis=-1) on points");
     }
-    if (!in.gaussian()) {
-      throw new ArchException(where() + " must follow Dense (or a FanInSum of Dense outputs): its "
-          + "input must be Gaussian (stax's rule)");
-    }
+    requireGaussian(in.gaussian());
     return in;
   }
 
@@ -106,11 +103,16 @@ final class LayerNormKernel extends LayerKernel {
   @Override
   public ImageSignal imageSignal(ImageSignal in) {
     perImage();
-    if (!in.gaussian()) {
-      throw new ArchException(where() + " must follow Conv or Dense (or a FanInSum of them): its "
+    requireGaussian(in.gaussian());
+    return in;
+  }
+
+  /** stax's rule, on vectors and images alike: the input must be Gaussian. */
+  private void requireGaussian(boolean gaussian) {
+    if (!gaussian) {
+      throw new ArchException(where() + " must follow Dense or Conv (or a FanInSum of them): its "
           + "input must be Gaussian (stax's rule)");
     }
-    return in;
   }
 
   @Override
