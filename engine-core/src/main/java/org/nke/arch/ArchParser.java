@@ -21,7 +21,7 @@ import org.nke.error.UnknownLayerException;
  * {@code FanInSum/FanInProd/FanInConcat}, nested freely.
  */
 public final class ArchParser {
-  /** The names this parser knows besides {@link LayerFactory#NAMES} and the activations. */
+  /** The names this parser knows besides {@link LayerFactory#names()} and the activations. */
   private static final List<String> STRUCTURE = List.of("serial", "parallel", "Myrtle5", "Myrtle7",
       "Myrtle10", "WideResnet");
 
@@ -164,7 +164,7 @@ public final class ArchParser {
   /** Known names within edit distance 2, or sharing a 3-letter prefix, closest first. */
   static List<String> suggestions(String name) {
     List<String> all = new ArrayList<>(STRUCTURE);
-    all.addAll(LayerFactory.NAMES);
+    all.addAll(LayerFactory.names());
     all.addAll(DualCatalog.names());
     String n = name.toLowerCase(Locale.ROOT);
     return all.stream()

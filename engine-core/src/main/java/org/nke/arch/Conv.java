@@ -57,4 +57,34 @@ public record Conv(int channels, int filterHeight, int filterWidth, int strideHe
   public boolean needsImages() {
     return true;
   }
+
+  /**
+   * Binds stax's signature {@code Conv(out_chan, filter_shape, strides=None, padding='VALID',
+   * W_std=1., b_std=None, dimension_numbers=None, parameterization='ntk', s=(1, 1))} one parameter at
+   * a time.
+   *
+   * @param a the call's arguments
+   * @return the layer
+   * @throws org.nke.error.ArchSyntaxException for a bad argument, with a caret at it
+   */
+  public static Conv bind(Args a) {
+    int channels = a.integer(0, "out_chan", -1);
+    int[] filter = a.intTuple(1, "filter_shape", 2, null);
+    if (filter == null) {
+      throw a.callError("Conv needs filter_shape, e.g. Conv(64, (3, 3))");
+    }
+    int[] strides = a.intTuple(2, "strides", 2, new int[] {1, 1});
+    Padding padding = StaxParameters.padding(a, 3, "VALID");
+    double w = StaxParameters.positive(a, 4, "W_std", a.number(4, "W_std", 1.0));
+    Double b = a.optionalNumber(5, "b_std");
+    a.ignore(6, "dimension_numbers");
+    Parameterization p = StaxParameters.parameterization(a, 7);
+    StaxParameters.scaling(a, 8);
+    a.finish();
+    if (filter[0] < 1 || filter[1] < 1 || strides[0] < 1 || strides[1] < 1) {
+      throw a.callError("filter_shape and strides must be positive");
+    }
+    return new Conv(channels, filter[0], filter[1], strides[0], strides[1], padding, w,
+        b == null ? 0 : StaxParameters.positive(a, 5, "b_std", b), b != null, p);
+  }
 }

@@ -42,4 +42,25 @@ public record Dense(int width, double wStd, double bStd, boolean hasBias,
     }
     return sb.append(')').toString();
   }
+
+  /**
+   * Binds stax's signature {@code Dense(out_dim, W_std=1., b_std=None, batch_axis=0,
+   * channel_axis=-1, parameterization='ntk', s=(1, 1))} one parameter at a time.
+   *
+   * @param a the call's arguments
+   * @return the layer
+   * @throws org.nke.error.ArchSyntaxException for a bad argument, with a caret at it
+   */
+  public static Dense bind(Args a) {
+    int width = a.integer(0, "out_dim", -1);
+    double w = StaxParameters.positive(a, 1, "W_std", a.number(1, "W_std", 1.0));
+    Double b = a.optionalNumber(2, "b_std");
+    a.ignore(3, "batch_axis");
+    a.ignore(4, "channel_axis");
+    Parameterization p = StaxParameters.parameterization(a, 5);
+    StaxParameters.scaling(a, 6);
+    a.finish();
+    return new Dense(width, w, b == null ? 0 : StaxParameters.positive(a, 2, "b_std", b), b != null,
+        p);
+  }
 }

@@ -15,4 +15,17 @@ public record FanInConcat(int axis) implements FanIn {
   public String describe() {
     return axis == -1 ? "FanInConcat()" : "FanInConcat(axis=" + axis + ")";
   }
+
+  /**
+   * Binds stax's signature {@code FanInConcat(axis=-1)}.
+   *
+   * @param a the call's arguments
+   * @return the layer
+   * @throws org.nke.error.ArchSyntaxException for a bad argument, with a caret at it
+   */
+  public static FanInConcat bind(Args a) {
+    int axis = a.integer(0, "axis", -1);
+    a.finish();
+    return new FanInConcat(axis);
+  }
 }

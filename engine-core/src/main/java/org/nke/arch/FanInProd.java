@@ -10,4 +10,16 @@ public record FanInProd() implements FanIn {
   public String describe() {
     return "FanInProd()";
   }
+
+  /**
+   * Binds stax's signature {@code FanInProd()}.
+   *
+   * @param a the call's arguments
+   * @return the layer
+   * @throws org.nke.error.ArchSyntaxException for any argument, with a caret at it
+   */
+  public static FanInProd bind(Args a) {
+    a.finish();
+    return new FanInProd();
+  }
 }

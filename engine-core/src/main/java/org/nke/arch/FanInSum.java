@@ -9,4 +9,16 @@ public record FanInSum() implements FanIn {
   public String describe() {
     return "FanInSum()";
   }
+
+  /**
+   * Binds stax's signature {@code FanInSum()}.
+   *
+   * @param a the call's arguments
+   * @return the layer
+   * @throws org.nke.error.ArchSyntaxException for any argument, with a caret at it
+   */
+  public static FanInSum bind(Args a) {
+    a.finish();
+    return new FanInSum();
+  }
 }

@@ -2,6 +2,7 @@ package org.nke.arch;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.nke.error.ArchSyntaxException;
 
 /**
  * Copies its input to {@code n} branches (stax {@code FanOut(num)}): the kernels of every branch start
@@ -56,5 +57,22 @@ public record FanOut(int n) implements Layer {
   @Override
   public String describe() {
     return "FanOut(" + n + ")";
+  }
+
+  /**
+   * Binds stax's signature {@code FanOut(num)}.
+   *
+   * @param a the call's arguments
+   * @return the layer
+   * @throws org.nke.error.ArchSyntaxException for a bad argument, with a caret at it
+   */
+  public static FanOut bind(Args a) {
+    int n = a.requiredInteger(0, "num");
+    a.finish();
+    if (n < 1) {
+      throw new ArchSyntaxException("num must be at least 1, got " + n, a.source(),
+          a.position(0, "num"));
+    }
+    return new FanOut(n);
   }
 }

@@ -6,4 +6,16 @@ public record Identity() implements Layer {
   public String describe() {
     return "Identity()";
   }
+
+  /**
+   * Binds stax's signature {@code Identity()}.
+   *
+   * @param a the call's arguments
+   * @return the layer
+   * @throws org.nke.error.ArchSyntaxException for any argument, with a caret at it
+   */
+  public static Identity bind(Args a) {
+    a.finish();
+    return new Identity();
+  }
 }

@@ -3,6 +3,7 @@ package org.nke.arch;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.nke.error.ArchSyntaxException;
 
 /**
  * Layer normalisation (stax {@code LayerNorm(axis=-1, eps=1e-12)}): each point's activations are
@@ -55,5 +56,30 @@ public record LayerNorm(List<Integer> axes, double eps) implements Layer {
           .append(String.format(Locale.ROOT, "%s", eps));
     }
     return sb.append(')').toString();
+  }
+
+  /**
+   * Binds stax's signature {@code LayerNorm(axis=-1, eps=1e-12, batch_axis=0, channel_axis=-1)} one
+   * parameter at a time.
+   *
+   * @param a the call's arguments
+   * @return the layer
+   * @throws org.nke.error.ArchSyntaxException for a bad argument, with a caret at it
+   */
+  public static LayerNorm bind(Args a) {
+    List<Integer> axes = a.intList(0, "axis", List.of(-1));
+    double eps = StaxParameters.positive(a, 1, "eps", a.number(1, "eps", LayerNorm.DEFAULT_EPS));
+    int batch = a.integer(2, "batch_axis", 0);
+    int channel = a.integer(3, "channel_axis", -1);
+    a.finish();
+    if (batch != 0 || channel != -1) {
+      throw a.callError("LayerNorm supports batch_axis=0 and channel_axis=-1 (nke's NHWC layout), "
+          + "got batch_axis=" + batch + ", channel_axis=" + channel);
+    }
+    if (axes.isEmpty()) {
+      throw new ArchSyntaxException("axis must name at least one axis", a.source(),
+          a.position(0, "axis"));
+    }
+    return new LayerNorm(axes, eps);
   }
 }

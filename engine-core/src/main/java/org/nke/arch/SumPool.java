@@ -24,4 +24,23 @@ public record SumPool(int windowHeight, int windowWidth, int strideHeight, int s
   public boolean needsImages() {
     return true;
   }
+
+  /**
+   * Binds stax's signature {@code SumPool(window_shape, strides=None, padding='VALID', batch_axis=0,
+   * channel_axis=-1)} one parameter at a time.
+   *
+   * @param a the call's arguments
+   * @return the layer
+   * @throws org.nke.error.ArchSyntaxException for a bad argument, with a caret at it
+   */
+  public static SumPool bind(Args a) {
+    int[] window = StaxParameters.window(a, "SumPool");
+    int[] strides = a.intTuple(1, "strides", 2, new int[] {1, 1});
+    Padding padding = StaxParameters.padding(a, 2, "VALID");
+    a.ignore(3, "batch_axis");
+    a.ignore(4, "channel_axis");
+    a.finish();
+    StaxParameters.positiveGeometry(a, window, strides);
+    return new SumPool(window[0], window[1], strides[0], strides[1], padding);
+  }
 }

@@ -1,15 +1,9 @@
 package org.nke.exact;
 
 import org.nke.arch.Activation;
-import org.nke.arch.AvgPool;
-import org.nke.arch.Conv;
-import org.nke.arch.Dense;
 import org.nke.arch.Flatten;
 import org.nke.arch.GlobalAvgPool;
-import org.nke.arch.Identity;
 import org.nke.arch.Layer;
-import org.nke.arch.LayerNorm;
-import org.nke.arch.SumPool;
 import org.nke.error.ArchException;
 import org.nke.ir.FeatureMap;
 import org.nke.spi.Backend;
@@ -31,8 +25,9 @@ import org.nke.spi.Progress;
  * folds a {@link KernelState} through the exact rules, {@link FeatureProgram} a point's features
  * through the sketch rules.
  *
- * <p>To add a layer: a record in {@code org.nke.arch}, its registration in {@code ArchParser}, a
- * subclass here and its line in {@link #of} ({@code docs/adding-a-layer.md}).
+ * <p>To add a layer: its record (with its stax signature's {@code bind}) in {@code org.nke.arch}, a
+ * subclass here and its one line in {@link LayerTypes}, which {@link #of} and {@link #forImages}
+ * look the rules up in ({@code docs/adding-a-layer.md}).
  */
 public abstract class LayerKernel {
   /** How pair angles (see {@link Backend#carriesAngles()}) fare through a layer. */
@@ -69,10 +64,8 @@ public abstract class LayerKernel {
   static LayerKernel of(Layer layer, int position, int inputWidth) {
     if (layer.needsImages()) {
       throw needsImages(position, layer.describe());
-    } else if (layer instanceof Dense d) {
-      return new DenseKernel(d, position, inputWidth);
     }
-    return common(layer, position);
+    return common(layer, position, inputWidth);
   }
 
   /**
@@ -86,29 +79,22 @@ public abstract class LayerKernel {
    * @throws ArchException for a layer without a rule on images
    */
   public static LayerKernel forImages(Layer layer, int position) {
-    if (layer instanceof Dense d) {
-      return new DenseKernel(d, position);
-    } else if (layer instanceof Flatten || layer instanceof GlobalAvgPool) {
+    if (layer instanceof Flatten || layer instanceof GlobalAvgPool) {
       throw new IllegalArgumentException(layer.describe() + " is a readout, not a spatial layer");
     }
-    return common(layer, position);
+    return common(layer, position, LayerTypes.ON_IMAGES);
   }
 
-  private static LayerKernel common(Layer layer, int position) {
+  /** The rules of an activation, or of a type in {@link LayerTypes}, else the named error. */
+  private static LayerKernel common(Layer layer, int position, int inputWidth) {
     if (layer instanceof Activation a) {
       return new ActivationKernel(a, position);
-    } else if (layer instanceof LayerNorm n) {
-      return new LayerNormKernel(n, position);
-    } else if (layer instanceof Identity || layer instanceof Flatten) {
-      return new IdentityKernel(layer, position);
-    } else if (layer instanceof Conv c) {
-      return new ConvKernel(c, position);
-    } else if (layer instanceof AvgPool p) {
-      return new AvgPoolKernel(p, position);
-    } else if (layer instanceof SumPool p) {
-      return new SumPoolKernel(p, position);
     }
-    throw new ArchException("layer " + position + " (" + layer.describe() + ") has no kernel rule");
+    LayerKernel rules = LayerTypes.rules(layer, position, inputWidth);
+    if (rules == null) {
+      throw new ArchException("layer " + position + " (" + layer.describe() + ") has no kernel rule");
+    }
+    return rules;
   }
 
   /**
