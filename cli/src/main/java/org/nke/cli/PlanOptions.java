@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.nke.arch.Architecture;
+import org.nke.error.UsageException;
 import org.nke.io.AtomicOutput;
 import org.nke.ir.ChannelStats;
 import org.nke.krr.FeatureModel;
@@ -33,7 +34,7 @@ import picocli.CommandLine;
  */
 final class PlanOptions {
   @Option(names = "--plan", paramLabel = "PLAN", description = "Take the feature plan (architecture, "
-      + "kind, budget, seed, degree, widths, standardisation) from a file written by --save-plan or "
+      + "kind, budget, seed, degree, widths, standardisation, diagonal) from a file written by --save-plan or "
       + "from a model of nke fit: the features compose with that run's.")
   Path plan;
 
@@ -47,6 +48,12 @@ final class PlanOptions {
       + "depend on the rest of the file); save the plan with --save-plan to sketch other files the "
       + "same way.")
   boolean adapt;
+
+  @Option(names = "--diagonal", paramLabel = "exact|sketched", description = "The CNTK sketch of "
+      + "images: 'exact' (the default) scales each image's features to its exact self-kernel "
+      + "K(x, x) (Θ(x, x) for ntk), so only the angles between images are sketched: closer to the "
+      + "kernel, but not unbiased; 'sketched' keeps the unbiased features.")
+  String diagonal;
 
   /**
    * @param spec the command (to tell which options were given)
@@ -67,6 +74,7 @@ final class PlanOptions {
     check(r, "--seed", s -> Long.parseLong(s) == p.options().seed(), clash);
     check(r, "--degree", q -> Integer.parseInt(q) == p.options().degree(), clash);
     check(r, "--method", m -> m.equalsIgnoreCase(p.method().toString()), clash);
+    check(r, "--diagonal", d -> exactDiagonal(d) == p.exactDiagonal() && p.images(), clash);
     for (String fitted : new String[] {"--adapt", "--standardize", "--epsilon"}) {
       if (r.hasMatchedOption(fitted)) {
         clash.add(fitted + " (the plan fixes what is fitted to data)");
@@ -152,10 +160,28 @@ final class PlanOptions {
       return given;
     }
     PlanSpec p = PlanSpec.reference(method, arch, options, shape);
+    if (diagonal != null) {
+      if (!(method == PlanMethod.SKETCH && shape.length == 3)) {
+        throw new UsageException("--diagonal is an option of the CNTK sketch of images, not of the "
+            + (method == PlanMethod.SKETCH ? "sketch of points" : "subspace embedding")
+            + " (drop it)");
+      }
+      p = p.withExactDiagonal(exactDiagonal(diagonal));
+    }
     if (adapt && method == PlanMethod.SKETCH) {
       p = p.adaptedTo(sample.get(), limit);
     }
     return p.withStandardization(stats);
+  }
+
+  /** @return whether a {@code --diagonal} value asks for the exact diagonal */
+  private static boolean exactDiagonal(String value) {
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "exact" -> true;
+      case "sketched" -> false;
+      default -> throw new UsageException("--diagonal must be 'exact' or 'sketched', got '" + value
+          + "'");
+    };
   }
 
   /**

@@ -139,6 +139,67 @@ class ComposableFeaturesCommandTest extends CommandTest {
     assertArrayEquals(rows(allF), concat(rows(trainF), rows(testF)));
   }
 
+  /**
+   * {@code --diagonal}: the CNTK sketch's exact diagonal by default ({@code ‖F_i‖² = Θ(x_i, x_i)}, the
+   * exact kernel's diagonal), the unbiased features with {@code sketched}; saved in the plan and
+   * held against a contradicting option; a usage error on points and for an unknown value.
+   */
+  @Test
+  void theDiagonalIsAPlanOption() throws IOException {
+    Random r = new Random(9);
+    double[][] imgs = new double[5][6 * 6 * 2];
+    for (double[] row : imgs) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = 1 + r.nextGaussian();
+      }
+    }
+    Path x = npy("imgs.npy", imgs, 6, 6, 2);
+    Path exactK = dir.resolve("k.npy");
+    assertEquals(0, nke("kernel", "--arch", CONV, "--kind", "ntk", "--x", x.toString(), "--out",
+        exactK.toString(), "--backend", "cpu", "--quiet"), err);
+    double[][] k = rows(exactK);
+    double[][][] f = new double[2][][];
+    String[] diagonals = {"exact", "sketched"};
+    for (int d = 0; d < 2; d++) {
+      Path out = dir.resolve("f-" + diagonals[d] + ".npy");
+      Path plan = dir.resolve(diagonals[d] + ".plan");
+      String[] args = {"features", "--arch", CONV, "--kind", "ntk", "--dim", "128", "--x",
+          x.toString(), "--out", out.toString(), "--save-plan", plan.toString(), "--backend", "cpu"};
+      assertEquals(0, nke(d == 0 ? args : concat(args, new String[] {"--diagonal", "sketched"})),
+          err);
+      assertTrue(err.contains(diagonals[d] + " diagonal"), err);
+      f[d] = rows(out);
+      // the plan gives the same features, and holds its diagonal against a contradicting option
+      Path again = dir.resolve("again-" + diagonals[d] + ".npy");
+      assertEquals(0, nke("features", "--plan", plan.toString(), "--diagonal", diagonals[d], "--x",
+          x.toString(), "--out", again.toString(), "--backend", "cpu", "--quiet"), err);
+      assertArrayEquals(f[d], rows(again));
+      assertEquals(2, nke("features", "--plan", plan.toString(), "--diagonal", diagonals[1 - d],
+          "--x", x.toString(), "--out", dir.resolve("no.npy").toString()), err);
+      assertTrue(err.contains("--diagonal " + diagonals[1 - d]), err);
+    }
+    for (int i = 0; i < imgs.length; i++) {
+      double norm2 = 0;
+      double sketched = 0;
+      for (int j = 0; j < f[0][i].length; j++) {
+        norm2 += f[0][i][j] * f[0][i][j];
+        sketched += f[1][i][j] * f[1][i][j];
+      }
+      // within float32 rounding, whatever the dtype written
+      assertEquals(k[i][i], norm2, 1e-5 * k[i][i], "image " + i);
+      assertTrue(Math.abs(sketched - k[i][i]) > 1e-4 * k[i][i], "the sketched norm is not exact");
+    }
+    Path pts = npy("pts.npy", points(6, 5, 1, 3));
+    assertEquals(2, nke("features", "--arch", GELU, "--kind", "ntk", "--dim", "64", "--diagonal",
+        "exact", "--x", pts.toString(), "--out", dir.resolve("p.npy").toString()), err);
+    assertTrue(err.contains("--diagonal is an option of the CNTK sketch of images, not of the "
+        + "sketch of points"), err);
+    assertEquals(2, nke("features", "--arch", CONV, "--kind", "ntk", "--dim", "64", "--diagonal",
+        "approximate", "--x", x.toString(), "--out", dir.resolve("q.npy").toString()), err);
+    assertTrue(err.contains("--diagonal must be 'exact' or 'sketched', got 'approximate'"), err);
+    assertTrue(Files.notExists(dir.resolve("p.npy")) && Files.notExists(dir.resolve("q.npy")));
+  }
+
   @Test
   void optionsThatContradictThePlanAreUsageErrors() throws IOException {
     Path x = npy("x.npy", points(20, 5, 1, 6));

@@ -112,9 +112,10 @@ public final class PixelVariances {
    * @param net the compiled network
    * @param ops the backend's CNTK primitives
    * @param blocks at least {@code x.count()} slots of {@link CntkNetwork#maxBlockEntries()} entries,
-   *     from {@code ops} (NNGP only suffices); modified
+   *     from {@code ops}; modified. NNGP-only blocks suffice for the variances; blocks with the NTK
+   *     give the readout's and the output's {@code Θ_xx} too
    * @param x the images, not modified
-   * @return per image, its variances ({@code ntk} NaN)
+   * @return per image, its variances ({@code ntk} and {@code outputNtk} NaN without NTK blocks)
    */
   public static ImageVariances[] of(CntkNetwork net, ConvOps ops, PixelBlocks blocks, ImageBatch x) {
     int count = x.count();
@@ -124,9 +125,11 @@ public final class PixelVariances {
     }
     double[][][] pre = new double[net.activations()][count][];
     double[] readout;
+    double[] readoutNtk;
     try (PairPipeline pipe = new PairPipeline(net, ops, blocks)) {
       pipe.runSelf(count, x, images, pre);
       readout = pipe.nngp().clone();
+      readoutNtk = pipe.ntk() == null ? null : pipe.ntk().clone();
     }
     ImageVariances[] out = new ImageVariances[count];
     for (int k = 0; k < count; k++) {
@@ -134,7 +137,7 @@ public final class PixelVariances {
       for (int a = 0; a < spatial.length; a++) {
         spatial[a] = pre[a][k];
       }
-      out[k] = finish(net, spatial, readout[k], Double.NaN);
+      out[k] = finish(net, spatial, readout[k], readoutNtk == null ? Double.NaN : readoutNtk[k]);
     }
     return out;
   }
@@ -143,8 +146,8 @@ public final class PixelVariances {
     int tailActivations = (int) net.tail().stream()
         .filter(s -> s instanceof DenseNetwork.Activation).count();
     double[] tail = new double[tailActivations];
-    PairPipeline.selfTail(net.tail(), readK, readT, tail);
-    return new ImageVariances(spatial, tail, readK, readT);
+    double[] out = PairPipeline.selfTail(net.tail(), readK, readT, tail);
+    return new ImageVariances(spatial, tail, readK, readT, out[0], out[1]);
   }
 
   /**

@@ -179,7 +179,7 @@ public final class ModelFile {
     int[] shape = info.containsKey(ImageRidge.SHAPE) ? ImageRidge.shape(info) : new int[] {inputDim};
     ChannelStats stats = info.containsKey(STANDARDIZE) && shape.length == 3
         ? ChannelStats.parse(info.get(STANDARDIZE)) : null;
-    return new PlanSpec(PlanMethod.parse(method), architecture, o, shape, v1Sample, stats);
+    return new PlanSpec(PlanMethod.parse(method), architecture, o, shape, v1Sample, stats, false);
   }
 
   private static double[][] array(Map<String, byte[]> entries, String name, Path path) {

@@ -41,7 +41,17 @@ import org.nke.spi.PixelBlocks;
  * ({@code org.nke.exact.FeatureProgram}); products are the dense sketch's {@link TensorProduct}s.
  *
  * All linear steps are exact in expectation, so the features are unbiased for the folded-series
- * kernel when each activation is (one layer). Budgets as in the dense {@link SketchPlan}: at most
+ * kernel when each activation is (one layer). By default ({@link #exactDiagonal()}) each image's
+ * features are then scaled to its exact self-kernel,
+ *
+ * <pre>{@code Φ(x) ← Φ(x) · √(K(x, x) / ‖Φ(x)‖²)}   (Θ for an NTK plan)</pre>
+ *
+ * so that the sketched Gram matrix has the exact diagonal and the sketch approximates only the
+ * angles {@code K(x, y)/√(K(x, x) K(y, y))}: the estimate is no longer unbiased, but it is much closer
+ * (the kernel of pooled images is nearly rank one, and most of a sketch's error is then one common
+ * scale; on {@code WideResnet(1, 1, 10)} the NTK's Gram error falls 2–4×, docs/design-notes.md).
+ * {@code K(x, x)} comes from the same exact self recursion as the pixel variances. Budgets as in the
+ * dense {@link SketchPlan}: at most
  * {@code m} NNGP and {@code 2m} NTK features, the readout's {@code 2m} shared between its two blocks
  * in proportion to {@code a K(x,x)} and {@code b Θ(x,x)}. Every random draw is made here from the
  * seed ({@link SketchRandom#derive}), so features depend only on the plan and the image. Cost per
@@ -64,14 +74,72 @@ public final class CntkSketch {
   private final List<CntkStep> steps;
   private final int outputDim;
   private final boolean exactVariances;
+  private final boolean exactDiagonal;
 
   CntkSketch(SketchOptions options, CntkNetwork net, List<CntkStep> steps, int outputDim,
       boolean exactVariances) {
+    this(options, net, List.copyOf(steps), outputDim, exactVariances, exactVariances);
+  }
+
+  private CntkSketch(SketchOptions options, CntkNetwork net, List<CntkStep> steps, int outputDim,
+      boolean exactVariances, boolean exactDiagonal) {
     this.options = options;
     this.net = net;
-    this.steps = List.copyOf(steps);
+    this.steps = steps;
     this.outputDim = outputDim;
     this.exactVariances = exactVariances;
+    this.exactDiagonal = exactDiagonal && exactVariances;
+  }
+
+  /**
+   * The same plan (the same draws) with or without the exact diagonal.
+   *
+   * @param exact whether each image's features are scaled to its exact self-kernel; taken only where
+   *     the plan's pixel variances are exact ({@link #exactVariances()}), where that self-kernel is
+   *     computed anyway; {@code false} gives the unbiased features
+   * @return the plan
+   */
+  public CntkSketch withExactDiagonal(boolean exact) {
+    return exact == exactDiagonal ? this
+        : new CntkSketch(options, net, steps, outputDim, exactVariances, exact);
+  }
+
+  /**
+   * @return whether each image's features are scaled so that {@code ‖Φ(x)‖² = K(x, x)} (or
+   *     {@code Θ(x, x)}) exactly ({@link #scaleToDiagonal}); the default where the pixel variances are
+   *     exact
+   */
+  public boolean exactDiagonal() {
+    return exactDiagonal;
+  }
+
+  /**
+   * {@code Φ(x) ← Φ(x) · √(K(x, x) / ‖Φ(x)‖²)} ({@code Θ} for an NTK plan) when the plan has the
+   * exact diagonal, else nothing; a zero feature vector stays zero. A backend calls it on the
+   * features it computed, with the image's {@link #variances} (with the NTK for an NTK plan).
+   *
+   * @param features one image's features; modified
+   * @param v the image's exact self-kernel quantities
+   */
+  public void scaleToDiagonal(double[] features, ImageVariances v) {
+    if (!exactDiagonal) {
+      return;
+    }
+    double target = options.ntk() ? v.outputNtk() : v.outputNngp();
+    if (Double.isNaN(target)) {
+      throw new IllegalStateException("the exact diagonal needs the image's output "
+          + (options.ntk() ? "NTK" : "NNGP") + " self-kernel, which was not computed");
+    }
+    double norm2 = 0;
+    for (double x : features) {
+      norm2 += x * x;
+    }
+    if (norm2 > 0) {
+      double scale = Math.sqrt(target / norm2);
+      for (int i = 0; i < features.length; i++) {
+        features[i] *= scale;
+      }
+    }
   }
 
   /**
@@ -193,12 +261,20 @@ public final class CntkSketch {
    *
    * @param ops the backend's CNTK primitives
    * @param blocks at least {@code x.count()} slots of {@link #varianceBlockEntries()} entries, from
-   *     {@code ops} (NNGP only suffices); modified
+   *     {@code ops}, with the NTK where {@link #variancesNeedNtk()}; modified
    * @param x the images, not modified
-   * @return per image, its variances ({@code ntk} NaN)
+   * @return per image, its variances ({@code ntk} and {@code outputNtk} NaN without NTK blocks)
    */
   public ImageVariances[] variances(ConvOps ops, PixelBlocks blocks, ImageBatch x) {
     return PixelVariances.of(net, ops, blocks, x);
+  }
+
+  /**
+   * @return whether {@link #variances} needs blocks with the NTK: for the exact diagonal of an NTK
+   *     plan ({@code Θ(x, x)})
+   */
+  public boolean variancesNeedNtk() {
+    return exactDiagonal && options.ntk();
   }
 
   /** @return the compiled steps with their random draws, in order (read-only) */
@@ -260,7 +336,7 @@ public final class CntkSketch {
    */
   public double[] features(double[] image) {
     boolean ntk = options.ntk();
-    ImageVariances v = exactVariances ? PixelVariances.of(net, image, false) : null;
+    ImageVariances v = exactVariances ? PixelVariances.of(net, image, variancesNeedNtk()) : null;
     PixelFeatures f = PixelFeatures.input(image, net.input(), net.channels(), ntk);
     // per open fan-out: its input features and the fan-in's accumulator
     Deque<PixelFeatures[]> frames = new ArrayDeque<>();
@@ -296,6 +372,10 @@ public final class CntkSketch {
         throw new IllegalStateException("no feature rule for " + step);
       }
     }
-    return ntk ? f.t : f.k;
+    double[] out = ntk ? f.t : f.k;
+    if (exactDiagonal) {
+      scaleToDiagonal(out, v);
+    }
+    return out;
   }
 }

@@ -15,7 +15,9 @@ import org.nke.ir.ChannelStats;
  * ({@link FlatJson}) with {@code plan.json} — {@code format} ("nke-plan"), {@code version} (1),
  * {@code method}, {@code architecture}, {@code kernel}, {@code sketch_dim}, {@code seed},
  * {@code degree}, {@code tail_tolerance}, {@code plan_shape}, {@code plan_widths} ("reference" or
- * "sample"), and {@code standardize_mean}/{@code standardize_std} for standardised images — and,
+ * "sample"), {@code standardize_mean}/{@code standardize_std} for standardised images and
+ * {@code diagonal} ("exact", for a CNTK sketch with {@link CntkSketch#exactDiagonal()}; absent:
+ * "sketched", as in every file written before it existed) — and,
  * for adapted widths, {@code sample.npy}. The same fields describe the plan inside a model file.
  */
 public final class PlanFile {
@@ -91,6 +93,9 @@ public final class PlanFile {
       FlatJson.field(sb, "standardize_mean", FlatJson.array(st.mean()));
       FlatJson.field(sb, "standardize_std", FlatJson.array(st.std()));
     }
+    if (plan.exactDiagonal()) {
+      FlatJson.field(sb, "diagonal", FlatJson.quote("exact"));
+    }
   }
 
   /**
@@ -125,7 +130,13 @@ public final class PlanFile {
       ChannelStats stats = FlatJson.optNumbers(json, "standardize_mean").isPresent()
           ? new ChannelStats(FlatJson.numbers(json, "standardize_mean", path),
               FlatJson.numbers(json, "standardize_std", path)) : null;
-      return new PlanSpec(PlanMethod.parse(method), architecture, o, shape, sample, stats);
+      String diagonal = FlatJson.optString(json, "diagonal").orElse("sketched");
+      if (!diagonal.equals("exact") && !diagonal.equals("sketched")) {
+        throw new InvalidInputException(path + ": diagonal must be \"exact\" or \"sketched\", got \""
+            + diagonal + "\"");
+      }
+      return new PlanSpec(PlanMethod.parse(method), architecture, o, shape, sample, stats,
+          diagonal.equals("exact"));
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(path + " holds an inconsistent plan: " + e.getMessage(), e);
     }

@@ -21,7 +21,10 @@ import org.nke.ir.ImageBatch;
  *   ({@link SketchPlan#referenceInputVariances()}, {@link CntkSketch#referenceImages}), the
  *   default;</li>
  *   <li>{@code standardization}: per-channel statistics fitted to training images, applied to every
- *   image before its features, or {@code null}.</li>
+ *   image before its features, or {@code null};</li>
+ *   <li>{@code exactDiagonal}: whether a CNTK sketch scales each image's features to its exact
+ *   self-kernel ({@link CntkSketch#exactDiagonal()}; the default for images since it exists, and
+ *   absent, so {@code false}, in plan and model files written before).</li>
  * </ul>
  *
  * Anything fitted to data (the sample, the statistics, a dimension chosen from the data's statistical
@@ -33,9 +36,11 @@ import org.nke.ir.ImageBatch;
  * @param shape {@code {d}} or {@code {H, W, C}}
  * @param sample adaptation rows (points, or images flattened in HWC order); empty for the reference
  * @param standardization image channel statistics, or {@code null}
+ * @param exactDiagonal whether the CNTK sketch scales each image's features to its exact self-kernel
+ *     (only for {@link PlanMethod#SKETCH} of images)
  */
 public record PlanSpec(PlanMethod method, String architecture, SketchOptions options, int[] shape,
-    double[][] sample, ChannelStats standardization) {
+    double[][] sample, ChannelStats standardization, boolean exactDiagonal) {
   /** Canonical constructor: validates and copies. */
   public PlanSpec {
     if (shape.length != 1 && shape.length != 3) {
@@ -60,6 +65,10 @@ public record PlanSpec(PlanMethod method, String architecture, SketchOptions opt
     if (method == PlanMethod.SUBSPACE && (shape.length != 1 || sample.length > 0)) {
       throw new IllegalArgumentException("the subspace embedding takes points and no sample");
     }
+    if (exactDiagonal && (method != PlanMethod.SKETCH || shape.length != 3)) {
+      throw new IllegalArgumentException("the exact diagonal is an option of the CNTK sketch of "
+          + "images, not of a " + method + " of " + (shape.length == 3 ? "images" : "points"));
+    }
   }
 
   /**
@@ -73,7 +82,8 @@ public record PlanSpec(PlanMethod method, String architecture, SketchOptions opt
    */
   public static PlanSpec reference(PlanMethod method, Architecture arch, SketchOptions options,
       int... shape) {
-    return new PlanSpec(method, arch.describe(), options, shape, new double[0][], null);
+    return new PlanSpec(method, arch.describe(), options, shape, new double[0][], null,
+        method == PlanMethod.SKETCH && shape.length == 3);
   }
 
   /**
@@ -83,7 +93,7 @@ public record PlanSpec(PlanMethod method, String architecture, SketchOptions opt
    */
   public PlanSpec adaptedTo(double[][] rows, int limit) {
     return new PlanSpec(method, architecture, options, shape,
-        Arrays.copyOf(rows, Math.min(limit, rows.length)), standardization);
+        Arrays.copyOf(rows, Math.min(limit, rows.length)), standardization, exactDiagonal);
   }
 
   /**
@@ -91,7 +101,7 @@ public record PlanSpec(PlanMethod method, String architecture, SketchOptions opt
    * @return this spec with that standardization
    */
   public PlanSpec withStandardization(ChannelStats stats) {
-    return new PlanSpec(method, architecture, options, shape, sample, stats);
+    return new PlanSpec(method, architecture, options, shape, sample, stats, exactDiagonal);
   }
 
   /**
@@ -99,7 +109,17 @@ public record PlanSpec(PlanMethod method, String architecture, SketchOptions opt
    * @return this spec with those options
    */
   public PlanSpec withOptions(SketchOptions o) {
-    return new PlanSpec(method, architecture, o, shape, sample, standardization);
+    return new PlanSpec(method, architecture, o, shape, sample, standardization, exactDiagonal);
+  }
+
+  /**
+   * @param exact whether the CNTK sketch scales each image's features to its exact self-kernel
+   *     ({@code false}: unbiased features)
+   * @return this plan with that choice
+   * @throws IllegalArgumentException for {@code true} on a plan that is not a sketch of images
+   */
+  public PlanSpec withExactDiagonal(boolean exact) {
+    return new PlanSpec(method, architecture, options, shape, sample, standardization, exact);
   }
 
   /** @return the shape (a copy) */
@@ -150,9 +170,10 @@ public record PlanSpec(PlanMethod method, String architecture, SketchOptions opt
   public CntkSketch cntkPlan() {
     require(PlanMethod.SKETCH, true);
     Architecture arch = Architecture.parse(architecture);
-    return adapted()
+    return (adapted()
         ? CntkSketch.build(arch, ImageBatch.ofPoints(sample, shape[0], shape[1], shape[2]), options)
-        : CntkSketch.build(arch, shape[0], shape[1], shape[2], options);
+        : CntkSketch.build(arch, shape[0], shape[1], shape[2], options))
+        .withExactDiagonal(exactDiagonal);
   }
 
   /** @return the subspace embedding this spec describes */
@@ -188,18 +209,20 @@ public record PlanSpec(PlanMethod method, String architecture, SketchOptions opt
 
   /** @return a one-line description, e.g. {@code ntk sketch (m = 4096, seed 0, data-free widths)} */
   public String describe() {
-    return String.format(Locale.ROOT, "%s %s of %s (m = %d, seed %d, degree %s, %s%s)", kind(),
+    return String.format(Locale.ROOT, "%s %s of %s (m = %d, seed %d, degree %s, %s%s%s)", kind(),
         method, images() ? "images" : "points", options.dim(), options.seed(),
         options.degree() == 0 ? "auto" : Integer.toString(options.degree()),
         adapted() ? "widths adapted to " + sample.length + " rows" : "data-free widths",
-        standardization != null ? ", standardised channels" : "");
+        standardization != null ? ", standardised channels" : "",
+        images() && method == PlanMethod.SKETCH ? (exactDiagonal ? ", exact diagonal"
+            : ", sketched diagonal") : "");
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof PlanSpec p && method.equals(p.method) && architecture.equals(p.architecture)
         && options.equals(p.options) && Arrays.equals(shape, p.shape)
-        && Arrays.deepEquals(sample, p.sample)
+        && Arrays.deepEquals(sample, p.sample) && exactDiagonal == p.exactDiagonal
         && (standardization == null ? p.standardization == null : p.standardization != null
             && Arrays.equals(standardization.mean(), p.standardization.mean())
             && Arrays.equals(standardization.std(), p.standardization.std()));
@@ -208,7 +231,7 @@ public record PlanSpec(PlanMethod method, String architecture, SketchOptions opt
   @Override
   public int hashCode() {
     return java.util.Objects.hash(method, architecture, options, Arrays.hashCode(shape),
-        Arrays.deepHashCode(sample));
+        Arrays.deepHashCode(sample), exactDiagonal);
   }
 
   @Override

@@ -34,20 +34,21 @@ import org.nke.testing.KernelAsserts;
  * bit for bit.
  *
  * <p>Measured (8 × 8 × 3 images of {@link CntkSketchAccuracy#images}, seed 1), Gram error ÷ oblivious
- * floor, NNGP / NTK:
+ * floor, NNGP / NTK, with the exact diagonal (the default; the sketched diagonal's numbers, from
+ * before it existed, in brackets):
  * <pre>
- *                            m = 4096        m = 8192
- * RESIDUAL         24 images  0.65 / 0.98
- *                  40 images  0.68 / 0.98     0.62 / 0.88
- *                  60 images  0.67 / 0.95     0.63 / 0.90
- * smallWideResnet  24 images  0.98 / 1.33
- *                  40 images  1.00 / 1.39     0.99 / 1.27
- *                  60 images  1.00 / 1.36     1.05 / 1.28
- * its serial twin  40 images  0.37 / 1.41     (the same Convs without the shortcuts)
+ *                            m = 4096                     m = 8192
+ * RESIDUAL         24 images  0.57 / 0.89  (0.65 / 0.98)
+ *                  40 images  0.60 / 0.90  (0.68 / 0.98)   0.62 / 0.86  (0.62 / 0.88)
+ *                  60 images  0.61 / 0.89  (0.67 / 0.95)   0.60 / 0.89  (0.63 / 0.90)
+ * smallWideResnet  24 images  0.92 / 1.04  (0.98 / 1.33)
+ *                  40 images  0.94 / 1.11  (1.00 / 1.39)   0.91 / 1.11  (0.99 / 1.27)
+ *                  60 images  0.95 / 1.11  (1.00 / 1.36)   0.94 / 1.16  (1.05 / 1.28)
  * </pre>
- * The wide ResNet's NTK is as far from the floor as its serial twin's (each of its Convs re-sketches
- * a 9-tap patch, and the last one is re-sketched again at the readout), so branching adds nothing
- * measurable there; its bound is the serial CNTK sketch's (1.5, {@code CntkSketchTest}).
+ * With the sketched diagonal the wide ResNet's NTK was as far from the floor as its serial twin's
+ * (the same Convs without the shortcuts, 1.41 at 40 images and m = 4096): most of that error is one
+ * common scale of a nearly rank-one kernel, which the exact diagonal removes
+ * ({@link ExactDiagonalTest}, docs/design-notes.md).
  */
 class BranchingCntkSketchTest {
   private static final String CONV = "Conv(8, (3, 3), padding='SAME', W_std=1.4, b_std=0.1)";
@@ -93,8 +94,8 @@ class BranchingCntkSketchTest {
   }
 
   @Test
-  void smallWideResnetIsAsCloseAsTheSerialSketch() {
-    assertWithin(smallWideResnet(), "wide ResNet", 24, 4096, 1.3, 1.5);
+  void smallWideResnetIsWithinTheIssuesRatioOfTheObliviousFloor() {
+    assertWithin(smallWideResnet(), "wide ResNet", 24, 4096, 1.3, 1.3);
   }
 
   @Test
@@ -102,17 +103,17 @@ class BranchingCntkSketchTest {
   void residualAndWideResnetAtSixtyImages() {
     for (int m : new int[] {4096, 8192}) {
       assertWithin(Architecture.parse(RESIDUAL), "residual", 60, m, 1.3, 1.3);
-      assertWithin(smallWideResnet(), "wide ResNet", 60, m, 1.3, 1.5);
+      assertWithin(smallWideResnet(), "wide ResNet", 60, m, 1.3, 1.3);
     }
   }
 
   /**
    * The preset itself, {@code WideResnet(1, 1, 10)} on 32 × 32 images: the first 16 bundled
    * Fashion-MNIST images ({@code examples/fashion-mnist-20.npy}), standardised and zero-padded from
-   * 28 × 28 as {@code nke --standardize --pad-to 32} does. NTK Gram error ÷ oblivious floor measured
-   * with {@code nke} over seeds 1–4: m = 8192 1.05, 1.00, 1.10, 0.79; m = 4096 1.32, 1.21, 1.55, 1.75
-   * (the serial CNTK sketch's seed-to-seed swing, see the class comment). Asserted: within 1.3× at
-   * 8192 for seeds 1 and 2, and 2× at 4096 as a regression guard.
+   * 28 × 28 as {@code nke --standardize --pad-to 32} does; the plan adapted to them. NTK Gram error
+   * ÷ oblivious floor over seeds 1–4 with the exact diagonal (the sketched diagonal's, the same
+   * draws, in brackets): m = 4096 0.56, 0.92, 1.19, 0.66 (0.93, 1.65, 1.40, 1.71); m = 8192 seed 1
+   * 0.98 (1.12). Asserted: the issue's 1.3× at both budgets for seeds 1 and 2.
    */
   @Test
   @Tag("slow")
@@ -128,7 +129,7 @@ class BranchingCntkSketchTest {
             SketchOptions.DEFAULT_TAIL));
         double[][] f = CntkSketchAccuracy.features(plan, x);
         double r = SketchAccuracy.gramError(k, f) / SketchAccuracy.obliviousFloor(k, f[0].length);
-        assertTrue(r <= (m == 8192 ? 1.3 : 2.0), "m = " + m + ", seed " + seed + ": NTK " + r
+        assertTrue(r <= 1.3, "m = " + m + ", seed " + seed + ": NTK " + r
             + "x the oblivious floor");
       }
     }
@@ -309,7 +310,9 @@ class BranchingCntkSketchTest {
         for (Boolean exact : new Boolean[] {null, false}) {
           CntkSketch plan = CntkSketch.build(Architecture.parse(net), x, new SketchOptions(256, 3,
               ntk, 0, SketchOptions.DEFAULT_TAIL), CntkSketch.DEFAULT_PATCH, exact);
-          assertEquals(want[c++], checksum(CntkSketchAccuracy.features(plan, x)),
+          // the sketched diagonal: the features as they were before the exact diagonal existed
+          assertEquals(want[c++], checksum(CntkSketchAccuracy.features(
+              plan.withExactDiagonal(false), x)),
               net + (ntk ? " NTK" : " NNGP") + (exact == null ? "" : ", variances from norms"));
         }
       }

@@ -132,6 +132,60 @@ class ComposableFeaturesTest {
     assertThrows(InvalidInputException.class, () -> back.checkShape("X", 8, 8, 2));
   }
 
+  /**
+   * The exact diagonal is saved as {@code "diagonal": "exact"}; a file without the field (every file
+   * written before it existed) is the sketched diagonal, whose features are those of before.
+   */
+  @Test
+  void imagePlanFilesKeepTheirDiagonal() throws IOException {
+    ImageBatch images = CntkSketchAccuracy.images(3, 6, 6, 2, 4);
+    PlanSpec exact = PlanSpec.reference(PlanMethod.SKETCH, Architecture.parse(CONV), SketchOptions.of(128, 2,
+        true), 6, 6, 2);
+    assertTrue(exact.exactDiagonal(), "the default for images");
+    assertFalse(PlanSpec.reference(PlanMethod.SKETCH, Architecture.parse(GELU),
+        SketchOptions.of(128, 2, true), 8).exactDiagonal(), "points keep the sketched diagonal");
+    PlanSpec sketched = exact.withExactDiagonal(false);
+    double[] image = new double[images.imageSize()];
+    images.copyImage(1, image);
+    for (PlanSpec spec : new PlanSpec[] {exact, sketched}) {
+      Path f = dir.resolve("diagonal-" + spec.exactDiagonal() + ".plan");
+      try (OutputStream os = Files.newOutputStream(f)) {
+        PlanFile.write(spec, os);
+      }
+      PlanSpec back = PlanFile.read(f);
+      assertEquals(spec, back);
+      assertTrue(back.describe().endsWith(spec.exactDiagonal() ? "exact diagonal)"
+          : "sketched diagonal)"), back.describe());
+      assertArrayEquals(spec.cntkPlan().features(image), back.cntkPlan().features(image));
+    }
+    assertFalse(Arrays.equals(exact.cntkPlan().features(image), sketched.cntkPlan().features(image)));
+    // a file of before: no diagonal field
+    Path old = dir.resolve("old.plan");
+    String json = "{\n  \"format\": \"nke-plan\",\n  \"version\": 1,\n  \"method\": \"sketch\",\n"
+        + "  \"architecture\": \"" + exact.architecture() + "\",\n  \"kernel\": \"ntk\",\n"
+        + "  \"sketch_dim\": 128,\n  \"seed\": 2,\n  \"degree\": 0,\n  \"tail_tolerance\": "
+        + SketchOptions.DEFAULT_TAIL + ",\n  \"plan_shape\": [6, 6, 2],\n  \"plan_widths\": "
+        + "\"reference\"%s\n}\n";
+    writePlan(old, String.format(json, ""));
+    assertEquals(sketched, PlanFile.read(old));
+    assertArrayEquals(sketched.cntkPlan().features(image), PlanFile.read(old).cntkPlan()
+        .features(image));
+    Path bad = dir.resolve("bad.plan");
+    writePlan(bad, String.format(json, ",\n  \"diagonal\": \"approximate\""));
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> PlanFile.read(bad));
+    assertTrue(e.getMessage().contains("diagonal must be \"exact\" or \"sketched\", got "
+        + "\"approximate\""), e.getMessage());
+    // not an option of points
+    assertThrows(IllegalArgumentException.class, () -> PlanSpec.reference(PlanMethod.SKETCH,
+        Architecture.parse(GELU), SketchOptions.of(128, 2, true), 8).withExactDiagonal(true));
+  }
+
+  private static void writePlan(Path f, String json) throws IOException {
+    try (java.util.zip.ZipOutputStream zip = org.nke.io.FlatJson.zip(Files.newOutputStream(f))) {
+      org.nke.io.FlatJson.putText(zip, "plan.json", json);
+    }
+  }
+
   @Test
   void aPlanFileThatIsNotOneIsNamed() throws IOException {
     Path f = dir.resolve("junk.zip");

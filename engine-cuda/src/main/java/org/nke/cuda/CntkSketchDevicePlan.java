@@ -151,8 +151,9 @@ final class CntkSketchDevicePlan {
       peak = Math.max(peak, (bytes + held) * p.bytes());
       maxPixels = Math.max(maxPixels, pixels);
     }
-    // the pixel-pair blocks of the self recursion (K and its spare, float64) and staged images
-    long perImage = peak + 2 * plan.varianceBlockEntries() * 8
+    // the pixel-pair blocks of the self recursion (K and its spare, float64; Θ and its spare for the
+    // exact diagonal of an NTK plan) and staged images
+    long perImage = peak + (plan.variancesNeedNtk() ? 4 : 2) * plan.varianceBlockEntries() * 8
         + 16L * plan.height() * plan.width() * plan.channels();
     long byMemory = freeMemory / 2 / Math.max(perImage, 1);
     long byRows = SrhtKernels.MAX_POINTS / maxPixels;

@@ -88,7 +88,8 @@ final class CudaCntkSketchOps {
       }
       int batch = CntkSketchDevicePlan.batchSize(plan, p, x.count(), maxBatch, rt.freeMemory());
       boolean[] noted = new boolean[steps.size()];
-      try (PixelBlocks blocks = variances.allocate(batch, plan.varianceBlockEntries(), false)) {
+      try (PixelBlocks blocks = variances.allocate(batch, plan.varianceBlockEntries(),
+          plan.variancesNeedNtk())) {
         for (int i0 = 0; i0 < x.count(); i0 += batch) {
           int n = Math.min(batch, x.count() - i0);
           ImageBatch part = x.slice(i0, i0 + n);
@@ -201,6 +202,8 @@ final class CudaCntkSketchOps {
       rt.copyOut(result, p, 0, host, host.length);
       for (int b = 0; b < n; b++) {
         out[i0 + b] = Arrays.copyOfRange(host, b * width, (b + 1) * width);
+        // the exact diagonal: one scale per image, on the host (O(width), as the copy out)
+        plan.scaleToDiagonal(out[i0 + b], v[b]);
       }
     }
   }

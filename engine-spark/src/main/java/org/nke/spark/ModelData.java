@@ -108,7 +108,8 @@ final class ModelData {
         r.getLong(r.fieldIndex("seed")), kernel.equals("ntk"), r.getInt(r.fieldIndex("degree")),
         SketchOptions.DEFAULT_TAIL);
     // an empty sample: the data-free plan; rows: widths adapted to them (models saved before)
-    PlanSpec plan = new PlanSpec(PlanMethod.SKETCH, arch, o, new int[] {d}, matrix(r, "sample"), null);
+    PlanSpec plan = new PlanSpec(PlanMethod.SKETCH, arch, o, new int[] {d}, matrix(r, "sample"), null,
+        false);
     return new SketchModel(plan, r.getDouble(r.fieldIndex("ridge")), targets, matrix(r, "weights"),
         info, posterior(spark, path));
   }

@@ -116,7 +116,8 @@ public final class SketchSpec implements Serializable {
 
   /** @return the engine-core description of the same plan (as kept in a model) */
   public PlanSpec planSpec() {
-    return new PlanSpec(PlanMethod.SKETCH, architecture, options(), new int[] {inputDim}, sample, null);
+    return new PlanSpec(PlanMethod.SKETCH, architecture, options(), new int[] {inputDim}, sample, null,
+        false);
   }
 
   private String digest() {
