@@ -22,7 +22,8 @@ run() {  # run METHOD NAME [extra fit options]
 }
 time run exact exact
 for m in ${dims[@]}; do
-  time run sketch "sketch$m" --dim "$m"
+  time run sketch "sketch$m" --dim "$m"                                  # the exact diagonal
+  time run sketch "sketch$m-sketched" --dim "$m" --diagonal sketched     # the unbiased features
 done
 python3 - "$out" ${dims[@]} <<'PY'
 import sys, numpy as np
@@ -31,7 +32,8 @@ y = np.load(out + '/test-y.npy')
 e = np.loadtxt(out + '/exact-pred.csv', delimiter=',', skiprows=0, ndmin=1)
 print('exact CNTK: test accuracy %.4f' % (e == y).mean())
 for m in sys.argv[2:]:
-    s = np.loadtxt(out + '/sketch%s-pred.csv' % m, delimiter=',', ndmin=1)
-    print('CNTK sketch m=%s: test accuracy %.4f, same prediction as exact on %.1f%% of test images'
-          % (m, (s == y).mean(), 100 * (s == e).mean()))
+    for suffix, diagonal in (('', 'exact'), ('-sketched', 'sketched')):
+        s = np.loadtxt(out + '/sketch%s%s-pred.csv' % (m, suffix), delimiter=',', ndmin=1)
+        print('CNTK sketch m=%s, %s diagonal: test accuracy %.4f, same prediction as exact on %.1f%% '
+              'of test images' % (m, diagonal, (s == y).mean(), 100 * (s == e).mean()))
 PY

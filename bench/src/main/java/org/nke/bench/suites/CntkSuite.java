@@ -30,8 +30,9 @@ import org.nke.spi.Progress;
  * ({@code 32 × 32 × 3}, synthetic), the exact NTK's time per image pair against the CNTK sketch's time
  * per image (features of a prebuilt plan; the plan's one-off cost is reported beside it) for several
  * budgets {@code m}, the sketch's Gram error against the exact CNTK of the same images (mean over
- * {@value #SEEDS} seeds), and the
- * speedup extrapolated to the full CIFAR-10 ({@value #CIFAR} images):
+ * {@value #SEEDS} seeds), each budget with the exact diagonal (the default) and the sketched one (the
+ * same draws, timed in the same run), and the speedup extrapolated to the full CIFAR-10
+ * ({@value #CIFAR} images):
  *
  * <pre>{@code speedup = (N(N+1)/2 · t_pair) / (N · t_image)}</pre>
  */
@@ -111,15 +112,21 @@ public final class CntkSuite implements Suite {
     ImageBatch timed = images(timeN, 1);
     for (int m : ms) {
       long t0 = System.nanoTime();
-      CntkSketch plan = Sketches.of(ARCH).withDim(m).withSeed(1).plan(timed, true);
+      CntkSketch built = Sketches.of(ARCH).withDim(m).withSeed(1).plan(timed, true);
       double build = (System.nanoTime() - t0) / 1e9;
-      BenchCase c = Cases.of("sketch NTK m=" + m + " n=" + timeN, params("sketch", timeN, m), () -> {
-        try (Backends.Selection s = Backends.open("cpu", BackendOptions.defaults())) {
-          return Sketches.features(s.backend(), plan, timed, Progress.NONE);
-        }
-      }, r -> metrics(exact.get("ntk"), (double[][]) r, timed.slice(0, errorN), build, plan), timeN,
-          "images", Double.NaN, Double.NaN);
-      cases.add(m >= 4096 ? ScaleSuite.one(c) : c);
+      for (boolean diagonal : new boolean[] {true, false}) {
+        CntkSketch plan = built.withExactDiagonal(diagonal);
+        Map<String, Object> params = params("sketch", timeN, m);
+        params.put("diagonal", diagonal ? "exact" : "sketched");
+        BenchCase c = Cases.of("sketch NTK m=" + m + " n=" + timeN + " " + params.get("diagonal")
+            + " diagonal", params, () -> {
+              try (Backends.Selection s = Backends.open("cpu", BackendOptions.defaults())) {
+                return Sketches.features(s.backend(), plan, timed, Progress.NONE);
+              }
+            }, r -> metrics(exact.get("ntk"), (double[][]) r, timed.slice(0, errorN), build, plan),
+            timeN, "images", Double.NaN, Double.NaN);
+        cases.add(m >= 4096 ? ScaleSuite.one(c) : c);
+      }
     }
     return cases;
   }
@@ -155,7 +162,8 @@ public final class CntkSuite implements Suite {
       double max = sum;
       for (int seed = 2; seed <= SEEDS; seed++) {
         Sketches s = Sketches.of(ARCH).withDim(plan.options().dim()).withSeed(seed).withBackend("cpu");
-        double e = Cases.gramError(exact, s.features(s.plan(errorImages, true), errorImages));
+        double e = Cases.gramError(exact, s.features(s.plan(errorImages, true)
+            .withExactDiagonal(plan.exactDiagonal()), errorImages));
         sum += e;
         max = Math.max(max, e);
       }
@@ -190,15 +198,17 @@ public final class CntkSuite implements Suite {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%nFull CIFAR-10 (%,d images), "
         + "extrapolated: exact NTK %s s per pair x %.3e pairs = %s hours on this machine.%n%n", CIFAR,
         MarkdownReport.num(pair), pairs, MarkdownReport.num(pair * pairs / 3600)));
-    sb.append("| sketch m | features | s per image | sketch hours | speedup (N+1)/2 * t_pair / "
-        + "t_image | Gram error, mean of " + SEEDS + " seeds (floor) |\n|---|---|---|---|---|---|\n");
+    sb.append("| sketch m | diagonal | features | s per image | sketch hours | speedup (N+1)/2 * "
+        + "t_pair / t_image | Gram error, mean of " + SEEDS + " seeds (floor) |\n"
+        + "|---|---|---|---|---|---|---|\n");
     for (BenchResult r : results) {
       if (r.failure() != null || !r.params().get("method").equals("sketch")) {
         continue;
       }
       double image = r.seconds() / r.units();
       Object e = r.metrics().get("gram_error");
-      sb.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s |%n", r.params().get("m"),
+      sb.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s |%n",
+          r.params().get("m"), r.params().getOrDefault("diagonal", "sketched"),
           r.metrics().get("features"), MarkdownReport.num(image),
           MarkdownReport.num(image * CIFAR / 3600), MarkdownReport.num((CIFAR + 1) / 2.0 * pair / image),
           e == null ? "" : MarkdownReport.num((Double) e) + " (" + MarkdownReport.num(
@@ -217,7 +227,9 @@ public final class CntkSuite implements Suite {
     List<double[]> e = new ArrayList<>();
     List<double[]> f = new ArrayList<>();
     for (BenchResult r : results) {
-      if (r.failure() == null && r.params().get("method").equals("sketch")) {
+      // the default, exact diagonal (the sketched one is in the tables)
+      if (r.failure() == null && r.params().get("method").equals("sketch")
+          && !"sketched".equals(r.params().get("diagonal"))) {
         double m = ((Integer) r.params().get("m")).doubleValue();
         t.add(new double[] {m, r.seconds() / r.units()});
         if (r.metrics().containsKey("gram_error")) {
