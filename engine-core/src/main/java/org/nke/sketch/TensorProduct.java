@@ -37,6 +37,31 @@ public final class TensorProduct {
     return product == null;
   }
 
+  /** @return the length of the first factor */
+  public int dimA() {
+    return dimA;
+  }
+
+  /** @return the length of the second factor */
+  public int dimB() {
+    return dimB;
+  }
+
+  /** @return the first factor's randomised spectrum, or {@code null} for an exact product */
+  public Srht left() {
+    return left;
+  }
+
+  /** @return the second factor's randomised spectrum, or {@code null} for an exact product */
+  public Srht right() {
+    return right;
+  }
+
+  /** @return the TensorSRHT of the two spectra, or {@code null} for an exact product */
+  public TensorSrht sketch() {
+    return product;
+  }
+
   /** @return the number of real outputs */
   public int width() {
     return product == null ? dimA * dimB : 2 * product.outputs();

@@ -1,6 +1,7 @@
 package org.nke.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import org.nke.testing.KernelAsserts;
  * (a residual block, a FanInProd, LayerNorm over channels and over the image) and a residual net
  * without a product (FanInSum with a fan-in re-sketch, FanInConcat, both LayerNorm axes; 6 × 6 × 2),
  * which a backend either reproduces or hands back to the CPU with a recorded fallback naming the
- * layer. Subclasses open the
+ * layer (a backend that {@link #runsProductsOnTheDevice runs products on its device} must reproduce
+ * it). Subclasses open the
  * backend (which
  * may skip the class with an assumption) and state the tolerance (relative Frobenius over the
  * feature matrix); a backend without device CNTK sketches ({@code features} returns {@code null})
@@ -53,6 +55,14 @@ public abstract class CntkSketchContractTest extends BackendPairTest {
    */
   protected double[][] features(Backend b, CntkSketch plan, ImageBatch x) {
     return b.features(plan, x, Progress.NONE);
+  }
+
+  /**
+   * @return whether the backend under test runs product fan-ins (FanInProd) on its device, so that
+   *     the branching network must not be handed back to the CPU (default: either is allowed)
+   */
+  protected boolean runsProductsOnTheDevice() {
+    return false;
   }
 
   /** @return (architecture, m, degree) */
@@ -131,6 +141,9 @@ public abstract class CntkSketchContractTest extends BackendPairTest {
           ntk, 0, SketchOptions.DEFAULT_TAIL));
       double[][] want = reference.features(plan, x, Progress.NONE);
       double[][] got = features(tested, plan, x);
+      if (runsProductsOnTheDevice() && arch.contains("FanInProd")) {
+        assertNotNull(got, "the product runs on the device: " + tested.fallbacks());
+      }
       if (got == null) {
         // the caller then runs the CPU's features: never silently
         assertTrue(tested.fallbacks().stream().anyMatch(l -> l.contains(layer)),

@@ -45,6 +45,14 @@ public abstract class SketchContractTest extends BackendPairTest {
     return b.features(plan, x, Progress.NONE);
   }
 
+  /**
+   * @return whether the backend under test runs product fan-ins (FanInProd) on its device, so that
+   *     a branching plan with one must not be handed back to the CPU (default: either is allowed)
+   */
+  protected boolean runsProductsOnTheDevice() {
+    return false;
+  }
+
   /** @return reproducible points with norms over one decade */
   public static double[][] points(int n, int d, long seed) {
     Random r = new Random(seed);
@@ -103,6 +111,9 @@ public abstract class SketchContractTest extends BackendPairTest {
     SketchPlan plan = SketchPlan.build(Architecture.parse(arch), d, SketchOptions.of(m, 11, ntk));
     double[][] want = reference.features(plan, x, Progress.NONE);
     double[][] direct = features(tested, plan, x);
+    if (runsProductsOnTheDevice() && arch.contains("FanInProd")) {
+      assertNotNull(direct, "the product runs on the device: " + tested.fallbacks());
+    }
     if (direct == null) {
       // no device path yet: the backend says so, and Sketches runs the CPU's code
       assertTrue(tested.fallbacks().stream().anyMatch(l -> l.contains("no device path")),

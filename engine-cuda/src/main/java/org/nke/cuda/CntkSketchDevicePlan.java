@@ -1,7 +1,5 @@
 package org.nke.cuda;
 
-import org.nke.ir.Join;
-import org.nke.ir.PixelStep;
 import org.nke.sketch.ActivationSketch;
 import org.nke.sketch.CntkSketch;
 import org.nke.sketch.CntkStep;
@@ -28,11 +26,6 @@ final class CntkSketchDevicePlan {
           + CntkSketch.EXACT_VARIANCE_ENTRIES + " entries) have no device implementation";
     }
     for (CntkStep s : plan.steps()) {
-      String layer = hostOnly(s);
-      if (layer != null) {
-        return layer + ": the CNTK sketch's product fan-in (a tensor sketch per pixel) has no "
-            + "device implementation";
-      }
       PixelPatch[] p = s instanceof CntkStep.Convolution c ? new PixelPatch[] {c.k(), c.t()}
           : s instanceof CntkStep.Readout r ? new PixelPatch[] {r.k(), r.t()}
           : s instanceof CntkStep.EndFork e ? new PixelPatch[] {e.k(), e.t()} : new PixelPatch[0];
@@ -46,25 +39,12 @@ final class CntkSketchDevicePlan {
   }
 
   /**
-   * @param s a step
-   * @return the layer of a step that runs only on the host ("layer 9 (FanInProd())": a product
-   *     merge), or {@code null}
-   */
-  private static String hostOnly(CntkStep s) {
-    if (s instanceof CntkStep.Merge m && (m.product() != null
-        || m.step().join() != null && m.step().join().kind() == Join.Kind.PRODUCT)) {
-      PixelStep step = m.step();
-      return "layer " + step.position() + " (" + step.describe() + ")";
-    }
-    return null;
-  }
-
-  /**
    * Images per batch from the device's free memory, the grid-row limit and cuFFT's batch limit: the
    * largest per-image working set over the plan's steps (features in and out, Hadamard-prepared
    * patches, activation sketch buffers, plus the features every open fan-out holds: its input and
    * its fan-in's accumulator), the self recursion's pixel-pair blocks and the staged
-   * image, at most half the free memory.
+   * image, at most half the free memory. A product merge's working set is its outputs and its
+   * tensor products' spectra ({@link DeviceProduct#valuesPerRow}).
    *
    * @param plan the plan
    * @param p precision of the device features
@@ -97,6 +77,13 @@ final class CntkSketchDevicePlan {
         dK = f[1];
         dT = f[2];
         bytes = 0;
+      } else if (s instanceof CntkStep.Merge m && m.product() != null) {
+        // the branch, the new accumulator and the tensor products' spectra (the old one is held)
+        long[] f = frames.peek();
+        bytes = pixels * (dK + dT + DeviceProduct.valuesPerRow(m.product()));
+        maxFft = Math.max(maxFft, pixels * DeviceProduct.fftPerRow(m.product()));
+        f[3] = m.product().nngpDim();
+        f[4] = ntk ? m.product().ntkDim() : 0;
       } else if (s instanceof CntkStep.Merge) {
         // the branch and the new accumulator (the old one is held)
         long[] f = frames.peek();

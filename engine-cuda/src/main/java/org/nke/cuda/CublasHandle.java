@@ -3,9 +3,11 @@ package org.nke.cuda;
 import static jcuda.jcublas.JCublas2.cublasCreate;
 import static jcuda.jcublas.JCublas2.cublasDestroy;
 import static jcuda.jcublas.JCublas2.cublasDgemm;
+import static jcuda.jcublas.JCublas2.cublasDgemmStridedBatched;
 import static jcuda.jcublas.JCublas2.cublasGetVersion;
 import static jcuda.jcublas.JCublas2.cublasSetMathMode;
 import static jcuda.jcublas.JCublas2.cublasSgemm;
+import static jcuda.jcublas.JCublas2.cublasSgemmStridedBatched;
 
 import jcuda.Pointer;
 import jcuda.jcublas.cublasHandle;
@@ -14,8 +16,8 @@ import jcuda.jcublas.cublasOperation;
 import org.nke.spi.Precision;
 
 /**
- * A cuBLAS handle ({@code cublasCreate}/{@code cublasDestroy}) on the current context, with the one
- * product the backend needs. The handle is set to {@code CUBLAS_PEDANTIC_MATH}: no TF32 or other
+ * A cuBLAS handle ({@code cublasCreate}/{@code cublasDestroy}) on the current context, with the two
+ * products the backend needs (Gram blocks and row-wise outer products). The handle is set to {@code CUBLAS_PEDANTIC_MATH}: no TF32 or other
  * reduced-precision paths (not even with {@code NVIDIA_TF32_OVERRIDE=1}), so float32 Gram blocks keep
  * float32 accuracy. Close is idempotent; use after close throws.
  */
@@ -81,6 +83,39 @@ public final class CublasHandle implements AutoCloseable {
       CudaCalls.checkCublas(cublasSgemm(handle.get(), t, nn, m, n, d,
           Pointer.to(new float[] {(float) alpha}), y.pointer(), d, x.pointer(), d,
           Pointer.to(new float[] {0}), c.pointer(), m), "cublasSgemm " + n + "x" + m + "x" + d);
+    }
+  }
+
+  /**
+   * Row-wise outer products, {@code c[r·cStride + i·dB + j] = a[r·aStride + i] · b[r·bStride + j]}
+   * for {@code r < rows}: one strided batched GEMM with {@code k = 1}. Each row's row-major
+   * {@code dA × dB} block is the column-major {@code dB × dA} matrix {@code b_r a_rᵀ}: {@code A = b_r}
+   * ({@code dB × 1}, ld dB), {@code B = a_rᵀ} ({@code 1 × dA}, ld 1), {@code C} ld dB; alpha 1, beta 0,
+   * so every entry is the one rounded product.
+   *
+   * @param precision element type of all three buffers
+   * @param a first factors; not modified
+   * @param dA first factor length, at least 1
+   * @param aStride elements from one row of {@code a} to the next
+   * @param b second factors; not modified
+   * @param dB second factor length, at least 1
+   * @param bStride elements from one row of {@code b} to the next
+   * @param c the products; modified
+   * @param cStride elements from one row of {@code c} to the next, at least {@code dA·dB}
+   * @param rows rows
+   */
+  public void outer(Precision precision, DeviceBuffer a, int dA, int aStride, DeviceBuffer b, int dB,
+      int bStride, DeviceBuffer c, int cStride, int rows) {
+    int nn = cublasOperation.CUBLAS_OP_N;
+    String what = "gemmStridedBatched " + dA + "x" + dB + "x1, " + rows + " rows";
+    if (precision == Precision.F64) {
+      CudaCalls.checkCublas(cublasDgemmStridedBatched(handle.get(), nn, nn, dB, dA, 1,
+          Pointer.to(new double[] {1}), b.pointer(), dB, bStride, a.pointer(), 1, aStride,
+          Pointer.to(new double[] {0}), c.pointer(), dB, cStride, rows), "cublasD" + what);
+    } else {
+      CudaCalls.checkCublas(cublasSgemmStridedBatched(handle.get(), nn, nn, dB, dA, 1,
+          Pointer.to(new float[] {1}), b.pointer(), dB, bStride, a.pointer(), 1, aStride,
+          Pointer.to(new float[] {0}), c.pointer(), dB, cStride, rows), "cublasS" + what);
     }
   }
 

@@ -127,6 +127,9 @@ final class CudaCntkSketchOps {
     if (step instanceof CntkStep.EndFork e) {
       return joins.upload(e, p, draws);
     }
+    if (step instanceof CntkStep.Merge m && m.product() != null) {
+      return new DeviceProduct(m.product(), rt, srht, p, draws);
+    }
     return null;
   }
 
@@ -221,7 +224,8 @@ final class CudaCntkSketchOps {
       if (m.step().branch() == 0) {
         frame[1] = f.share();
       } else {
-        DeviceFeatures acc = joins.merge(frame[1], f, m, n, p, a);
+        DeviceFeatures acc = draws instanceof DeviceProduct pr
+            ? joins.product(frame[1], f, pr, m, n, a) : joins.merge(frame[1], f, m, n, p, a);
         frame[1].release();
         frame[1] = acc;
       }

@@ -12,8 +12,8 @@ import org.nke.spi.Precision;
  * one {@code nke_srht_scale} with a per-row float64 coefficient {@code 1/√s(p)} (the CPU's factor,
  * so float64 rows match bit for bit), and a fan-in's re-sketch the readout's one-tap
  * {@link DevicePatch} on every pixel. Every method returns new buffers and leaves its inputs
- * unchanged, so a fan-out's branches share its features. A product merge (FanInProd) has no device
- * implementation ({@link CntkSketchDevicePlan#unsupported}).
+ * unchanged, so a fan-out's branches share its features. A product merge (FanInProd) is the dense
+ * sketch's {@link DeviceProduct} with one row per pixel.
  */
 final class CudaPixelJoins {
   private final DeviceRuntime rt;
@@ -82,6 +82,25 @@ final class CudaPixelJoins {
     rt.synchronize("a fan-in of the CNTK sketch");
     return new DeviceFeatures(acc.refs, k, t, acc.dK + in.dK, acc.t == null ? 0 : acc.dT + in.dT,
         acc.pixels);
+  }
+
+  /**
+   * A product merge: per row (pixel) the dense sketch's tensor products,
+   * {@code Φ_K = T(Φ_K,acc ⊗ Φ_K,i)}, {@code Φ_Θ = [T'(Φ_Θ,acc ⊗ Φ_K,i), T''(Φ_K,acc ⊗ Φ_Θ,i)]}.
+   *
+   * @param acc the fan-in's accumulator, not modified
+   * @param in the finished branch (same pixels), not modified
+   * @param product the merge's tensor products on the device
+   * @param m the merge (a product, not branch 0)
+   * @param n images
+   * @param a owns the new buffers
+   * @return the new accumulator (one reference)
+   */
+  DeviceFeatures product(DeviceFeatures acc, DeviceFeatures in, DeviceProduct product,
+      CntkStep.Merge m, int n, DeviceArena a) {
+    DeviceBuffer[] r = product.apply(acc.k, acc.t, in.k, in.t, n * acc.pixels, a);
+    return new DeviceFeatures(acc.refs, r[0], r[1], m.product().nngpDim(),
+        r[1] == null ? 0 : m.product().ntkDim(), acc.pixels);
   }
 
   /** Per row {@code [sa·x.light, sb·y.light, sa·x.heavy, sb·y.heavy]} into a new buffer. */

@@ -1,6 +1,8 @@
 package org.nke.cuda;
 
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.nke.dual.ABReluDual;
@@ -17,7 +19,8 @@ import org.nke.spi.Progress;
  * Dense NNGP/NTK sketch features on the device (mirror of the CPU's {@code SketchPlan.features} per
  * point): the plan's random draws are uploaded once, then the points run in batches through the
  * plan's compiled program ({@link SketchWalk}: the same maps, merges and order as the CPU) — LayerNorm
- * (per-point scales), FanInSum/FanInConcat (scaled copies into column ranges), Dense updates of {@code Φ_K}/{@code Φ_Θ} ({@code srht.ptx} scale kernel), and per
+ * (per-point scales), FanInSum/FanInConcat (scaled copies into column ranges), FanInProd (the
+ * tensor sketches of the branches, {@link DeviceProduct}), Dense updates of {@code Φ_K}/{@code Φ_Θ} ({@code srht.ptx} scale kernel), and per
  * activation the per-point Hermite coefficients ({@code hermite.ptx} quadrature for the ABReLU family,
  * else the CPU's {@code HermiteSource}, recorded) and a {@link SketchLayer}. The exact variance
  * recursion of each point is the host's scalar code, as on the CPU. FFTs go through
@@ -69,11 +72,15 @@ final class CudaSketchOps {
       }
       DeviceBuffer leg = draws.upload(NormalExpectation.legendre()[0], Precision.F64,
           "Gauss-Legendre nodes");
+      Map<FeatureOps.Product, DeviceProduct> products = new IdentityHashMap<>();
+      for (FeatureOps.Product pr : SketchWalk.products(plan)) {
+        products.put(pr, new DeviceProduct(pr, rt, kernels, p, draws));
+      }
       int batch = batchSize(plan, p, points.length);
       boolean[] noted = new boolean[dev.length];
       for (int i0 = 0; i0 < points.length; i0 += batch) {
         int n = Math.min(batch, points.length - i0);
-        batch(plan, dev, leg, points, i0, n, p, out, noted);
+        batch(plan, dev, products, leg, points, i0, n, p, out, noted);
         progress.advance(n);
       }
     }
@@ -90,6 +97,10 @@ final class CudaSketchOps {
       maxFft = Math.max(maxFft, SketchLayer.fftPerPoint(s));
       dK = s.outputDim() + 1;
     }
+    for (FeatureOps.Product pr : SketchWalk.products(plan)) {
+      perPoint = Math.max(perPoint, DeviceProduct.valuesPerRow(pr) * p.bytes());
+      maxFft = Math.max(maxFft, DeviceProduct.fftPerRow(pr));
+    }
     // a branching plan keeps each fan-out's input while its branches run: at most one set of rows
     // per layer is alive
     long live = plan.branches() ? Math.max(1, plan.steps().size()) : 1;
@@ -102,8 +113,9 @@ final class CudaSketchOps {
     return a.allocate(Math.max(1L, (long) n * len) * p.bytes(), what);
   }
 
-  private void batch(SketchPlan plan, SketchLayer[] dev, DeviceBuffer leg, double[][] points, int i0,
-      int n, Precision p, double[][] out, boolean[] noted) {
+  private void batch(SketchPlan plan, SketchLayer[] dev,
+      Map<FeatureOps.Product, DeviceProduct> products, DeviceBuffer leg, double[][] points, int i0, int n, Precision p, double[][] out,
+      boolean[] noted) {
     int d = plan.inputDim();
     boolean ntk = plan.options().ntk();
     double[] var = new double[n];
@@ -132,7 +144,7 @@ final class CudaSketchOps {
         return r;
       };
       SketchWalk.Rows end = plan.walk(new SketchWalk.Rows(phiK, d, phiT, 0, var),
-          new SketchWalk(rt, acts, kernels, p, a, n));
+          new SketchWalk(rt, acts, kernels, p, a, n, products));
       phiK = end.k();
       phiT = end.t();
       int dK = end.dK();

@@ -91,6 +91,25 @@ interface DeviceRuntime extends KernelLauncher {
       double alpha);
 
   /**
+   * Row-wise outer products (exact tensor products of small factors):
+   * {@code c[r·cStride + i·dB + j] = a[r·aStride + i] · b[r·bStride + j]} for {@code r < rows},
+   * {@code i < dA}, {@code j < dB}; see {@link CublasHandle#outer}.
+   *
+   * @param p element type of the three buffers
+   * @param a first factors
+   * @param dA first factor length, at least 1
+   * @param aStride elements between rows of {@code a}
+   * @param b second factors
+   * @param dB second factor length, at least 1
+   * @param bStride elements between rows of {@code b}
+   * @param c the products (may be a column slice); modified
+   * @param cStride elements between rows of {@code c}
+   * @param rows rows
+   */
+  void outer(Precision p, DeviceBuffer a, int dA, int aStride, DeviceBuffer b, int dB, int bStride,
+      DeviceBuffer c, int cStride, int rows);
+
+  /**
    * Batched forward DFTs {@code X_k = Σ_j x_j e^{−2πi jk/n}}, unnormalised (cuFFT on a GPU, the same
    * convention as JTransforms on the CPU): {@code batch} transforms of length {@code n} stored back
    * to back. Real input: {@code n} reals each in, the half spectrum ({@code n/2 + 1} complex,

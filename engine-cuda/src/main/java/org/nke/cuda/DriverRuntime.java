@@ -185,6 +185,12 @@ final class DriverRuntime implements DeviceRuntime {
   }
 
   @Override
+  public void outer(Precision p, DeviceBuffer a, int dA, int aStride, DeviceBuffer b, int dB,
+      int bStride, DeviceBuffer c, int cStride, int rows) {
+    cublas.outer(p, a, dA, aStride, b, dB, bStride, c, cStride, rows);
+  }
+
+  @Override
   public String fftUnavailable() {
     if (fftState == null) {
       String reason = CudaEnvironment.cufftUnusable();

@@ -145,17 +145,31 @@ final class SketchLayer {
     return b.slice(elements * p.bytes(), b.bytes() - elements * p.bytes());
   }
 
-  /**
-   * The SRHT of real rows: signs, padding, batched R2C.
-   *
-   * @return half spectra, {@code n/2 + 1} complex per point, owned by {@code a}
-   */
   private SrhtKernels.Spectrum realSpectrum(Transform t, SrhtKernels.Rows src, int points,
       DeviceArena a) {
-    int n = t.srht().size();
-    DeviceBuffer in = rows(a, points, n, "SRHT input");
-    k.signs(p, new SrhtKernels.Rows(in, n), src, t.srht().dim(), n, false, t.signs(), points);
-    DeviceBuffer out = complex(a, points, n / 2 + 1, "SRHT spectra");
+    return realSpectrum(rt, k, p, t.srht(), t.signs(), src, points, a);
+  }
+
+  /**
+   * The SRHT of real rows ({@link Srht#transform}): signs, padding, batched R2C.
+   *
+   * @param rt the device
+   * @param k the launchers
+   * @param p precision of the rows and the signs
+   * @param srht the transform (real input)
+   * @param signs its signs on the device
+   * @param src the rows, {@code srht.dim()} values each
+   * @param points rows
+   * @param a owns the spectra
+   * @return half spectra, {@code n/2 + 1} complex per point, owned by {@code a}
+   */
+  static SrhtKernels.Spectrum realSpectrum(DeviceRuntime rt, SrhtKernels k, Precision p, Srht srht,
+      DeviceBuffer signs, SrhtKernels.Rows src, int points, DeviceArena a) {
+    int n = srht.size();
+    DeviceBuffer in = a.allocate(Math.max(1L, (long) points * n) * p.bytes(), "SRHT input");
+    k.signs(p, new SrhtKernels.Rows(in, n), src, srht.dim(), n, false, signs, points);
+    DeviceBuffer out = a.allocate(Math.max(1L, (long) points * (n / 2 + 1)) * 2 * p.bytes(),
+        "SRHT spectra");
     rt.fft(p, true, n, points, in, out);
     in.close();
     return new SrhtKernels.Spectrum(out, n / 2 + 1, n, true);

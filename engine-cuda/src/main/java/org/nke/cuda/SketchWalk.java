@@ -1,7 +1,10 @@
 package org.nke.cuda;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
@@ -15,10 +18,11 @@ import org.nke.spi.Precision;
 /**
  * One batch of points through a compiled sketch on the device ({@link SketchPlan#walk}): the same
  * program, maps and variance rules as the CPU's per-point walk, on rows of device features. Dense,
- * activation, LayerNorm and identity maps and the FanInSum/FanInConcat merges run on the device (a
- * concatenation is two scaled copies into column ranges); a fan-out's input is shared by its branches,
+ * activation, LayerNorm and identity maps and the FanInSum/FanInConcat/FanInProd merges run on the
+ * device (a concatenation is two scaled copies into column ranges, a product the tensor sketches of
+ * {@link DeviceProduct}); a fan-out's input is shared by its branches,
  * so its buffers are kept (pinned) until the batch's arena closes, and every other buffer is closed as
- * soon as it is replaced. Tensor-product merges and re-sketches have no device form yet
+ * soon as it is replaced. Re-sketches of a concatenation have no device form yet
  * ({@link #unsupported}: the backend falls back to the CPU, recorded).
  */
 final class SketchWalk implements FeatureWalk<SketchWalk.Rows> {
@@ -49,17 +53,28 @@ final class SketchWalk implements FeatureWalk<SketchWalk.Rows> {
   private final Precision p;
   private final DeviceArena arena;
   private final int n;
+  private final Map<FeatureOps.Product, DeviceProduct> products;
   private final Set<DeviceBuffer> pinned = Collections.newSetFromMap(new IdentityHashMap<>());
   private int layer;
 
+  /**
+   * @param rt the device
+   * @param activations the activation layers
+   * @param kernels the launchers
+   * @param p precision of the features
+   * @param arena owns the batch's buffers
+   * @param n points in the batch
+   * @param products the plan's product merges with their draws on the device ({@link #products})
+   */
   SketchWalk(DeviceRuntime rt, Activations activations, SrhtKernels kernels, Precision p,
-      DeviceArena arena, int n) {
+      DeviceArena arena, int n, Map<FeatureOps.Product, DeviceProduct> products) {
     this.rt = rt;
     this.activations = activations;
     this.kernels = kernels;
     this.p = p;
     this.arena = arena;
     this.n = n;
+    this.products = products;
   }
 
   /**
@@ -79,8 +94,9 @@ final class SketchWalk implements FeatureWalk<SketchWalk.Rows> {
       public String merge(FeatureMerge merge, DoubleBinaryOperator variance, String acc,
           String in) {
         String first = acc != null ? acc : in;
-        return first != null || merge instanceof FeatureOps.Concatenate ? first
-            : "FanInProd (tensor sketches of the branches)";
+        return first != null || merge instanceof FeatureOps.Concatenate
+            || merge instanceof FeatureOps.Product ? first : merge.getClass().getSimpleName()
+            + " merge";
       }
 
       @Override
@@ -88,6 +104,34 @@ final class SketchWalk implements FeatureWalk<SketchWalk.Rows> {
         return acc != null || reSketch == null ? acc : "the re-sketch of a concatenation";
       }
     });
+  }
+
+  /**
+   * @param plan a compiled sketch
+   * @return its product merges (FanInProd), in program order
+   */
+  static List<FeatureOps.Product> products(SketchPlan plan) {
+    List<FeatureOps.Product> out = new ArrayList<>();
+    plan.walk(null, new FeatureWalk<Void>() {
+      @Override
+      public Void layer(FeatureMap map, DoubleUnaryOperator diagonal, Void in) {
+        return null;
+      }
+
+      @Override
+      public Void merge(FeatureMerge merge, DoubleBinaryOperator variance, Void acc, Void in) {
+        if (merge instanceof FeatureOps.Product pr) {
+          out.add(pr);
+        }
+        return null;
+      }
+
+      @Override
+      public Void join(FeatureMap reSketch, Void acc) {
+        return null;
+      }
+    });
+    return out;
   }
 
   @Override
@@ -154,6 +198,15 @@ final class SketchWalk implements FeatureWalk<SketchWalk.Rows> {
 
   @Override
   public Rows merge(FeatureMerge merge, DoubleBinaryOperator variance, Rows acc, Rows in) {
+    double[] var = new double[n];
+    for (int i = 0; i < n; i++) {
+      var[i] = variance.applyAsDouble(acc.var()[i], in.var()[i]);
+    }
+    if (merge instanceof FeatureOps.Product pr) {
+      DeviceBuffer[] r = products.get(pr).apply(acc.k(), acc.t(), in.k(), in.t(), n, arena);
+      release(acc, in);
+      return new Rows(r[0], pr.nngpDim(), r[1], r[1] == null ? 0 : pr.ntkDim(), var);
+    }
     FeatureOps.Concatenate c = (FeatureOps.Concatenate) merge;
     double a = Math.sqrt(c.alpha());
     double b = Math.sqrt(c.beta());
@@ -167,13 +220,7 @@ final class SketchWalk implements FeatureWalk<SketchWalk.Rows> {
       copy(in.t(), in.dT(), acc.dT(), wt, t, SrhtKernels.Coefficients.NONE, b);
     }
     rt.synchronize("a fan-in of the sketch");
-    for (DeviceBuffer old : new DeviceBuffer[] {acc.k(), acc.t(), in.k(), in.t()}) {
-      release(old);
-    }
-    double[] var = new double[n];
-    for (int i = 0; i < n; i++) {
-      var[i] = variance.applyAsDouble(acc.var()[i], in.var()[i]);
-    }
+    release(acc, in);
     return new Rows(k, wk, t, t == null ? 0 : wt, var);
   }
 
@@ -183,6 +230,13 @@ final class SketchWalk implements FeatureWalk<SketchWalk.Rows> {
       throw new IllegalStateException("no device re-sketch (checked by unsupported)");
     }
     return acc;
+  }
+
+  /** Lets a merge's inputs go (a fan-out's pinned input stays). */
+  private void release(Rows acc, Rows in) {
+    for (DeviceBuffer old : new DeviceBuffer[] {acc.k(), acc.t(), in.k(), in.t()}) {
+      release(old);
+    }
   }
 
   private void release(DeviceBuffer b) {

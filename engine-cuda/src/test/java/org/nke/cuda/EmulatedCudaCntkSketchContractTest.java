@@ -20,4 +20,9 @@ class EmulatedCudaCntkSketchContractTest extends CntkSketchContractTest {
   protected double tolerance(String what) {
     return Tolerances.F64_GPU;
   }
+
+  @Override
+  protected boolean runsProductsOnTheDevice() {
+    return true;
+  }
 }

@@ -29,4 +29,9 @@ class EmulatedCudaCntkSketchF32ContractTest extends CntkSketchContractTest {
   protected double tolerance(String what) {
     return Tolerances.F32_GPU;
   }
+
+  @Override
+  protected boolean runsProductsOnTheDevice() {
+    return true;
+  }
 }

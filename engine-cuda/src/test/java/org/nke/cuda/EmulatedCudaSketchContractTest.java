@@ -19,4 +19,9 @@ class EmulatedCudaSketchContractTest extends SketchContractTest {
   protected double tolerance(String what) {
     return Tolerances.F64_GPU;
   }
+
+  @Override
+  protected boolean runsProductsOnTheDevice() {
+    return true;
+  }
 }

@@ -108,6 +108,25 @@ final class EmulatedDevice implements DeviceRuntime, DeviceUploads {
       }
     }
   }
+  @Override
+  public void outer(Precision p, DeviceBuffer a, int dA, int aStride, DeviceBuffer b, int dB,
+      int bStride, DeviceBuffer c, int cStride, int rows) {
+    // cuBLAS checks no bounds; here the last row of each operand must lie inside its buffer
+    a.checkRange(((rows - 1L) * aStride + dA) * p.bytes(), 0);
+    b.checkRange(((rows - 1L) * bStride + dB) * p.bytes(), 0);
+    c.checkRange(((rows - 1L) * cStride + (long) dA * dB) * p.bytes(), 0);
+    for (long r = 0; r < rows; r++) {
+      for (int i = 0; i < dA; i++) {
+        double x = load(a.address() + (r * aStride + i) * p.bytes(), p);
+        for (int j = 0; j < dB; j++) {
+          double y = load(b.address() + (r * bStride + j) * p.bytes(), p);
+          // one rounded product in the element type (a float32 product of floats is exact in double)
+          store(c.address() + (r * cStride + (long) i * dB + j) * p.bytes(), x * y, p);
+        }
+      }
+    }
+  }
+
 
   @Override
   public String fftUnavailable() {
