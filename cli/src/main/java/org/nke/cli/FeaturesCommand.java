@@ -276,9 +276,10 @@ final class FeaturesCommand implements Callable<Integer> {
     CntkSketch plan = planSpec.cntkPlan();
     int n = images.count();
     int width = plan.outputDim();
-    err.println(String.format(Locale.ROOT, "nke: CNTK sketch of %s, %d features, Hermite degrees %s "
-        + "(plan %.2f s)", images.shapeString(), width, plan.layers().stream().map(l ->
-        Integer.toString(l.degree())).toList(), (System.nanoTime() - t0) / 1e9));
+    err.println(String.format(Locale.ROOT, "nke: CNTK sketch of %s, %d features, Hermite degrees %s, "
+        + "%s diagonal (plan %.2f s)", images.shapeString(), width, plan.layers().stream().map(l ->
+        Integer.toString(l.degree())).toList(), plan.exactDiagonal() ? "exact" : "sketched",
+        (System.nanoTime() - t0) / 1e9));
     try (Backends.Selection sel = common.open(err)) {
       Precision p = common.precision(sel.backend());
       t0 = System.nanoTime();

@@ -138,6 +138,10 @@ final class FitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--adapt applies to --method sketch, got "
           + "--method " + method);
     }
+    if (plans.diagonal != null && how != Method.SKETCH) {
+      throw new ParameterException(spec.commandLine(), "--diagonal applies to --method sketch on "
+          + "images (the CNTK sketch), got --method " + method);
+    }
     if (plans.savePlan != null && !sketch) {
       throw new ParameterException(spec.commandLine(), "--save-plan applies to feature models "
           + "(--method sketch or subspace), got --method exact");

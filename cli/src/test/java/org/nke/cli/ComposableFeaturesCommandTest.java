@@ -198,6 +198,24 @@ class ComposableFeaturesCommandTest extends CommandTest {
         "approximate", "--x", x.toString(), "--out", dir.resolve("q.npy").toString()), err);
     assertTrue(err.contains("--diagonal must be 'exact' or 'sketched', got 'approximate'"), err);
     assertTrue(Files.notExists(dir.resolve("p.npy")) && Files.notExists(dir.resolve("q.npy")));
+    // an exact model has no features to scale
+    Path labels = dir.resolve("y.csv");
+    Files.writeString(labels, "0\n1\n0\n1\n0\n");
+    assertEquals(2, nke("fit", "--arch", CONV, "--x", x.toString(), "--labels", labels.toString(),
+        "--method", "exact", "--diagonal", "sketched", "--model", dir.resolve("m.zip").toString()),
+        err);
+    assertTrue(err.contains("--diagonal applies to --method sketch on images"), err);
+    assertTrue(Files.notExists(dir.resolve("m.zip")));
+    // a sketch model keeps its diagonal: its plan gives the same features
+    Path model = dir.resolve("sketch.zip");
+    assertEquals(0, nke("fit", "--arch", CONV, "--kind", "ntk", "--x", x.toString(), "--labels",
+        labels.toString(), "--method", "sketch", "--dim", "128", "--diagonal", "sketched", "--model",
+        model.toString(), "--backend", "cpu", "--quiet"), err);
+    Path fromModel = dir.resolve("from-model.npy");
+    assertEquals(0, nke("features", "--plan", model.toString(), "--x", x.toString(), "--out",
+        fromModel.toString(), "--backend", "cpu"), err);
+    assertTrue(err.contains("sketched diagonal"), err);
+    assertArrayEquals(f[1], rows(fromModel));
   }
 
   @Test
