@@ -34,8 +34,8 @@ import picocli.CommandLine;
  */
 final class PlanOptions {
   @Option(names = "--plan", paramLabel = "PLAN", description = "Take the feature plan (architecture, "
-      + "kind, budget, seed, degree, widths, standardisation, diagonal) from a file written by --save-plan or "
-      + "from a model of nke fit: the features compose with that run's.")
+      + "kind, budget, seed, degree, widths, standardisation, diagonal) from a file written by "
+      + "--save-plan or from a model of nke fit: the features compose with that run's.")
   Path plan;
 
   @Preflight.Output
