@@ -16,6 +16,7 @@ import org.nke.io.AtomicOutput;
 import org.nke.ir.ChannelStats;
 import org.nke.krr.FeatureModel;
 import org.nke.krr.ModelFile;
+import org.nke.sketch.CntkSketch;
 import org.nke.sketch.PlanFile;
 import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
@@ -66,6 +67,9 @@ final class PlanOptions {
       return null;
     }
     PlanSpec p = read(plan);
+    if (diagonal != null) {
+      exactDiagonal(diagonal);   // an unknown value is its own error, not a clash with the plan
+    }
     CommandLine.ParseResult r = spec.commandLine().getParseResult();
     List<String> clash = new ArrayList<>();
     check(r, "--arch", a -> Architecture.parse(a).describe().equals(p.architecture()), clash);
@@ -166,7 +170,12 @@ final class PlanOptions {
             + (method == PlanMethod.SKETCH ? "sketch of points" : "subspace embedding")
             + " (drop it)");
       }
-      p = p.withExactDiagonal(exactDiagonal(diagonal));
+      boolean exact = exactDiagonal(diagonal);
+      if (exact && !CntkSketch.exactVariancesFor(arch, shape[0], shape[1], shape[2])) {
+        throw new UsageException("--diagonal exact: " + CntkSketch.noExactDiagonal(arch, shape[0],
+            shape[1], shape[2]) + " (--diagonal sketched, the default for these images)");
+      }
+      p = p.withExactDiagonal(exact);
     }
     if (adapt && method == PlanMethod.SKETCH) {
       p = p.adaptedTo(sample.get(), limit);

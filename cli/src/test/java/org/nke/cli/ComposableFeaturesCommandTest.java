@@ -197,6 +197,21 @@ class ComposableFeaturesCommandTest extends CommandTest {
     assertEquals(2, nke("features", "--arch", CONV, "--kind", "ntk", "--dim", "64", "--diagonal",
         "approximate", "--x", x.toString(), "--out", dir.resolve("q.npy").toString()), err);
     assertTrue(err.contains("--diagonal must be 'exact' or 'sketched', got 'approximate'"), err);
+    // images too large for exact pixel variances: the sketched diagonal, and exact is refused
+    double[][] big = new double[1][66 * 66];
+    Arrays.fill(big[0], 0.5);
+    Path large = npy("large.npy", big, 66, 66, 1);
+    String pooled = "Conv(2, (3, 3), padding='SAME'), Relu(), AvgPool((2, 2), strides=(2, 2)), "
+        + "Flatten(), Dense()";
+    assertEquals(2, nke("features", "--arch", pooled, "--kind", "ntk", "--dim", "64", "--diagonal",
+        "exact", "--x", large.toString(), "--out", dir.resolve("r.npy").toString()), err);
+    assertTrue(err.contains("--diagonal exact: the exact diagonal needs the exact pixel variances, "
+        + "which this network on 66 x 66 images does not get"), err);
+    assertTrue(Files.notExists(dir.resolve("r.npy")));
+    // an unknown value with --plan is its own error, not a clash
+    assertEquals(2, nke("features", "--plan", dir.resolve("exact.plan").toString(), "--diagonal",
+        "bogus", "--x", x.toString(), "--out", dir.resolve("s.npy").toString()), err);
+    assertTrue(err.contains("--diagonal must be 'exact' or 'sketched', got 'bogus'"), err);
     assertTrue(Files.notExists(dir.resolve("p.npy")) && Files.notExists(dir.resolve("q.npy")));
     // an exact model has no features to scale
     Path labels = dir.resolve("y.csv");

@@ -19,7 +19,8 @@ import org.nke.sketch.SketchOptions;
 /**
  * The model file of {@code nke fit}/{@code nke predict}: a ZIP archive ({@link FlatJson}) with
  * <ul>
- *   <li>{@code model.json}: a flat JSON object — {@code format} ("nke-model"), {@code version} (2),
+ *   <li>{@code model.json}: a flat JSON object — {@code format} ("nke-model"), {@code version} (2; 3
+ *   for a plan with the CNTK sketch's exact diagonal, so that an older nke refuses it by name),
  *   {@code method}, {@code architecture}, {@code kernel}, {@code input_dim}, {@code ridge},
  *   {@code task} ("classification"/"regression"), {@code classes}, {@code target_mean} (the first
  *   column's for several), {@code target_means} (multi-output regression: one mean per column),
@@ -80,7 +81,9 @@ public final class ModelFile {
   private static String json(RidgeModel m) {
     StringBuilder sb = new StringBuilder("{\n");
     FlatJson.field(sb, "format", FlatJson.quote(FORMAT));
-    FlatJson.field(sb, "version", "2");
+    // version 3: a plan with the CNTK sketch's exact diagonal, which a reader of version 2 would
+    // silently ignore (and predict on features the weights were not fitted to)
+    FlatJson.field(sb, "version", m instanceof FeatureModel f && f.plan().exactDiagonal() ? "3" : "2");
     FlatJson.field(sb, "method", FlatJson.quote(m.method()));
     FlatJson.field(sb, "architecture", FlatJson.quote(m.architecture()));
     FlatJson.field(sb, "kernel", FlatJson.quote(m.kernel()));
@@ -117,7 +120,7 @@ public final class ModelFile {
           + "weights.npy)");
     }
     String s = new String(json, StandardCharsets.UTF_8);
-    int version = FlatJson.checkFormat(s, FORMAT, 2, path);
+    int version = FlatJson.checkFormat(s, FORMAT, 3, path);
     double[] classes = FlatJson.numbers(s, "classes", path);
     boolean classification = FlatJson.string(s, "task", path).equals("classification");
     double[][] fitted = entries.containsKey("targets.npy") ? array(entries, "targets.npy", path)

@@ -49,7 +49,8 @@ import org.nke.spi.PixelBlocks;
  * so that the sketched Gram matrix has the exact diagonal and the sketch approximates only the
  * angles {@code K(x, y)/√(K(x, x) K(y, y))}: the estimate is no longer unbiased, but it is much closer
  * (the kernel of pooled images is nearly rank one, and most of a sketch's error is then one common
- * scale; on {@code WideResnet(1, 1, 10)} the NTK's Gram error falls 2–4×, docs/design-notes.md).
+ * scale; on {@code WideResnet(1, 1, 10)} the NTK's Gram error falls 1.2–2.6× at m = 4096, on Myrtle-5
+ * 1.8–4×, docs/design-notes.md).
  * {@code K(x, x)} comes from the same exact self recursion as the pixel variances. Budgets as in the
  * dense {@link SketchPlan}: at most
  * {@code m} NNGP and {@code 2m} NTK features, the readout's {@code 2m} shared between its two blocks
@@ -94,14 +95,55 @@ public final class CntkSketch {
   /**
    * The same plan (the same draws) with or without the exact diagonal.
    *
-   * @param exact whether each image's features are scaled to its exact self-kernel; taken only where
-   *     the plan's pixel variances are exact ({@link #exactVariances()}), where that self-kernel is
-   *     computed anyway; {@code false} gives the unbiased features
+   * @param exact whether each image's features are scaled to its exact self-kernel (only where the
+   *     plan's pixel variances are exact, {@link #exactVariances()}: that self-kernel is computed
+   *     with them); {@code false} gives the unbiased features
    * @return the plan
+   * @throws IllegalArgumentException for {@code true} on a plan without exact pixel variances
    */
   public CntkSketch withExactDiagonal(boolean exact) {
+    if (exact && !exactVariances) {
+      throw new IllegalArgumentException(noExactDiagonal(net));
+    }
     return exact == exactDiagonal ? this
         : new CntkSketch(options, net, steps, outputDim, exactVariances, exact);
+  }
+
+  /**
+   * Whether a plan for this network and image shape has exact pixel variances, and so the exact
+   * diagonal (the default where it does): self blocks of at most {@link #EXACT_VARIANCE_ENTRIES}
+   * entries. Compiles the network's geometry only.
+   *
+   * @param arch a convolutional architecture
+   * @param height image height
+   * @param width image width
+   * @param channels image channels
+   * @return whether {@link #exactVariances()} and {@link #exactDiagonal()} hold for its plans
+   */
+  public static boolean exactVariancesFor(Architecture arch, int height, int width, int channels) {
+    return exactVariances(CntkNetwork.compile(arch, new Grid(height, width), channels));
+  }
+
+  private static boolean exactVariances(CntkNetwork net) {
+    return net.maxBlockEntries() <= EXACT_VARIANCE_ENTRIES;
+  }
+
+  /**
+   * @param arch a convolutional architecture
+   * @param height image height
+   * @param width image width
+   * @param channels image channels
+   * @return why its plans for these images have no exact diagonal
+   */
+  public static String noExactDiagonal(Architecture arch, int height, int width, int channels) {
+    return noExactDiagonal(CntkNetwork.compile(arch, new Grid(height, width), channels));
+  }
+
+  private static String noExactDiagonal(CntkNetwork net) {
+    return "the exact diagonal needs the exact pixel variances, which this network on "
+        + net.input().height() + " x " + net.input().width() + " images does not get (its self "
+        + "blocks have " + net.maxBlockEntries() + " entries, over " + EXACT_VARIANCE_ENTRIES
+        + ")";
   }
 
   /**
@@ -228,14 +270,13 @@ public final class CntkSketch {
         (options.ntk() ? 2.0 : 1.0) * options.dim() * sample.height() * sample.width());
     CntkNetwork net = CntkNetwork.compile(arch, new Grid(sample.height(), sample.width()),
         sample.channels());
-    boolean exact = exactVariances != null ? exactVariances
-        : net.maxBlockEntries() <= EXACT_VARIANCE_ENTRIES;
+    boolean exact = exactVariances != null ? exactVariances : exactVariances(net);
     int ns = Math.min(sample.count(), SAMPLE_IMAGES);
     ImageVariances[] res = new ImageVariances[ns];
     double[] image = new double[sample.imageSize()];
     for (int i = 0; i < ns; i++) {
       sample.copyImage(i, image);
-      res[i] = net.maxBlockEntries() <= EXACT_VARIANCE_ENTRIES
+      res[i] = exactVariances(net)
           ? PixelVariances.of(net, image, options.ntk()) : PixelVariances.approximate(net, image);
     }
     return new CntkSketchBuilder(net, options, patch, res).compile(exact);
@@ -267,6 +308,15 @@ public final class CntkSketch {
    */
   public ImageVariances[] variances(ConvOps ops, PixelBlocks blocks, ImageBatch x) {
     return PixelVariances.of(net, ops, blocks, x);
+  }
+
+  /**
+   * @return how many sets of {@link #varianceBlockEntries()}-entry blocks per image the self
+   *     recursion of {@link #variances} holds at once: {@code 1 + 2·depth} for fan-outs nested
+   *     {@code depth} deep (a fan-out's input, its accumulator and the current branch per level)
+   */
+  public int varianceBlockSets() {
+    return 1 + 2 * net.forkDepth();
   }
 
   /**

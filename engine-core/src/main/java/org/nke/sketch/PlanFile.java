@@ -12,7 +12,9 @@ import org.nke.ir.ChannelStats;
 
 /**
  * The plan file of {@code nke features --save-plan}/{@code --plan}: a ZIP archive
- * ({@link FlatJson}) with {@code plan.json} — {@code format} ("nke-plan"), {@code version} (1),
+ * ({@link FlatJson}) with {@code plan.json} — {@code format} ("nke-plan"), {@code version} (1; 2 for
+ * a plan with the exact diagonal, so that an older nke, which would ignore the field and make other
+ * features, refuses it by name),
  * {@code method}, {@code architecture}, {@code kernel}, {@code sketch_dim}, {@code seed},
  * {@code degree}, {@code tail_tolerance}, {@code plan_shape}, {@code plan_widths} ("reference" or
  * "sample"), {@code standardize_mean}/{@code standardize_std} for standardised images and
@@ -35,7 +37,7 @@ public final class PlanFile {
     try (ZipOutputStream zip = FlatJson.zip(out)) {
       StringBuilder sb = new StringBuilder("{\n");
       FlatJson.field(sb, "format", FlatJson.quote(FORMAT));
-      FlatJson.field(sb, "version", "1");
+      FlatJson.field(sb, "version", plan.exactDiagonal() ? "2" : "1");
       FlatJson.field(sb, "method", FlatJson.quote(plan.method().toString()));
       FlatJson.field(sb, "architecture", FlatJson.quote(plan.architecture()));
       FlatJson.field(sb, "kernel", FlatJson.quote(plan.kind()));
@@ -62,7 +64,7 @@ public final class PlanFile {
           + "written by nke features --save-plan");
     }
     String s = new String(json, StandardCharsets.UTF_8);
-    FlatJson.checkFormat(s, FORMAT, 1, path);
+    FlatJson.checkFormat(s, FORMAT, 2, path);
     byte[] sample = entries.get("sample.npy");
     return planFrom(s, FlatJson.string(s, "method", path), FlatJson.string(s, "architecture", path),
         FlatJson.string(s, "kernel", path),

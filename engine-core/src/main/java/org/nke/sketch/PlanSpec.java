@@ -72,7 +72,8 @@ public record PlanSpec(PlanMethod method, String architecture, SketchOptions opt
   }
 
   /**
-   * The data-free plan of a method.
+   * The data-free plan of a method; a CNTK sketch gets the exact diagonal where its pixel variances
+   * are exact ({@link CntkSketch#exactVariancesFor}).
    *
    * @param method sketch or subspace embedding
    * @param arch the network
@@ -83,7 +84,8 @@ public record PlanSpec(PlanMethod method, String architecture, SketchOptions opt
   public static PlanSpec reference(PlanMethod method, Architecture arch, SketchOptions options,
       int... shape) {
     return new PlanSpec(method, arch.describe(), options, shape, new double[0][], null,
-        method == PlanMethod.SKETCH && shape.length == 3);
+        method == PlanMethod.SKETCH && shape.length == 3
+            && CntkSketch.exactVariancesFor(arch, shape[0], shape[1], shape[2]));
   }
 
   /**

@@ -154,6 +154,10 @@ class ComposableFeaturesTest {
       }
       PlanSpec back = PlanFile.read(f);
       assertEquals(spec, back);
+      // the exact diagonal is a new version, which an older nke refuses instead of ignoring
+      String json = new String(org.nke.io.FlatJson.entries(f, "plan", "").get("plan.json"),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(json.contains("\"version\": " + (spec.exactDiagonal() ? 2 : 1)), json);
       assertTrue(back.describe().endsWith(spec.exactDiagonal() ? "exact diagonal)"
           : "sketched diagonal)"), back.describe());
       assertArrayEquals(spec.cntkPlan().features(image), back.cntkPlan().features(image));

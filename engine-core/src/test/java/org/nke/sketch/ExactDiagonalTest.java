@@ -2,6 +2,7 @@ package org.nke.sketch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,19 @@ class ExactDiagonalTest {
         true, 0, SketchOptions.DEFAULT_TAIL), CntkSketch.DEFAULT_PATCH, false);
     assertFalse(plan.exactVariances());
     assertFalse(plan.exactDiagonal(), "variances from norms: no exact self-kernel to scale to");
-    assertFalse(plan.withExactDiagonal(true).exactDiagonal());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> plan.withExactDiagonal(true));
+    assertTrue(e.getMessage().contains("the exact diagonal needs the exact pixel variances"),
+        e.getMessage());
+    // images too large for exact variances: the data-free plan's default is the sketched diagonal
+    Architecture pooled = Architecture.parse("Conv(2, (3, 3), padding='SAME'), Relu(), "
+        + "AvgPool((2, 2), strides=(2, 2)), Flatten(), Dense()");
+    assertFalse(CntkSketch.exactVariancesFor(pooled, 66, 66, 1), "(66·66)² > 2^24 entries");
+    assertTrue(CntkSketch.exactVariancesFor(pooled, 64, 64, 1));
+    assertFalse(PlanSpec.reference(PlanMethod.SKETCH, pooled, SketchOptions.of(64, 1, true), 66, 66,
+        1).exactDiagonal());
+    assertTrue(PlanSpec.reference(PlanMethod.SKETCH, pooled, SketchOptions.of(64, 1, true), 64, 64,
+        1).exactDiagonal());
   }
 
   static double dot(double[] a, double[] b) {

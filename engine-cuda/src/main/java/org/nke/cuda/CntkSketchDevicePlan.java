@@ -139,8 +139,10 @@ final class CntkSketchDevicePlan {
       maxPixels = Math.max(maxPixels, pixels);
     }
     // the pixel-pair blocks of the self recursion (K and its spare, float64; Θ and its spare for the
-    // exact diagonal of an NTK plan) and staged images
-    long perImage = peak + (plan.variancesNeedNtk() ? 4 : 2) * plan.varianceBlockEntries() * 8
+    // exact diagonal of an NTK plan), 1 + 2·depth sets of them for fan-outs nested depth deep (the
+    // pipeline's frames: a fan-out's input, its accumulator, the branch), and staged images
+    long sets = plan.varianceBlockSets();
+    long perImage = peak + sets * (plan.variancesNeedNtk() ? 4 : 2) * plan.varianceBlockEntries() * 8
         + 16L * plan.height() * plan.width() * plan.channels();
     long byMemory = freeMemory / 2 / Math.max(perImage, 1);
     long byRows = SrhtKernels.MAX_POINTS / maxPixels;
