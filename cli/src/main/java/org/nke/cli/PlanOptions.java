@@ -16,7 +16,7 @@ import org.nke.io.AtomicOutput;
 import org.nke.ir.ChannelStats;
 import org.nke.krr.FeatureModel;
 import org.nke.krr.ModelFile;
-import org.nke.sketch.CntkSketch;
+import org.nke.sketch.ExactDiagonal;
 import org.nke.sketch.PlanFile;
 import org.nke.sketch.PlanMethod;
 import org.nke.sketch.PlanSpec;
@@ -171,8 +171,8 @@ final class PlanOptions {
             + " (drop it)");
       }
       boolean exact = exactDiagonal(diagonal);
-      if (exact && !CntkSketch.exactVariancesFor(arch, shape[0], shape[1], shape[2])) {
-        throw new UsageException("--diagonal exact: " + CntkSketch.noExactDiagonal(arch, shape[0],
+      if (exact && !ExactDiagonal.availableFor(arch, shape[0], shape[1], shape[2])) {
+        throw new UsageException("--diagonal exact: " + ExactDiagonal.unavailable(arch, shape[0],
             shape[1], shape[2]) + " (--diagonal sketched, the default for these images)");
       }
       p = p.withExactDiagonal(exact);

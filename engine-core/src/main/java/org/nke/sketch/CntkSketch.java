@@ -41,7 +41,8 @@ import org.nke.spi.PixelBlocks;
  * ({@code org.nke.exact.FeatureProgram}); products are the dense sketch's {@link TensorProduct}s.
  *
  * All linear steps are exact in expectation, so the features are unbiased for the folded-series
- * kernel when each activation is (one layer). By default ({@link #exactDiagonal()}) each image's
+ * kernel when each activation is (one layer). By default ({@link #exactDiagonal()},
+ * {@link ExactDiagonal}) each image's
  * features are then scaled to its exact self-kernel,
  *
  * <pre>{@code Φ(x) ← Φ(x) · √(K(x, x) / ‖Φ(x)‖²)}   (Θ for an NTK plan)</pre>
@@ -103,47 +104,10 @@ public final class CntkSketch {
    */
   public CntkSketch withExactDiagonal(boolean exact) {
     if (exact && !exactVariances) {
-      throw new IllegalArgumentException(noExactDiagonal(net));
+      throw new IllegalArgumentException(ExactDiagonal.unavailable(net));
     }
     return exact == exactDiagonal ? this
         : new CntkSketch(options, net, steps, outputDim, exactVariances, exact);
-  }
-
-  /**
-   * Whether a plan for this network and image shape has exact pixel variances, and so the exact
-   * diagonal (the default where it does): self blocks of at most {@link #EXACT_VARIANCE_ENTRIES}
-   * entries. Compiles the network's geometry only.
-   *
-   * @param arch a convolutional architecture
-   * @param height image height
-   * @param width image width
-   * @param channels image channels
-   * @return whether {@link #exactVariances()} and {@link #exactDiagonal()} hold for its plans
-   */
-  public static boolean exactVariancesFor(Architecture arch, int height, int width, int channels) {
-    return exactVariances(CntkNetwork.compile(arch, new Grid(height, width), channels));
-  }
-
-  private static boolean exactVariances(CntkNetwork net) {
-    return net.maxBlockEntries() <= EXACT_VARIANCE_ENTRIES;
-  }
-
-  /**
-   * @param arch a convolutional architecture
-   * @param height image height
-   * @param width image width
-   * @param channels image channels
-   * @return why its plans for these images have no exact diagonal
-   */
-  public static String noExactDiagonal(Architecture arch, int height, int width, int channels) {
-    return noExactDiagonal(CntkNetwork.compile(arch, new Grid(height, width), channels));
-  }
-
-  private static String noExactDiagonal(CntkNetwork net) {
-    return "the exact diagonal needs the exact pixel variances, which this network on "
-        + net.input().height() + " x " + net.input().width() + " images does not get (its self "
-        + "blocks have " + net.maxBlockEntries() + " entries, over " + EXACT_VARIANCE_ENTRIES
-        + ")";
   }
 
   /**
@@ -156,31 +120,16 @@ public final class CntkSketch {
   }
 
   /**
-   * {@code Φ(x) ← Φ(x) · √(K(x, x) / ‖Φ(x)‖²)} ({@code Θ} for an NTK plan) when the plan has the
-   * exact diagonal, else nothing; a zero feature vector stays zero. A backend calls it on the
-   * features it computed, with the image's {@link #variances} (with the NTK for an NTK plan).
+   * {@link ExactDiagonal#scale} when the plan has the exact diagonal, else nothing. A backend calls
+   * it on the features it computed, with the image's {@link #variances} (with the NTK for an NTK
+   * plan).
    *
    * @param features one image's features; modified
    * @param v the image's exact self-kernel quantities
    */
   public void scaleToDiagonal(double[] features, ImageVariances v) {
-    if (!exactDiagonal) {
-      return;
-    }
-    double target = options.ntk() ? v.outputNtk() : v.outputNngp();
-    if (Double.isNaN(target)) {
-      throw new IllegalStateException("the exact diagonal needs the image's output "
-          + (options.ntk() ? "NTK" : "NNGP") + " self-kernel, which was not computed");
-    }
-    double norm2 = 0;
-    for (double x : features) {
-      norm2 += x * x;
-    }
-    if (norm2 > 0) {
-      double scale = Math.sqrt(target / norm2);
-      for (int i = 0; i < features.length; i++) {
-        features[i] *= scale;
-      }
+    if (exactDiagonal) {
+      ExactDiagonal.scale(features, options.ntk() ? v.outputNtk() : v.outputNngp());
     }
   }
 
@@ -270,13 +219,13 @@ public final class CntkSketch {
         (options.ntk() ? 2.0 : 1.0) * options.dim() * sample.height() * sample.width());
     CntkNetwork net = CntkNetwork.compile(arch, new Grid(sample.height(), sample.width()),
         sample.channels());
-    boolean exact = exactVariances != null ? exactVariances : exactVariances(net);
+    boolean exact = exactVariances != null ? exactVariances : ExactDiagonal.available(net);
     int ns = Math.min(sample.count(), SAMPLE_IMAGES);
     ImageVariances[] res = new ImageVariances[ns];
     double[] image = new double[sample.imageSize()];
     for (int i = 0; i < ns; i++) {
       sample.copyImage(i, image);
-      res[i] = exactVariances(net)
+      res[i] = ExactDiagonal.available(net)
           ? PixelVariances.of(net, image, options.ntk()) : PixelVariances.approximate(net, image);
     }
     return new CntkSketchBuilder(net, options, patch, res).compile(exact);

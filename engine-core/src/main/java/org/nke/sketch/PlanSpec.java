@@ -73,7 +73,7 @@ public record PlanSpec(PlanMethod method, String architecture, SketchOptions opt
 
   /**
    * The data-free plan of a method; a CNTK sketch gets the exact diagonal where its pixel variances
-   * are exact ({@link CntkSketch#exactVariancesFor}).
+   * are exact ({@link ExactDiagonal#availableFor}).
    *
    * @param method sketch or subspace embedding
    * @param arch the network
@@ -85,7 +85,7 @@ public record PlanSpec(PlanMethod method, String architecture, SketchOptions opt
       int... shape) {
     return new PlanSpec(method, arch.describe(), options, shape, new double[0][], null,
         method == PlanMethod.SKETCH && shape.length == 3
-            && CntkSketch.exactVariancesFor(arch, shape[0], shape[1], shape[2]));
+            && ExactDiagonal.availableFor(arch, shape[0], shape[1], shape[2]));
   }
 
   /**

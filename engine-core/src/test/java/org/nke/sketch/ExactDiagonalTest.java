@@ -69,8 +69,8 @@ class ExactDiagonalTest {
     // images too large for exact variances: the data-free plan's default is the sketched diagonal
     Architecture pooled = Architecture.parse("Conv(2, (3, 3), padding='SAME'), Relu(), "
         + "AvgPool((2, 2), strides=(2, 2)), Flatten(), Dense()");
-    assertFalse(CntkSketch.exactVariancesFor(pooled, 66, 66, 1), "(66·66)² > 2^24 entries");
-    assertTrue(CntkSketch.exactVariancesFor(pooled, 64, 64, 1));
+    assertFalse(ExactDiagonal.availableFor(pooled, 66, 66, 1), "(66·66)² > 2^24 entries");
+    assertTrue(ExactDiagonal.availableFor(pooled, 64, 64, 1));
     assertFalse(PlanSpec.reference(PlanMethod.SKETCH, pooled, SketchOptions.of(64, 1, true), 66, 66,
         1).exactDiagonal());
     assertTrue(PlanSpec.reference(PlanMethod.SKETCH, pooled, SketchOptions.of(64, 1, true), 64, 64,
