@@ -90,7 +90,7 @@ public final class CntkSketch {
     this.steps = steps;
     this.outputDim = outputDim;
     this.exactVariances = exactVariances;
-    this.exactDiagonal = exactDiagonal && exactVariances;
+    this.exactDiagonal = exactDiagonal;
   }
 
   /**
@@ -219,13 +219,14 @@ public final class CntkSketch {
         (options.ntk() ? 2.0 : 1.0) * options.dim() * sample.height() * sample.width());
     CntkNetwork net = CntkNetwork.compile(arch, new Grid(sample.height(), sample.width()),
         sample.channels());
-    boolean exact = exactVariances != null ? exactVariances : ExactDiagonal.available(net);
+    boolean available = ExactDiagonal.available(net);
+    boolean exact = exactVariances != null ? exactVariances : available;
     int ns = Math.min(sample.count(), SAMPLE_IMAGES);
     ImageVariances[] res = new ImageVariances[ns];
     double[] image = new double[sample.imageSize()];
     for (int i = 0; i < ns; i++) {
       sample.copyImage(i, image);
-      res[i] = ExactDiagonal.available(net)
+      res[i] = available
           ? PixelVariances.of(net, image, options.ntk()) : PixelVariances.approximate(net, image);
     }
     return new CntkSketchBuilder(net, options, patch, res).compile(exact);
@@ -372,9 +373,7 @@ public final class CntkSketch {
       }
     }
     double[] out = ntk ? f.t : f.k;
-    if (exactDiagonal) {
-      scaleToDiagonal(out, v);
-    }
+    scaleToDiagonal(out, v);
     return out;
   }
 }
