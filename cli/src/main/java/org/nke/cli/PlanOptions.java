@@ -171,7 +171,8 @@ final class PlanOptions {
             + " (drop it)");
       }
       boolean exact = exactDiagonal(diagonal);
-      if (exact && !ExactDiagonal.availableFor(arch, shape[0], shape[1], shape[2])) {
+      // the reference plan has the exact diagonal wherever these images allow it
+      if (exact && !p.exactDiagonal()) {
         throw new UsageException("--diagonal exact: " + ExactDiagonal.unavailable(arch, shape[0],
             shape[1], shape[2]) + " (--diagonal sketched, the default for these images)");
       }
