@@ -68,13 +68,10 @@ final class DeviceProduct {
    */
   static long valuesPerRow(FeatureOps.Product product) {
     long scratch = 0;
-    for (TensorProduct tp : new TensorProduct[] {product.nngp(), product.thetaLeft(),
-        product.thetaRight()}) {
-      if (tp != null && !tp.exact()) {
-        long a = tp.left().size();
-        long b = tp.right().size();
-        scratch = Math.max(scratch, Math.max(a, b) + a + b + 4);
-      }
+    for (TensorProduct tp : sketched(product)) {
+      long a = tp.left().size();
+      long b = tp.right().size();
+      scratch = Math.max(scratch, Math.max(a, b) + a + b + 4);
     }
     return product.nngpDim() + product.ntkDim() + scratch;
   }
@@ -85,13 +82,16 @@ final class DeviceProduct {
    */
   static long fftPerRow(FeatureOps.Product product) {
     long n = 0;
-    for (TensorProduct tp : new TensorProduct[] {product.nngp(), product.thetaLeft(),
-        product.thetaRight()}) {
-      if (tp != null && !tp.exact()) {
-        n = Math.max(n, Math.max(tp.left().size(), tp.right().size()));
-      }
+    for (TensorProduct tp : sketched(product)) {
+      n = Math.max(n, Math.max(tp.left().size(), tp.right().size()));
     }
     return n;
+  }
+
+  /** @return the merge's TensorSRHT products (not the exact ones, which need no spectra) */
+  private static java.util.List<TensorProduct> sketched(FeatureOps.Product product) {
+    return java.util.stream.Stream.of(product.nngp(), product.thetaLeft(), product.thetaRight())
+        .filter(tp -> tp != null && !tp.exact()).toList();
   }
 
   /**
