@@ -35,10 +35,7 @@ public record AvgPool(int windowHeight, int windowWidth, int strideHeight, int s
    * @throws org.nke.error.ArchSyntaxException for a bad argument, with a caret at it
    */
   public static AvgPool bind(Args a) {
-    int[] window = StaxParameters.window(a, "AvgPool");
-    // stax: strides=None means (1, 1), not the window (_Pool: `strides or (1,) * len(window_shape)`)
-    int[] strides = a.intTuple(1, "strides", 2, new int[] {1, 1});
-    Padding padding = StaxParameters.padding(a, 2, "VALID");
+    StaxParameters.Pool pool = StaxParameters.pool(a, "AvgPool");
     if (a.bool(3, "normalize_edges", false)) {
       throw new ArchSyntaxException("normalize_edges=True is not supported (nke follows stax's "
           + "default normalize_edges=False: SAME windows divide by the full window size)", a.source(),
@@ -47,7 +44,8 @@ public record AvgPool(int windowHeight, int windowWidth, int strideHeight, int s
     a.ignore(4, "batch_axis");
     a.ignore(5, "channel_axis");
     a.finish();
-    StaxParameters.positiveGeometry(a, window, strides);
-    return new AvgPool(window[0], window[1], strides[0], strides[1], padding);
+    pool.checkPositive(a);
+    return new AvgPool(pool.window()[0], pool.window()[1], pool.strides()[0], pool.strides()[1],
+        pool.padding());
   }
 }

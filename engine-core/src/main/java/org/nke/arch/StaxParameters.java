@@ -47,18 +47,34 @@ final class StaxParameters {
     return v;
   }
 
-  /** A pooling's required {@code window_shape}. */
-  static int[] window(Args a, String layer) {
+  /**
+   * The parameters stax's poolings share ({@code _Pool}): {@code window_shape, strides=None,
+   * padding='VALID'}.
+   *
+   * @param window {@code window_shape}
+   * @param strides {@code strides}
+   * @param padding {@code padding}
+   */
+  record Pool(int[] window, int[] strides, Padding padding) {
+    /** Checks the geometry (after the call's other arguments, as before). */
+    void checkPositive(Args a) {
+      if (window[0] < 1 || window[1] < 1 || strides[0] < 1 || strides[1] < 1) {
+        throw a.callError("window_shape and strides must be positive");
+      }
+    }
+  }
+
+  /**
+   * A pooling's parameters 0–2: the required {@code window_shape}, {@code strides} ({@code None}
+   * means {@code (1, 1)} in stax, not the window: {@code _Pool}'s
+   * {@code strides or (1,) * len(window_shape)}) and {@code padding} (default VALID).
+   */
+  static Pool pool(Args a, String layer) {
     int[] window = a.intTuple(0, "window_shape", 2, null);
     if (window == null) {
       throw a.callError(layer + " needs window_shape, e.g. " + layer + "((2, 2))");
     }
-    return window;
-  }
-
-  static void positiveGeometry(Args a, int[] window, int[] strides) {
-    if (window[0] < 1 || window[1] < 1 || strides[0] < 1 || strides[1] < 1) {
-      throw a.callError("window_shape and strides must be positive");
-    }
+    int[] strides = a.intTuple(1, "strides", 2, new int[] {1, 1});
+    return new Pool(window, strides, padding(a, 2, "VALID"));
   }
 }

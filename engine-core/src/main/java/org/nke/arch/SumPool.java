@@ -34,13 +34,12 @@ public record SumPool(int windowHeight, int windowWidth, int strideHeight, int s
    * @throws org.nke.error.ArchSyntaxException for a bad argument, with a caret at it
    */
   public static SumPool bind(Args a) {
-    int[] window = StaxParameters.window(a, "SumPool");
-    int[] strides = a.intTuple(1, "strides", 2, new int[] {1, 1});
-    Padding padding = StaxParameters.padding(a, 2, "VALID");
+    StaxParameters.Pool pool = StaxParameters.pool(a, "SumPool");
     a.ignore(3, "batch_axis");
     a.ignore(4, "channel_axis");
     a.finish();
-    StaxParameters.positiveGeometry(a, window, strides);
-    return new SumPool(window[0], window[1], strides[0], strides[1], padding);
+    pool.checkPositive(a);
+    return new SumPool(pool.window()[0], pool.window()[1], pool.strides()[0], pool.strides()[1],
+        pool.padding());
   }
 }
